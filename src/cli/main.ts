@@ -1,0 +1,72 @@
+/**
+ * The CLI shell: parses arguments, builds the reporter, runs one command, and is the only place
+ * that sets process.exitCode.
+ */
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { errorMessage, isKontractError, isValidationError, formatProblem } from '../core/errors.js';
+import type { CommandContext, GlobalArgs } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { EXIT, exitCodeFor, exitCodeForError } from './exit-codes.js';
+import type { ExitCode } from './exit-codes.js';
+import { createTerminalReporter } from './terminal-reporter.js';
+
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  const controller = new AbortController();
+  const onSignal = (): void => { controller.abort(); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let exit: ExitCode = EXIT.OK;
+  let y = yargs(argv)
+    .scriptName('kontract')
+    .usage('$0 <command> [options]\n\nDeclarative reconcile of Kubernetes/OpenShift clusters from an app-interface.')
+    .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const, describe: 'Minimum log level (stderr)' })
+    .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Log line format (stderr)' })
+    .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the run found (dry-run) or made changes' })
+    .strict()
+    .demandCommand(1)
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg, err) => {
+      throw err ?? new UsageFailure(msg);
+    }) as unknown as Argv<GlobalArgs>;
+  for (const cmd of COMMANDS) {
+    y = y.command(cmd.command as string | string[], cmd.describe, (b: Argv<GlobalArgs>) => cmd.builder(b), async (args: unknown) => {
+      const g = args as Readonly<Record<string, unknown>> & GlobalArgs;
+      const reporter = createTerminalReporter({ level: g['log-level'], format: g['log-format'], stdout: process.stdout, stderr: process.stderr });
+      const ctx: CommandContext = { reporter, env: process.env, cwd: process.cwd(), signal: controller.signal };
+      try {
+        const outcome = await cmd.run(g, ctx);
+        exit = exitCodeFor(outcome, g['detailed-exitcode']);
+      } catch (e) {
+        exit = exitCodeForError(e);
+        if (isValidationError(e)) {
+          for (const p of e.problems) reporter.log('error', formatProblem(p));
+          reporter.log('error', `${e.problems.length} problem(s) found; nothing was sent to any cluster`, { code: e.code });
+        } else if (isKontractError(e)) {
+          reporter.log('error', e.message, { code: e.code, cluster: e.cluster });
+        } else {
+          reporter.log('error', `internal error: ${errorMessage(e)}`, { code: 'E_INTERNAL' });
+          if (e instanceof Error && e.stack !== undefined) reporter.log('debug', e.stack);
+        }
+      }
+    });
+  }
+  try {
+    await y.parseAsync();
+  } catch (e) {
+    process.stderr.write(`${errorMessage(e)}\nRun 'kontract --help' for usage.\n`);
+    exit = EXIT.USAGE;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return exit;
+}
+
+class UsageFailure extends Error {}
+
+export async function runCli(): Promise<void> {
+  process.exitCode = await main(hideBin(process.argv));
+}

@@ -1,0 +1,68 @@
+/**
+ * The plan: a serialisable value computed purely from a ResourceInventory. `--dry-run` prints it;
+ * a wet run applies it. Its JSON form (`--output json`) is documented in docs/plan-json.md and is
+ * a stable interface for CI pipelines.
+ */
+import type { KubeObject } from '../core/k8s-object.js';
+
+export type Action = 'create' | 'update' | 'delete';
+
+/** One field-level difference, for JSON output and the text diff header. */
+export interface FieldChange {
+  /** Dotted path, e.g. `spec.hard.limits.cpu`. */
+  readonly path: string;
+  readonly op: 'add' | 'remove' | 'replace';
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+export interface PlannedChange {
+  readonly action: Action;
+  readonly integration: string;
+  readonly cluster: string;
+  /** '' for cluster-scoped objects. */
+  readonly namespace: string;
+  /** kindKey(): `Kind` or `Kind.group`. */
+  readonly kind: string;
+  readonly name: string;
+  /** Apply order of the kind (ManagedKind.order). */
+  readonly order: number;
+  /** What will be sent (create/update; ownership metadata included). Secret data masked in output only. */
+  readonly desired?: KubeObject;
+  /** Live object, canonicalised (update/delete). */
+  readonly current?: KubeObject;
+  readonly changes: readonly FieldChange[];
+  /** Why it is in the plan, e.g. `hash differs`, `drift: spec.hard.pods`, `not desired anymore`. */
+  readonly reason: string;
+}
+
+/** An error registered for one cluster (or the whole run when cluster is undefined). */
+export interface PlanError {
+  readonly cluster?: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ClusterSummary {
+  readonly cluster: string;
+  readonly reachable: boolean;
+  readonly desired: number;
+  readonly current: number;
+  readonly create: number;
+  readonly update: number;
+  readonly delete: number;
+  readonly unchanged: number;
+}
+
+export interface Plan {
+  /** Schema version of the JSON form. */
+  readonly version: 1;
+  readonly integrations: readonly string[];
+  readonly dataSha: string;
+  /** Ordered: creates/updates by ascending order, then deletes by descending order. */
+  readonly changes: readonly PlannedChange[];
+  readonly clusters: readonly ClusterSummary[];
+  readonly errors: readonly PlanError[];
+  /** Deletions withheld (registered errors, safety limits) — listed so users see why. */
+  readonly withheldDeletions: readonly PlannedChange[];
+}
