@@ -2,5 +2,8 @@
  * The explicit list of CLI commands. Each command lives in its own file and is added here.
  */
 import type { KontractCommand } from '../command.js';
+import { localClustersCommand } from './local-clusters.js';
 
-export const COMMANDS: readonly KontractCommand[] = [];
+export const COMMANDS: readonly KontractCommand[] = [
+  localClustersCommand,
+];
