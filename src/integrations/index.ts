@@ -4,8 +4,19 @@
  * here, has no README.md, or has no tests.
  */
 import type { Integration } from './define-integration.js';
+import { limitRangesIntegration } from './limit-ranges/integration.js';
+import { namespacesIntegration } from './namespaces/integration.js';
+import { networkPoliciesIntegration } from './network-policies/integration.js';
+import { resourceQuotasIntegration } from './resource-quotas/integration.js';
+import { roleBindingsIntegration } from './rolebindings/integration.js';
 
-export const INTEGRATIONS: readonly Integration[] = [];
+export const INTEGRATIONS: readonly Integration[] = [
+  namespacesIntegration,
+  resourceQuotasIntegration,
+  limitRangesIntegration,
+  roleBindingsIntegration,
+  networkPoliciesIntegration,
+];
 
 export function findIntegration(name: string): Integration | undefined {
   return INTEGRATIONS.find((i) => i.name === name);

@@ -1,0 +1,60 @@
+/**
+ * Desired Namespace objects: one per namespace datafile that is neither `delete: true` nor
+ * `managedByExternal: true` (see ../tenant-namespaces.ts).
+ */
+import type { AppInterfaceData, Namespace } from '../../app-interface/model.js';
+import type { ValidationProblem } from '../../core/errors.js';
+import type { KubeObject } from '../../core/k8s-object.js';
+import type { DesiredObject, DesiredState } from '../define-integration.js';
+import { externalNamespaces, managedNamespaces, namespaceKey } from '../tenant-namespaces.js';
+
+export const NAMESPACES_INTEGRATION = 'namespaces';
+
+/** Label carrying the namespace's tenant (organisation). */
+export const TENANT_LABEL = 'kontract.io/tenant';
+export const DISPLAY_NAME_ANNOTATION = 'openshift.io/display-name';
+export const DESCRIPTION_ANNOTATION = 'openshift.io/description';
+
+export function namespaceObject(ns: Namespace): KubeObject {
+  const labels: Record<string, string> = { ...ns.labels };
+  // The datafile's `tenant` wins over a hand-written label of the same key.
+  if (ns.tenant !== undefined) labels[TENANT_LABEL] = ns.tenant;
+  const annotations: Record<string, string> = {
+    [DISPLAY_NAME_ANNOTATION]: ns.name,
+    [DESCRIPTION_ANNOTATION]: ns.description,
+    // Explicit annotations (including the two OpenShift ones) win over the derived defaults.
+    ...ns.annotations,
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: ns.name, labels, annotations },
+  };
+}
+
+export function desiredNamespaces(data: AppInterfaceData): DesiredState {
+  const objects: DesiredObject[] = [];
+  const problems: ValidationProblem[] = [];
+  const seen = new Map<string, string>();
+  // Duplicates are checked over every datafile (also deleted/external ones): two files claiming
+  // one namespace is always a data error.
+  for (const ns of data.namespaces) {
+    const key = namespaceKey(ns);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push({
+        file: ns.path,
+        field: 'name',
+        message: `namespace ${ns.name} on cluster ${ns.cluster} is already declared in ${first}`,
+      });
+    } else {
+      seen.set(key, ns.path);
+    }
+  }
+  const duplicated = new Set(problems.map((p) => p.file));
+  for (const ns of managedNamespaces(data, NAMESPACES_INTEGRATION)) {
+    if (duplicated.has(ns.path)) continue;
+    objects.push({ cluster: ns.cluster, object: namespaceObject(ns), source: ns.path });
+  }
+  return { objects, problems, excludedNamespaces: externalNamespaces(data) };
+}

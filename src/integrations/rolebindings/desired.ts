@@ -1,0 +1,160 @@
+/**
+ * Desired RoleBinding objects from role datafiles: one binding per (access entry, user) and per
+ * (access entry, bot), in namespaces that opt in with `managedRoles: true`.
+ */
+import type { AppInterfaceData, Bot, Namespace, Role, RoleAccess, User } from '../../app-interface/model.js';
+import type { ValidationProblem } from '../../core/errors.js';
+import type { KubeObject } from '../../core/k8s-object.js';
+import type { DesiredObject, DesiredState } from '../define-integration.js';
+import { externalNamespaces, managedNamespaces, namespaceKey } from '../tenant-namespaces.js';
+import { dnsName } from './names.js';
+
+export const ROLEBINDINGS_INTEGRATION = 'rolebindings';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** `role:` aliases (tenant vocabulary, as in Waldur) and the ClusterRoles they bind. */
+export const ROLE_ALIASES: Readonly<Record<string, string>> = {
+  owner: 'admin',
+  manager: 'edit',
+  member: 'view',
+};
+
+export interface RoleRef {
+  readonly apiGroup: typeof RBAC_GROUP;
+  readonly kind: 'Role' | 'ClusterRole';
+  readonly name: string;
+}
+
+export type Subject =
+  | { readonly kind: 'User'; readonly apiGroup: typeof RBAC_GROUP; readonly name: string }
+  | { readonly kind: 'ServiceAccount'; readonly name: string; readonly namespace: string };
+
+export interface RoleBindingsOptions {
+  /**
+   * "Now", to decide which roles have expired. Injected so the build stays pure and testable.
+   * @default new Date() (taken by the integration at run time)
+   */
+  readonly now: Date;
+}
+
+/** The role an access entry grants: aliases → ClusterRoles, `role: X` → Role X, `clusterRole: X` → ClusterRole X. */
+export function roleRefOf(access: RoleAccess): RoleRef {
+  if ('clusterRole' in access) return { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: access.clusterRole };
+  const aliased = ROLE_ALIASES[access.role];
+  return aliased === undefined
+    ? { apiGroup: RBAC_GROUP, kind: 'Role', name: access.role }
+    : { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: aliased };
+}
+
+/** The role name as written in the datafile (the binding name's prefix). */
+function accessRoleName(access: RoleAccess): string {
+  return 'clusterRole' in access ? access.clusterRole : access.role;
+}
+
+/**
+ * Whether a role's `expirationDate` is in the past. A date (`YYYY-MM-DD`) is valid through that
+ * whole day (UTC), as in qontract; a timestamp until that instant. Undefined when unparsable.
+ */
+export function isExpired(expirationDate: string | undefined, now: Date): boolean | undefined {
+  if (expirationDate === undefined) return false;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(expirationDate)) {
+    if (Number.isNaN(Date.parse(`${expirationDate}T00:00:00Z`))) return undefined;
+    return expirationDate < now.toISOString().slice(0, 10);
+  }
+  const at = Date.parse(expirationDate);
+  return Number.isNaN(at) ? undefined : at < now.getTime();
+}
+
+export function userBindingName(roleName: string, user: User): string {
+  return dnsName(`${roleName}-${user.orgUsername}`);
+}
+
+export function botBindingName(roleName: string, sa: { readonly namespace: string; readonly name: string }): string {
+  return dnsName(`${roleName}-${sa.namespace}-${sa.name}`);
+}
+
+export function roleBindingObject(namespace: string, name: string, roleRef: RoleRef, subject: Subject): KubeObject {
+  return {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: 'RoleBinding',
+    metadata: { name, namespace },
+    roleRef: { ...roleRef },
+    subjects: [{ ...subject }],
+  };
+}
+
+interface Binding {
+  readonly ns: Namespace;
+  readonly name: string;
+  readonly roleRef: RoleRef;
+  readonly subject: Subject;
+  readonly source: string;
+}
+
+function bindingsOf(role: Role, access: RoleAccess, ns: Namespace): Binding[] {
+  const roleRef = roleRefOf(access);
+  const roleName = accessRoleName(access);
+  const out: Binding[] = role.users.map((user) => ({
+    ns,
+    name: userBindingName(roleName, user),
+    roleRef,
+    subject: { kind: 'User', apiGroup: RBAC_GROUP, name: user.orgUsername },
+    source: role.path,
+  }));
+  for (const bot of role.bots) {
+    const sa = serviceAccountOf(bot);
+    if (sa === undefined) continue;
+    out.push({ ns, name: botBindingName(roleName, sa), roleRef, subject: { kind: 'ServiceAccount', ...sa }, source: role.path });
+  }
+  return out;
+}
+
+function serviceAccountOf(bot: Bot): { namespace: string; name: string } | undefined {
+  return bot.serviceAccount === undefined ? undefined : { namespace: bot.serviceAccount.namespace, name: bot.serviceAccount.name };
+}
+
+function sameBinding(a: Binding, b: Binding): boolean {
+  return JSON.stringify([a.roleRef, a.subject]) === JSON.stringify([b.roleRef, b.subject]);
+}
+
+export function desiredRoleBindings(data: AppInterfaceData, options: RoleBindingsOptions): DesiredState {
+  const problems: ValidationProblem[] = [];
+  const targets = new Map<string, Namespace>();
+  for (const ns of managedNamespaces(data, ROLEBINDINGS_INTEGRATION)) {
+    if (ns.managedRoles) targets.set(namespaceKey(ns), ns);
+  }
+  // Keyed by cluster/namespace/name: two role files granting the same role to the same subject
+  // give one binding; the same name with a different roleRef or subject is a data problem.
+  const bindings = new Map<string, Binding>();
+  for (const role of data.roles) {
+    const expired = isExpired(role.expirationDate, options.now);
+    if (expired === undefined) {
+      problems.push({ file: role.path, field: 'expirationDate', message: `not a date: ${role.expirationDate ?? ''}` });
+      continue;
+    }
+    if (expired) continue;
+    for (const access of role.access) {
+      const ns = targets.get(namespaceKey(access.namespace));
+      if (ns === undefined) continue;
+      for (const b of bindingsOf(role, access, ns)) {
+        const key = `${namespaceKey(ns)}/${b.name}`;
+        const prior = bindings.get(key);
+        if (prior === undefined) bindings.set(key, b);
+        else if (!sameBinding(prior, b)) {
+          problems.push({
+            file: role.path,
+            field: 'access',
+            message: `RoleBinding ${b.name} in ${ns.cluster}/${ns.name} is also generated by ${prior.source} with a different role or subject`,
+          });
+        }
+      }
+    }
+  }
+  const objects: DesiredObject[] = [...bindings.values()].map((b) => ({
+    cluster: b.ns.cluster,
+    object: roleBindingObject(b.ns.name, b.name, b.roleRef, b.subject),
+    source: b.source,
+  }));
+  return { objects, problems, excludedNamespaces: externalNamespaces(data) };
+}
