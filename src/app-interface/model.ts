@@ -6,6 +6,8 @@
  * ../shared/reference/anchors.md §1.8). Every entity carries `path`, the datafile it came from
  * (`/openshift/c1/namespaces/team-a.yml`), as qontract-server does.
  */
+import type { ClusterInstancetype, ClusterPreference } from '../integrations/instancetypes/model.js';
+import type { VirtualMachineData, VmTemplate } from '../integrations/virtual-machines/model.js';
 
 export interface Labels {
   readonly [key: string]: string;
@@ -155,4 +157,12 @@ export interface AppInterfaceData {
   readonly users: readonly User[];
   readonly bots: readonly Bot[];
   readonly tenants: readonly Tenant[];
+  /** KubeVirt VM templates (`/kubevirt/vm-template-1.yml`); absent = none. */
+  readonly vmTemplates?: readonly VmTemplate[];
+  /** KubeVirt virtual machines (`/kubevirt/virtual-machine-1.yml`); absent = none. */
+  readonly virtualMachines?: readonly VirtualMachineData[];
+  /** VirtualMachineClusterInstancetypes (`/kubevirt/cluster-instancetype-1.yml`); absent = none. */
+  readonly instancetypes?: readonly ClusterInstancetype[];
+  /** VirtualMachineClusterPreferences (`/kubevirt/cluster-preference-1.yml`); absent = none. */
+  readonly preferences?: readonly ClusterPreference[];
 }

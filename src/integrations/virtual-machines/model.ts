@@ -1,0 +1,123 @@
+/**
+ * The app-interface model of KubeVirt virtual machines: VM templates (a catalog, like vApp
+ * templates) and virtual machines built from a template plus overrides. Produced by parse.ts from
+ * the `/kubevirt/vm-template-1.yml` and `/kubevirt/virtual-machine-1.yml` datafiles; references to
+ * other datafiles stay as datafile paths and are resolved (and checked) by desired.ts.
+ */
+import type { Labels } from '../../app-interface/model.js';
+
+export const VM_TEMPLATE_SCHEMA = '/kubevirt/vm-template-1.yml';
+export const VIRTUAL_MACHINE_SCHEMA = '/kubevirt/virtual-machine-1.yml';
+
+export type InstancetypeKind = 'VirtualMachineClusterInstancetype' | 'VirtualMachineInstancetype';
+export type PreferenceKind = 'VirtualMachineClusterPreference' | 'VirtualMachinePreference';
+
+/**
+ * An instancetype or preference: by name (possibly one kontract does not manage, e.g. the
+ * `common-instancetypes` virt-operator installs) or by `$ref` to a catalog datafile.
+ */
+export type CatalogRef<K extends string> =
+  | { readonly name: string; readonly kind: K }
+  | { readonly ref: string };
+
+/** Explicit sizing (exclusive with an instancetype, as KubeVirt enforces). */
+export interface VmCpu {
+  readonly cores: number;
+}
+export interface VmMemory {
+  /** Quantity, e.g. `2Gi`. */
+  readonly guest: string;
+}
+
+export type DataVolumeSource =
+  | { readonly type: 'http'; readonly url: string }
+  | { readonly type: 'registry'; readonly url: string }
+  | { readonly type: 'pvc'; readonly namespace: string; readonly name: string };
+
+export type DiskSource =
+  | { readonly type: 'containerDisk'; readonly image: string }
+  | {
+    readonly type: 'dataVolume';
+    /** Quantity, e.g. `20Gi`. */
+    readonly size: string;
+    readonly storageClassName?: string;
+    readonly source: DataVolumeSource;
+  }
+  | { readonly type: 'persistentVolumeClaim'; readonly claimName: string };
+
+export type DiskBus = 'virtio' | 'sata' | 'scsi';
+
+export interface BootDisk {
+  readonly bus: DiskBus;
+  readonly source: DiskSource;
+}
+
+export interface VmDisk extends BootDisk {
+  readonly name: string;
+}
+
+export type VmNetwork =
+  | { readonly name: string; readonly type: 'pod' }
+  /** A Multus NetworkAttachmentDefinition, `name` or `namespace/name`. */
+  | { readonly name: string; readonly type: 'multus'; readonly networkName: string };
+
+export type InterfaceBinding = 'masquerade' | 'bridge';
+
+export interface VmInterface {
+  readonly name: string;
+  readonly binding: InterfaceBinding;
+  readonly macAddress?: string;
+}
+
+/** The fields a template sets and a virtual machine may override. */
+export interface VmTemplateFields {
+  readonly instancetype?: CatalogRef<InstancetypeKind>;
+  readonly preference?: CatalogRef<PreferenceKind>;
+  readonly cpu?: VmCpu;
+  readonly memory?: VmMemory;
+  readonly bootDisk?: BootDisk;
+}
+
+/** `/kubevirt/vm-template-1.yml`. */
+export interface VmTemplate extends VmTemplateFields {
+  readonly path: string;
+  readonly name: string;
+  readonly description: string;
+  readonly bootDisk: BootDisk;
+  /** Default networks of VMs built from the template. @default one pod network `default` */
+  readonly networks: readonly VmNetwork[];
+  readonly labels: Labels;
+}
+
+export type PowerState = 'running' | 'stopped';
+export type RunStrategy = 'Always' | 'Halted' | 'Manual' | 'RerunOnFailure' | 'Once';
+/** Run strategies a datafile may name explicitly; `Always`/`Halted` are written as `powerState`. */
+export type ExplicitRunStrategy = 'Manual' | 'RerunOnFailure' | 'Once';
+
+export type VmPower =
+  | { readonly powerState: PowerState }
+  | { readonly runStrategy: ExplicitRunStrategy };
+
+/** `/kubevirt/virtual-machine-1.yml`. */
+export interface VirtualMachineData {
+  readonly path: string;
+  readonly name: string;
+  readonly description: string;
+  /** Path of the namespace datafile (`namespace: {$ref: ...}`). */
+  readonly namespace: string;
+  /** Path of the VM template datafile (`template: {$ref: ...}`). */
+  readonly template: string;
+  readonly overrides: VmTemplateFields;
+  /** @default { powerState: 'running' } */
+  readonly power: VmPower;
+  /** Extra disks after the boot disk. */
+  readonly disks: readonly VmDisk[];
+  /** Replaces the template's networks when set. */
+  readonly networks?: readonly VmNetwork[];
+  /** Explicit interfaces; derived from the networks (pod → masquerade, multus → bridge) when unset. */
+  readonly interfaces?: readonly VmInterface[];
+  /** cloud-init NoCloud user data, only from a Secret in the VM's namespace. */
+  readonly cloudInit?: { readonly userDataSecretName: string };
+  readonly labels: Labels;
+  readonly annotations: Labels;
+}
