@@ -1,0 +1,245 @@
+/**
+ * Cluster configuration and credentials: turns an app-interface `Cluster` into a client-node
+ * `KubeConfig` (via `loadFromOptions` or a kubeconfig file) and into the TLS/auth options kontract's
+ * HTTP client needs.
+ *
+ * Rules:
+ * - No silent fallback to ~/.kube/config. A kubeconfig-context cluster needs an explicit kubeconfig
+ *   path (the cluster's own `auth.path`, `--kubeconfig`, or `KONTRACT_KUBECONFIG`); anything
+ *   missing is an E_CLUSTER_CONFIG error naming the cluster.
+ * - insecureSkipTLSVerify only when the cluster data says so explicitly, and always with a warning.
+ * - Token files are read and trimmed (client-node does not trim, and a trailing newline breaks the
+ *   header). `reloadCredentials()` re-reads them after a 401 (rotated service-account tokens).
+ * - Tokens never appear in messages: errors name the env variable or file, never the value.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Cluster } from '../app-interface/model.js';
+import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
+import type { Reporter } from '../core/reporter.js';
+
+/** Where kubeconfig-context clusters find their kubeconfig. */
+export interface ConnectionOptions {
+  /** `--kubeconfig`; wins over the environment. */
+  readonly kubeconfigPath?: string;
+  /** Environment (for `KONTRACT_KUBECONFIG` and `tokenEnv` auth). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Base directory for relative CA, token and kubeconfig paths. @default process.cwd() */
+  readonly cwd?: string;
+  readonly reporter: Reporter;
+}
+
+/** TLS and auth material for one cluster, ready for an https.Agent and request headers. */
+export interface ConnectionCredentials {
+  readonly server: URL;
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+  readonly rejectUnauthorized: boolean;
+  readonly servername?: string;
+  /** Request headers carrying auth (Authorization, Impersonate-User). Never log these. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface ClusterConnection {
+  readonly cluster: string;
+  readonly kubeConfig: KubeConfig;
+  /** Current credentials (cached; cheap). */
+  credentials(): ConnectionCredentials;
+  /**
+   * Re-read credentials after a 401 (token file rotated, exec plugin). Resolves true when it is
+   * worth retrying the request once.
+   */
+  reloadCredentials(): Promise<boolean>;
+}
+
+export const KUBECONFIG_ENV = 'KONTRACT_KUBECONFIG';
+
+function configError(cluster: string, message: string, cause?: unknown): KontractError {
+  return new KontractError(ERROR_CODES.CLUSTER_CONFIG, `cluster ${cluster}: ${message}`, cause === undefined ? { cluster } : { cluster, cause });
+}
+
+function resolvePath(base: string, p: string): string {
+  return isAbsolute(p) ? p : resolve(base, p);
+}
+
+function readTokenFile(cluster: string, file: string): string {
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw configError(cluster, `cannot read token file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const token = raw.trim();
+  if (token === '') throw configError(cluster, `token file ${file} is empty`);
+  return token;
+}
+
+/** Builds the KubeConfig for token-based auth (env or file). */
+function tokenKubeConfig(cluster: Cluster, token: string, base: string): KubeConfig {
+  let caData: string | undefined;
+  let caFile: string | undefined;
+  if (cluster.ca !== undefined) {
+    if ('inline' in cluster.ca) {
+      caData = Buffer.from(cluster.ca.inline, 'utf8').toString('base64');
+    } else {
+      caFile = resolvePath(base, cluster.ca.path);
+      try {
+        readFileSync(caFile);
+      } catch (e) {
+        throw configError(cluster.name, `cannot read CA file ${caFile}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
+      }
+    }
+  }
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{
+      name: cluster.name,
+      server: cluster.serverUrl,
+      skipTLSVerify: cluster.insecureSkipTLSVerify,
+      ...(caData === undefined ? {} : { caData }),
+      ...(caFile === undefined ? {} : { caFile }),
+    }],
+    users: [{ name: 'kontract', token }],
+    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'kontract' }],
+    currentContext: cluster.name,
+  });
+  return kc;
+}
+
+function kubeconfigPathFor(cluster: Cluster, opts: ConnectionOptions, explicit: string | undefined): string {
+  const base = opts.cwd ?? process.cwd();
+  const fromEnv = opts.env[KUBECONFIG_ENV];
+  const p = explicit ?? opts.kubeconfigPath ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
+  if (p === undefined) {
+    throw configError(cluster.name, `auth uses kubeconfig context but no kubeconfig was given (use --kubeconfig or ${KUBECONFIG_ENV}; ~/.kube/config is never used implicitly)`);
+  }
+  return resolvePath(base, p);
+}
+
+function contextKubeConfig(cluster: Cluster, context: string, path: string): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(path);
+  } catch (e) {
+    throw configError(cluster.name, `cannot load kubeconfig ${path}: ${errorMessage(e).split('\n')[0] ?? ''}`);
+  }
+  if (kc.getContextObject(context) === null) {
+    throw configError(cluster.name, `context ${context} not found in kubeconfig ${path}`);
+  }
+  kc.setCurrentContext(context);
+  const kcCluster = kc.getCurrentCluster();
+  if (kcCluster === null) throw configError(cluster.name, `context ${context} in ${path} names no known cluster`);
+  if (kc.getCurrentUser() === null) throw configError(cluster.name, `context ${context} in ${path} names no known user`);
+  return kc;
+}
+
+/** Extracts the TLS + auth material once (client-node re-reads files and builds a new agent per call). */
+async function extractCredentials(clusterName: string, kc: KubeConfig): Promise<ConnectionCredentials> {
+  const kcCluster = kc.getCurrentCluster();
+  if (kcCluster === null) throw configError(clusterName, 'no current cluster in configuration');
+  let server: URL;
+  try {
+    server = new URL(kcCluster.server);
+  } catch {
+    throw configError(clusterName, `invalid server URL ${kcCluster.server}`);
+  }
+  if (server.protocol !== 'https:' && !(server.protocol === 'http:' && kcCluster.skipTLSVerify)) {
+    throw configError(clusterName, `server URL must be https (got ${server.protocol})`);
+  }
+  const opts: { headers?: Record<string, unknown>; ca?: unknown; cert?: unknown; key?: unknown; rejectUnauthorized?: boolean; servername?: string } = {};
+  try {
+    await kc.applyToHTTPSOptions(opts);
+  } catch (e) {
+    throw configError(clusterName, `cannot apply credentials: ${errorMessage(e).split('\n')[0] ?? ''}`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.headers ?? {})) {
+    // A kubeconfig `token-file` is read untrimmed by client-node: trim here.
+    if (typeof v === 'string') headers[k] = v.trim();
+  }
+  const user = kc.getCurrentUser();
+  if (user?.username !== undefined && user.password !== undefined) {
+    headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
+  }
+  const buf = (x: unknown): Buffer | undefined => (Buffer.isBuffer(x) ? x : typeof x === 'string' ? Buffer.from(x) : undefined);
+  const ca = buf(opts.ca);
+  const cert = buf(opts.cert);
+  const key = buf(opts.key);
+  return {
+    server,
+    rejectUnauthorized: opts.rejectUnauthorized !== false,
+    headers,
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    ...(opts.servername === undefined ? {} : { servername: opts.servername }),
+  };
+}
+
+/**
+ * Resolves one cluster's configuration. Throws E_CLUSTER_CONFIG (naming the cluster) when the
+ * configuration is unusable; the reconcile registers that as a per-cluster error.
+ */
+export async function connectCluster(cluster: Cluster, opts: ConnectionOptions): Promise<ClusterConnection> {
+  const base = opts.cwd ?? process.cwd();
+  const auth = cluster.auth;
+  let load: () => KubeConfig;
+  switch (auth.kind) {
+    case 'tokenEnv':
+      load = () => {
+        const token = opts.env[auth.env]?.trim();
+        if (token === undefined || token === '') throw configError(cluster.name, `environment variable ${auth.env} (token) is not set or empty`);
+        return tokenKubeConfig(cluster, token, base);
+      };
+      break;
+    case 'tokenFile': {
+      const file = resolvePath(base, auth.file);
+      load = () => tokenKubeConfig(cluster, readTokenFile(cluster.name, file), base);
+      break;
+    }
+    case 'kubeconfig': {
+      const path = kubeconfigPathFor(cluster, opts, auth.path);
+      load = () => contextKubeConfig(cluster, auth.context, path);
+      break;
+    }
+  }
+  let kubeConfig = load();
+  let creds = await extractCredentials(cluster.name, kubeConfig);
+  if (!creds.rejectUnauthorized) {
+    opts.reporter.log('warn', `TLS certificate verification is disabled for cluster ${cluster.name} (insecureSkipTLSVerify)`, { cluster: cluster.name });
+  }
+  if (auth.kind === 'kubeconfig' && creds.server.origin !== safeOrigin(cluster.serverUrl)) {
+    opts.reporter.log('debug', `cluster ${cluster.name}: kubeconfig context ${auth.context} points to ${creds.server.origin}, app-interface serverUrl is ${cluster.serverUrl}; using the kubeconfig`, { cluster: cluster.name });
+  }
+  return {
+    cluster: cluster.name,
+    get kubeConfig() {
+      return kubeConfig;
+    },
+    credentials: () => creds,
+    async reloadCredentials() {
+      // Only sources that can change underneath us are worth a retry.
+      if (auth.kind === 'tokenEnv') return false;
+      const before = creds.headers.Authorization;
+      try {
+        kubeConfig = load();
+        creds = await extractCredentials(cluster.name, kubeConfig);
+      } catch (e) {
+        opts.reporter.log('warn', `cluster ${cluster.name}: reloading credentials failed: ${errorMessage(e)}`, { cluster: cluster.name });
+        return false;
+      }
+      opts.reporter.log('info', `cluster ${cluster.name}: 401 Unauthorized; credentials re-read${before === creds.headers.Authorization ? ' (unchanged)' : ' (changed)'}, retrying once`, { cluster: cluster.name });
+      return true;
+    },
+  };
+}
+
+function safeOrigin(u: string): string {
+  try {
+    return new URL(u).origin;
+  } catch {
+    return u;
+  }
+}

@@ -1,0 +1,200 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Cluster } from '../../../src/app-interface/model.js';
+import type { ManagedKind } from '../../../src/core/k8s-object.js';
+import type { LogLevel, Reporter } from '../../../src/core/reporter.js';
+import { connectCluster } from '../../../src/k8s/cluster-connection.js';
+import { createClusterClient, KubeApiError } from '../../../src/k8s/cluster-client.js';
+
+// Adapter tests against a loopback HTTP server the test starts itself (plain http with the
+// cluster's explicit insecureSkipTLSVerify). Real apiserver behaviour is covered by
+// test/integration/engine*.test.ts.
+
+const CONFIGMAP: ManagedKind = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, order: 50 };
+const WIDGET: ManagedKind = { group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true, order: 50 };
+
+interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: string }
+type Handler = (req: Seen, res: ServerResponse) => void;
+
+const servers: Server[] = [];
+afterEach(() => { for (const s of servers.splice(0)) s.close(); });
+
+async function fakeServer(handler: Handler): Promise<{ url: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('end', () => {
+      const s = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      seen.push(s);
+      handler(s, res);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function recorder(): Reporter & { lines: { level: LogLevel; message: string }[] } {
+  const lines: { level: LogLevel; message: string }[] = [];
+  return { lines, log: (level, message) => { lines.push({ level, message }); }, result: () => undefined };
+}
+
+function tokenFile(content: string): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'kontract-tok-')), 'token');
+  writeFileSync(f, content);
+  return f;
+}
+
+function cluster(url: string, file: string): Cluster {
+  return {
+    path: '/c.yml', name: 'c1', description: '', serverUrl: url, auth: { kind: 'tokenFile', file },
+    insecureSkipTLSVerify: true, disabledIntegrations: [], labels: {},
+  };
+}
+
+async function client(url: string, file: string, reporter: Reporter = recorder()) {
+  const conn = await connectCluster(cluster(url, file), { env: {}, reporter });
+  return createClusterClient(conn, { backoffBaseMs: 1 });
+}
+
+describe('createClusterClient', () => {
+  it('paginates a LIST with limit and continue, adds type meta and drops managedFields', async () => {
+    const { url, seen } = await fakeServer((req, res) => {
+      const u = new URL(req.url, 'http://x');
+      const page = u.searchParams.get('continue');
+      const item = (n: string) => ({ metadata: { name: n, namespace: 'ns', managedFields: [{ manager: 'x' }] }, data: { a: '1' } });
+      if (page === null) json(res, 200, { kind: 'WidgetList', metadata: { continue: 'p2' }, items: [item('a'), item('b')] });
+      else json(res, 200, { kind: 'WidgetList', metadata: { continue: '' }, items: [item('c')] });
+    });
+    const c = await client(url, tokenFile('tok-1\n'));
+    const items = await c.list(WIDGET, { labelSelector: 'kontract.io/integration=test' });
+    expect(items.map((i) => i.metadata.name)).toEqual(['a', 'b', 'c']);
+    expect(items[0]).toMatchObject({ apiVersion: 'example.com/v1', kind: 'Widget' });
+    expect(items[0]!.metadata.managedFields).toBeUndefined();
+    expect(seen).toHaveLength(2);
+    const first = new URL(seen[0]!.url, 'http://x');
+    expect(first.pathname).toBe('/apis/example.com/v1/widgets');
+    expect(first.searchParams.get('limit')).toBe('500');
+    expect(first.searchParams.get('labelSelector')).toBe('kontract.io/integration=test');
+    expect(new URL(seen[1]!.url, 'http://x').searchParams.get('continue')).toBe('p2');
+    expect(seen[0]!.headers.authorization).toBe('Bearer tok-1');
+    expect(c.stats()).toMatchObject({ reads: 2, writes: 0 });
+    c.close();
+  });
+
+  it('retries 429 and 503, honouring Retry-After, and counts every request', async () => {
+    let n = 0;
+    const { url } = await fakeServer((_req, res) => {
+      n++;
+      if (n === 1) json(res, 429, { reason: 'TooManyRequests' }, { 'Retry-After': '0' });
+      else if (n === 2) json(res, 503, { reason: 'ServiceUnavailable' });
+      else json(res, 200, { metadata: { name: 'x', namespace: 'ns' } });
+    });
+    const c = await client(url, tokenFile('t'));
+    const obj = await c.get(CONFIGMAP, 'ns', 'x');
+    expect(obj?.metadata.name).toBe('x');
+    expect(c.stats().byVerb.get).toBe(3);
+    c.close();
+  });
+
+  it('re-reads a rotated token file after a 401 and retries once', async () => {
+    const file = tokenFile('old-token');
+    const { url, seen } = await fakeServer((req, res) => {
+      if (req.headers.authorization === 'Bearer new-token') json(res, 200, { metadata: { name: 'x' } });
+      else json(res, 401, { reason: 'Unauthorized', message: 'Unauthorized' });
+    });
+    const c = await client(url, file);
+    writeFileSync(file, 'new-token\n');
+    await expect(c.get(CONFIGMAP, 'ns', 'x')).resolves.toMatchObject({ metadata: { name: 'x' } });
+    expect(seen.map((s) => s.headers.authorization)).toEqual(['Bearer old-token', 'Bearer new-token']);
+    c.close();
+  });
+
+  it('fails with E_CLUSTER_ACCESS after one retry when the token stays invalid, without the token in the message', async () => {
+    const { url, seen } = await fakeServer((_req, res) => { json(res, 401, { reason: 'Unauthorized', message: 'Unauthorized' }); });
+    const c = await client(url, tokenFile('secret-token-value'));
+    const err = await c.list(CONFIGMAP).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KubeApiError);
+    expect((err as KubeApiError).code).toBe('E_CLUSTER_ACCESS');
+    expect((err as KubeApiError).status).toBe(401);
+    expect((err as Error).message).not.toContain('secret-token-value');
+    expect(seen).toHaveLength(2);
+    c.close();
+  });
+
+  it('applies with SSA: PATCH apply-patch+yaml, fieldManager=kontract, force, dryRun=All on request', async () => {
+    const { url, seen } = await fakeServer((req, res) => { json(res, 200, JSON.parse(req.body) as unknown); });
+    const c = await client(url, tokenFile('t'));
+    const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'ns' }, data: { a: '1' } };
+    await c.apply(CONFIGMAP, obj, { dryRun: true });
+    await c.apply(CONFIGMAP, obj, { dryRun: false });
+    const u = new URL(seen[0]!.url, 'http://x');
+    expect(seen[0]!.method).toBe('PATCH');
+    expect(u.pathname).toBe('/api/v1/namespaces/ns/configmaps/x');
+    expect(Object.fromEntries(u.searchParams)).toEqual({ fieldManager: 'kontract', force: 'true', dryRun: 'All' });
+    expect(seen[0]!.headers['content-type']).toBe('application/apply-patch+yaml');
+    expect(JSON.parse(seen[0]!.body)).toEqual(obj);
+    expect(new URL(seen[1]!.url, 'http://x').searchParams.has('dryRun')).toBe(false);
+    expect(c.stats()).toMatchObject({ reads: 0, writes: 2 });
+    c.close();
+  });
+
+  it('re-reads and retries an apply that answers 409', async () => {
+    let patches = 0;
+    const { url, seen } = await fakeServer((req, res) => {
+      if (req.method === 'GET') { json(res, 200, { metadata: { name: 'x', namespace: 'ns' } }); return; }
+      patches++;
+      if (patches === 1) json(res, 409, { reason: 'Conflict', message: 'the object has been modified' });
+      else json(res, 200, JSON.parse(req.body) as unknown);
+    });
+    const c = await client(url, tokenFile('t'));
+    await c.apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'ns' } }, { dryRun: false });
+    expect(seen.map((s) => s.method)).toEqual(['PATCH', 'GET', 'PATCH']);
+    c.close();
+  });
+
+  it('maps 404 to undefined (get), absent (delete) and not served (discovery)', async () => {
+    const { url, seen } = await fakeServer((_req, res) => { json(res, 404, { reason: 'NotFound' }); });
+    const c = await client(url, tokenFile('t'));
+    await expect(c.get(CONFIGMAP, 'ns', 'x')).resolves.toBeUndefined();
+    await expect(c.delete(CONFIGMAP, 'ns', 'x', { dryRun: false })).resolves.toBe('absent');
+    await expect(c.discover('kubevirt.io', 'v1')).resolves.toBeUndefined();
+    expect(seen.map((s) => `${s.method} ${new URL(s.url, 'http://x').pathname}`)).toEqual([
+      'GET /api/v1/namespaces/ns/configmaps/x', 'DELETE /api/v1/namespaces/ns/configmaps/x', 'GET /apis/kubevirt.io/v1',
+    ]);
+    c.close();
+  });
+
+  it('turns an apply rejection into E_APPLY with the apiserver reason', async () => {
+    const { url } = await fakeServer((_req, res) => { json(res, 422, { reason: 'Invalid', message: 'ConfigMap "x" is invalid: data: Invalid value' }); });
+    const c = await client(url, tokenFile('t'));
+    const err = await c.apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'ns' } }, { dryRun: false }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_APPLY', status: 422, cluster: 'c1' });
+    expect((err as Error).message).toContain('422 Invalid');
+    c.close();
+  });
+
+  it('reports a closed port as E_CLUSTER_ACCESS after retrying', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => { r(); }));
+    const c = await client(`http://127.0.0.1:${port}`, tokenFile('t'));
+    const err = await c.list(CONFIGMAP).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_CLUSTER_ACCESS', cluster: 'c1', status: 0 });
+    expect((err as Error).message).toContain('ECONNREFUSED');
+    expect(c.stats().byVerb.list).toBe(5);
+    c.close();
+  });
+});

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Cluster, ClusterAuth } from '../../../src/app-interface/model.js';
+import type { LogLevel, Reporter } from '../../../src/core/reporter.js';
+import { connectCluster } from '../../../src/k8s/cluster-connection.js';
+
+function recorder(): Reporter & { lines: { level: LogLevel; message: string }[] } {
+  const lines: { level: LogLevel; message: string }[] = [];
+  return { lines, log: (level, message) => { lines.push({ level, message }); }, result: () => undefined };
+}
+
+function cluster(auth: ClusterAuth, extra: Partial<Cluster> = {}): Cluster {
+  return { path: '/c.yml', name: 'prod-9', description: '', serverUrl: 'https://127.0.0.1:6443', auth, insecureSkipTLSVerify: false, disabledIntegrations: [], labels: {}, ...extra };
+}
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- name: k1
+  cluster: {server: "https://127.0.0.1:7443", insecure-skip-tls-verify: true}
+users:
+- name: admin
+  user: {token: "kc-token"}
+contexts:
+- name: ctx1
+  context: {cluster: k1, user: admin}
+current-context: ctx1
+`;
+
+function kubeconfigFile(): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'kontract-kc-')), 'config');
+  writeFileSync(f, KUBECONFIG);
+  return f;
+}
+
+describe('connectCluster', () => {
+  it('refuses a kubeconfig-context cluster when no kubeconfig is given (no ~/.kube/config fallback)', async () => {
+    await expect(connectCluster(cluster({ kind: 'kubeconfig', context: 'ctx1' }), { env: { HOME: '/root' }, reporter: recorder() }))
+      .rejects.toMatchObject({ code: 'E_CLUSTER_CONFIG', cluster: 'prod-9', message: expect.stringContaining('prod-9') as unknown });
+  });
+
+  it('uses --kubeconfig, else KONTRACT_KUBECONFIG, and selects the context', async () => {
+    const f = kubeconfigFile();
+    const viaFlag = await connectCluster(cluster({ kind: 'kubeconfig', context: 'ctx1' }), { env: {}, kubeconfigPath: f, reporter: recorder() });
+    expect(viaFlag.credentials().server.origin).toBe('https://127.0.0.1:7443');
+    expect(viaFlag.credentials().headers.Authorization).toBe('Bearer kc-token');
+    const viaEnv = await connectCluster(cluster({ kind: 'kubeconfig', context: 'ctx1' }), { env: { KONTRACT_KUBECONFIG: f }, reporter: recorder() });
+    expect(viaEnv.kubeConfig.getCurrentContext()).toBe('ctx1');
+  });
+
+  it('names the cluster when the context does not exist', async () => {
+    await expect(connectCluster(cluster({ kind: 'kubeconfig', context: 'nope' }), { env: {}, kubeconfigPath: kubeconfigFile(), reporter: recorder() }))
+      .rejects.toMatchObject({ code: 'E_CLUSTER_CONFIG', message: expect.stringMatching(/prod-9.*context nope/) as unknown });
+  });
+
+  it('names the env variable but not a value when a token env is missing', async () => {
+    await expect(connectCluster(cluster({ kind: 'tokenEnv', env: 'PROD9_TOKEN' }), { env: {}, reporter: recorder() }))
+      .rejects.toMatchObject({ code: 'E_CLUSTER_CONFIG', message: expect.stringContaining('PROD9_TOKEN') as unknown });
+  });
+
+  it('trims a token file and never logs the token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kontract-tok-'));
+    writeFileSync(join(dir, 't'), '  s3cret-token\n');
+    const rep = recorder();
+    const conn = await connectCluster(cluster({ kind: 'tokenFile', file: join(dir, 't') }), { env: {}, reporter: rep });
+    expect(conn.credentials().headers.Authorization).toBe('Bearer s3cret-token');
+    expect(JSON.stringify(rep.lines)).not.toContain('s3cret');
+  });
+
+  it('reports an unreadable CA path as E_CLUSTER_CONFIG', async () => {
+    await expect(connectCluster(cluster({ kind: 'tokenEnv', env: 'T' }, { ca: { path: '/nonexistent/ca.crt' } }), { env: { T: 'x' }, reporter: recorder() }))
+      .rejects.toMatchObject({ code: 'E_CLUSTER_CONFIG', message: expect.stringContaining('/nonexistent/ca.crt') as unknown });
+  });
+
+  it('warns when TLS verification is disabled by the cluster data', async () => {
+    const rep = recorder();
+    const conn = await connectCluster(cluster({ kind: 'tokenEnv', env: 'T' }, { insecureSkipTLSVerify: true }), { env: { T: 'x' }, reporter: rep });
+    expect(conn.credentials().rejectUnauthorized).toBe(false);
+    expect(rep.lines.some((l) => l.level === 'warn' && l.message.includes('prod-9'))).toBe(true);
+  });
+
+  it('keeps TLS verification on and an inline CA when not opted out', async () => {
+    const conn = await connectCluster(cluster({ kind: 'tokenEnv', env: 'T' }, { ca: { inline: '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n' } }), { env: { T: 'x' }, reporter: recorder() });
+    expect(conn.credentials().rejectUnauthorized).toBe(true);
+    expect(conn.credentials().ca?.toString()).toContain('BEGIN CERTIFICATE');
+  });
+});
