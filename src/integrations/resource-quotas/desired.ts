@@ -142,7 +142,7 @@ function quotasOf(ns: Namespace, problems: ValidationProblem[]): KubeObject[] {
   ns.quota?.quotas.forEach((entry, i) => {
     const field = `quotas[${i}]`;
     const file = ns.quota?.path ?? ns.path;
-    add(entry.name, declaredHard(entry, file, field, problems), entry.scopes, `quota (${file} ${field}.name)`);
+    add(entry.name, declaredHard(entry, file, field, problems), entry.scopes, 'quota');
   });
   if (ns.quotaComponents !== undefined) {
     const hard = componentsHard(ns.quotaComponents, ns.path, problems);
