@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The project's full test command (`npm test`; CI runs `npm ci && npm test`, see .ci/run):
+# build, typecheck, lint, unit tests, the Kubernetes binaries (built once, then cached outside
+# the repo), the Pushgateway, the integration suite against local clusters, and a smoke run on
+# the current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.24
+# and the Go module proxy; see docs/local-control-plane.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+t0=$(date +%s)
+
+step "build";       npm run build
+step "typecheck";   npm run typecheck
+step "lint";        npm run lint
+step "unit tests";  npm run test:unit
+
+step "Kubernetes binaries (scripts/build-k8s-bins.sh; cached after the first build)"
+K8S_BIN_DIR=$(scripts/build-k8s-bins.sh | tail -n 1)
+export K8S_BIN_DIR
+echo "binaries in $K8S_BIN_DIR" >&2
+
+if [ -f scripts/install-pushgateway.sh ]; then
+  step "Prometheus Pushgateway (scripts/install-pushgateway.sh)"
+  bash scripts/install-pushgateway.sh
+fi
+
+step "integration tests (local clusters prod-1, prod-2, dev-1)"
+npm run test:integration
+
+step "Node LTS smoke (scripts/node-lts-smoke.sh)"
+scripts/node-lts-smoke.sh
+
+step "all tests passed in $(( $(date +%s) - t0 ))s"
