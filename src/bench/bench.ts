@@ -1,0 +1,230 @@
+/**
+ * `npm run bench` (scripts/bench.js → dist/bench/bench.js): reconcile N owned objects over three
+ * local clusters and four kinds; measures first wet run, no-op dry-run, 1 % change run, the raw
+ * LIST floor and `kubectl diff`. Each phase runs in its own child process so peak RSS
+ * (process.resourceUsage().maxRSS) belongs to that phase alone. Not a test: it prints a report.
+ *
+ *   node scripts/bench.js [--sizes 10000,20000] [--clusters-dir DIR] [--no-kubectl] [--kubectl-max N]
+ */
+/* eslint-disable no-console -- a benchmark script's report is its output */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Cluster } from '../app-interface/model.js';
+import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
+import { silentReporter } from '../core/reporter.js';
+import type { Reporter } from '../core/reporter.js';
+import { defineIntegration } from '../integrations/define-integration.js';
+import type { DesiredObject, Integration } from '../integrations/define-integration.js';
+import { readState, resolveBinDir, startLocalClusters, stopLocalClusters } from '../local-cluster/index.js';
+import type { LocalClustersState } from '../local-cluster/index.js';
+import { createConnector } from '../reconcile/connector.js';
+import { runReconcile } from '../reconcile/run-reconcile.js';
+import type { DryRunMode } from '../reconcile/run-reconcile.js';
+import { markOwned, ownershipSelector } from '../resource-inventory/ownership.js';
+
+const INTEGRATION = 'bench';
+const NAMESPACES = 20;
+const KINDS: readonly ManagedKind[] = [
+  { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, order: 50 },
+  { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, order: 50 },
+  { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, order: 50 },
+  { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true, order: 50 },
+];
+const NS_KIND: ManagedKind = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, order: 10 };
+
+const stderrReporter: Reporter = {
+  log: (level, message) => { if (level !== 'debug') process.stderr.write(`[bench] ${level} ${message}\n`); },
+  result: () => undefined,
+};
+
+function objectFor(i: number, changed: boolean): { ns: string; obj: KubeObject } {
+  const ns = `bench-${i % NAMESPACES}`;
+  const name = `o-${i}`;
+  const kind = KINDS[i % KINDS.length]?.kind;
+  const value = changed && i % 100 === 0 ? 'changed' : 'v1';
+  switch (kind) {
+    case 'ConfigMap':
+      return { ns, obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { key: value, idx: String(i) } } };
+    case 'Secret':
+      return { ns, obj: { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns }, type: 'Opaque', data: { value: Buffer.from(`s-${value}-${i}`).toString('base64') } } };
+    case 'ServiceAccount':
+      return { ns, obj: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns, labels: { v: value } } } };
+    default:
+      return { ns, obj: { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels: { v: value } }, spec: { clusterIP: 'None', ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] } } };
+  }
+}
+
+/** N objects round-robin over the clusters (a size's objects are a prefix of a larger size's). */
+function desired(size: number, clusters: readonly string[], changed: boolean): DesiredObject[] {
+  const out: DesiredObject[] = [];
+  for (let i = 0; i < size; i++) {
+    const cluster = clusters[i % clusters.length] ?? '';
+    out.push({ cluster, object: objectFor(Math.floor(i / clusters.length), changed).obj, source: '/bench.yml' });
+  }
+  return out;
+}
+
+function benchIntegration(objects: readonly DesiredObject[]): Integration {
+  return defineIntegration({ name: INTEGRATION, summary: 'benchmark', kinds: KINDS, buildDesired: () => ({ objects, problems: [] }) });
+}
+
+function clustersOf(state: LocalClustersState): { defs: Cluster[]; env: NodeJS.ProcessEnv } {
+  const env: NodeJS.ProcessEnv = {};
+  const defs = state.clusters.map((c, i): Cluster => {
+    env[`BENCH_TOKEN_${i}`] = c.adminToken;
+    return { path: `/${c.name}.yml`, name: c.name, description: '', serverUrl: c.server, ca: { path: c.caFile }, auth: { kind: 'tokenEnv', env: `BENCH_TOKEN_${i}` }, insecureSkipTLSVerify: false, disabledIntegrations: [], labels: {} };
+  });
+  return { defs, env };
+}
+
+const dataOf = (clusters: readonly Cluster[]) => ({ sha: 'bench', clusters, namespaces: [], quotas: [], limitRanges: [], roles: [], users: [], bots: [], tenants: [] });
+const rssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+interface PhaseResult { phase: string; size: number; seconds: number; reads: number; writes: number; changes: number; errors: number; maxRssMB: number }
+
+async function phaseReconcile(state: LocalClustersState, size: number, dryRun: DryRunMode, changed: boolean, phase: string): Promise<PhaseResult> {
+  const { defs, env } = clustersOf(state);
+  const connector = createConnector({ env, reporter: stderrReporter });
+  const t0 = process.hrtime.bigint();
+  const r = await runReconcile({
+    integrations: [benchIntegration(desired(size, defs.map((d) => d.name), changed))], data: dataOf(defs), connect: connector.connect,
+    dryRun, reporter: silentReporter, allowMassDeletion: true, maxDeletions: size,
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  connector.closeAll();
+  return {
+    phase, size, seconds, changes: r.plan.changes.length, errors: r.errors.length, maxRssMB: rssMB(),
+    reads: r.clusters.reduce((a, c) => a + c.stats.reads, 0), writes: r.clusters.reduce((a, c) => a + c.stats.writes, 0),
+  };
+}
+
+/** The floor: the same paginated LISTs with a minimal raw https client, JSON parsed, nothing else. */
+async function phaseFloor(state: LocalClustersState, size: number): Promise<PhaseResult> {
+  let reads = 0;
+  const t0 = process.hrtime.bigint();
+  const listAll = async (c: LocalClustersState['clusters'][number], kind: ManagedKind): Promise<number> => {
+    const agent = new https.Agent({ keepAlive: true, ca: (await import('node:fs')).readFileSync(c.caFile) });
+    let cont = '';
+    let n = 0;
+    do {
+      const q = new URLSearchParams({ labelSelector: ownershipSelector(INTEGRATION), limit: '500', ...(cont === '' ? {} : { continue: cont }) });
+      const body = await new Promise<string>((res, rej) => {
+        https.get(`${c.server}/api/v1/${kind.plural}?${q.toString()}`, { agent, headers: { Authorization: `Bearer ${c.adminToken}`, Accept: 'application/json' } }, (resp) => {
+          const chunks: Buffer[] = [];
+          resp.on('data', (d: Buffer) => chunks.push(d));
+          resp.on('end', () => { res(Buffer.concat(chunks).toString('utf8')); });
+          resp.on('error', rej);
+        }).on('error', rej);
+      });
+      reads++;
+      const parsed = JSON.parse(body) as { items: unknown[]; metadata: { continue?: string } };
+      n += parsed.items.length;
+      cont = parsed.metadata.continue ?? '';
+    } while (cont !== '');
+    agent.destroy();
+    return n;
+  };
+  const counts = await Promise.all(state.clusters.flatMap((c) => KINDS.map((k) => listAll(c, k))));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { phase: 'floor', size, seconds, reads, writes: 0, changes: counts.reduce((a, b) => a + b, 0), errors: 0, maxRssMB: rssMB() };
+}
+
+async function child(args: readonly string[]): Promise<void> {
+  const get = (f: string): string => args[args.indexOf(f) + 1] ?? '';
+  const state = readState(get('--state'));
+  if (state === undefined) throw new Error('no cluster state');
+  const size = Number(get('--size'));
+  const phase = get('--phase');
+  const r = phase === 'floor' ? await phaseFloor(state, size)
+    : phase === 'wet' ? await phaseReconcile(state, size, false, false, phase)
+      : phase === 'noop' ? await phaseReconcile(state, size, 'client', false, phase)
+        : phase === 'change' ? await phaseReconcile(state, size, false, true, phase)
+          : await phaseReconcile(state, size, false, false, phase);
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+}
+
+function runChild(stateDir: string, size: number, phase: string): Promise<PhaseResult> {
+  return new Promise((res, rej) => {
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', '--state', stateDir, '--size', String(size), '--phase', phase], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.on('close', (code) => {
+      if (code !== 0) { rej(new Error(`phase ${phase} exited ${code}`)); return; }
+      res(JSON.parse(out.trim().split('\n').pop() ?? '{}') as PhaseResult);
+    });
+  });
+}
+
+async function ensureNamespaces(state: LocalClustersState): Promise<void> {
+  const { defs, env } = clustersOf(state);
+  const connector = createConnector({ env, reporter: stderrReporter });
+  for (const d of defs) {
+    const c = await connector.connect(d);
+    for (let i = 0; i < NAMESPACES; i++) await c.apply(NS_KIND, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `bench-${i}` } }, { dryRun: false });
+  }
+  connector.closeAll();
+}
+
+function kubectlDiff(state: LocalClustersState, size: number, workDir: string, maxObjects: number): Promise<{ seconds: number; objects: number }> {
+  const kubectl = join(state.binDir, 'kubectl');
+  const names = state.clusters.map((c) => c.name);
+  const objs = desired(size, names, false).slice(0, maxObjects);
+  const t0 = process.hrtime.bigint();
+  return Promise.all(state.clusters.map((c) => {
+    const file = join(workDir, `${c.name}-${size}.json`);
+    const items = objs.filter((d) => d.cluster === c.name).map((d) => markOwned(d.object, INTEGRATION));
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+    return new Promise<void>((res, rej) => {
+      execFile(kubectl, ['--kubeconfig', state.kubeconfig, '--context', c.context, 'diff', '--server-side', '--field-manager=kontract', '--force-conflicts', '-f', file], { maxBuffer: 256 * 1024 * 1024 }, (err) => {
+        // exit 1 = differences found; anything else is a failure
+        if (err !== null && err.code !== 1) { rej(new Error(`kubectl diff failed: ${err.message}`)); return; }
+        res();
+      });
+    });
+  })).then(() => ({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, objects: objs.length }));
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--child')) { await child(argv); return; }
+  const flag = (f: string): string | undefined => { const i = argv.indexOf(f); return i < 0 ? undefined : argv[i + 1]; };
+  const sizes = (flag('--sizes') ?? '10000,20000').split(',').map(Number);
+  const kubectlMax = Number(flag('--kubectl-max') ?? '1000000');
+  let stateDir = flag('--clusters-dir');
+  let started = false;
+  if (stateDir === undefined) {
+    stateDir = mkdtempSync(join(tmpdir(), 'kontract-bench-'));
+    const binDir = await resolveBinDir({ reporter: stderrReporter, binDir: process.env.K8S_BIN_DIR, env: process.env });
+    await startLocalClusters({ dir: stateDir, names: ['prod-1', 'prod-2', 'dev-1'], binDir, reporter: stderrReporter });
+    started = true;
+  }
+  const state = readState(stateDir);
+  if (state === undefined) throw new Error(`no local clusters in ${stateDir}`);
+  const work = mkdtempSync(join(tmpdir(), 'kontract-bench-kubectl-'));
+  const report: Record<string, unknown>[] = [];
+  try {
+    await ensureNamespaces(state);
+    for (const size of sizes) {
+      console.error(`[bench] size ${size}: first wet run`);
+      const wet = await runChild(stateDir, size, 'wet');
+      const noop = await runChild(stateDir, size, 'noop');
+      const floor = await runChild(stateDir, size, 'floor');
+      const change = await runChild(stateDir, size, 'change');
+      await runChild(stateDir, size, 'wet'); // restore the 1 % so the next size starts clean
+      const kd = argv.includes('--no-kubectl') ? undefined : await kubectlDiff(state, size, work, kubectlMax);
+      const row = { size, wet, noop, floor, change, noopToFloor: noop.seconds / floor.seconds, kubectlDiff: kd, kubectlToNoop: kd === undefined ? undefined : kd.seconds / noop.seconds };
+      report.push(row);
+      console.log(JSON.stringify(row));
+    }
+    const a = report[0]?.noop as PhaseResult | undefined;
+    const b = report[1]?.noop as PhaseResult | undefined;
+    if (a !== undefined && b !== undefined) console.log(JSON.stringify({ noopScaling: b.seconds / a.seconds }));
+  } finally {
+    if (started) await stopLocalClusters(stateDir, stderrReporter);
+  }
+}
+
+await main(process.argv.slice(2));

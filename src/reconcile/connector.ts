@@ -1,0 +1,57 @@
+/**
+ * Turns app-interface clusters into ClusterClients (cluster-connection + cluster-client), keeping
+ * every client it made so the run can report request counts and close sockets.
+ */
+import type { Cluster } from '../app-interface/model.js';
+import type { Reporter } from '../core/reporter.js';
+import { connectCluster } from '../k8s/cluster-connection.js';
+import { createClusterClient } from '../k8s/cluster-client.js';
+import type { ClientOptions, ClusterClient, RequestVerb } from '../k8s/cluster-client.js';
+
+export type Connect = (cluster: Cluster) => Promise<ClusterClient>;
+
+export interface ConnectorOptions {
+  /** --kubeconfig */
+  readonly kubeconfigPath?: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly reporter: Reporter;
+  readonly client?: Omit<ClientOptions, 'onRequest'>;
+  /** Per request sent (metrics). */
+  readonly onRequest?: (cluster: string, verb: RequestVerb, status: number) => void;
+}
+
+export interface Connector {
+  readonly connect: Connect;
+  /** Every client made so far, by cluster name. */
+  readonly clients: ReadonlyMap<string, ClusterClient>;
+  closeAll(): void;
+}
+
+export function createConnector(opts: ConnectorOptions): Connector {
+  const clients = new Map<string, ClusterClient>();
+  return {
+    clients,
+    async connect(cluster) {
+      const existing = clients.get(cluster.name);
+      if (existing !== undefined) return existing;
+      const conn = await connectCluster(cluster, {
+        env: opts.env,
+        reporter: opts.reporter,
+        ...(opts.kubeconfigPath === undefined ? {} : { kubeconfigPath: opts.kubeconfigPath }),
+        ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
+      });
+      const onRequest = opts.onRequest;
+      const client = createClusterClient(conn, {
+        ...opts.client,
+        ...(onRequest === undefined ? {} : { onRequest: (verb: RequestVerb, status: number) => { onRequest(cluster.name, verb, status); } }),
+      });
+      clients.set(cluster.name, client);
+      return client;
+    },
+    closeAll() {
+      for (const c of clients.values()) c.close();
+      clients.clear();
+    },
+  };
+}

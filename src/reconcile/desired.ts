@@ -1,0 +1,69 @@
+/**
+ * Builds the desired state of every integration, before any cluster is contacted. Any data
+ * problem aborts the run with a ValidationError (nothing is sent to any cluster).
+ */
+import type { AppInterfaceData, Cluster } from '../app-interface/model.js';
+import { ERROR_CODES, KontractError, ValidationError } from '../core/errors.js';
+import type { ValidationProblem } from '../core/errors.js';
+import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
+import { apiVersionOf } from '../core/k8s-object.js';
+import type { Integration } from '../integrations/define-integration.js';
+import type { Scope } from './scope.js';
+
+export interface DesiredEntry {
+  readonly cluster: string;
+  readonly kind: ManagedKind;
+  readonly object: KubeObject;
+  readonly source: string;
+}
+
+/** One integration's work after scoping. */
+export interface IntegrationWork {
+  readonly integration: Integration;
+  /** Clusters the integration covers (and is not disabled on), in scope. */
+  readonly clusters: readonly Cluster[];
+  readonly desired: readonly DesiredEntry[];
+  /** cluster → excluded namespaces. */
+  readonly excludedNamespaces: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function kindOf(integration: Integration, obj: KubeObject): ManagedKind | undefined {
+  return integration.kinds.find((k) => k.kind === obj.kind && apiVersionOf(k) === obj.apiVersion);
+}
+
+export async function buildWork(integrations: readonly Integration[], data: AppInterfaceData, scope: Scope): Promise<IntegrationWork[]> {
+  const byName = new Map(data.clusters.map((c) => [c.name, c]));
+  const problems: ValidationProblem[] = [];
+  const work: IntegrationWork[] = [];
+  for (const integration of integrations) {
+    const state = await integration.buildDesired({ data });
+    problems.push(...state.problems);
+    const enabled = (c: Cluster): boolean => !c.disabledIntegrations.includes(integration.name);
+    const covered = (state.clusters ?? data.clusters.map((c) => c.name))
+      .map((name) => byName.get(name))
+      .filter((c): c is Cluster => c !== undefined && enabled(c) && scope.clusterInScope(c.name));
+    const coveredNames = new Set(covered.map((c) => c.name));
+    const desired: DesiredEntry[] = [];
+    for (const d of state.objects) {
+      const cluster = byName.get(d.cluster);
+      if (cluster === undefined) {
+        problems.push({ file: d.source, field: '', message: `${integration.name}: object ${d.object.kind} ${d.object.metadata.name} targets unknown cluster ${d.cluster}` });
+        continue;
+      }
+      if (!enabled(cluster) || !scope.clusterInScope(cluster.name)) continue;
+      const kind = kindOf(integration, d.object);
+      if (kind === undefined) {
+        throw new KontractError(ERROR_CODES.DESIRED_STATE, `integration ${integration.name} produced ${d.object.apiVersion} ${d.object.kind} ${d.object.metadata.name}, which is not among its kinds`);
+      }
+      if (!scope.objectInScope(d.cluster, kind, d.object)) continue;
+      const excluded = state.excludedNamespaces?.get(d.cluster);
+      if (excluded !== undefined && kind.namespaced && excluded.has(d.object.metadata.namespace ?? '')) continue;
+      coveredNames.add(d.cluster);
+      desired.push({ cluster: d.cluster, kind, object: d.object, source: d.source });
+    }
+    const clusters = [...coveredNames].map((n) => byName.get(n)).filter((c): c is Cluster => c !== undefined);
+    work.push({ integration, clusters, desired, excludedNamespaces: state.excludedNamespaces ?? new Map<string, ReadonlySet<string>>() });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return work;
+}

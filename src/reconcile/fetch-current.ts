@@ -1,0 +1,113 @@
+/**
+ * Fetches current state: one paginated LIST per (integration, cluster, kind) filtered by the
+ * ownership label, then one GET per desired name missing from that list (to see unowned or
+ * foreign-owned objects that block it). Any read failure registers an error for that cluster and
+ * stops reading it; the other clusters carry on.
+ */
+import type { LimitFunction } from 'p-limit';
+import { ERROR_CODES, errorMessage, isKontractError } from '../core/errors.js';
+import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
+import { kindKey } from '../core/k8s-object.js';
+import type { ClusterClient } from '../k8s/cluster-client.js';
+import type { ResourceInventory } from '../resource-inventory/inventory.js';
+import { ownershipSelector } from '../resource-inventory/ownership.js';
+import type { IntegrationWork } from './desired.js';
+import type { Scope } from './scope.js';
+
+export interface FetchContext {
+  readonly inventory: ResourceInventory;
+  readonly clients: ReadonlyMap<string, ClusterClient>;
+  readonly scope: Scope;
+  /** --namespace values: namespaced kinds are then listed per namespace. */
+  readonly namespaces: readonly string[];
+  readonly limit: LimitFunction;
+}
+
+/** Per-cluster failure bookkeeping shared by fetch and apply. */
+export class ClusterFailures {
+  private readonly failed = new Set<string>();
+  constructor(private readonly inventory: ResourceInventory) {}
+  has(cluster: string): boolean {
+    return this.failed.has(cluster);
+  }
+  register(cluster: string, e: unknown): void {
+    if (this.failed.has(cluster)) return;
+    this.failed.add(cluster);
+    const code = isKontractError(e) ? e.code : ERROR_CODES.CLUSTER_ACCESS;
+    this.inventory.registerError({ cluster, code, message: errorMessage(e) });
+  }
+}
+
+/** Owned objects listed for one (integration, cluster, kind), in scope. */
+export interface CurrentCount {
+  readonly integration: string;
+  readonly cluster: string;
+  readonly kind: string;
+  readonly current: number;
+}
+
+const objKey = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+async function servedKinds(client: ClusterClient, kind: ManagedKind, cache: Map<string, Promise<ReadonlySet<string> | undefined>>, limit: LimitFunction): Promise<boolean> {
+  if (kind.group === '') return true;
+  const gv = `${client.cluster}|${kind.group}/${kind.version}`;
+  let p = cache.get(gv);
+  if (p === undefined) {
+    p = limit(() => client.discover(kind.group, kind.version)).then((rs) => (rs === undefined ? undefined : new Set(rs.map((r) => r.name))));
+    cache.set(gv, p);
+  }
+  const served = await p;
+  return served !== undefined && served.has(kind.plural);
+}
+
+async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: IntegrationWork, client: ClusterClient, kind: ManagedKind, discovery: Map<string, Promise<ReadonlySet<string> | undefined>>): Promise<CurrentCount | undefined> {
+  const cluster = client.cluster;
+  const desired = w.desired.filter((d) => d.cluster === cluster && d.kind === kind);
+  try {
+    if (!(await servedKinds(client, kind, discovery, ctx.limit))) {
+      if (desired.length > 0) {
+        failures.register(cluster, new Error(`cluster ${cluster}: ${kindKey(kind)} (${kind.group}/${kind.version}) is not served by this cluster (is its CRD/operator installed?); ${desired.length} desired object(s) cannot be applied`));
+      }
+      return undefined;
+    }
+    if (failures.has(cluster)) return undefined;
+    const selector = ownershipSelector(w.integration.name);
+    const namespaces: (string | undefined)[] = kind.namespaced && ctx.namespaces.length > 0 ? [...ctx.namespaces] : [undefined];
+    const lists = await Promise.all(namespaces.map((ns) => ctx.limit(() => client.list(kind, { labelSelector: selector, ...(ns === undefined ? {} : { namespace: ns }) }))));
+    const excluded = w.excludedNamespaces.get(cluster);
+    const seen = new Set<string>();
+    for (const items of lists) {
+      for (const obj of items) {
+        if (!ctx.scope.objectInScope(cluster, kind, obj)) continue;
+        if (excluded !== undefined && kind.namespaced && excluded.has(obj.metadata.namespace ?? '')) continue;
+        seen.add(objKey(obj));
+        ctx.inventory.addCurrent(cluster, kind, obj);
+      }
+    }
+    const missing = desired.filter((d) => !seen.has(objKey({ ...d.object, metadata: { ...d.object.metadata, namespace: kind.namespaced ? d.object.metadata.namespace ?? '' : '' } })));
+    await Promise.all(missing.map((d) => ctx.limit(async () => {
+      if (failures.has(cluster)) return;
+      const live = await client.get(kind, kind.namespaced ? d.object.metadata.namespace ?? '' : '', d.object.metadata.name);
+      if (live !== undefined) ctx.inventory.addCurrent(cluster, kind, live);
+    })));
+    return { integration: w.integration.name, cluster, kind: kindKey(kind), current: seen.size };
+  } catch (e) {
+    failures.register(cluster, e);
+    return undefined;
+  }
+}
+
+/** Reads every (integration, cluster, kind) of the work; failures are registered per cluster. */
+export async function fetchCurrent(ctx: FetchContext, failures: ClusterFailures, work: readonly IntegrationWork[]): Promise<CurrentCount[]> {
+  const discovery = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+  const tasks: Promise<CurrentCount | undefined>[] = [];
+  for (const w of work) {
+    for (const c of w.clusters) {
+      const client = ctx.clients.get(c.name);
+      if (client === undefined || failures.has(c.name)) continue;
+      for (const kind of w.integration.kinds) tasks.push(fetchOne(ctx, failures, w, client, kind, discovery));
+    }
+  }
+  // Each task's requests go through ctx.limit, so fan-out is bounded by --concurrency.
+  return (await Promise.all(tasks)).filter((c): c is CurrentCount => c !== undefined);
+}

@@ -1,0 +1,168 @@
+/**
+ * One reconcile run: build desired (no IO) → connect clusters → fetch current (bounded
+ * concurrency) → computePlan (pure) → hand the plan to the caller → apply (unless dry-run).
+ *
+ * Per-cluster failures are data: a cluster that cannot be configured, reached or read is
+ * registered as an error in the inventory, the other clusters still converge, and the outcome is
+ * 'failed'. A run without changes sends no write at all.
+ */
+import pLimit from 'p-limit';
+import type { AppInterfaceData } from '../app-interface/model.js';
+import { kindKey } from '../core/k8s-object.js';
+import type { Reporter } from '../core/reporter.js';
+import type { Integration } from '../integrations/define-integration.js';
+import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
+import { ResourceInventory } from '../resource-inventory/inventory.js';
+import { computePlan } from '../resource-inventory/planner.js';
+import type { Plan, PlanError } from '../resource-inventory/plan.js';
+import { applyPlan } from './apply-plan.js';
+import type { AppliedChange } from './apply-plan.js';
+import type { Connect } from './connector.js';
+import { buildWork } from './desired.js';
+import type { IntegrationWork } from './desired.js';
+import { ClusterFailures, fetchCurrent } from './fetch-current.js';
+import type { CurrentCount } from './fetch-current.js';
+import { createScope } from './scope.js';
+
+export type DryRunMode = false | 'client' | 'server';
+
+/** Default for --max-deletions: deletions per run above this need --allow-mass-deletion. */
+export const DEFAULT_MAX_DELETIONS = 50;
+/** Default for --concurrency: parallel API requests per run. */
+export const DEFAULT_CONCURRENCY = 10;
+
+export interface ReconcileOptions {
+  readonly integrations: readonly Integration[];
+  readonly data: AppInterfaceData;
+  /** Makes (or reuses) a client for a cluster; throws E_CLUSTER_CONFIG for unusable configuration. */
+  readonly connect: Connect;
+  /** false = apply; 'client' = plan only; 'server' = plan, then send every change with dryRun=All. */
+  readonly dryRun: DryRunMode;
+  /** Adopt unowned live objects that match a desired one. @default false */
+  readonly takeOver?: boolean;
+  /** @default DEFAULT_MAX_DELETIONS */
+  readonly maxDeletions?: number;
+  /** @default false */
+  readonly allowMassDeletion?: boolean;
+  /** @default DEFAULT_CONCURRENCY */
+  readonly concurrency?: number;
+  /** --cluster values (empty = all). */
+  readonly clusters?: readonly string[];
+  /** --namespace values (empty = all). */
+  readonly namespaces?: readonly string[];
+  /** @default 1 */
+  readonly shards?: number;
+  /** @default 0 */
+  readonly shardId?: number;
+  readonly reporter: Reporter;
+  /** Called with the plan before anything is applied (the CLI renders it here). */
+  readonly onPlan?: (plan: Plan) => void;
+}
+
+export interface ClusterRunInfo {
+  readonly cluster: string;
+  readonly reachable: boolean;
+  readonly stats: RequestStats;
+}
+
+export interface ReconcileResult {
+  readonly plan: Plan;
+  readonly dryRun: DryRunMode;
+  /** Results of the apply (wet run or server dry-run); empty for a client dry-run. */
+  readonly applied: readonly AppliedChange[];
+  /** Plan errors plus apply failures. */
+  readonly errors: readonly PlanError[];
+  readonly outcome: 'ok' | 'changes' | 'failed';
+  readonly clusters: readonly ClusterRunInfo[];
+  readonly durationSeconds: number;
+  /** Desired/current object counts per integration, cluster and kind (metrics). */
+  readonly counts: readonly { integration: string; cluster: string; kind: string; desired: number; current: number }[];
+}
+
+const ZERO_STATS: RequestStats = { reads: 0, writes: 0, byVerb: { list: 0, get: 0, apply: 0, delete: 0, discovery: 0 } };
+
+async function connectAll(work: readonly IntegrationWork[], connect: Connect, failures: ClusterFailures, concurrency: number): Promise<Map<string, ClusterClient>> {
+  const clusters = new Map(work.flatMap((w) => w.clusters).map((c) => [c.name, c]));
+  const limit = pLimit(concurrency);
+  const clients = new Map<string, ClusterClient>();
+  await Promise.all([...clusters.values()].map((c) => limit(async () => {
+    try {
+      clients.set(c.name, await connect(c));
+    } catch (e) {
+      failures.register(c.name, e);
+    }
+  })));
+  return clients;
+}
+
+function countObjects(work: readonly IntegrationWork[], current: readonly CurrentCount[]): ReconcileResult['counts'] {
+  const counts = new Map<string, { integration: string; cluster: string; kind: string; desired: number; current: number }>();
+  const entry = (integration: string, cluster: string, kind: string): { desired: number; current: number } => {
+    const key = `${integration}\0${cluster}\0${kind}`;
+    let c = counts.get(key);
+    if (c === undefined) {
+      c = { integration, cluster, kind, desired: 0, current: 0 };
+      counts.set(key, c);
+    }
+    return c;
+  };
+  for (const w of work) for (const d of w.desired) entry(w.integration.name, d.cluster, kindKey(d.kind)).desired++;
+  for (const c of current) entry(c.integration, c.cluster, c.kind).current += c.current;
+  return [...counts.values()];
+}
+
+export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileResult> {
+  const started = process.hrtime.bigint();
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
+  const scope = createScope({
+    ...(opts.clusters === undefined ? {} : { clusters: opts.clusters }),
+    ...(opts.namespaces === undefined ? {} : { namespaces: opts.namespaces }),
+    ...(opts.shards === undefined ? {} : { shards: opts.shards }),
+    ...(opts.shardId === undefined ? {} : { shardId: opts.shardId }),
+  });
+  // 1. Desired state: pure; any data problem throws before a cluster is contacted.
+  const work = await buildWork(opts.integrations, opts.data, scope);
+  const inventory = new ResourceInventory(opts.integrations);
+  for (const w of work) {
+    for (const c of w.clusters) inventory.addCluster(c.name);
+    for (const d of w.desired) inventory.addDesired(w.integration.name, d.cluster, d.kind, d.object, d.source);
+  }
+  const failures = new ClusterFailures(inventory);
+
+  // 2. Connect and fetch current state.
+  opts.reporter.progress?.('connecting to clusters');
+  const clients = await connectAll(work, opts.connect, failures, concurrency);
+  const limit = pLimit(concurrency);
+  opts.reporter.progress?.('reading current state');
+  const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limit }, failures, work);
+
+  // 3. Plan (pure).
+  const plan = computePlan(inventory, {
+    integrations: opts.integrations.map((i) => i.name),
+    dataSha: opts.data.sha,
+    takeOver: opts.takeOver ?? false,
+    maxDeletions: opts.maxDeletions ?? DEFAULT_MAX_DELETIONS,
+    allowMassDeletion: opts.allowMassDeletion ?? false,
+  });
+  opts.onPlan?.(plan);
+
+  // 4. Act.
+  let applied: AppliedChange[] = [];
+  if (opts.dryRun !== 'client' && plan.changes.length > 0) {
+    applied = await applyPlan({
+      plan, integrations: opts.integrations, clients, dryRun: opts.dryRun === 'server', limit,
+      reporter: opts.reporter, clusterFailed: (c) => failures.has(c) || inventory.clusterHasError(c),
+    });
+  }
+  const applyErrors: PlanError[] = applied.filter((a) => a.status === 'failed').map((a) => ({ cluster: a.change.cluster, code: 'E_APPLY', message: a.error ?? 'apply failed' }));
+  const errors = [...plan.errors, ...applyErrors];
+  const allClusters = new Set(work.flatMap((w) => w.clusters.map((c) => c.name)));
+  const clusters: ClusterRunInfo[] = [...allClusters].sort().map((c) => ({
+    cluster: c,
+    reachable: clients.has(c) && !failures.has(c),
+    stats: clients.get(c)?.stats() ?? ZERO_STATS,
+  }));
+  const outcome = errors.length > 0 ? 'failed' : plan.changes.length > 0 ? 'changes' : 'ok';
+  const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { plan, dryRun: opts.dryRun, applied, errors, outcome, clusters, durationSeconds, counts: countObjects(work, current) };
+}
