@@ -49,6 +49,13 @@ export interface Integration {
   readonly ignoreFields?: readonly string[];
   /** Fields that cannot change in place: the plan refuses such an update. */
   readonly immutableFields?: readonly string[];
+  /**
+   * What it means when a cluster does not serve one of `kinds` (CRD absent), for the per-cluster
+   * error, e.g. `KubeVirt is not installed`. The engine checks discovery before listing: a cluster
+   * missing a kind gets an error (naming the cluster and this text) only when objects of that kind
+   * are desired there; with none desired there is nothing to do (and nothing owned to prune).
+   */
+  readonly missingApiHint?: string;
 }
 
 export function defineIntegration(def: Integration): Integration {

@@ -4,11 +4,13 @@
  * here, has no README.md, or has no tests.
  */
 import type { Integration } from './define-integration.js';
+import { instancetypesIntegration } from './instancetypes/integration.js';
 import { limitRangesIntegration } from './limit-ranges/integration.js';
 import { namespacesIntegration } from './namespaces/integration.js';
 import { networkPoliciesIntegration } from './network-policies/integration.js';
 import { resourceQuotasIntegration } from './resource-quotas/integration.js';
 import { roleBindingsIntegration } from './rolebindings/integration.js';
+import { virtualMachinesIntegration } from './virtual-machines/integration.js';
 
 export const INTEGRATIONS: readonly Integration[] = [
   namespacesIntegration,
@@ -16,6 +18,8 @@ export const INTEGRATIONS: readonly Integration[] = [
   limitRangesIntegration,
   roleBindingsIntegration,
   networkPoliciesIntegration,
+  instancetypesIntegration,
+  virtualMachinesIntegration,
 ];
 
 export function findIntegration(name: string): Integration | undefined {

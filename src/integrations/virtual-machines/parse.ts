@@ -279,13 +279,16 @@ function power(r: FieldReader, o: RawObject): VmPower {
 function cloudInit(r: FieldReader, value: unknown): VirtualMachineData['cloudInit'] {
   const o = r.object(value, 'cloudInit', false);
   if (o === undefined) return undefined;
+  let inlined = false;
   for (const inline of ['userData', 'userDataBase64', 'networkData', 'networkDataBase64']) {
     if (o[inline] !== undefined) {
+      inlined = true;
       r.report(at('cloudInit', inline), 'inline cloud-init data is not allowed (it would be stored in clear in the app-interface and in the VirtualMachine object): put it in a Secret in the VM namespace and reference it with cloudInit.secretRef.name');
     }
   }
   r.onlyKeys(o, ['secretRef', 'userData', 'userDataBase64', 'networkData', 'networkDataBase64'], 'cloudInit');
-  const ref = r.object(o.secretRef, 'cloudInit.secretRef');
+  // With inline data the one problem above says it all; no second "secretRef is required".
+  const ref = r.object(o.secretRef, 'cloudInit.secretRef', !inlined);
   if (ref === undefined) return undefined;
   r.onlyKeys(ref, ['name'], 'cloudInit.secretRef');
   const name = r.string(ref, 'name', 'cloudInit.secretRef', { required: true, pattern: DNS_SUBDOMAIN, hint: DNS_SUBDOMAIN_HINT });

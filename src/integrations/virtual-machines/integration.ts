@@ -1,0 +1,23 @@
+import { defineIntegration } from '../define-integration.js';
+import { desiredVirtualMachines, VIRTUAL_MACHINES_INTEGRATION } from './desired.js';
+
+export const virtualMachinesIntegration = defineIntegration({
+  name: VIRTUAL_MACHINES_INTEGRATION,
+  summary: 'KubeVirt VirtualMachines from VM templates plus overrides: power state as runStrategy, instancetype/preference or explicit size, disks, networks, cloud-init from a Secret',
+  kinds: [{ group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachine', plural: 'virtualmachines', namespaced: true, order: 60 }],
+  buildDesired: (ctx) => desiredVirtualMachines(ctx.data),
+  // Set by KubeVirt on create/admission, never by kontract (domain.md §2.2).
+  ignoreFields: [
+    'spec.template.spec.domain.firmware',
+    'spec.template.spec.domain.machine',
+    'spec.template.spec.architecture',
+    'spec.template.metadata.creationTimestamp',
+    'spec.instancetype.revisionName',
+    'spec.instancetype.inferFromVolume',
+    'spec.instancetype.inferFromVolumeFailurePolicy',
+    'spec.preference.revisionName',
+    'spec.preference.inferFromVolume',
+    'spec.preference.inferFromVolumeFailurePolicy',
+  ],
+  missingApiHint: 'KubeVirt is not installed (no kubevirt.io/v1 VirtualMachine API)',
+});
