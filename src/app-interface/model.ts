@@ -6,6 +6,7 @@
  * ../shared/reference/anchors.md §1.8). Every entity carries `path`, the datafile it came from
  * (`/openshift/c1/namespaces/team-a.yml`), as qontract-server does.
  */
+import type { Fabric } from '../integrations/hedgehog-fabric/model.js';
 import type { ClusterInstancetype, ClusterPreference } from '../integrations/instancetypes/model.js';
 import type { VirtualMachineData, VmTemplate } from '../integrations/virtual-machines/model.js';
 
@@ -165,4 +166,6 @@ export interface AppInterfaceData {
   readonly instancetypes?: readonly ClusterInstancetype[];
   /** VirtualMachineClusterPreferences (`/kubevirt/cluster-preference-1.yml`); absent = none. */
   readonly preferences?: readonly ClusterPreference[];
+  /** Hedgehog fabrics (`/hedgehog/fabric-1.yml`); absent = none. */
+  readonly fabrics?: readonly Fabric[];
 }

@@ -1,0 +1,108 @@
+/**
+ * Reads a fabric's GitOps directory: every `*.yaml` / `*.yml` file below it (hidden entries such
+ * as `.git` skipped), each split into its YAML documents with the document index and start line,
+ * so every later message can name `file#index` and the line.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import { errorMessage } from '../../core/errors.js';
+import type { ValidationProblem } from '../../core/errors.js';
+
+/** One YAML document of the GitOps directory. */
+export interface SourceDocument {
+  /** Display name of the file: `<source label>/<path relative to the directory>`. */
+  readonly file: string;
+  /** 0-based index of the document in its file (empty documents count too). */
+  readonly index: number;
+  /** 1-based line where the document starts. */
+  readonly line: number;
+  readonly value: unknown;
+}
+
+export interface ReadResult {
+  readonly documents: readonly SourceDocument[];
+  readonly problems: readonly ValidationProblem[];
+}
+
+const SEPARATOR = /^---(?:\s|$)/;
+const END = /^\.\.\.\s*$/;
+
+/** `file#index`, the way every message names a document. */
+export function documentRef(doc: Pick<SourceDocument, 'file' | 'index'>): string {
+  return `${doc.file}#${doc.index}`;
+}
+
+/**
+ * Splits a multi-document YAML text on `---` lines (a `---` at column 0 cannot occur inside a
+ * block scalar, which must be indented) and parses each part on its own, so a syntax error in one
+ * document names that document.
+ */
+export function parseDocuments(text: string, file: string): ReadResult {
+  const lines = text.split(/\r?\n/);
+  const parts: { line: number; text: string[] }[] = [];
+  let current: { line: number; text: string[] } = { line: 1, text: [] };
+  let sawContent = false;
+  lines.forEach((l, i) => {
+    if (SEPARATOR.test(l)) {
+      // A leading `---` opens the first document rather than closing an empty one.
+      if (sawContent || parts.length > 0) parts.push(current);
+      current = { line: i + 1, text: [l.replace(/^---/, '')] };
+      sawContent = true;
+      return;
+    }
+    if (END.test(l)) return;
+    if (l.trim() !== '' && !l.trimStart().startsWith('#')) sawContent = true;
+    current.text.push(l);
+  });
+  parts.push(current);
+  const documents: SourceDocument[] = [];
+  const problems: ValidationProblem[] = [];
+  parts.forEach((p, index) => {
+    try {
+      const value: unknown = yaml.load(p.text.join('\n'), { filename: file });
+      documents.push({ file, index, line: p.line, value });
+    } catch (e) {
+      const reason = e instanceof yaml.YAMLException ? e.reason : errorMessage(e);
+      const mark = e instanceof yaml.YAMLException ? (e.mark as { line?: number } | undefined) : undefined;
+      const line = mark?.line === undefined ? p.line : p.line + mark.line;
+      problems.push({ file: `${file}#${index}`, line, field: '', message: `invalid YAML: ${reason}` });
+    }
+  });
+  return { documents, problems };
+}
+
+function yamlFiles(dir: string, rel: string, out: string[]): void {
+  const entries = readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const r = rel === '' ? e.name : `${rel}/${e.name}`;
+    if (e.isDirectory()) yamlFiles(dir, r, out);
+    else if (e.isFile() && /\.ya?ml$/.test(e.name)) out.push(r);
+  }
+}
+
+/**
+ * Every document under `dir`, files in sorted order. `label` prefixes the file names in messages
+ * (a directory path or a scrubbed `git:` location). A missing directory is a problem of `origin`.
+ */
+export function readDirectory(dir: string, label: string, origin: { file: string; field: string }): ReadResult {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) return { documents: [], problems: [{ ...origin, message: `fabric directory ${label} does not exist or is not a directory` }] };
+  const files: string[] = [];
+  yamlFiles(dir, '', files);
+  const documents: SourceDocument[] = [];
+  const problems: ValidationProblem[] = [];
+  for (const rel of files) {
+    const r = parseDocuments(readFileSync(path.join(dir, rel), 'utf8'), `${label}/${rel}`);
+    documents.push(...r.documents);
+    problems.push(...r.problems);
+  }
+  if (files.length === 0) problems.push({ ...origin, message: `fabric directory ${label} holds no *.yaml or *.yml file` });
+  return { documents, problems };
+}
