@@ -41,6 +41,22 @@ export interface PlanError {
   readonly cluster?: string;
   readonly code: string;
   readonly message: string;
+  /** The object the error is about, when there is one. */
+  readonly object?: PlanErrorObject;
+  /**
+   * When true the error refuses only `object` (e.g. an immutable-field change): the rest of the
+   * cluster is still applied. Otherwise an error with a cluster skips that whole cluster, and an
+   * error without a cluster withholds every deletion of the run. @default false
+   */
+  readonly objectOnly?: boolean;
+}
+
+export interface PlanErrorObject {
+  readonly integration?: string;
+  /** '' for cluster-scoped objects. */
+  readonly namespace: string;
+  readonly kind: string;
+  readonly name: string;
 }
 
 export interface ClusterSummary {
@@ -52,6 +68,15 @@ export interface ClusterSummary {
   readonly update: number;
   readonly delete: number;
   readonly unchanged: number;
+  /** Deletions withheld on this cluster (see Plan.withheldDeletions). */
+  readonly withheld: number;
+  /** Errors registered for this cluster (cluster-wide and object-only). */
+  readonly errors: number;
+  /**
+   * True when a cluster-wide error is registered: none of its changes is in `Plan.changes`; they
+   * are listed in `Plan.skippedChanges` instead.
+   */
+  readonly skipped: boolean;
 }
 
 export interface Plan {
@@ -59,10 +84,15 @@ export interface Plan {
   readonly version: 1;
   readonly integrations: readonly string[];
   readonly dataSha: string;
-  /** Ordered: creates/updates by ascending order, then deletes by descending order. */
+  /** Exactly what to apply, ordered: creates/updates by ascending order, then deletes by descending order. */
   readonly changes: readonly PlannedChange[];
   readonly clusters: readonly ClusterSummary[];
   readonly errors: readonly PlanError[];
   /** Deletions withheld (registered errors, safety limits) — listed so users see why. */
   readonly withheldDeletions: readonly PlannedChange[];
+  /**
+   * Creates/updates not applied: their cluster has an error, or the change itself was refused
+   * (immutable field). Shown to the user; never applied.
+   */
+  readonly skippedChanges: readonly PlannedChange[];
 }

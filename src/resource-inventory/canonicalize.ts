@@ -1,0 +1,156 @@
+/**
+ * Canonical form of a Kubernetes object: what kontract compares and hashes. Works on a copy and
+ * never mutates its input (conventions pattern 3).
+ *
+ * - drops `status` and server-set metadata (uid, resourceVersion, generation, creationTimestamp,
+ *   managedFields, selfLink, deletion*), plus `finalizers` / `ownerReferences` unless kept;
+ * - drops the kubectl last-applied annotation and kontract's own marks; empty label/annotation
+ *   maps and `null` map values disappear;
+ * - Secret `stringData` is folded into base64 `data` (the API server does the same);
+ * - quantities at known quantity paths become the API server's canonical string (`1000m` → `1`,
+ *   `1024Mi` → `1Gi`), so desired and live agree however the value was written.
+ */
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '../core/k8s-object.js';
+import {
+  INTEGRATION_LABEL,
+  KONTRACT_ANNOTATION_PREFIX,
+  LAST_APPLIED_ANNOTATION,
+  MANAGED_BY_LABEL,
+} from './marks.js';
+import { canonicalQuantity, parseQuantity, quantityValuesEqual } from './quantity.js';
+import { isPlainObject, stableStringify } from './stable-json.js';
+
+/** metadata fields the API server sets; never compared. */
+export const SERVER_METADATA_FIELDS: readonly string[] = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
+
+export interface CanonicalizeOptions {
+  /** Keep `metadata.ownerReferences` (set when the desired object declares them). @default false */
+  readonly keepOwnerReferences?: boolean;
+  /** Keep `metadata.finalizers` (set when the desired object declares them). @default false */
+  readonly keepFinalizers?: boolean;
+}
+
+/** Deep JSON copy; `undefined` and `null` map values are dropped (SSA treats them as absent). */
+function cloneJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined && v !== null) out[k] = cloneJson(v);
+  }
+  return out;
+}
+
+const LIMIT_RANGE_KEYS = new Set(['default', 'defaultRequest', 'max', 'min', 'maxLimitRequestRatio']);
+
+/**
+ * Whether a scalar at `path` (map keys only, array indices removed) holds a quantity:
+ * ResourceQuota `spec.hard.*`, `…resources.{limits,requests}.*` (containers, KubeVirt domains,
+ * PVCs), LimitRange `spec.limits[].{default,defaultRequest,max,min,maxLimitRequestRatio}.*`,
+ * KubeVirt `…memory.guest` / `…memory.maxGuest`.
+ */
+export function isQuantityPath(kind: string, path: readonly string[]): boolean {
+  const n = path.length;
+  const parent = path[n - 2];
+  if (parent === 'hard') return true;
+  if ((parent === 'limits' || parent === 'requests') && path[n - 3] === 'resources') return true;
+  if (kind === 'LimitRange' && path[0] === 'spec' && path[1] === 'limits' && n === 4 && LIMIT_RANGE_KEYS.has(parent ?? '')) return true;
+  const last = path[n - 1];
+  return parent === 'memory' && (last === 'guest' || last === 'maxGuest');
+}
+
+function normaliseQuantities(kind: string, value: unknown, path: string[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => normaliseQuantities(kind, v, path));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = normaliseQuantities(kind, v, [...path, k]);
+    return out;
+  }
+  if ((typeof value === 'string' || typeof value === 'number') && isQuantityPath(kind, path)) {
+    return canonicalQuantity(value) ?? value;
+  }
+  return value;
+}
+
+function stripMarks(map: unknown, isOurs: (key: string) => boolean): Record<string, string> | undefined {
+  if (!isPlainObject(map)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(map)) {
+    if (!isOurs(k) && typeof v === 'string') out[k] = v;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+function canonicalMetadata(meta: Record<string, unknown>, opts: CanonicalizeOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.fromEntries(
+    Object.entries(meta).filter(([k]) => !SERVER_METADATA_FIELDS.includes(k)),
+  );
+  if (opts.keepOwnerReferences !== true) delete out.ownerReferences;
+  if (opts.keepFinalizers !== true) delete out.finalizers;
+  const labels = stripMarks(meta.labels, (k) => k === MANAGED_BY_LABEL || k === INTEGRATION_LABEL);
+  const annotations = stripMarks(
+    meta.annotations,
+    (k) => k.startsWith(KONTRACT_ANNOTATION_PREFIX) || k === LAST_APPLIED_ANNOTATION,
+  );
+  if (labels === undefined) delete out.labels;
+  else out.labels = labels;
+  if (annotations === undefined) delete out.annotations;
+  else out.annotations = annotations;
+  return out;
+}
+
+function foldStringData(obj: Record<string, unknown>): void {
+  const stringData = obj.stringData;
+  if (!isPlainObject(stringData)) return;
+  const data: Record<string, unknown> = isPlainObject(obj.data) ? { ...obj.data } : {};
+  for (const [k, v] of Object.entries(stringData)) {
+    if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+  }
+  obj.data = data;
+  delete obj.stringData;
+}
+
+/** The canonical copy of `obj` (see the module comment). */
+export function canonicalize(obj: KubeObject, opts: CanonicalizeOptions = {}): KubeObject {
+  const copy = cloneJson(obj) as Record<string, unknown>;
+  delete copy.status;
+  const meta = isPlainObject(copy.metadata) ? copy.metadata : {};
+  copy.metadata = canonicalMetadata(meta, opts);
+  if (obj.kind === 'Secret') foldStringData(copy);
+  return normaliseQuantities(obj.kind, copy, []) as KubeObject;
+}
+
+/** The canonical desired body as stable JSON (sorted keys). */
+export function canonicalJson(obj: KubeObject): string {
+  return stableStringify(canonicalize(obj, DESIRED_CANONICAL));
+}
+
+/** Options that canonicalise a desired object (it declares what it keeps). */
+export const DESIRED_CANONICAL: CanonicalizeOptions = { keepOwnerReferences: true, keepFinalizers: true };
+
+/** sha256 (hex) of an already canonical object, serialised with sorted keys. */
+export function hashCanonical(canonical: KubeObject): string {
+  return createHash('sha256').update(stableStringify(canonical)).digest('hex');
+}
+
+/** sha256 (hex) of the canonical desired body with sorted keys; ownership marks do not count. */
+export function desiredHash(obj: KubeObject): string {
+  return hashCanonical(canonicalize(obj, DESIRED_CANONICAL));
+}
+
+/** True when both parse as Kubernetes quantities with the same exact value (`1Gi` = `1024Mi`). */
+export function quantityEquals(a: string | number, b: string | number): boolean {
+  const qa = parseQuantity(a);
+  const qb = parseQuantity(b);
+  return qa !== undefined && qb !== undefined && quantityValuesEqual(qa, qb);
+}

@@ -1,0 +1,149 @@
+/**
+ * ResourceInventory: cluster → namespace → kind → { desired, current }, plus the errors of the run
+ * (anchors 1.1). Filled by the IO layer (desired from integrations, current from LIST/GET), read by
+ * computePlan. Maps all the way down, so lookups stay O(1) on 20,000 objects.
+ */
+import { ERROR_CODES, KontractError } from '../core/errors.js';
+import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
+import { kindKey, resourceIdString } from '../core/k8s-object.js';
+import type { Integration } from '../integrations/define-integration.js';
+import type { PlanError } from './plan.js';
+
+export interface DesiredEntry {
+  readonly integration: string;
+  readonly object: KubeObject;
+  /** The datafile the object comes from. */
+  readonly source: string;
+}
+
+/** One (cluster, namespace, kind) cell of the inventory. */
+export interface InventoryCell {
+  readonly cluster: string;
+  /** '' for cluster-scoped kinds. */
+  readonly namespace: string;
+  readonly kind: ManagedKind;
+  /** kindKey(kind). */
+  readonly kindKey: string;
+  /** name → desired object. */
+  readonly desired: ReadonlyMap<string, DesiredEntry>;
+  /** name → live object (as read; not canonicalised). */
+  readonly current: ReadonlyMap<string, KubeObject>;
+}
+
+interface MutableCell extends InventoryCell {
+  readonly desired: Map<string, DesiredEntry>;
+  readonly current: Map<string, KubeObject>;
+}
+
+type ClusterMap = Map<string, Map<string, MutableCell>>;
+
+/** True when the error stops its whole cluster (not object-only, not global). */
+export function isClusterError(e: PlanError, cluster: string): boolean {
+  return e.cluster === cluster && e.objectOnly !== true;
+}
+
+export class ResourceInventory {
+  private readonly clusters = new Map<string, ClusterMap>();
+  private readonly errorList: PlanError[] = [];
+  private readonly byName: ReadonlyMap<string, Integration>;
+
+  constructor(integrations: readonly Integration[]) {
+    this.byName = new Map(integrations.map((i) => [i.name, i]));
+  }
+
+  /** The integration definition (ignoreFields, immutableFields), if given to the constructor. */
+  integration(name: string): Integration | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Makes a cluster known even when it has no objects (it then appears in the plan summary). */
+  addCluster(cluster: string): void {
+    if (!this.clusters.has(cluster)) this.clusters.set(cluster, new Map());
+  }
+
+  private cell(cluster: string, kind: ManagedKind, namespace: string): MutableCell {
+    this.addCluster(cluster);
+    const byNs = this.clusters.get(cluster) as ClusterMap;
+    let byKind = byNs.get(namespace);
+    if (byKind === undefined) {
+      byKind = new Map();
+      byNs.set(namespace, byKind);
+    }
+    const key = kindKey(kind);
+    let cell = byKind.get(key);
+    if (cell === undefined) {
+      cell = { cluster, namespace, kind, kindKey: key, desired: new Map(), current: new Map() };
+      byKind.set(key, cell);
+    }
+    return cell;
+  }
+
+  /** Adds one desired object. Throws E_DESIRED_STATE on a duplicate, naming both sources. */
+  addDesired(integration: string, cluster: string, kind: ManagedKind, obj: KubeObject, source: string): void {
+    const namespace = namespaceOf(kind, obj);
+    if (kind.namespaced && namespace === '') {
+      throw new KontractError(
+        ERROR_CODES.DESIRED_STATE,
+        `${source}: ${kindKey(kind)} ${obj.metadata.name} (integration ${integration}) is namespaced but has no metadata.namespace`,
+        { cluster },
+      );
+    }
+    const cell = this.cell(cluster, kind, namespace);
+    const name = obj.metadata.name;
+    const existing = cell.desired.get(name);
+    if (existing !== undefined) {
+      const id = resourceIdString({ cluster, namespace, kind: cell.kindKey, name });
+      throw new KontractError(
+        ERROR_CODES.DESIRED_STATE,
+        `duplicate desired object ${id}: from ${existing.source} (integration ${existing.integration}) and ${source} (integration ${integration})`,
+        { cluster },
+      );
+    }
+    cell.desired.set(name, { integration, object: obj, source });
+  }
+
+  /** Adds one live object (owned LIST results and unowned GET results); a repeat overwrites. */
+  addCurrent(cluster: string, kind: ManagedKind, obj: KubeObject): void {
+    this.cell(cluster, kind, namespaceOf(kind, obj)).current.set(obj.metadata.name, obj);
+  }
+
+  /** Registers an error for one cluster, or for the whole run when `cluster` is undefined. */
+  registerError(error: PlanError): void {
+    this.errorList.push(error);
+  }
+
+  /** True when a cluster-wide error is registered for `cluster` (its changes are then skipped). */
+  clusterHasError(cluster: string): boolean {
+    return this.errorList.some((e) => isClusterError(e, cluster));
+  }
+
+  hasErrors(): boolean {
+    return this.errorList.length > 0;
+  }
+
+  /** Registered errors, in registration order. */
+  errors(): readonly PlanError[] {
+    return this.errorList;
+  }
+
+  /** Known clusters, sorted. */
+  clusterNames(): string[] {
+    return [...this.clusters.keys()].sort();
+  }
+
+  /** Every (cluster, namespace, kind) cell, in insertion order. */
+  *cells(): IterableIterator<InventoryCell> {
+    for (const byNs of this.clusters.values()) {
+      for (const byKind of byNs.values()) yield* byKind.values();
+    }
+  }
+
+  /** The cell for (cluster, namespace, kindKey), if any. */
+  get(cluster: string, namespace: string, kind: string): InventoryCell | undefined {
+    return this.clusters.get(cluster)?.get(namespace)?.get(kind);
+  }
+}
+
+function namespaceOf(kind: ManagedKind, obj: KubeObject): string {
+  return kind.namespaced ? (obj.metadata.namespace ?? '') : '';
+}

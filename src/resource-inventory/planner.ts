@@ -1,0 +1,283 @@
+/**
+ * computePlan: the pure step between fetching and applying. Walks the inventory once (Maps, O(n)),
+ * decides create / update / delete / unchanged per object with the ownership matrix (anchors 1.2),
+ * applies the safety rules and returns a Plan whose `changes` are exactly what to apply.
+ *
+ * Ownership matrix, per (cluster, namespace, kind, name):
+ *
+ * | live object                    | desired?  | result                                         |
+ * |--------------------------------|-----------|------------------------------------------------|
+ * | absent                         | yes       | create                                         |
+ * | owned by the same integration  | yes       | update if hash differs or drift, else unchanged |
+ * | unowned                        | yes       | E_OWNERSHIP_CONFLICT (cluster) / update with --take-over |
+ * | owned by another integration   | yes       | E_OWNERSHIP_CONFLICT (cluster)                 |
+ * | owned by a run integration     | no        | delete (may be withheld)                       |
+ * | unowned / another integration  | no        | left alone                                     |
+ */
+import { ERROR_CODES } from '../core/errors.js';
+import { resourceIdString } from '../core/k8s-object.js';
+import { DESIRED_CANONICAL, canonicalize, hashCanonical } from './canonicalize.js';
+import { fieldChanges, pathMatches } from './diff.js';
+import type { DesiredEntry, InventoryCell, ResourceInventory } from './inventory.js';
+import { isClusterError } from './inventory.js';
+import { liveHash, markOwnedWithHash, ownerOf } from './ownership.js';
+import type { ClusterSummary, FieldChange, Plan, PlanError, PlannedChange } from './plan.js';
+
+export interface PlanOptions {
+  /** Integrations of this run: only objects owned by one of them can be deleted. */
+  readonly integrations: readonly string[];
+  /** sha of the app-interface data the desired state comes from (recorded in the plan). */
+  readonly dataSha: string;
+  /** Adopt unowned live objects a desired object names (`--take-over`). */
+  readonly takeOver: boolean;
+  /** More deletions than this in one run are refused unless allowMassDeletion. */
+  readonly maxDeletions: number;
+  /** Lifts the maxDeletions and empty-desired refusals. */
+  readonly allowMassDeletion: boolean;
+}
+
+interface Counters {
+  desired: number;
+  current: number;
+  unchanged: number;
+}
+
+/** Mutable state of one computePlan call. */
+class PlanBuilder {
+  readonly writes: PlannedChange[] = [];
+  readonly deletes: PlannedChange[] = [];
+  readonly refused: PlannedChange[] = [];
+  readonly errors: PlanError[] = [];
+  readonly counters = new Map<string, Counters>();
+  /** `cluster\0integration` → [desired, owned]. */
+  readonly pairs = new Map<string, [number, number]>();
+
+  constructor(
+    readonly inv: ResourceInventory,
+    readonly opts: PlanOptions,
+    readonly runIntegrations: ReadonlySet<string>,
+  ) {}
+
+  counter(cluster: string): Counters {
+    let c = this.counters.get(cluster);
+    if (c === undefined) {
+      c = { desired: 0, current: 0, unchanged: 0 };
+      this.counters.set(cluster, c);
+    }
+    return c;
+  }
+
+  pair(cluster: string, integration: string): [number, number] {
+    const key = `${cluster}\0${integration}`;
+    let p = this.pairs.get(key);
+    if (p === undefined) {
+      p = [0, 0];
+      this.pairs.set(key, p);
+    }
+    return p;
+  }
+}
+
+type Base = Pick<PlannedChange, 'integration' | 'cluster' | 'namespace' | 'kind' | 'name' | 'order'>;
+
+function baseOf(cell: InventoryCell, integration: string, name: string): Base {
+  return { integration, cluster: cell.cluster, namespace: cell.namespace, kind: cell.kindKey, name, order: cell.kind.order };
+}
+
+function idOf(b: Base): string {
+  return resourceIdString(b);
+}
+
+function conflict(b: Base, owner: string | undefined): PlanError {
+  const why =
+    owner === undefined
+      ? 'exists and is not managed by kontract (pass --take-over to adopt it)'
+      : `is owned by integration ${owner}`;
+  return {
+    cluster: b.cluster,
+    code: ERROR_CODES.OWNERSHIP_CONFLICT,
+    message: `${idOf(b)} desired by integration ${b.integration} ${why}`,
+    object: { integration: b.integration, namespace: b.namespace, kind: b.kind, name: b.name },
+  };
+}
+
+function summarisePaths(changes: readonly FieldChange[]): string {
+  const paths = changes.slice(0, 5).map((c) => c.path);
+  return changes.length > 5 ? `${paths.join(', ')}, …(+${changes.length - 5})` : paths.join(', ');
+}
+
+function updateReason(adopting: boolean, hashMatches: boolean, changes: readonly FieldChange[]): string {
+  const drift = changes.length > 0 ? `drift: ${summarisePaths(changes)}` : '';
+  if (adopting) return `take over: adopt unowned object${drift === '' ? '' : `; ${drift}`}`;
+  if (!hashMatches) return drift === '' ? 'hash differs' : `hash differs; ${drift}`;
+  return `${drift} (edited out of band)`;
+}
+
+function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: DesiredEntry): void {
+  const b = baseOf(cell, d.integration, name);
+  const canonDesired = canonicalize(d.object, DESIRED_CANONICAL);
+  const sha = hashCanonical(canonDesired);
+  const desired = markOwnedWithHash(d.object, d.integration, sha);
+  const live = cell.current.get(name);
+  if (live === undefined) {
+    pb.writes.push({ ...b, action: 'create', desired, changes: [], reason: 'not on the cluster' });
+    return;
+  }
+  const owner = ownerOf(live);
+  const adopting = owner === undefined;
+  if ((adopting && !pb.opts.takeOver) || (owner !== undefined && owner !== d.integration)) {
+    pb.errors.push(conflict(b, owner));
+    return;
+  }
+  const current = canonicalize(live, {
+    keepOwnerReferences: d.object.metadata.ownerReferences !== undefined,
+    keepFinalizers: d.object.metadata.finalizers !== undefined,
+  });
+  const integration = pb.inv.integration(d.integration);
+  const changes = fieldChanges(current, canonDesired, { ignoreFields: integration?.ignoreFields ?? [] });
+  const hashMatches = liveHash(live) === sha;
+  if (!adopting && hashMatches && changes.length === 0) {
+    pb.counter(cell.cluster).unchanged++;
+    return;
+  }
+  const immutable = integration?.immutableFields ?? [];
+  const blocked = immutable.length === 0 ? [] : changes.filter((c) => pathMatches(c.path, immutable, true));
+  if (blocked.length > 0) {
+    const fields = summarisePaths(blocked);
+    const reason = `refused: immutable field(s) ${fields} would change; delete and recreate the object to change them`;
+    pb.errors.push({
+      cluster: b.cluster,
+      code: ERROR_CODES.SAFETY,
+      message: `${idOf(b)}: ${reason}`,
+      object: { integration: b.integration, namespace: b.namespace, kind: b.kind, name: b.name },
+      objectOnly: true,
+    });
+    pb.refused.push({ ...b, action: 'update', desired, current, changes, reason });
+    return;
+  }
+  pb.writes.push({ ...b, action: 'update', desired, current, changes, reason: updateReason(adopting, hashMatches, changes) });
+}
+
+function planCell(pb: PlanBuilder, cell: InventoryCell): void {
+  const counter = pb.counter(cell.cluster);
+  counter.desired += cell.desired.size;
+  counter.current += cell.current.size;
+  for (const [name, d] of cell.desired) {
+    pb.pair(cell.cluster, d.integration)[0]++;
+    planDesired(pb, cell, name, d);
+  }
+  for (const [name, live] of cell.current) {
+    const owner = ownerOf(live);
+    if (owner === undefined || !pb.runIntegrations.has(owner)) continue;
+    pb.pair(cell.cluster, owner)[1]++;
+    if (cell.desired.has(name)) continue;
+    pb.deletes.push({
+      ...baseOf(cell, owner, name),
+      action: 'delete',
+      current: canonicalize(live),
+      changes: [],
+      reason: 'not desired anymore',
+    });
+  }
+}
+
+/** Empty desired set for a (cluster, integration) that still owns objects: refuse pruning it. */
+function emptyDesiredErrors(pb: PlanBuilder): PlanError[] {
+  if (pb.opts.allowMassDeletion) return [];
+  const out: PlanError[] = [];
+  for (const [key, [desired, owned]] of pb.pairs) {
+    if (desired > 0 || owned === 0) continue;
+    const [cluster = '', integration = ''] = key.split('\0');
+    out.push({
+      cluster,
+      code: ERROR_CODES.SAFETY,
+      message: `integration ${integration} has no desired objects on cluster ${cluster} but owns ${owned}: refusing to delete them all (pass --allow-mass-deletion if intended)`,
+    });
+  }
+  return out;
+}
+
+function compareIds(a: PlannedChange | Base, b: PlannedChange | Base): number {
+  for (const k of ['cluster', 'namespace', 'kind', 'name', 'integration'] as const) {
+    if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
+  }
+  return 0;
+}
+
+function compareErrors(a: PlanError, b: PlanError): number {
+  const ka = `${a.cluster ?? ''}\0${a.object?.namespace ?? ''}\0${a.object?.kind ?? ''}\0${a.object?.name ?? ''}\0${a.code}\0${a.message}`;
+  const kb = `${b.cluster ?? ''}\0${b.object?.namespace ?? ''}\0${b.object?.kind ?? ''}\0${b.object?.name ?? ''}\0${b.code}\0${b.message}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function withReason(c: PlannedChange, prefix: string): PlannedChange {
+  return { ...c, reason: `${prefix}: ${c.reason}` };
+}
+
+function summaries(pb: PlanBuilder, plan: Omit<Plan, 'clusters'>): ClusterSummary[] {
+  const names = new Set([...pb.inv.clusterNames(), ...pb.counters.keys()]);
+  return [...names].sort().map((cluster) => {
+    const count = (list: readonly PlannedChange[], action?: string): number =>
+      list.filter((c) => c.cluster === cluster && (action === undefined || c.action === action)).length;
+    const errs = plan.errors.filter((e) => e.cluster === cluster);
+    const counter = pb.counters.get(cluster) ?? { desired: 0, current: 0, unchanged: 0 };
+    return {
+      cluster,
+      reachable: !errs.some((e) => e.code === ERROR_CODES.CLUSTER_ACCESS || e.code === ERROR_CODES.CLUSTER_CONFIG),
+      desired: counter.desired,
+      current: counter.current,
+      create: count(plan.changes, 'create'),
+      update: count(plan.changes, 'update'),
+      delete: count(plan.changes, 'delete'),
+      unchanged: counter.unchanged,
+      withheld: count(plan.withheldDeletions),
+      errors: errs.length,
+      skipped: errs.some((e) => isClusterError(e, cluster)),
+    };
+  });
+}
+
+/** The plan for everything in the inventory (pure; the inventory is not modified). */
+export function computePlan(inv: ResourceInventory, opts: PlanOptions): Plan {
+  const pb = new PlanBuilder(inv, opts, new Set(opts.integrations));
+  for (const cell of inv.cells()) planCell(pb, cell);
+
+  const plannerErrors = [...pb.errors, ...emptyDesiredErrors(pb)];
+  if (!opts.allowMassDeletion && pb.deletes.length > opts.maxDeletions) {
+    plannerErrors.push({
+      code: ERROR_CODES.SAFETY,
+      message: `${pb.deletes.length} deletions exceed the limit of ${opts.maxDeletions}: no object is deleted (pass --allow-mass-deletion or raise --max-deletions if intended)`,
+    });
+  }
+  plannerErrors.sort(compareErrors);
+  const errors = [...inv.errors(), ...plannerErrors];
+  const skippedClusters = new Set(
+    errors.flatMap((e) => (e.cluster !== undefined && e.objectOnly !== true ? [e.cluster] : [])),
+  );
+
+  const changes: PlannedChange[] = [];
+  const skippedChanges: PlannedChange[] = pb.refused;
+  for (const w of pb.writes) {
+    if (skippedClusters.has(w.cluster)) skippedChanges.push(withReason(w, `skipped (cluster ${w.cluster} has errors)`));
+    else changes.push(w);
+  }
+  const withheldDeletions: PlannedChange[] = [];
+  for (const d of pb.deletes) {
+    if (skippedClusters.has(d.cluster)) withheldDeletions.push(withReason(d, `withheld (cluster ${d.cluster} has errors)`));
+    else if (errors.length > 0) withheldDeletions.push(withReason(d, 'withheld (errors registered in this run)'));
+    else changes.push(d);
+  }
+  const byOrderThenId = (a: PlannedChange, b: PlannedChange): number => a.order - b.order || compareIds(a, b);
+  const writes = changes.filter((c) => c.action !== 'delete').sort(byOrderThenId);
+  const deletes = changes.filter((c) => c.action === 'delete').sort((a, b) => b.order - a.order || compareIds(a, b));
+  const partial = {
+    version: 1 as const,
+    integrations: [...opts.integrations],
+    dataSha: opts.dataSha,
+    changes: [...writes, ...deletes],
+    errors,
+    withheldDeletions: withheldDeletions.sort((a, b) => b.order - a.order || compareIds(a, b)),
+    skippedChanges: skippedChanges.sort(byOrderThenId),
+  };
+  return { ...partial, clusters: summaries(pb, partial) };
+}

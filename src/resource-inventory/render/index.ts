@@ -1,0 +1,7 @@
+/** Plan renderers: text (terminal), JSON (CI artefact, docs/plan-json.md), Markdown (MR comment). */
+export { renderText } from './text.js';
+export type { TextOptions } from './text.js';
+export { renderJson, planToJson } from './json.js';
+export { renderMarkdown } from './markdown.js';
+export { maskChange, maskObject } from './mask.js';
+export { toYaml, unifiedDiff } from './patch.js';

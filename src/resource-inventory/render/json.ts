@@ -1,0 +1,45 @@
+/**
+ * The machine-readable plan (`--output json`), schema version 1, documented in docs/plan-json.md.
+ * Keys are sorted at every level (Kubernetes objects start with apiVersion, kind, metadata);
+ * Secret data is masked.
+ */
+import type { Plan, PlannedChange } from '../plan.js';
+import { stableStringify } from '../stable-json.js';
+import { maskChange } from './mask.js';
+import { totals } from './summary.js';
+
+function jsonChange(change: PlannedChange): Record<string, unknown> {
+  const c = maskChange(change);
+  return {
+    action: c.action,
+    integration: c.integration,
+    cluster: c.cluster,
+    namespace: c.namespace,
+    kind: c.kind,
+    name: c.name,
+    order: c.order,
+    reason: c.reason,
+    changes: c.changes,
+    desired: c.desired,
+    current: c.current,
+  };
+}
+
+/** The plan as a plain JSON value (masked), before serialisation. */
+export function planToJson(plan: Plan): Record<string, unknown> {
+  return {
+    version: plan.version,
+    integrations: plan.integrations,
+    dataSha: plan.dataSha,
+    summary: totals(plan),
+    clusters: plan.clusters,
+    changes: plan.changes.map(jsonChange),
+    withheldDeletions: plan.withheldDeletions.map(jsonChange),
+    skippedChanges: plan.skippedChanges.map(jsonChange),
+    errors: plan.errors,
+  };
+}
+
+export function renderJson(plan: Plan): string {
+  return `${stableStringify(planToJson(plan), 2)}\n`;
+}
