@@ -3,6 +3,7 @@
  * namespace finalisation, RBAC denials, CRDs with paginated custom resources, server-side apply
  * (and its dry run) and isolation between clusters sharing one etcd.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   ApiException, ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, RbacAuthorizationV1Api,
@@ -121,6 +122,7 @@ describe('local control plane', () => {
   });
 
   it('installs a CRD until Established and lists its custom resources page by page', async () => {
+    expect(existsSync(VPC_CRD), `${VPC_CRD} is missing: set KONTRACT_SHARED_DIR to the shared data directory`).toBe(true);
     const names = await installCrds(testClusters().kubeconfig, 'prod-1', [VPC_CRD]);
     expect(names).toEqual(['vpcs.vpc.githedgehog.com']);
     const crd = await kubeConfigFor('prod-1').makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: 'vpcs.vpc.githedgehog.com' });
