@@ -51,7 +51,7 @@ describe('limitranges on a real cluster', () => {
 
   it('sends no write on a second run although the server filled in defaults', async () => {
     const live = await readLive(C, lr(ns1, 'small'));
-    expect(live?.spec).toMatchObject({ limits: [{ default: { cpu: '2' }, defaultRequest: { cpu: '2' } }, {}] });
+    expect(live?.spec).toMatchObject({ limits: [{ default: { cpu: '2', memory: '1Gi' }, defaultRequest: { cpu: '2', memory: '1Gi' } }, {}] });
 
     const r = await run({ [ns1]: small, [ns2]: small });
 

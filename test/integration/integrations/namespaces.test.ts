@@ -25,8 +25,9 @@ function run(namespaces: Namespace[], takeOver = false) {
   return reconcile(namespacesIntegration, data, { namespaces: ALL, takeOver });
 }
 
-const base = (): Namespace[] => [
-  namespace(a, C, { tenant: 'acme', labels: { env: 'test' }, description: 'first' }),
+/** `env` is the label the update test changes (later tests keep the changed value). */
+const base = (env = 'prod'): Namespace[] => [
+  namespace(a, C, { tenant: 'acme', labels: { env }, description: 'first' }),
   namespace(b, C),
   namespace(other, C2),
 ];
@@ -38,7 +39,7 @@ describe('namespaces on real clusters', () => {
   });
 
   it('converges from empty on every cluster, with labels and OpenShift annotations', async () => {
-    const r = await run(base());
+    const r = await run(base('test'));
 
     expect(r.result.errors).toEqual([]);
     expect(r.changes).toEqual([`create ${C}/-/Namespace/${a}`, `create ${C}/-/Namespace/${b}`, `create ${C2}/-/Namespace/${other}`].sort());
@@ -50,7 +51,7 @@ describe('namespaces on real clusters', () => {
   });
 
   it('sends no write on a second run with the same data', async () => {
-    const r = await run(base());
+    const r = await run(base('test'));
     expect(r.result.outcome).toBe('ok');
     expect(r.changes).toEqual([]);
     expect(r.writes).toBe(0);
@@ -58,9 +59,7 @@ describe('namespaces on real clusters', () => {
 
   it('updates only the namespace whose labels changed', async () => {
     const rvB = rvOf(await readLive(C, nsHeader(b)));
-    const changed = base().map((n) => (n.name === a ? { ...n, labels: { env: 'prod' } } : n));
-
-    const r = await run(changed);
+    const r = await run(base('prod'));
 
     expect(r.changes).toEqual([`update ${C}/-/Namespace/${a}`]);
     expect(r.writes).toBe(1);

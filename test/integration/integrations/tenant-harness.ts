@@ -4,6 +4,8 @@
  * through the real engine (src/reconcile) with per-run request counts, and plain client-node
  * access to check what the API server holds. Nothing here fakes the Kubernetes API.
  */
+import { readFileSync } from 'node:fs';
+import * as https from 'node:https';
 import { ApiException, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { AppInterfaceData, Cluster } from '../../../src/app-interface/model.js';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
@@ -81,14 +83,40 @@ function objects(cluster: string): KubernetesObjectApi {
 
 type Header = Pick<KubeObject, 'apiVersion' | 'kind'> & { metadata: { name: string; namespace?: string } };
 
-/** The live object, or undefined when absent. */
+function pluralOf(kind: string): string {
+  const lower = kind.toLowerCase();
+  return lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
+}
+
+/** GET as the cluster admin, straight over HTTPS: the JSON exactly as the API server stores it. */
+function getJson(cluster: string, path: string): Promise<{ status: number; body: string }> {
+  const c = testCluster(cluster);
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      new URL(path, c.server),
+      { method: 'GET', ca: readFileSync(c.caFile), headers: { Authorization: `Bearer ${c.adminToken}`, Accept: 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The live object as JSON (no client-side model mapping), or undefined when absent. */
 export async function readLive(cluster: string, header: Header): Promise<KubeObject | undefined> {
-  try {
-    return (await objects(cluster).read(header)) as unknown as KubeObject;
-  } catch (e) {
-    if (e instanceof ApiException && e.code === 404) return undefined;
-    throw e;
-  }
+  const base = header.apiVersion.includes('/') ? `/apis/${header.apiVersion}` : `/api/${header.apiVersion}`;
+  const ns = header.metadata.namespace === undefined ? '' : `/namespaces/${header.metadata.namespace}`;
+  const { status, body } = await getJson(cluster, `${base}${ns}/${pluralOf(header.kind)}/${header.metadata.name}`);
+  if (status === 404) return undefined;
+  if (status !== 200) throw new Error(`GET ${header.kind} ${header.metadata.name} on ${cluster}: HTTP ${status}`);
+  return JSON.parse(body) as KubeObject;
 }
 
 /** Creates an object as the cluster admin (not through kontract: unowned). */
