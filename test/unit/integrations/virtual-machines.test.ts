@@ -1,13 +1,32 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { schemaRegistry } from '../../../src/app-interface/schema-registry.js';
+import type { ValidationContext } from '../../../src/app-interface/schema-registry.js';
 import type { AppInterfaceData, Namespace } from '../../../src/app-interface/model.js';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
 import type { VirtualMachineData } from '../../../src/integrations/virtual-machines/model.js';
 import { desiredVirtualMachines, runStrategyOf, TEMPLATE_ANNOTATION } from '../../../src/integrations/virtual-machines/desired.js';
 import { virtualMachinesIntegration } from '../../../src/integrations/virtual-machines/integration.js';
 import { parseVirtualMachine, parseVmTemplate } from '../../../src/integrations/virtual-machines/parse.js';
-import { addDatafile, badVmCases, loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
+import { addDatafile, badVmCases, DATA_ROOT, loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
 import type { KubevirtData } from '../../fixtures/kubevirt/load.js';
 import { cluster, DataBuilder, namespace } from './data-builder.js';
+
+/** The fixture datafiles as written (`$ref`s unresolved), by path. */
+function loadRawTree(dir: string = DATA_ROOT): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.yml')) out.set(`/${relative(DATA_ROOT, p)}`, yaml.load(readFileSync(p, 'utf8')));
+    }
+  };
+  walk(dir);
+  return out;
+}
 
 function baseData(nsOver: Partial<Namespace> = {}, kv: KubevirtData = loadKubevirtTree()): AppInterfaceData {
   const data = new DataBuilder()
@@ -262,5 +281,38 @@ describe('virtualMachinesIntegration', () => {
     expect(virtualMachinesIntegration.kinds).toEqual([{ group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachine', plural: 'virtualmachines', namespaced: true, order: 60 }]);
     expect(virtualMachinesIntegration.ignoreFields).toEqual(expect.arrayContaining(['spec.template.spec.domain.firmware', 'spec.template.spec.architecture', 'spec.template.spec.domain.machine']));
     expect(virtualMachinesIntegration.missingApiHint).toContain('KubeVirt is not installed');
+  });
+});
+
+describe('JSON Schemas of the KubeVirt datafiles (schemas/kubevirt)', () => {
+  const registry = schemaRegistry();
+  const tree = loadRawTree();
+  const validate = (path: string, raw: unknown): { errors: unknown; refProblems: unknown[] } => {
+    const schema = (raw as { $schema: string }).$schema;
+    const v = registry.validator(schema);
+    if (v === undefined) throw new Error(`no JSON Schema for ${schema}`);
+    const ctx: ValidationContext = {
+      file: path,
+      schemaAt: (p) => (tree.get(p) as { $schema?: string } | undefined)?.$schema ?? (p.startsWith('/openshift/') ? '/openshift/namespace-1.yml' : undefined),
+      edges: [],
+      refProblems: [],
+    };
+    const valid = v.call(ctx, raw);
+    return { errors: valid ? null : v.errors, refProblems: ctx.refProblems };
+  };
+
+  it.each([...tree.entries()])('accepts %s', (path, raw) => {
+    expect(validate(path, raw)).toEqual({ errors: null, refProblems: [] });
+  });
+
+  it.each(badVmCases().filter((c) => ['inline-cloud-init.yml', 'run-strategy-always.yml', 'bad-memory-quantity.yml', 'bad-disk-size.yml', 'interface-name-mismatch.yml'].includes(c.file)).map((c) => [c.file, c] as const))(
+    'lets %s through to the parser, which gives the clear message', (_f, c) => {
+      expect(validate(c.path, c.raw).errors).toBeNull();
+    },
+  );
+
+  it('rejects an unknown top-level field', () => {
+    const c = badVmCases().find((b) => b.file === 'unknown-field.yml')!;
+    expect(validate(c.path, c.raw).errors).not.toBeNull();
   });
 });
