@@ -2,6 +2,10 @@
  * rolebindings against a real kube-apiserver: converge (and the binding really grants access to
  * the restricted user `alice`), no-op, targeted update, expiry and removal prune only owned
  * bindings, ownership conflicts and take-over.
+ *
+ * The local control plane runs no clusterrole-aggregation controller, so the aggregated
+ * ClusterRoles admin/edit/view hold no rules there: the access check uses a namespaced Role
+ * (`role: pod-reader`) with rules of its own.
  */
 import { ApiException, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +20,9 @@ const nsName = uniqueName('it-rb');
 const optedOut = uniqueName('it-rb-off');
 const target = namespace(nsName, C, { managedRoles: true });
 const off = namespace(optedOut, C);
-const rb = (name: string, ns = nsName) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace: ns } });
+const RBAC = 'rbac.authorization.k8s.io';
+const K = `RoleBinding.${RBAC}`;
+const rb = (name: string, ns = nsName) => ({ apiVersion: `${RBAC}/v1`, kind: 'RoleBinding', metadata: { name, namespace: ns } });
 
 const alice = user('alice', 'alice');
 const bob = user('bob', 'bob');
@@ -37,17 +43,33 @@ async function aliceCanListPods(): Promise<boolean> {
   }
 }
 
+/** RBAC changes reach the authorizer through an informer: poll until it agrees (or time out). */
+async function eventuallyAliceCanListPods(expected: boolean, timeoutMs = 15_000): Promise<boolean> {
+  const t0 = Date.now();
+  for (;;) {
+    const can = await aliceCanListPods();
+    if (can === expected || Date.now() - t0 > timeoutMs) return can;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const viewers = role('viewers', {
   access: [{ namespace: refOf(target), role: 'member' }, { namespace: refOf(off), role: 'member' }],
-  users: [alice],
+  users: [bob],
   bots: [ci],
 });
-const deployers = role('deployers', { access: [{ namespace: refOf(target), role: 'deployer' }], users: [bob] });
+const readers = role('readers', { access: [{ namespace: refOf(target), role: 'pod-reader' }], users: [alice] });
 
 describe('rolebindings on a real cluster', () => {
   beforeAll(async () => {
     await createNamespace(C, nsName);
     await createNamespace(C, optedOut);
+    await createUnowned(C, {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'Role',
+      metadata: { name: 'pod-reader', namespace: nsName },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }],
+    });
   });
   afterAll(async () => {
     await deleteNamespaces(C, [nsName, optedOut]);
@@ -56,85 +78,77 @@ describe('rolebindings on a real cluster', () => {
   it('converges from empty in managedRoles namespaces only, and the binding grants access', async () => {
     expect(await aliceCanListPods()).toBe(false);
 
-    const r = await run([viewers, deployers]);
+    const r = await run([viewers, readers]);
 
     expect(r.result.errors).toEqual([]);
     expect(r.changes).toEqual(
-      [
-        `create ${C}/${nsName}/RoleBinding.rbac.authorization.k8s.io/member-alice`,
-        `create ${C}/${nsName}/RoleBinding.rbac.authorization.k8s.io/member-ci-system-deployer`,
-        `create ${C}/${nsName}/RoleBinding.rbac.authorization.k8s.io/deployer-bob`,
-      ].sort(),
+      [`create ${C}/${nsName}/${K}/member-bob`, `create ${C}/${nsName}/${K}/member-ci-system-deployer`, `create ${C}/${nsName}/${K}/pod-reader-alice`].sort(),
     );
-    const live = await readLive(C, rb('member-alice'));
+    const live = await readLive(C, rb('member-bob'));
     expect(labelsOf(live)).toMatchObject({ 'kontract.io/integration': 'rolebindings' });
     expect(live).toMatchObject({
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
-      subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'alice' }],
+      roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'User', apiGroup: RBAC, name: 'bob' }],
     });
-    expect(await readLive(C, rb('deployer-bob'))).toMatchObject({ roleRef: { kind: 'Role', name: 'deployer' } });
-    expect(await aliceCanListPods()).toBe(true);
+    expect(await readLive(C, rb('member-ci-system-deployer'))).toMatchObject({
+      subjects: [{ kind: 'ServiceAccount', namespace: 'ci-system', name: 'deployer' }],
+    });
+    expect(await readLive(C, rb('pod-reader-alice'))).toMatchObject({ roleRef: { kind: 'Role', name: 'pod-reader' } });
+    expect(await eventuallyAliceCanListPods(true)).toBe(true);
   });
 
   it('sends no write on a second run with the same data', async () => {
-    const r = await run([viewers, deployers]);
+    const r = await run([viewers, readers]);
     expect(r.result.outcome).toBe('ok');
     expect(r.changes).toEqual([]);
     expect(r.writes).toBe(0);
   });
 
-  it('creates and prunes only the bindings of the changed user list', async () => {
-    const rvAlice = rvOf(await readLive(C, rb('member-alice')));
-    const r = await run([{ ...viewers, bots: [] }, { ...deployers, users: [bob, alice] }]);
+  it('creates and prunes only the bindings of the changed subjects', async () => {
+    const rvBob = rvOf(await readLive(C, rb('member-bob')));
+    const r = await run([{ ...viewers, bots: [] }, { ...readers, users: [alice, bob] }]);
 
-    expect(r.changes).toEqual(
-      [
-        `create ${C}/${nsName}/RoleBinding.rbac.authorization.k8s.io/deployer-alice`,
-        `delete ${C}/${nsName}/RoleBinding.rbac.authorization.k8s.io/member-ci-system-deployer`,
-      ].sort(),
-    );
+    expect(r.changes).toEqual([`create ${C}/${nsName}/${K}/pod-reader-bob`, `delete ${C}/${nsName}/${K}/member-ci-system-deployer`].sort());
     expect(r.writes).toBe(2);
     expect(await readLive(C, rb('member-ci-system-deployer'))).toBeUndefined();
-    expect(rvOf(await readLive(C, rb('member-alice')))).toBe(rvAlice);
+    expect(rvOf(await readLive(C, rb('member-bob')))).toBe(rvBob);
   });
 
   it('prunes the bindings of an expired role, but not an unowned binding', async () => {
     await createUnowned(C, {
       ...rb('hand-made'),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
-      subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'carol' }],
+      roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'User', apiGroup: RBAC, name: 'carol' }],
     });
 
-    const r = await run([{ ...viewers, bots: [], expirationDate: '2000-01-01' }, { ...deployers, users: [bob, alice] }]);
+    const r = await run([{ ...viewers, bots: [] }, { ...readers, users: [alice, bob], expirationDate: '2000-01-01' }]);
 
-    expect(r.changes).toEqual([`delete ${C}/${nsName}/RoleBinding.rbac.authorization.k8s.io/member-alice`]);
-    expect(await readLive(C, rb('member-alice'))).toBeUndefined();
+    expect(r.changes).toEqual([`delete ${C}/${nsName}/${K}/pod-reader-alice`, `delete ${C}/${nsName}/${K}/pod-reader-bob`]);
+    expect(await readLive(C, rb('pod-reader-alice'))).toBeUndefined();
     expect(await readLive(C, rb('hand-made'))).toBeDefined();
-    expect(await aliceCanListPods()).toBe(false);
+    expect(await eventuallyAliceCanListPods(false)).toBe(false);
   });
 
   it('refuses an unowned binding of the same name, and adopts it with take-over', async () => {
     await createUnowned(C, {
       ...rb('view-dave'),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
-      subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'someone-else' }],
+      roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'User', apiGroup: RBAC, name: 'someone-else' }],
     });
     const dave = role('dave', { access: [{ namespace: refOf(target), clusterRole: 'view' }], users: [user('dave', 'dave')] });
-    const desired = [{ ...deployers, users: [bob, alice] }, dave];
+    const desired = [{ ...viewers, bots: [] }, dave];
 
     const refused = await run(desired);
     expect(refused.result.outcome).toBe('failed');
     expect(refused.result.errors.map((e) => e.code)).toContain('E_OWNERSHIP_CONFLICT');
-    expect((await readLive(C, rb('view-dave')))?.subjects).toEqual([
-      { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'someone-else' },
-    ]);
+    expect((await readLive(C, rb('view-dave')))?.subjects).toEqual([{ kind: 'User', apiGroup: RBAC, name: 'someone-else' }]);
 
     const adopted = await run(desired, true);
     expect(adopted.result.errors).toEqual([]);
-    expect(adopted.changes).toEqual([`update ${C}/${nsName}/RoleBinding.rbac.authorization.k8s.io/view-dave`]);
+    expect(adopted.changes).toEqual([`update ${C}/${nsName}/${K}/view-dave`]);
     const live = await readLive(C, rb('view-dave'));
     expect(labelsOf(live)).toMatchObject({ 'kontract.io/integration': 'rolebindings' });
-    expect(live?.subjects).toEqual([{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'dave' }]);
+    expect(live?.subjects).toEqual([{ kind: 'User', apiGroup: RBAC, name: 'dave' }]);
 
     const again = await run(desired);
     expect(again.changes).toEqual([]);
