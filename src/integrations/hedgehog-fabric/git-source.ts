@@ -117,7 +117,7 @@ function runGit(args: readonly string[], cwd: string, env: GitEnv, timeoutMs: nu
         resolve(stdout.trim());
         return;
       }
-      const detail = scrubSecrets(`${stderr}`.trim() || err.message, env.secrets);
+      const detail = scrubSecrets(stderr.trim() || err.message, env.secrets);
       reject(new KontractError(ERROR_CODES.DESIRED_STATE, `git ${args[0] ?? ''} failed: ${detail}`));
     });
   });

@@ -11,7 +11,7 @@ import { asArray, asInteger, asObject, asString } from './raw.js';
 type Mutable = Record<string, unknown>;
 
 function mutableSpec(obj: KubeObject): Mutable | undefined {
-  return asObject(obj.spec) as Mutable | undefined;
+  return asObject(obj.spec);
 }
 
 function sortedStrings(v: unknown): unknown {
