@@ -215,24 +215,35 @@ function withReason(c: PlannedChange, prefix: string): PlannedChange {
 }
 
 function summaries(pb: PlanBuilder, plan: Omit<Plan, 'clusters'>): ClusterSummary[] {
+  // One pass over changes and errors (O(n)), not one per cluster.
+  const counts = new Map<string, { create: number; update: number; delete: number; withheld: number; errors: PlanError[] }>();
+  const entry = (cluster: string) => {
+    let e = counts.get(cluster);
+    if (e === undefined) {
+      e = { create: 0, update: 0, delete: 0, withheld: 0, errors: [] };
+      counts.set(cluster, e);
+    }
+    return e;
+  };
+  for (const c of plan.changes) entry(c.cluster)[c.action]++;
+  for (const c of plan.withheldDeletions) entry(c.cluster).withheld++;
+  for (const e of plan.errors) if (e.cluster !== undefined) entry(e.cluster).errors.push(e);
   const names = new Set([...pb.inv.clusterNames(), ...pb.counters.keys()]);
   return [...names].sort().map((cluster) => {
-    const count = (list: readonly PlannedChange[], action?: string): number =>
-      list.filter((c) => c.cluster === cluster && (action === undefined || c.action === action)).length;
-    const errs = plan.errors.filter((e) => e.cluster === cluster);
+    const e = entry(cluster);
     const counter = pb.counters.get(cluster) ?? { desired: 0, current: 0, unchanged: 0 };
     return {
       cluster,
-      reachable: !errs.some((e) => e.code === ERROR_CODES.CLUSTER_ACCESS || e.code === ERROR_CODES.CLUSTER_CONFIG),
+      reachable: !e.errors.some((x) => x.code === ERROR_CODES.CLUSTER_ACCESS || x.code === ERROR_CODES.CLUSTER_CONFIG),
       desired: counter.desired,
       current: counter.current,
-      create: count(plan.changes, 'create'),
-      update: count(plan.changes, 'update'),
-      delete: count(plan.changes, 'delete'),
+      create: e.create,
+      update: e.update,
+      delete: e.delete,
       unchanged: counter.unchanged,
-      withheld: count(plan.withheldDeletions),
-      errors: errs.length,
-      skipped: errs.some((e) => isClusterError(e, cluster)),
+      withheld: e.withheld,
+      errors: e.errors.length,
+      skipped: e.errors.some((x) => isClusterError(x, cluster)),
     };
   });
 }
