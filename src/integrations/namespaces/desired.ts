@@ -15,6 +15,9 @@ export const TENANT_LABEL = 'kontract.io/tenant';
 export const DISPLAY_NAME_ANNOTATION = 'openshift.io/display-name';
 export const DESCRIPTION_ANNOTATION = 'openshift.io/description';
 
+/** A valid label value: at most 63 characters, alphanumeric at both ends, `-_.` inside. */
+const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
 export function namespaceObject(ns: Namespace): KubeObject {
   const labels: Record<string, string> = { ...ns.labels };
   // The datafile's `tenant` wins over a hand-written label of the same key.
@@ -54,6 +57,10 @@ export function desiredNamespaces(data: AppInterfaceData): DesiredState {
   const duplicated = new Set(problems.map((p) => p.file));
   for (const ns of managedNamespaces(data, NAMESPACES_INTEGRATION)) {
     if (duplicated.has(ns.path)) continue;
+    if (ns.tenant !== undefined && !LABEL_VALUE.test(ns.tenant)) {
+      problems.push({ file: ns.path, field: 'tenant', message: `${ns.tenant} is not a valid label value for ${TENANT_LABEL}` });
+      continue;
+    }
     objects.push({ cluster: ns.cluster, object: namespaceObject(ns), source: ns.path });
   }
   return { objects, problems, excludedNamespaces: externalNamespaces(data) };

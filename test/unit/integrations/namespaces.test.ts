@@ -95,6 +95,14 @@ describe(desiredNamespaces, () => {
     expect(state.objects).toHaveLength(1);
   });
 
+  it('reports a tenant that cannot be a label value', () => {
+    const state = desiredNamespaces(aData().namespace(namespace('a', 'c1', { tenant: 'ACME Corp' })).build());
+    expect(state.objects).toEqual([]);
+    expect(state.problems).toEqual([
+      { file: '/openshift/c1/namespaces/a.yml', field: 'tenant', message: 'ACME Corp is not a valid label value for kontract.io/tenant' },
+    ]);
+  });
+
   it('skips namespaces on a cluster that disables the integration', () => {
     const data = new DataBuilder()
       .cluster(cluster('c1', { disabledIntegrations: ['namespaces'] }))
