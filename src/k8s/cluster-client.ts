@@ -48,6 +48,8 @@ export interface ListOptions {
   readonly labelSelector?: string;
   /** Restrict to one namespace (namespaced kinds only). */
   readonly namespace?: string;
+  /** Keep only items passing this test (applied page by page, so the rest is never held). */
+  readonly keep?: (obj: KubeObject) => boolean;
 }
 
 export interface WriteOptions {
@@ -281,7 +283,10 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
           continue;
         }
         const body = expectOk(spec, res, kind.kind) as { items?: unknown[]; metadata?: { continue?: string } };
-        for (const it of body.items ?? []) items.push(withTypeMeta(kind, it));
+        for (const it of body.items ?? []) {
+          const obj = withTypeMeta(kind, it);
+          if (opts.keep === undefined || opts.keep(obj)) items.push(obj);
+        }
         cont = body.metadata?.continue;
         if (cont === undefined || cont === '') return items;
       }

@@ -31,6 +31,12 @@ export function kindOf(integration: Integration, obj: KubeObject): ManagedKind |
   return integration.kinds.find((k) => k.kind === obj.kind && apiVersionOf(k) === obj.apiVersion);
 }
 
+/** kindOf with a per-integration lookup table (called once per desired object). */
+function kindLookup(integration: Integration): (obj: KubeObject) => ManagedKind | undefined {
+  const table = new Map(integration.kinds.map((k) => [`${apiVersionOf(k)}|${k.kind}`, k]));
+  return (obj) => table.get(`${obj.apiVersion}|${obj.kind}`);
+}
+
 export async function buildWork(integrations: readonly Integration[], data: AppInterfaceData, scope: Scope): Promise<IntegrationWork[]> {
   const byName = new Map(data.clusters.map((c) => [c.name, c]));
   const problems: ValidationProblem[] = [];
@@ -44,6 +50,7 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
       .filter((c): c is Cluster => c !== undefined && enabled(c) && scope.clusterInScope(c.name));
     const coveredNames = new Set(covered.map((c) => c.name));
     const desired: DesiredEntry[] = [];
+    const lookup = kindLookup(integration);
     for (const d of state.objects) {
       const cluster = byName.get(d.cluster);
       if (cluster === undefined) {
@@ -51,7 +58,7 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
         continue;
       }
       if (!enabled(cluster) || !scope.clusterInScope(cluster.name)) continue;
-      const kind = kindOf(integration, d.object);
+      const kind = lookup(d.object);
       if (kind === undefined) {
         throw new KontractError(ERROR_CODES.DESIRED_STATE, `integration ${integration.name} produced ${d.object.apiVersion} ${d.object.kind} ${d.object.metadata.name}, which is not among its kinds`);
       }

@@ -46,7 +46,15 @@ export interface CurrentCount {
   readonly current: number;
 }
 
-const objKey = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+/**
+ * Above this many desired-but-unowned objects per (cluster, kind), one unfiltered LIST replaces
+ * the per-object GETs.
+ */
+export const GET_THRESHOLD = 100;
+/** The replacement LIST goes per namespace when the missing objects span at most this many. */
+export const PER_NAMESPACE_LIST_MAX = 10;
+
+const keyOf = (kind: ManagedKind, o: KubeObject): string => `${kind.namespaced ? o.metadata.namespace ?? '' : ''}/${o.metadata.name}`;
 
 async function servedKinds(client: ClusterClient, kind: ManagedKind, cache: Map<string, Promise<ReadonlySet<string> | undefined>>, limit: LimitFunction): Promise<boolean> {
   if (kind.group === '') return true;
@@ -80,16 +88,27 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
       for (const obj of items) {
         if (!ctx.scope.objectInScope(cluster, kind, obj)) continue;
         if (excluded !== undefined && kind.namespaced && excluded.has(obj.metadata.namespace ?? '')) continue;
-        seen.add(objKey(obj));
+        seen.add(keyOf(kind, obj));
         ctx.inventory.addCurrent(cluster, kind, obj);
       }
     }
-    const missing = desired.filter((d) => !seen.has(objKey({ ...d.object, metadata: { ...d.object.metadata, namespace: kind.namespaced ? d.object.metadata.namespace ?? '' : '' } })));
-    await Promise.all(missing.map((d) => ctx.limit(async () => {
-      if (failures.has(cluster)) return;
-      const live = await client.get(kind, kind.namespaced ? d.object.metadata.namespace ?? '' : '', d.object.metadata.name);
-      if (live !== undefined) ctx.inventory.addCurrent(cluster, kind, live);
-    })));
+    const missing = desired.filter((d) => !seen.has(keyOf(kind, d.object)));
+    if (missing.length > GET_THRESHOLD) {
+      // Many desired objects are not owned yet (first run, new integration): one unfiltered LIST
+      // finds the blocking live objects with far fewer requests than a GET each.
+      // Few namespaces involved: LIST just those; otherwise one cluster-wide (or --namespace) LIST.
+      const wanted = new Set(missing.map((d) => keyOf(kind, d.object)));
+      const missingNs = [...new Set(missing.map((d) => d.object.metadata.namespace ?? ''))];
+      const scopes = kind.namespaced && missingNs.length <= PER_NAMESPACE_LIST_MAX ? missingNs : namespaces;
+      const lives = await Promise.all(scopes.map((ns) => ctx.limit(() => client.list(kind, { keep: (o) => wanted.has(keyOf(kind, o)), ...(ns === undefined ? {} : { namespace: ns }) }))));
+      for (const live of lives.flat()) ctx.inventory.addCurrent(cluster, kind, live);
+    } else {
+      await Promise.all(missing.map((d) => ctx.limit(async () => {
+        if (failures.has(cluster)) return;
+        const live = await client.get(kind, kind.namespaced ? d.object.metadata.namespace ?? '' : '', d.object.metadata.name);
+        if (live !== undefined) ctx.inventory.addCurrent(cluster, kind, live);
+      })));
+    }
     return { integration: w.integration.name, cluster, kind: kindKey(kind), current: seen.size };
   } catch (e) {
     failures.register(cluster, e);

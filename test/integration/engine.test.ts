@@ -199,6 +199,27 @@ describe('runReconcile on real clusters', () => {
     expect(r.errors.some((e) => e.cluster === 'prod-1' && e.message.includes(`namespace ${ns}-missing does not exist`))).toBe(true);
   });
 
+  it('finds an unowned blocker among many new objects with one unfiltered LIST instead of a GET each', async () => {
+    const bulkNs = uniqueName('bulk');
+    await create('prod-1', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: bulkNs } });
+    try {
+      await create('prod-1', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-7', namespace: bulkNs }, data: { mine: 'yes' } });
+      integration.setDesired(Array.from({ length: 150 }, (_, i) => on('prod-1', configMap(bulkNs, `cm-${i}`, { i: String(i) }))));
+      const c: Cluster = clusterDef('prod-1');
+      const r = await run(false, { clusters: [c] });
+      expect(r.errors.map((e) => e.code)).toEqual(['E_OWNERSHIP_CONFLICT']);
+      expect(r.errors[0]?.message).toContain('cm-7');
+      const stats = r.clusters[0]!.stats;
+      expect(stats.byVerb.get).toBe(0);
+      // one owned LIST per kind (3) + one LIST of the ConfigMaps in that namespace
+      expect(stats.byVerb.list).toBe(4);
+      expect(stats.writes).toBe(0);
+      expect((await core('prod-1').readNamespacedConfigMap({ name: 'cm-7', namespace: bulkNs })).data).toEqual({ mine: 'yes' });
+    } finally {
+      await core('prod-1').deleteNamespace({ name: bulkNs }).catch(() => undefined);
+    }
+  });
+
   it('never puts Secret data in results or logs', async () => {
     integration.setDesired(NAMES.flatMap((c) => desiredFor(c, 'v3')).map((d) => (d.object.kind === 'Secret' ? on(d.cluster, secret(ns, 'creds', 'rotated-secret-value')) : d)));
     const reporter = recorder();

@@ -1,0 +1,243 @@
+/**
+ * Reconcile commands: `kontract run --all | run <integration..>` and one command per registered
+ * integration (`kontract namespaces resourcequotas --dry-run`). Parses flags, loads the
+ * app-interface, runs src/reconcile, renders the plan, exports metrics, returns an Outcome.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { Argv } from 'yargs';
+import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
+import type { Reporter } from '../../core/reporter.js';
+import type { Integration } from '../../integrations/define-integration.js';
+import { INTEGRATIONS } from '../../integrations/index.js';
+import { serveMetrics, pushMetrics, writeMetricsFile } from '../../metrics/export.js';
+import { RunMetrics } from '../../metrics/run-metrics.js';
+import { createConnector } from '../../reconcile/connector.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, runReconcile } from '../../reconcile/run-reconcile.js';
+import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
+import { renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
+import type { Plan } from '../../resource-inventory/plan.js';
+import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
+import type { Outcome } from '../exit-codes.js';
+
+type Args = Readonly<Record<string, unknown>> & GlobalArgs;
+type OutputFormat = 'text' | 'json' | 'markdown';
+
+/** Flags shared by `run` and the per-integration commands. */
+function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
+  return appInterfaceSourceOptions(y)
+    .option('dry-run', { type: 'string', describe: 'Plan only (--dry-run), or let the apiserver validate every change (--dry-run=server)' })
+    .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context (env KONTRACT_KUBECONFIG); ~/.kube/config is never read implicitly' })
+    .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
+    .option('namespace', { type: 'string', array: true, describe: 'Only these namespaces (repeatable); other cluster-scoped kinds are skipped' })
+    .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Parallel API requests' })
+    .option('shards', { type: 'number', default: 1, describe: 'Split the work into N shards by hash of cluster/namespace' })
+    .option('shard-id', { type: 'number', default: 0, describe: 'Which shard this process handles (0-based)' })
+    .option('take-over', { type: 'boolean', default: false, describe: 'Adopt unowned live objects that match desired ones' })
+    .option('max-deletions', { type: 'number', default: DEFAULT_MAX_DELETIONS, describe: 'Refuse plans deleting more objects than this' })
+    .option('allow-mass-deletion', { type: 'boolean', default: false, describe: 'Lift the deletion safety limits' })
+    .option('interval', { type: 'number', describe: 'Run forever, every SECONDS (default: run once)' })
+    .option('output', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'Plan format on stdout' })
+    .option('plan-file', { type: 'string', describe: 'Also write the JSON plan to this file' })
+    .option('metrics-file', { type: 'string', describe: 'Write Prometheus metrics (node_exporter textfile format, atomic)' })
+    .option('pushgateway', { type: 'string', describe: 'Push metrics to this Pushgateway URL (job kontract)' })
+    .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' });
+}
+
+const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false']);
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+function strs(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+function num(v: unknown, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new KontractError(ERROR_CODES.USAGE, `--${flag} must be a number`);
+  return v;
+}
+
+/**
+ * `--dry-run` is a string flag so that `--dry-run=server` works; a bare `--dry-run` followed by a
+ * word makes yargs take the word as its value, so a non-mode value is an integration name.
+ */
+function dryRunOf(args: Args, names: string[]): DryRunMode {
+  const v = args['dry-run'];
+  if (v === undefined) return false;
+  const s = typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : '';
+  if (!DRY_RUN_MODES.has(s)) {
+    names.push(s);
+    return 'client';
+  }
+  if (s === 'false') return false;
+  return s === 'server' ? 'server' : 'client';
+}
+
+function selectIntegrations(names: readonly string[], all: boolean): Integration[] {
+  if (all) {
+    if (names.length > 0) throw new KontractError(ERROR_CODES.USAGE, '--all and integration names are exclusive');
+    return [...INTEGRATIONS];
+  }
+  if (names.length === 0) throw new KontractError(ERROR_CODES.USAGE, `name at least one integration or use --all (known: ${INTEGRATIONS.map((i) => i.name).join(', ')})`);
+  const out: Integration[] = [];
+  for (const n of names) {
+    const i = INTEGRATIONS.find((x) => x.name === n);
+    if (i === undefined) throw new KontractError(ERROR_CODES.USAGE, `unknown integration ${n} (known: ${INTEGRATIONS.map((x) => x.name).join(', ')})`);
+    if (!out.includes(i)) out.push(i);
+  }
+  return out;
+}
+
+function render(plan: Plan, format: OutputFormat, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return renderJson(plan);
+    case 'markdown':
+      return renderMarkdown(plan);
+    case 'text':
+      return renderText(plan, { color });
+  }
+}
+
+function summarise(result: ReconcileResult, reporter: Reporter): void {
+  const failed = result.applied.filter((a) => a.status === 'failed').length;
+  const applied = result.applied.filter((a) => a.status === 'applied').length;
+  const skipped = result.applied.filter((a) => a.status === 'skipped').length;
+  const verb = result.dryRun === false ? 'applied' : result.dryRun === 'server' ? 'validated by the apiserver (dry-run)' : 'planned (dry-run)';
+  const n = result.dryRun === 'client' ? result.plan.changes.length : applied;
+  for (const c of result.clusters) {
+    reporter.log('debug', `cluster ${c.cluster}: reachable=${c.reachable} reads=${c.stats.reads} writes=${c.stats.writes}`, { cluster: c.cluster });
+  }
+  reporter.log(result.outcome === 'failed' ? 'error' : 'info',
+    `${n} change(s) ${verb}${failed > 0 ? `, ${failed} failed` : ''}${skipped > 0 ? `, ${skipped} skipped (cluster errors)` : ''}; ${result.errors.length} error(s) in ${result.durationSeconds.toFixed(2)} s`);
+}
+
+function toOutcome(result: ReconcileResult): Outcome {
+  if (result.outcome === 'failed') return { kind: 'failed', errors: result.errors.length };
+  if (result.outcome === 'changes') return { kind: 'changes', count: result.plan.changes.length };
+  return { kind: 'ok' };
+}
+
+interface RunSettings {
+  readonly integrations: readonly Integration[];
+  readonly dryRun: DryRunMode;
+  readonly output: OutputFormat;
+  readonly color: boolean;
+  readonly metrics: RunMetrics;
+}
+
+async function exportMetrics(args: Args, s: RunSettings): Promise<void> {
+  const names = s.integrations.map((i) => i.name);
+  const file = str(args['metrics-file']);
+  if (file !== undefined) await writeMetricsFile(s.metrics, file);
+  const gw = str(args.pushgateway);
+  if (gw !== undefined) await pushMetrics(s.metrics, gw, names);
+}
+
+async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise<Outcome> {
+  const started = Date.now();
+  let result: ReconcileResult;
+  const kubeconfig = str(args.kubeconfig);
+  const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, client: { signal: ctx.signal }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
+  try {
+    const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    const planFile = str(args['plan-file']);
+    let pendingPlanFile: Promise<void> | undefined;
+    result = await runReconcile({
+      integrations: s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
+      takeOver: args['take-over'] === true,
+      maxDeletions: num(args['max-deletions'], 'max-deletions') ?? DEFAULT_MAX_DELETIONS,
+      allowMassDeletion: args['allow-mass-deletion'] === true,
+      concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
+      clusters: strs(args.cluster), namespaces: strs(args.namespace),
+      shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
+      reporter: ctx.reporter,
+      onPlan: (plan) => {
+        ctx.reporter.result(render(plan, s.output, s.color));
+        if (planFile !== undefined) {
+          // Started with the render so the artefact exists even if the apply fails.
+          pendingPlanFile = writeFile(planFile, renderJson(plan));
+        }
+      },
+    });
+    if (pendingPlanFile !== undefined) await pendingPlanFile;
+  } catch (e) {
+    s.metrics.recordAbortedRun((Date.now() - started) / 1000);
+    await exportMetrics(args, s).catch((me: unknown) => { ctx.reporter.log('warn', errorMessage(me), { code: ERROR_CODES.METRICS }); });
+    throw e;
+  } finally {
+    connector.closeAll();
+  }
+  summarise(result, ctx.reporter);
+  s.metrics.recordRun(result, s.integrations.map((i) => i.name));
+  await exportMetrics(args, s);
+  return toOutcome(result);
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((r) => {
+    const t = setTimeout(r, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
+  });
+
+async function loop(args: Args, ctx: CommandContext, s: RunSettings, intervalSeconds: number): Promise<Outcome> {
+  const port = num(args['metrics-port'], 'metrics-port');
+  let server: Server | undefined;
+  if (port !== undefined) {
+    s.metrics.collectProcessMetrics();
+    server = await serveMetrics(s.metrics, port);
+    ctx.reporter.log('info', `serving /metrics on port ${port}`);
+  }
+  let last: Outcome = { kind: 'ok' };
+  try {
+    while (!ctx.signal.aborted) {
+      try {
+        last = await runOnce(args, ctx, s);
+      } catch (e) {
+        // In loop mode a failed iteration is logged and retried on the next tick.
+        ctx.reporter.log('error', errorMessage(e), { code: (e as { code?: string }).code ?? ERROR_CODES.INTERNAL });
+        last = { kind: 'failed', errors: 1 };
+      }
+      await sleep(intervalSeconds * 1000, ctx.signal);
+    }
+  } finally {
+    await new Promise<void>((r) => { if (server === undefined) r(); else server.close(() => { r(); }); });
+  }
+  return last;
+}
+
+/** Shared handler of `run` and the per-integration commands. */
+export async function executeReconcile(names: string[], args: Args, ctx: CommandContext): Promise<Outcome> {
+  const dryRun = dryRunOf(args, names);
+  const integrations = selectIntegrations(names, args.all === true);
+  const interval = num(args.interval, 'interval');
+  if (interval !== undefined && interval <= 0) throw new KontractError(ERROR_CODES.USAGE, '--interval must be positive');
+  if (args['metrics-port'] !== undefined && interval === undefined) throw new KontractError(ERROR_CODES.USAGE, '--metrics-port needs --interval (loop mode)');
+  const output = (str(args.output) ?? 'text') as OutputFormat;
+  const color = process.stdout.isTTY && (ctx.env.NO_COLOR === undefined || ctx.env.NO_COLOR === '');
+  const settings: RunSettings = { integrations, dryRun, output, color, metrics: new RunMetrics() };
+  return interval === undefined ? runOnce(args, ctx, settings) : loop(args, ctx, settings, interval);
+}
+
+export const runCommand: KontractCommand = {
+  command: 'run [integrations..]',
+  describe: 'Reconcile the named integrations (or --all) against their clusters',
+  builder: (y) => reconcileOptions(y)
+    .positional('integrations', { type: 'string', array: true, describe: 'Integration names' })
+    .option('all', { type: 'boolean', default: false, describe: 'Run every registered integration' }),
+  run: (args, ctx) => executeReconcile(strs(args.integrations), args, ctx),
+};
+
+/** One command per registered integration: `kontract <name> [more integrations..]`. */
+export function integrationCommand(integration: Integration): KontractCommand {
+  return {
+    command: `${integration.name} [integrations..]`,
+    describe: integration.summary,
+    builder: (y) => reconcileOptions(y).positional('integrations', { type: 'string', array: true, describe: 'More integrations to run together' }),
+    run: (args, ctx) => executeReconcile([integration.name, ...strs(args.integrations)], args, ctx),
+  };
+}
+
+export const integrationCommands: readonly KontractCommand[] = INTEGRATIONS.map(integrationCommand);
