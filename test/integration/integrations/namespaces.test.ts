@@ -93,7 +93,11 @@ describe('namespaces on real clusters', () => {
   });
 
   it('refuses an unowned namespace of the same name, and adopts it with take-over', async () => {
-    const desired = [...base().filter((n) => n.name !== b), namespace(unowned, C, { labels: { adopted: 'yes' } })];
+    const desired = [
+      ...base().filter((n) => n.name !== b),
+      namespace(external, C, { managedByExternal: true }),
+      namespace(unowned, C, { labels: { adopted: 'yes' } }),
+    ];
 
     const refused = await run(desired);
     expect(refused.result.outcome).toBe('failed');
