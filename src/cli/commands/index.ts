@@ -3,7 +3,11 @@
  */
 import type { KontractCommand } from '../command.js';
 import { localClustersCommand } from './local-clusters.js';
+import { serveCommand } from './serve.js';
+import { validateCommand } from './validate.js';
 
 export const COMMANDS: readonly KontractCommand[] = [
   localClustersCommand,
+  validateCommand,
+  serveCommand,
 ];

@@ -1,0 +1,63 @@
+/**
+ * The contract of one datafile kind (one `$schema`): how a validated datafile becomes a model
+ * entry. The list of kinds is in families.ts.
+ */
+import type { ValidationProblem } from '../core/errors.js';
+import type { AppInterfaceData } from './model.js';
+import type { Datafile } from './snapshot.js';
+
+/** Keys of AppInterfaceData holding a list of entries (`clusters`, `namespaces`, `virtualMachines`, …). */
+export type ListKey = {
+  [K in keyof AppInterfaceData]-?: NonNullable<AppInterfaceData[K]> extends readonly unknown[] ? K : never;
+}[keyof AppInterfaceData];
+
+/** The entry type of a list key: EntryOf<'clusters'> = Cluster. */
+export type EntryOf<K extends ListKey> = NonNullable<AppInterfaceData[K]> extends readonly (infer E)[] ? E : never;
+
+/** Same shape as src/integrations/virtual-machines/parse.ts ParseResult. */
+export type ParseResult<T> =
+  | { readonly ok: true; readonly value: T; readonly problems: readonly [] }
+  | { readonly ok: false; readonly problems: readonly ValidationProblem[] };
+
+export interface BuildContext {
+  /** The app-interface directory for a YAML directory source; undefined for GraphQL/bundle sources. */
+  readonly root: string | undefined;
+  /** A non-datafile YAML file (manifest stream) by path, as text. */
+  resource(path: string): string | undefined;
+  /** The datafile at `path` (as written), if the snapshot has it. */
+  file(path: string): Datafile | undefined;
+  /** The built entry of `kind` at `path` (memoised); undefined when missing or invalid (already reported). */
+  entry<K extends ListKey>(kind: DatafileKind<K>, path: string): EntryOf<K> | undefined;
+}
+
+export interface DatafileKind<K extends ListKey = ListKey> {
+  /** The `$schema` id, e.g. `/openshift/namespace-1.yml`; its JSON Schema is `schemas/openshift/namespace-1.json` (optional for non-core kinds). */
+  readonly schema: string;
+  /** Where the entries go in AppInterfaceData. Entries are sorted by `path`. */
+  readonly modelKey: K;
+  /** The qontract-style GraphQL query field, e.g. `namespaces_v1`. */
+  readonly graphqlField: string;
+  /**
+   * Top-level fields whose `$ref`s are links between peers (may legitimately form cycles, e.g.
+   * two namespaces allowing each other). Every other `$ref` declared with `x-kontract-ref` in the
+   * JSON Schema takes part in cycle detection.
+   */
+  readonly linkFields?: readonly string[];
+  /**
+   * Builds the model entry from one datafile. Runs only when the file passed its JSON Schema (if
+   * the kind has one); returns problems for anything the schema cannot express. `ok: false` with
+   * no problems means "skip silently" (the cause was already reported, e.g. a broken `$ref`).
+   */
+  build(file: Datafile, ctx: BuildContext): ParseResult<EntryOf<K>>;
+}
+
+/** Helper keeping `K` inferred: `defineKind({ schema, modelKey: 'clusters', … })`. */
+export function defineKind<K extends ListKey>(kind: DatafileKind<K>): DatafileKind<K> {
+  return kind;
+}
+
+export function ok<T>(value: T): ParseResult<T> {
+  return { ok: true, value, problems: [] };
+}
+
+export const SKIP: ParseResult<never> = { ok: false, problems: [] };

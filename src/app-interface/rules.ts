@@ -1,0 +1,132 @@
+/**
+ * Cross-file rules over the assembled model. Each rule is a small named pure function returning
+ * problems `{file, field, message}` (the loader adds the line from the YAML positions). Add a rule
+ * by writing a function and listing it in RULES.
+ */
+import type { ValidationProblem } from '../core/errors.js';
+import { parseQuantity } from '../resource-inventory/quantity.js';
+import type { AppInterfaceData, Labels } from './model.js';
+
+export type Rule = (data: AppInterfaceData) => ValidationProblem[];
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function dnsLabelProblem(name: string): string | undefined {
+  if (name.length > 63) return `"${name}" is longer than 63 characters (DNS-1123 label)`;
+  if (!DNS1123_LABEL.test(name)) return `"${name}" is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`;
+  return undefined;
+}
+
+/** Cluster, namespace, tenant, quota and limit range names become Kubernetes names or labels. */
+export const namesAreDnsLabels: Rule = (data) => {
+  const out: ValidationProblem[] = [];
+  const check = (file: string, field: string, name: string): void => {
+    const m = dnsLabelProblem(name);
+    if (m !== undefined) out.push({ file, field, message: m });
+  };
+  for (const c of data.clusters) check(c.path, 'name', c.name);
+  for (const n of data.namespaces) check(n.path, 'name', n.name);
+  for (const t of data.tenants) check(t.path, 'name', t.name);
+  for (const q of data.quotas) q.quotas.forEach((e, i) => { check(q.path, `quotas[${i}].name`, e.name); });
+  for (const l of data.limitRanges) check(l.path, 'name', l.name);
+  return out;
+};
+
+function duplicates<T>(items: readonly T[], key: (t: T) => string, report: (t: T, first: T) => ValidationProblem): ValidationProblem[] {
+  const seen = new Map<string, T>();
+  const out: ValidationProblem[] = [];
+  for (const t of items) {
+    const k = key(t);
+    const first = seen.get(k);
+    if (first === undefined) seen.set(k, t);
+    else out.push(report(t, first));
+  }
+  return out;
+}
+
+export const uniqueClusterNames: Rule = (data) =>
+  duplicates(data.clusters, (c) => c.name, (c, first) => ({ file: c.path, field: 'name', message: `cluster name "${c.name}" is already used by ${first.path}` }));
+
+export const uniqueNamespacesPerCluster: Rule = (data) =>
+  duplicates(data.namespaces, (n) => `${n.cluster}/${n.name}`, (n, first) => ({
+    file: n.path, field: 'name', message: `namespace "${n.name}" is declared twice on cluster ${n.cluster} (also ${first.path})`,
+  }));
+
+export const uniqueTenantNames: Rule = (data) =>
+  duplicates(data.tenants, (t) => t.name, (t, first) => ({ file: t.path, field: 'name', message: `tenant name "${t.name}" is already used by ${first.path}` }));
+
+export const uniqueOrgUsernames: Rule = (data) =>
+  duplicates(data.users, (u) => u.orgUsername, (u, first) => ({ file: u.path, field: 'org_username', message: `org_username "${u.orgUsername}" is already used by ${first.path}` }));
+
+export const networkPoliciesAllowSameCluster: Rule = (data) => {
+  const out: ValidationProblem[] = [];
+  for (const n of data.namespaces) {
+    n.networkPoliciesAllow.forEach((a, i) => {
+      const field = `networkPoliciesAllow[${i}]`;
+      if (a.cluster !== n.cluster) {
+        out.push({ file: n.path, field, message: `${a.path} is on cluster ${a.cluster}, not ${n.cluster}: network policies only allow namespaces of the same cluster` });
+      } else if (a.path === n.path) {
+        out.push({ file: n.path, field, message: 'a namespace cannot list itself (traffic from the same namespace is always allowed)' });
+      }
+    });
+  }
+  return out;
+};
+
+export const quotaExclusive: Rule = (data) =>
+  data.namespaces
+    .filter((n) => n.quota !== undefined && n.quotaComponents !== undefined)
+    .map((n) => ({ file: n.path, field: 'quotaComponents', message: 'quota and quotaComponents are mutually exclusive: use one of them' }));
+
+function quantityProblems(file: string, field: string, m: Labels | undefined): ValidationProblem[] {
+  if (m === undefined) return [];
+  return Object.entries(m)
+    .filter(([, v]) => parseQuantity(v) === undefined)
+    .map(([k, v]) => ({ file, field: `${field}.${k}`, message: `"${v}" is not a Kubernetes quantity (e.g. 500m, 2, 1.5Gi)` }));
+}
+
+export const quantitiesParse: Rule = (data) => {
+  const out: ValidationProblem[] = [];
+  for (const q of data.quotas) {
+    q.quotas.forEach((e, i) => {
+      const base = `quotas[${i}].resources`;
+      out.push(...quantityProblems(q.path, `${base}.limits`, e.resources.limits), ...quantityProblems(q.path, `${base}.requests`, e.resources.requests));
+      out.push(...quantityProblems(q.path, base, e.resources.other));
+    });
+  }
+  for (const l of data.limitRanges) {
+    l.limits.forEach((item, i) => {
+      for (const k of ['default', 'defaultRequest', 'max', 'min', 'maxLimitRequestRatio'] as const) {
+        out.push(...quantityProblems(l.path, `limits[${i}].${k}`, item[k]));
+      }
+    });
+  }
+  return out;
+};
+
+/** RoleBindings are only managed in namespaces with `managedRoles: true`; access elsewhere would be silently ignored. */
+export const roleAccessManagedNamespaces: Rule = (data) => {
+  const byPath = new Map(data.namespaces.map((n) => [n.path, n]));
+  const out: ValidationProblem[] = [];
+  for (const r of data.roles) {
+    r.access.forEach((a, i) => {
+      const ns = byPath.get(a.namespace.path);
+      if (ns !== undefined && !ns.managedRoles) {
+        out.push({ file: r.path, field: `access[${i}].namespace`, message: `namespace ${ns.cluster}/${ns.name} (${ns.path}) does not set managedRoles: true, so this access would never be granted` });
+      }
+    });
+  }
+  return out;
+};
+
+export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = [
+  { name: 'names-are-dns-labels', rule: namesAreDnsLabels },
+  { name: 'unique-cluster-names', rule: uniqueClusterNames },
+  { name: 'unique-namespaces-per-cluster', rule: uniqueNamespacesPerCluster },
+  { name: 'unique-tenant-names', rule: uniqueTenantNames },
+  { name: 'unique-org-usernames', rule: uniqueOrgUsernames },
+  { name: 'network-policies-allow-same-cluster', rule: networkPoliciesAllowSameCluster },
+  { name: 'quota-exclusive', rule: quotaExclusive },
+  { name: 'quantities-parse', rule: quantitiesParse },
+  { name: 'role-access-managed-namespaces', rule: roleAccessManagedNamespaces },
+];

@@ -1,0 +1,129 @@
+/**
+ * The JSON Schemas of the datafiles (schemas/**\/*.json, keyed by `$id` = the `$schema` a datafile
+ * names) compiled with ajv, plus the `x-kontract-ref` keyword: a `{$ref: /path.yml}` object whose
+ * target must exist and have one of the listed `$schema`s. The keyword reports into the context
+ * passed to each validation (ajv `passContext`), so one compiled validator serves every snapshot.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
+
+/** Where the schemas live: `<repo>/schemas` (from src/app-interface or dist/app-interface). */
+export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+
+export interface RefKeyword {
+  readonly schemas: readonly string[];
+  /** A peer link (may form cycles). */
+  readonly link?: boolean;
+}
+
+/** One `$ref` seen while validating a file. */
+export interface RefEdge {
+  readonly from: string;
+  readonly to: string;
+  /** ajv instance path of the `{$ref}` object, e.g. `/networkPoliciesAllow/0`. */
+  readonly pointer: string;
+  readonly link: boolean;
+}
+
+export interface RefProblem {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/** Passed as `this` to validation; the keyword reads the snapshot and records edges/problems. */
+export interface ValidationContext {
+  readonly file: string;
+  /** `$schema` of the datafile at `path`, or undefined when there is no such datafile. */
+  readonly schemaAt: (path: string) => string | undefined;
+  readonly edges: RefEdge[];
+  readonly refProblems: RefProblem[];
+}
+
+function refKeyword(this: ValidationContext, schema: RefKeyword, data: unknown, _parent?: unknown, cxt?: { readonly instancePath: string }): boolean {
+  const target = typeof data === 'object' && data !== null ? (data as { $ref?: unknown }).$ref : undefined;
+  if (typeof target !== 'string') return true; // the object's own schema reports the shape
+  const pointer = cxt?.instancePath ?? '';
+  const actual = this.schemaAt(target);
+  if (actual === undefined) {
+    this.refProblems.push({ pointer, message: `$ref ${target}: no such datafile` });
+    return true;
+  }
+  this.edges.push({ from: this.file, to: target, pointer, link: schema.link === true });
+  if (!schema.schemas.includes(actual)) {
+    this.refProblems.push({ pointer, message: `$ref ${target} must point at a ${schema.schemas.join(' or ')} datafile, but it is a ${actual}` });
+  }
+  return true;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isDate(s: string): boolean {
+  const m = DATE.exec(s);
+  if (m === null) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
+
+function listJson(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = nodePath.join(dir, e.name);
+    if (e.isDirectory()) return listJson(p);
+    return e.isFile() && e.name.endsWith('.json') ? [p] : [];
+  });
+}
+
+export interface SchemaRegistry {
+  /** Schema ids (`/openshift/namespace-1.yml`) that have a JSON Schema. */
+  readonly ids: readonly string[];
+  validator(id: string): ValidateFunction | undefined;
+  /** The raw JSON Schema (for messages: `description` of a oneOf). */
+  schema(id: string): unknown;
+}
+
+let cached: SchemaRegistry | undefined;
+
+/** Loads and compiles every JSON Schema once per process. */
+export function schemaRegistry(dir: string = SCHEMAS_DIR): SchemaRegistry {
+  if (cached !== undefined && dir === SCHEMAS_DIR) return cached;
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, passContext: true, verbose: true });
+  ajv.addFormat('date', { type: 'string', validate: isDate });
+  ajv.addKeyword({ keyword: 'x-kontract-ref', schemaType: 'object', validate: refKeyword });
+  const raw = new Map<string, unknown>();
+  for (const file of listJson(dir).sort()) {
+    try {
+      const s = JSON.parse(readFileSync(file, 'utf8')) as { $id?: unknown };
+      if (typeof s.$id !== 'string') throw new Error('has no string $id');
+      raw.set(s.$id, s);
+      ajv.addSchema(s as object);
+    } catch (e) {
+      throw new KontractError(ERROR_CODES.INTERNAL, `JSON Schema ${file}: ${errorMessage(e)}`);
+    }
+  }
+  const compiled = new Map<string, ValidateFunction>();
+  const reg: SchemaRegistry = {
+    ids: [...raw.keys()].sort(),
+    validator(id) {
+      if (!raw.has(id)) return undefined;
+      let v = compiled.get(id);
+      if (v === undefined) {
+        try {
+          v = ajv.getSchema(id);
+        } catch (e) {
+          throw new KontractError(ERROR_CODES.INTERNAL, `JSON Schema ${id} does not compile: ${errorMessage(e)}`);
+        }
+        if (v === undefined) return undefined;
+        compiled.set(id, v);
+      }
+      return v;
+    },
+    schema: (id) => raw.get(id),
+  };
+  if (dir === SCHEMAS_DIR) cached = reg;
+  return reg;
+}
+
+export type { ErrorObject };

@@ -1,0 +1,153 @@
+/**
+ * A snapshot is the raw app-interface: every datafile by its path (`/openshift/prod-1/cluster.yml`,
+ * relative to the root, leading slash), as written (`$ref`s unresolved), plus the snapshot's sha.
+ * Sources: a YAML directory (with line positions), a qontract-server bundle, or documents rebuilt
+ * from GraphQL answers. Validation (validate.ts) turns a snapshot into AppInterfaceData.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { ValidationProblem } from '../core/errors.js';
+import * as yaml from 'js-yaml';
+import { ValidationError, errorMessage } from '../core/errors.js';
+import type { PositionIndex } from './yaml-positions.js';
+import { parseYamlWithPositions } from './yaml-positions.js';
+
+export interface Datafile {
+  /** `/openshift/prod-1/cluster.yml` */
+  readonly path: string;
+  /** The parsed document, `$ref`s unresolved. */
+  readonly raw: unknown;
+  /** Present for YAML sources: maps a field path to its line. */
+  readonly positions?: PositionIndex;
+}
+
+export interface Snapshot {
+  readonly sha: string;
+  readonly files: ReadonlyMap<string, Datafile>;
+  /** Problems found while reading (YAML syntax errors); validation adds its own. */
+  readonly readProblems: readonly ValidationProblem[];
+  /**
+   * Non-datafile YAML (Kubernetes manifests without `$schema`, multi-document streams), by path,
+   * as text: e.g. a fabric's GitOps directory. Not validated as datafiles.
+   */
+  readonly resources: ReadonlyMap<string, string>;
+  /** The directory, for a YAML directory source (families may resolve relative paths against it). */
+  readonly root?: string;
+}
+
+const YAML_FILE = /\.ya?ml$/;
+
+async function listYamlFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = nodePath.join(dir, e.name);
+    if (e.isDirectory()) out.push(...await listYamlFiles(p));
+    else if (e.isFile() && YAML_FILE.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/** sha256 over the files sorted by path: `path NUL content NUL` each. Same value for `serve DIR`. */
+export function contentSha(contents: ReadonlyMap<string, string>): string {
+  const h = createHash('sha256');
+  for (const p of [...contents.keys()].sort()) {
+    h.update(p).update('\0').update(contents.get(p) ?? '').update('\0');
+  }
+  return h.digest('hex');
+}
+
+/** A Kubernetes manifest (`apiVersion` + `kind`, no `$schema`): a resource, not a datafile. */
+function isManifest(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return o.$schema === undefined && typeof o.apiVersion === 'string' && typeof o.kind === 'string';
+}
+
+/** A multi-document stream of manifests (or empty documents). */
+function isManifestStream(text: string): boolean {
+  try {
+    const docs = yaml.loadAll(text);
+    return docs.length > 1 && docs.every((d) => d === null || d === undefined || isManifest(d));
+  } catch {
+    return false;
+  }
+}
+
+/** Reads every `*.yml`/`*.yaml` under `root` (hidden entries skipped). Throws ValidationError if `root` is unreadable. */
+export async function readDirSnapshot(root: string): Promise<Snapshot> {
+  let paths: string[];
+  try {
+    paths = (await listYamlFiles(root)).sort();
+  } catch (e) {
+    throw new ValidationError([{ file: root, field: '', message: `cannot read the app-interface directory: ${errorMessage(e)}` }]);
+  }
+  const contents = new Map<string, string>();
+  const files = new Map<string, Datafile>();
+  const resources = new Map<string, string>();
+  const problems: ValidationProblem[] = [];
+  for (const abs of paths) {
+    const path = `/${nodePath.relative(root, abs).split(nodePath.sep).join('/')}`;
+    const text = await readFile(abs, 'utf8');
+    contents.set(path, text);
+    try {
+      const parsed = parseYamlWithPositions(text, path);
+      if (isManifest(parsed.value)) resources.set(path, text);
+      else files.set(path, { path, raw: parsed.value, positions: parsed.positions });
+    } catch (e) {
+      if (isManifestStream(text)) {
+        resources.set(path, text);
+        continue;
+      }
+      const mark = (e as { mark?: { line?: number } }).mark;
+      const reason = (e as { reason?: string }).reason ?? errorMessage(e);
+      problems.push({ file: path, ...(mark?.line === undefined ? {} : { line: mark.line + 1 }), field: '', message: `YAML syntax error: ${reason}` });
+    }
+  }
+  return { sha: contentSha(contents), files, readProblems: problems, resources, root };
+}
+
+/** A qontract-server bundle: `{data: {"<path>.yml": {...}}, graphql, resources, ...}`. */
+export function bundleSnapshot(bundleText: string, source: string): Snapshot {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bundleText);
+  } catch (e) {
+    throw new ValidationError([{ file: source, field: '', message: `bundle is not JSON: ${errorMessage(e)}` }]);
+  }
+  const data = typeof parsed === 'object' && parsed !== null ? (parsed as { data?: unknown }).data : undefined;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ValidationError([{ file: source, field: 'data', message: 'a bundle must have a `data` object mapping datafile paths to documents' }]);
+  }
+  const files = new Map<string, Datafile>();
+  for (const [key, raw] of Object.entries(data as Record<string, unknown>)) {
+    const path = key.startsWith('/') ? key : `/${key}`;
+    files.set(path, { path, raw });
+  }
+  const sha = createHash('sha256').update(bundleText).digest('hex');
+  const resources = new Map<string, string>();
+  const res = (parsed as { resources?: unknown }).resources;
+  if (typeof res === 'object' && res !== null) {
+    for (const [k, v] of Object.entries(res as Record<string, unknown>)) {
+      const content = typeof v === 'object' && v !== null ? (v as { content?: unknown }).content : undefined;
+      if (typeof content === 'string') resources.set(k.startsWith('/') ? k : `/${k}`, content);
+    }
+  }
+  return { sha, files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), readProblems: [], resources };
+}
+
+/** Snapshot from in-memory documents (the GraphQL client's rebuilt datafiles). */
+export function documentsSnapshot(sha: string, docs: Iterable<Datafile>): Snapshot {
+  const files = new Map<string, Datafile>();
+  for (const d of [...docs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) files.set(d.path, d);
+  return { sha, files, readProblems: [], resources: new Map() };
+}
+
+/** The `$schema` of a document, if it has a string one. */
+export function schemaOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const s = (raw as Record<string, unknown>).$schema;
+  return typeof s === 'string' ? s : undefined;
+}

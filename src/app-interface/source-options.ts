@@ -1,0 +1,122 @@
+/**
+ * The one entry point the engine calls to get the app-interface, and the yargs options every
+ * command reading it shares:
+ *
+ *   --app-interface DIR        a directory of YAML datafiles
+ *   --graphql-url URL          a qontract-server compatible endpoint (`kontract serve` is one)
+ *   --graphql-token-file FILE  bearer token for it (else env KONTRACT_GRAPHQL_TOKEN); never printed
+ */
+import { readFile } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { Argv } from 'yargs';
+import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
+import type { Reporter } from '../core/reporter.js';
+import { silentReporter } from '../core/reporter.js';
+import { loadFromGraphql } from './graphql-client.js';
+import type { AppInterfaceData } from './model.js';
+import { readDirSnapshot } from './snapshot.js';
+import { validateSnapshot } from './validate.js';
+
+export const GRAPHQL_TOKEN_ENV = 'KONTRACT_GRAPHQL_TOKEN';
+
+export type AppInterfaceSource =
+  | { readonly kind: 'dir'; readonly path: string }
+  | { readonly kind: 'graphql'; readonly url: string; readonly token?: string };
+
+export interface LoadOptions {
+  readonly reporter?: Reporter;
+  readonly signal?: AbortSignal;
+}
+
+/** The CLI-flag form: what a command got from `--app-interface` / `--graphql-url` / `--graphql-token-file`. */
+export interface SourceArgs {
+  readonly dir?: string;
+  readonly graphqlUrl?: string;
+  readonly graphqlTokenFile?: string;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly reporter?: Reporter;
+  readonly signal?: AbortSignal;
+}
+
+function isSource(x: AppInterfaceSource | SourceArgs): x is AppInterfaceSource {
+  return 'kind' in x;
+}
+
+/**
+ * Loads, resolves and validates the app-interface. Throws ValidationError (every problem of the
+ * pass), or KontractError E_GRAPHQL / E_USAGE. Contacts no cluster.
+ */
+export function loadAppInterface(source: AppInterfaceSource, opts?: LoadOptions): Promise<AppInterfaceData>;
+export function loadAppInterface(args: SourceArgs): Promise<AppInterfaceData>;
+export async function loadAppInterface(x: AppInterfaceSource | SourceArgs, opts: LoadOptions = {}): Promise<AppInterfaceData> {
+  if (!isSource(x)) {
+    const source = await sourceFromArgs(x);
+    return loadAppInterface(source, { ...(x.reporter === undefined ? {} : { reporter: x.reporter }), ...(x.signal === undefined ? {} : { signal: x.signal }) });
+  }
+  const reporter = opts.reporter ?? silentReporter;
+  const t0 = Date.now();
+  let data: AppInterfaceData;
+  if (x.kind === 'dir') {
+    data = validateSnapshot(await readDirSnapshot(x.path));
+  } else {
+    data = await loadFromGraphql({ url: x.url, ...(x.token === undefined ? {} : { token: x.token }), ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
+  }
+  reporter.log('debug', 'app-interface loaded', {
+    source: x.kind === 'dir' ? x.path : x.url, sha: data.sha, clusters: data.clusters.length, namespaces: data.namespaces.length, ms: Date.now() - t0,
+  });
+  return data;
+}
+
+/** Turns flag values into a source: exactly one of dir / URL; the token from the file or the env. */
+export async function sourceFromArgs(args: SourceArgs): Promise<AppInterfaceSource> {
+  if (args.dir !== undefined && args.graphqlUrl !== undefined) {
+    throw new KontractError(ERROR_CODES.USAGE, '--app-interface and --graphql-url are exclusive');
+  }
+  if (args.dir !== undefined) {
+    if (args.graphqlTokenFile !== undefined) throw new KontractError(ERROR_CODES.USAGE, '--graphql-token-file needs --graphql-url');
+    return { kind: 'dir', path: nodePath.resolve(args.cwd, args.dir) };
+  }
+  if (args.graphqlUrl === undefined) {
+    throw new KontractError(ERROR_CODES.USAGE, 'one of --app-interface DIR or --graphql-url URL is required');
+  }
+  let token: string | undefined;
+  if (args.graphqlTokenFile !== undefined) {
+    const file = nodePath.resolve(args.cwd, args.graphqlTokenFile);
+    try {
+      token = (await readFile(file, 'utf8')).trim();
+    } catch (e) {
+      // The message names the file and the OS reason, never its content.
+      throw new KontractError(ERROR_CODES.USAGE, `cannot read --graphql-token-file ${file}: ${(e as { code?: string }).code ?? errorMessage(e)}`);
+    }
+    if (token === '') throw new KontractError(ERROR_CODES.USAGE, `--graphql-token-file ${file} is empty`);
+  } else {
+    const env = args.env[GRAPHQL_TOKEN_ENV];
+    if (env !== undefined && env !== '') token = env;
+  }
+  return { kind: 'graphql', url: args.graphqlUrl, ...(token === undefined ? {} : { token }) };
+}
+
+/** Adds `--app-interface`, `--graphql-url`, `--graphql-token-file` (group "Data source:"). */
+export function appInterfaceSourceOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('app-interface', { type: 'string', describe: 'app-interface directory (YAML datafiles)', group: 'Data source:' })
+    .option('graphql-url', { type: 'string', describe: 'qontract-server compatible GraphQL endpoint (e.g. http://localhost:4000/graphql)', group: 'Data source:' })
+    .option('graphql-token-file', { type: 'string', describe: `file holding the GraphQL bearer token (default: env ${GRAPHQL_TOKEN_ENV})`, group: 'Data source:' });
+}
+
+/** SourceArgs from parsed yargs values (`args['app-interface']` …) and the command context. */
+export function sourceArgsFrom(args: Readonly<Record<string, unknown>>, ctx: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly reporter?: Reporter; readonly signal?: AbortSignal }): SourceArgs {
+  const s = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const dir = s(args['app-interface']);
+  const graphqlUrl = s(args['graphql-url']);
+  const graphqlTokenFile = s(args['graphql-token-file']);
+  return {
+    cwd: ctx.cwd, env: ctx.env,
+    ...(dir === undefined ? {} : { dir }),
+    ...(graphqlUrl === undefined ? {} : { graphqlUrl }),
+    ...(graphqlTokenFile === undefined ? {} : { graphqlTokenFile }),
+    ...(ctx.reporter === undefined ? {} : { reporter: ctx.reporter }),
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+  };
+}

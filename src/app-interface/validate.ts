@@ -1,0 +1,208 @@
+/**
+ * Snapshot → AppInterfaceData: per-file JSON Schema validation (with `$ref` target checks), `$ref`
+ * cycle detection, building the model through the kind registry (families.ts), then the
+ * cross-file rules (rules.ts). Every problem of the pass is collected and thrown together as one
+ * ValidationError. Pure apart from reading the compiled schemas.
+ */
+import type { ValidationProblem } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
+import { ALL_KINDS, kindOfSchema } from './families.js';
+import type { BuildContext, DatafileKind, EntryOf, ListKey } from './kind.js';
+import type { AppInterfaceData } from './model.js';
+import { RULES } from './rules.js';
+import type { ErrorObject, RefEdge, SchemaRegistry, ValidationContext } from './schema-registry.js';
+import { schemaRegistry } from './schema-registry.js';
+import type { Datafile, Snapshot } from './snapshot.js';
+import { schemaOf } from './snapshot.js';
+import { pointerToField, splitField } from './yaml-positions.js';
+
+/** Fields of qontract datafiles kontract deliberately does not support, with the reason. */
+const UNSUPPORTED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  '/openshift/cluster-1.yml': {
+    automationToken: 'automationToken (a Vault secret reference) is not supported by kontract: use auth: {kubeconfigContext: NAME} | {tokenEnv: VAR} | {tokenFile: PATH}',
+    clusterAdminAutomationToken: 'clusterAdminAutomationToken (Vault) is not supported by kontract: use auth',
+    automationTokens: 'automationTokens (Vault) are not supported by kontract: use auth',
+    jumpHost: 'jumpHost is not supported by kontract',
+  },
+};
+
+export interface ValidateOptions {
+  readonly registry?: SchemaRegistry;
+}
+
+function joinField(base: string, key: string): string {
+  return base === '' ? key : `${base}.${key}`;
+}
+
+function describeOneOf(registry: SchemaRegistry, schemaId: string, schemaPath: string): string | undefined {
+  let node: unknown = registry.schema(schemaId);
+  for (const seg of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  const d = typeof node === 'object' && node !== null ? (node as { description?: unknown }).description : undefined;
+  return typeof d === 'string' ? d : undefined;
+}
+
+function ajvProblems(registry: SchemaRegistry, schemaId: string, errors: readonly ErrorObject[]): { field: string; message: string }[] {
+  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  const out: { field: string; message: string }[] = [];
+  for (const e of errors) {
+    if (oneOfPaths.some((p) => e.schemaPath.startsWith(p))) continue;
+    const base = pointerToField(e.instancePath);
+    const params = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const key = String(params.additionalProperty);
+        const special = base === '' ? UNSUPPORTED[schemaId]?.[key] : undefined;
+        out.push({ field: joinField(base, key), message: special ?? `unknown field (not allowed by ${schemaId})` });
+        break;
+      }
+      case 'required':
+        out.push({ field: joinField(base, String(params.missingProperty)), message: 'is required' });
+        break;
+      case 'oneOf':
+      case 'anyOf': {
+        const d = describeOneOf(registry, schemaId, e.schemaPath);
+        out.push({ field: base, message: d === undefined ? (e.message ?? 'is invalid') : `must be ${d}` });
+        break;
+      }
+      case 'enum':
+        out.push({ field: base, message: `must be one of: ${((params.allowedValues as unknown[] | undefined) ?? []).map(String).join(', ')}` });
+        break;
+      case 'const':
+        out.push({ field: base, message: `must be ${String(params.allowedValue)}` });
+        break;
+      default:
+        out.push({ field: base, message: e.message ?? `is invalid (${e.keyword})` });
+    }
+  }
+  if (out.length === 0 && errors.length > 0) out.push({ field: '', message: `does not match ${schemaId}` });
+  return out;
+}
+
+/** Cycles among non-link `$ref` edges, each reported once with its chain. */
+function refCycles(edges: readonly RefEdge[]): ValidationProblem[] {
+  const next = new Map<string, RefEdge[]>();
+  for (const e of edges) if (!e.link) next.set(e.from, [...(next.get(e.from) ?? []), e]);
+  const state = new Map<string, 'active' | 'done'>();
+  const out: ValidationProblem[] = [];
+  const stack: RefEdge[] = [];
+  const visit = (node: string): void => {
+    state.set(node, 'active');
+    for (const e of next.get(node) ?? []) {
+      const s = state.get(e.to);
+      if (s === 'active') {
+        const start = stack.findIndex((x) => x.from === e.to);
+        const chain = [...stack.slice(start < 0 ? stack.length : start), e].map((x) => x.from);
+        out.push({ file: e.from, field: pointerToField(e.pointer), message: `$ref cycle: ${[...chain, e.to].join(' → ')}` });
+      } else if (s === undefined) {
+        stack.push(e);
+        visit(e.to);
+        stack.pop();
+      }
+    }
+    state.set(node, 'done');
+  };
+  for (const node of [...next.keys()].sort()) if (!state.has(node)) visit(node);
+  return out;
+}
+
+/** Validates a snapshot and builds the model; throws ValidationError listing every problem. */
+export function validateSnapshot(snap: Snapshot, opts: ValidateOptions = {}): AppInterfaceData {
+  const registry = opts.registry ?? schemaRegistry();
+  const problems: ValidationProblem[] = [...snap.readProblems];
+  const schemaIds = new Set(registry.ids);
+  const schemaAt = (path: string): string | undefined => {
+    const f = snap.files.get(path);
+    return f === undefined ? undefined : (schemaOf(f.raw) ?? '(no $schema)');
+  };
+  const valid = new Set<string>();
+  const edges: RefEdge[] = [];
+
+  for (const f of snap.files.values()) {
+    if (typeof f.raw !== 'object' || f.raw === null || Array.isArray(f.raw)) {
+      problems.push({ file: f.path, field: '', message: 'a datafile must be a YAML mapping with a $schema' });
+      continue;
+    }
+    const schema = schemaOf(f.raw);
+    if (schema === undefined) {
+      problems.push({ file: f.path, field: '$schema', message: 'is required (e.g. $schema: /openshift/namespace-1.yml)' });
+      continue;
+    }
+    const kind = kindOfSchema(schema);
+    const validate = registry.validator(schema);
+    if (kind === undefined && validate === undefined) {
+      problems.push({ file: f.path, field: '$schema', message: `unknown $schema ${schema}; known: ${[...new Set([...ALL_KINDS.map((k) => k.schema), ...schemaIds])].sort().join(', ')}` });
+      continue;
+    }
+    if (validate !== undefined) {
+      const ctx: ValidationContext = { file: f.path, schemaAt, edges: [], refProblems: [] };
+      const ok = validate.call(ctx, f.raw);
+      edges.push(...ctx.edges);
+      const fileProblems = [
+        ...(ok ? [] : ajvProblems(registry, schema, validate.errors ?? [])),
+        ...ctx.refProblems.map((r) => ({ field: pointerToField(r.pointer), message: r.message })),
+      ];
+      for (const p of fileProblems) problems.push({ file: f.path, field: p.field, message: p.message });
+      if (fileProblems.length > 0) continue;
+    }
+    valid.add(f.path);
+  }
+  problems.push(...refCycles(edges));
+  const data = buildModel(snap, valid, problems);
+  for (const { rule } of RULES) problems.push(...rule(data));
+  if (problems.length > 0) throw new ValidationError(withLines(snap, problems));
+  return data;
+}
+
+function buildModel(snap: Snapshot, valid: ReadonlySet<string>, problems: ValidationProblem[]): AppInterfaceData {
+  const built = new Map<string, unknown>();
+  const inProgress = new Set<string>();
+  const ctx: BuildContext = {
+    root: snap.root,
+    resource: (path) => snap.resources.get(path),
+    file: (path) => snap.files.get(path),
+    entry<K extends ListKey>(kind: DatafileKind<K>, path: string): EntryOf<K> | undefined {
+      const f = snap.files.get(path);
+      if (f === undefined || !valid.has(path) || schemaOf(f.raw) !== kind.schema) return undefined;
+      if (built.has(path)) return built.get(path) as EntryOf<K> | undefined;
+      if (inProgress.has(path)) return undefined; // a cycle, reported by refCycles
+      inProgress.add(path);
+      const r = kind.build(f, ctx);
+      inProgress.delete(path);
+      built.set(path, r.ok ? r.value : undefined);
+      if (!r.ok) problems.push(...r.problems);
+      return r.ok ? r.value : undefined;
+    },
+  };
+  const lists = new Map<ListKey, unknown[]>();
+  for (const kind of ALL_KINDS) lists.set(kind.modelKey, []);
+  for (const f of snap.files.values()) {
+    if (!valid.has(f.path)) continue;
+    const schema = schemaOf(f.raw);
+    const kind = schema === undefined ? undefined : kindOfSchema(schema);
+    if (kind === undefined) continue;
+    const e = ctx.entry(kind, f.path);
+    if (e !== undefined) lists.get(kind.modelKey)?.push(e);
+  }
+  const out: Record<string, unknown> = { sha: snap.sha };
+  for (const [key, entries] of lists) out[key] = entries;
+  return out as unknown as AppInterfaceData;
+}
+
+function withLines(snap: Snapshot, problems: readonly ValidationProblem[]): ValidationProblem[] {
+  const seen = new Set<string>();
+  const out: ValidationProblem[] = [];
+  for (const p of problems) {
+    const line = p.line ?? snap.files.get(p.file)?.positions?.lineOf(splitField(p.field));
+    const q: ValidationProblem = line === undefined ? p : { ...p, line };
+    const key = `${q.file}\0${q.field}\0${q.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(q);
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+}
+
+export type { Datafile };
