@@ -3,10 +3,13 @@
  */
 import type { KontractCommand } from '../command.js';
 import { localClustersCommand } from './local-clusters.js';
+import { integrationCommands, runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
 
 export const COMMANDS: readonly KontractCommand[] = [
+  runCommand,
+  ...integrationCommands,
   localClustersCommand,
   validateCommand,
   serveCommand,

@@ -107,6 +107,8 @@ function summarise(result: ReconcileResult, reporter: Reporter): void {
   const skipped = result.applied.filter((a) => a.status === 'skipped').length;
   const verb = result.dryRun === false ? 'applied' : result.dryRun === 'server' ? 'validated by the apiserver (dry-run)' : 'planned (dry-run)';
   const n = result.dryRun === 'client' ? result.plan.changes.length : applied;
+  // Plan errors (cluster access, conflicts, safety) also go to stderr; apply failures were logged as they happened.
+  for (const e of result.plan.errors) reporter.log('error', e.message, { code: e.code, cluster: e.cluster });
   for (const c of result.clusters) {
     reporter.log('debug', `cluster ${c.cluster}: reachable=${c.reachable} reads=${c.stats.reads} writes=${c.stats.writes}`, { cluster: c.cluster });
   }
