@@ -74,7 +74,9 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
   try {
     if (!(await servedKinds(client, kind, discovery, ctx.limit))) {
       if (desired.length > 0) {
-        failures.register(cluster, new Error(`cluster ${cluster}: ${kindKey(kind)} (${kind.group}/${kind.version}) is not served by this cluster (is its CRD/operator installed?); ${desired.length} desired object(s) cannot be applied`));
+        // missingApiHint (define-integration.ts) says what is missing, e.g. `KubeVirt is not installed`.
+        const hint = w.integration.missingApiHint ?? 'is its CRD/operator installed?';
+        failures.register(cluster, new Error(`cluster ${cluster}: ${kindKey(kind)} (${kind.group}/${kind.version}) is not served by this cluster (${hint}); ${desired.length} desired object(s) cannot be applied`));
       }
       return undefined;
     }

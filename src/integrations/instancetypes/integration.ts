@@ -11,5 +11,5 @@ export const instancetypesIntegration = defineIntegration({
     { group: GROUP, version: 'v1beta1', kind: 'VirtualMachineClusterPreference', plural: 'virtualmachineclusterpreferences', namespaced: false, order: 20 },
   ],
   buildDesired: (ctx) => desiredInstancetypes(ctx.data),
-  missingApiHint: 'KubeVirt is not installed (no instancetype.kubevirt.io/v1beta1 API)',
+  missingApiHint: 'KubeVirt is not installed',
 });

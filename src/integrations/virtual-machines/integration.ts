@@ -19,5 +19,5 @@ export const virtualMachinesIntegration = defineIntegration({
     'spec.preference.inferFromVolume',
     'spec.preference.inferFromVolumeFailurePolicy',
   ],
-  missingApiHint: 'KubeVirt is not installed (no kubevirt.io/v1 VirtualMachine API)',
+  missingApiHint: 'KubeVirt is not installed',
 });
