@@ -2,6 +2,7 @@
  * The explicit list of CLI commands. Each command lives in its own file and is added here.
  */
 import type { KontractCommand } from '../command.js';
+import { inventoryCommand } from './inventory.js';
 import { localClustersCommand } from './local-clusters.js';
 import { integrationCommands, runCommand } from './run.js';
 import { serveCommand } from './serve.js';
@@ -11,6 +12,7 @@ export const COMMANDS: readonly KontractCommand[] = [
   runCommand,
   ...integrationCommands,
   localClustersCommand,
+  inventoryCommand,
   validateCommand,
   serveCommand,
 ];
