@@ -23,7 +23,7 @@ import { readState, resolveBinDir, startLocalClusters, stopLocalClusters } from 
 import type { LocalClustersState } from '../local-cluster/index.js';
 import { createConnector } from '../reconcile/connector.js';
 import { runReconcile } from '../reconcile/run-reconcile.js';
-import type { DryRunMode } from '../reconcile/run-reconcile.js';
+import type { DryRunMode, ReconcileResult } from '../reconcile/run-reconcile.js';
 import { markOwned, ownershipSelector } from '../resource-inventory/ownership.js';
 
 const INTEGRATION = 'bench';
@@ -84,7 +84,7 @@ function clustersOf(state: LocalClustersState): { defs: Cluster[]; env: NodeJS.P
 const dataOf = (clusters: readonly Cluster[]) => ({ sha: 'bench', clusters, namespaces: [], quotas: [], limitRanges: [], roles: [], users: [], bots: [], tenants: [] });
 const rssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
-interface PhaseResult { phase: string; size: number; seconds: number; reads: number; writes: number; changes: number; errors: number; maxRssMB: number }
+interface PhaseResult { phase: string; size: number; seconds: number; breakdown?: ReconcileResult['phaseSeconds']; reads: number; writes: number; changes: number; errors: number; maxRssMB: number }
 
 async function phaseReconcile(state: LocalClustersState, size: number, dryRun: DryRunMode, changed: boolean, phase: string): Promise<PhaseResult> {
   const { defs, env } = clustersOf(state);
@@ -97,7 +97,7 @@ async function phaseReconcile(state: LocalClustersState, size: number, dryRun: D
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   connector.closeAll();
   return {
-    phase, size, seconds, changes: r.plan.changes.length, errors: r.errors.length, maxRssMB: rssMB(),
+    phase, size, seconds, breakdown: r.phaseSeconds, changes: r.plan.changes.length, errors: r.errors.length, maxRssMB: rssMB(),
     reads: r.clusters.reduce((a, c) => a + c.stats.reads, 0), writes: r.clusters.reduce((a, c) => a + c.stats.writes, 0),
   };
 }

@@ -75,6 +75,8 @@ export interface ReconcileResult {
   readonly outcome: 'ok' | 'changes' | 'failed';
   readonly clusters: readonly ClusterRunInfo[];
   readonly durationSeconds: number;
+  /** Seconds spent per phase (desired: build + inventory; fetch: connect + LIST/GET; plan; apply). */
+  readonly phaseSeconds: { readonly desired: number; readonly fetch: number; readonly plan: number; readonly apply: number };
   /** Desired/current object counts per integration, cluster and kind (metrics). */
   readonly counts: readonly { integration: string; cluster: string; kind: string; desired: number; current: number }[];
 }
@@ -128,6 +130,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     for (const d of w.desired) inventory.addDesired(w.integration.name, d.cluster, d.kind, d.object, d.source);
   }
   const failures = new ClusterFailures(inventory);
+  const tDesired = process.hrtime.bigint();
 
   // 2. Connect and fetch current state.
   opts.reporter.progress?.('connecting to clusters');
@@ -136,6 +139,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   opts.reporter.progress?.('reading current state');
   const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limit }, failures, work);
 
+  const tFetch = process.hrtime.bigint();
   // 3. Plan (pure).
   const plan = computePlan(inventory, {
     integrations: opts.integrations.map((i) => i.name),
@@ -144,6 +148,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     maxDeletions: opts.maxDeletions ?? DEFAULT_MAX_DELETIONS,
     allowMassDeletion: opts.allowMassDeletion ?? false,
   });
+  const tPlan = process.hrtime.bigint();
   opts.onPlan?.(plan);
 
   // 4. Act.
@@ -163,6 +168,8 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     stats: clients.get(c)?.stats() ?? ZERO_STATS,
   }));
   const outcome = errors.length > 0 ? 'failed' : plan.changes.length > 0 ? 'changes' : 'ok';
-  const durationSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { plan, dryRun: opts.dryRun, applied, errors, outcome, clusters, durationSeconds, counts: countObjects(work, current) };
+  const end = process.hrtime.bigint();
+  const secs = (a: bigint, b: bigint): number => Number(b - a) / 1e9;
+  const phaseSeconds = { desired: secs(started, tDesired), fetch: secs(tDesired, tFetch), plan: secs(tFetch, tPlan), apply: secs(tPlan, end) };
+  return { plan, dryRun: opts.dryRun, applied, errors, outcome, clusters, durationSeconds: secs(started, end), phaseSeconds, counts: countObjects(work, current) };
 }

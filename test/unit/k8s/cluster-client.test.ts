@@ -93,6 +93,18 @@ describe('createClusterClient', () => {
     c.close();
   });
 
+  it('keeps only the items a LIST filter accepts, page by page', async () => {
+    const { url } = await fakeServer((req, res) => {
+      const page = new URL(req.url, 'http://x').searchParams.get('continue');
+      const items = page === null ? [{ metadata: { name: 'a' } }, { metadata: { name: 'b' } }] : [{ metadata: { name: 'c' } }];
+      json(res, 200, { metadata: { continue: page === null ? 'p2' : '' }, items });
+    });
+    const c = await client(url, tokenFile('t'));
+    const items = await c.list(CONFIGMAP, { keep: (o) => o.metadata.name !== 'b' });
+    expect(items.map((i) => i.metadata.name)).toEqual(['a', 'c']);
+    c.close();
+  });
+
   it('retries 429 and 503, honouring Retry-After, and counts every request', async () => {
     let n = 0;
     const { url } = await fakeServer((_req, res) => {
