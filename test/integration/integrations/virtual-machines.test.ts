@@ -9,7 +9,7 @@ import type { AppInterfaceData, Namespace } from '../../../src/app-interface/mod
 import type { VirtualMachineData } from '../../../src/integrations/virtual-machines/model.js';
 import { virtualMachinesIntegration } from '../../../src/integrations/virtual-machines/integration.js';
 import { loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
-import { deleteCr, installKubevirtCrds, readCr, serves, vmRef } from '../../fixtures/kubevirt/live.js';
+import { deleteCr, deleteCrds, installKubevirtCrds, PROJECT_KUBEVIRT_CRDS, readCr, serves, vmRef } from '../../fixtures/kubevirt/live.js';
 import { DataBuilder, namespace } from '../../unit/integrations/data-builder.js';
 import { uniqueName } from '../support/clusters.js';
 import { clusterFor, createNamespace, deleteNamespaces, reconcile } from './tenant-harness.js';
@@ -148,3 +148,39 @@ describe('virtual-machines on real clusters', () => {
   });
 });
 
+
+describe('the demo CRDs (deploy/crds/kubevirt) on a real cluster', () => {
+  const nsD = uniqueName('it-vm-demo');
+  const crdNames = [
+    'virtualmachines.kubevirt.io', 'virtualmachineinstances.kubevirt.io',
+    'virtualmachineclusterinstancetypes.instancetype.kubevirt.io', 'virtualmachineclusterpreferences.instancetype.kubevirt.io',
+  ];
+
+  beforeAll(async () => {
+    // dev-1 is the cluster without KubeVirt for every other test: the demo CRDs go there only for
+    // this block and are removed again (and discovery checked) in afterAll.
+    expect((await installKubevirtCrds(DEV, PROJECT_KUBEVIRT_CRDS)).sort()).toEqual([...crdNames].sort());
+    await createNamespace(DEV, nsD);
+  });
+
+  afterAll(async () => {
+    await deleteNamespaces(DEV, [nsD]);
+    await deleteCrds(DEV, crdNames);
+    expect(await serves(DEV, 'kubevirt.io/v1')).toBe(false);
+  });
+
+  it('accept every VM kontract builds from the fixtures, and a second run is a no-op', async () => {
+    const kv = loadKubevirtTree();
+    const d: AppInterfaceData = {
+      ...new DataBuilder().cluster(clusterFor(DEV)).namespace(namespace(nsD, DEV, { path: '/openshift/prod-1/namespaces/vms.yml' }), namespace(nsD, DEV, { path: '/openshift/prod-2/namespaces/vms.yml' })).build(),
+      vmTemplates: kv.vmTemplates, instancetypes: kv.instancetypes, preferences: kv.preferences, virtualMachines: kv.virtualMachines,
+    };
+    const first = await reconcile(virtualMachinesIntegration, d, { namespaces: [nsD] });
+    expect(first.result.errors).toEqual([]);
+    expect(first.changes).toEqual([`create ${DEV}/${nsD}/VirtualMachine.kubevirt.io/batch-1`, `create ${DEV}/${nsD}/VirtualMachine.kubevirt.io/db-1`, `create ${DEV}/${nsD}/VirtualMachine.kubevirt.io/web-1`]);
+    const second = await reconcile(virtualMachinesIntegration, d, { namespaces: [nsD] });
+    expect(second.changes).toEqual([]);
+    expect(second.writes).toBe(0);
+    expect((await live(DEV, nsD, 'db-1')).spec.dataVolumeTemplates).toHaveLength(2);
+  });
+});

@@ -3,6 +3,9 @@ import { join, relative } from 'node:path';
 import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { schemaRegistry } from '../../../src/app-interface/schema-registry.js';
+import { loadAppInterface } from '../../../src/app-interface/source-options.js';
+import { fileURLToPath } from 'node:url';
+import { desiredInstancetypes } from '../../../src/integrations/instancetypes/desired.js';
 import type { ValidationContext } from '../../../src/app-interface/schema-registry.js';
 import type { AppInterfaceData, Namespace } from '../../../src/app-interface/model.js';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
@@ -13,6 +16,8 @@ import { parseVirtualMachine, parseVmTemplate } from '../../../src/integrations/
 import { addDatafile, badVmCases, DATA_ROOT, loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
 import type { KubevirtData } from '../../fixtures/kubevirt/load.js';
 import { cluster, DataBuilder, namespace } from './data-builder.js';
+
+const SAMPLE_DIR = fileURLToPath(new URL('../../../app-interface-sample', import.meta.url));
 
 /** The fixture datafiles as written (`$ref`s unresolved), by path. */
 function loadRawTree(dir: string = DATA_ROOT): Map<string, unknown> {
@@ -314,5 +319,24 @@ describe('JSON Schemas of the KubeVirt datafiles (schemas/kubevirt)', () => {
   it('rejects an unknown top-level field', () => {
     const c = badVmCases().find((b) => b.file === 'unknown-field.yml')!;
     expect(validate(c.path, c.raw).errors).not.toBeNull();
+  });
+});
+
+describe('app-interface-sample/kubevirt through the YAML loader', () => {
+  it('loads, validates and builds the sample VMs and catalog without problems', async () => {
+    const data = await loadAppInterface({ kind: 'dir', path: SAMPLE_DIR });
+    const vms = desiredVirtualMachines(data);
+    expect(vms.problems).toEqual([]);
+    expect(vms.objects.map((o) => `${o.cluster}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}:${shape(o.object).spec.runStrategy}`).sort()).toEqual([
+      'dev-1/sandbox/alpine-1:Manual',
+      'prod-1/acme-db/db-1:Always',
+      'prod-1/acme-web/web-1:Always',
+      'prod-2/acme-web/web-2:Halted',
+    ]);
+    const db = shape(vmNamed(vms.objects, 'db-1').object);
+    expect(db.spec.instancetype).toEqual({ name: 'u1.large', kind: 'VirtualMachineClusterInstancetype' });
+    const catalog = desiredInstancetypes(data);
+    expect(catalog.problems).toEqual([]);
+    expect(new Set(catalog.objects.map((o) => o.object.metadata.name))).toEqual(new Set(['u1.small', 'u1.medium', 'u1.large', 'fedora']));
   });
 });
