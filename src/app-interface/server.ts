@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import { execute, getOperationAST, parse, specifiedRules, validate } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
 import { ERROR_CODES, KontractError, errorMessage, formatProblem, isValidationError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
@@ -80,7 +81,14 @@ function served(snapshot: Snapshot): Served {
   const schema = appInterfaceGraphqlSchema();
   const rootValue = rootValueFor(snapshot);
   const context = contextFor(snapshot);
-  return { snapshot, handler: createHandler<GraphqlContext>({ schema, rootValue, context }) };
+  // graphql-js is passed explicitly: graphql-http must use the same copy that built the schema
+  // (a bundler may resolve `graphql` to its ESM build for us and to its CJS build for graphql-http).
+  return {
+    snapshot,
+    handler: createHandler<GraphqlContext>({
+      schema, rootValue, context, parse, validate, execute, getOperationAST, validationRules: () => specifiedRules,
+    }),
+  };
 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {

@@ -5,20 +5,15 @@
  */
 import type { Argv } from 'yargs';
 import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { ALL_KINDS } from '../../app-interface/families.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import type { GlobalArgs, KontractCommand } from '../command.js';
 
-/** `32 files, 3 clusters, 13 namespaces, … : valid (sha 1a2b3c4d5e6f)` */
+/** `41 files, 3 clusters, 13 namespaces, 2 quotas, …: valid (sha 1a2b3c4d5e6f)` (one datafile per entry). */
 export function summarise(data: AppInterfaceData): string {
-  const counts: [string, number][] = [
-    ['clusters', data.clusters.length], ['namespaces', data.namespaces.length], ['quotas', data.quotas.length],
-    ['limit ranges', data.limitRanges.length], ['roles', data.roles.length], ['users', data.users.length],
-    ['bots', data.bots.length], ['tenants', data.tenants.length],
-    ['VM templates', data.vmTemplates?.length ?? 0], ['virtual machines', data.virtualMachines?.length ?? 0],
-    ['instancetypes', data.instancetypes?.length ?? 0], ['preferences', data.preferences?.length ?? 0],
-  ];
+  const counts = ALL_KINDS.map((k): [string, number] => [k.modelKey, data[k.modelKey]?.length ?? 0]);
   const files = counts.reduce((n, [, c]) => n + c, 0);
-  const parts = counts.filter(([name, c]) => c > 0 || ['clusters', 'namespaces'].includes(name)).map(([name, c]) => `${c} ${name}`);
+  const parts = counts.filter(([key, c]) => c > 0 || key === 'clusters' || key === 'namespaces').map(([key, c]) => `${c} ${key}`);
   return `${files} files, ${parts.join(', ')}: valid (sha ${data.sha.slice(0, 12)})`;
 }
 
