@@ -31,7 +31,8 @@ describe('parseFabric', () => {
   const base = { $schema: '/hedgehog/fabric-1.yml', name: 'f1', cluster: { $ref: '/openshift/dev-1/cluster.yml' }, source: { directory: 'hedgehog/f1' } };
 
   it('requires a cluster: no fallback', () => {
-    const { cluster: _omit, ...noCluster } = base;
+    const noCluster: Record<string, unknown> = { ...base };
+    delete noCluster.cluster;
     const r = parseFabric(noCluster, '/hedgehog/f1.yml', { clusterNameByPath: clusters });
     expect(r.ok ? [] : r.problems).toEqual([expect.objectContaining({ file: '/hedgehog/f1.yml', field: 'cluster', message: expect.stringMatching(/is required .*no default cluster/) as unknown })]);
   });
