@@ -4,6 +4,7 @@
  * here, has no README.md, or has no tests.
  */
 import type { Integration } from './define-integration.js';
+import { hedgehogFabricIntegration } from './hedgehog-fabric/integration.js';
 import { instancetypesIntegration } from './instancetypes/integration.js';
 import { limitRangesIntegration } from './limit-ranges/integration.js';
 import { namespacesIntegration } from './namespaces/integration.js';
@@ -20,6 +21,7 @@ export const INTEGRATIONS: readonly Integration[] = [
   networkPoliciesIntegration,
   instancetypesIntegration,
   virtualMachinesIntegration,
+  hedgehogFabricIntegration,
 ];
 
 export function findIntegration(name: string): Integration | undefined {
