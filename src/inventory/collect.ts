@@ -43,25 +43,30 @@ function emptyInventory(cluster: string, error: string): ClusterInventory {
   return { cluster, error, kubevirt: false, nodes: [], namespaces: [], deployments: [], services: [], pods: [], vms: [], vmis: [] };
 }
 
-async function served(client: ClusterClient, group: string, version: string, plural: string): Promise<boolean> {
+/** The plurals a cluster serves for a group/version (empty when the group/version is not served). */
+async function servedPlurals(client: ClusterClient, group: string, version: string): Promise<ReadonlySet<string>> {
   const resources = await client.discover(group, version);
-  return resources?.some((r) => r.name === plural) ?? false;
+  return new Set((resources ?? []).map((r) => r.name));
 }
 
 export async function readCluster(client: ClusterClient): Promise<ClusterInventory> {
   const K = INVENTORY_KINDS;
-  const [kubevirt, instancetypes] = await Promise.all([
-    served(client, 'kubevirt.io', 'v1', K.VirtualMachine.plural),
-    served(client, 'instancetype.kubevirt.io', 'v1beta1', K.VirtualMachineClusterInstancetype.plural),
+  // Each kind is checked on its own: a cluster may serve cluster instancetypes but not the
+  // namespaced ones (kontract's demo CRDs do exactly that).
+  const [kv, it] = await Promise.all([
+    servedPlurals(client, 'kubevirt.io', 'v1'),
+    servedPlurals(client, 'instancetype.kubevirt.io', 'v1beta1'),
   ]);
   const none: Promise<KubeObject[]> = Promise.resolve([]);
+  const listIf = (served: ReadonlySet<string>, k: ManagedKind): Promise<KubeObject[]> => (served.has(k.plural) ? client.list(k) : none);
+  const kubevirt = kv.has(K.VirtualMachine.plural);
   const [nodes, namespaces, resourceQuotas, deployments, services, pods, vms, vmis, clusterInstancetypes, nsInstancetypes] = await Promise.all([
     client.list(K.Node), client.list(K.Namespace), client.list(K.ResourceQuota), client.list(K.Deployment),
     client.list(K.Service), client.list(K.Pod),
-    kubevirt ? client.list(K.VirtualMachine) : none,
-    kubevirt ? client.list(K.VirtualMachineInstance) : none,
-    instancetypes ? client.list(K.VirtualMachineClusterInstancetype) : none,
-    instancetypes ? client.list(K.VirtualMachineInstancetype) : none,
+    listIf(kv, K.VirtualMachine),
+    listIf(kv, K.VirtualMachineInstance),
+    listIf(it, K.VirtualMachineClusterInstancetype),
+    listIf(it, K.VirtualMachineInstancetype),
   ]);
   return buildClusterInventory({
     cluster: client.cluster, nodes, namespaces, resourceQuotas, deployments, services, pods,

@@ -4,6 +4,7 @@
  * (containers vs KubeVirt virt-launcher pods), VMs and VM instances. Writes nothing to any cluster.
  * Exit 1 when any cluster could not be read (the others are still printed).
  */
+import { setMaxListeners } from 'node:events';
 import type { Argv } from 'yargs';
 import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError } from '../../core/errors.js';
@@ -45,6 +46,8 @@ export const inventoryCommand: KontractCommand = {
     }
     const clusters = wanted.length === 0 ? data.clusters : data.clusters.filter((c) => wanted.includes(c.name));
     const kubeconfig = typeof args.kubeconfig === 'string' ? args.kubeconfig : undefined;
+    // Every in-flight request listens on the abort signal: ~10 parallel LISTs per cluster.
+    setMaxListeners(16 * concurrency, ctx.signal);
     const connector = createConnector({
       env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal },
       ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),

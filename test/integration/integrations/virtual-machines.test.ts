@@ -11,7 +11,10 @@ import { virtualMachinesIntegration } from '../../../src/integrations/virtual-ma
 import { loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
 import { deleteCr, deleteCrds, installKubevirtCrds, PROJECT_KUBEVIRT_CRDS, readCr, serves, vmRef } from '../../fixtures/kubevirt/live.js';
 import { DataBuilder, namespace } from '../../unit/integrations/data-builder.js';
-import { uniqueName } from '../support/clusters.js';
+import { testCluster, uniqueName } from '../support/clusters.js';
+import { silentReporter } from '../../../src/core/reporter.js';
+import { collectInventory } from '../../../src/inventory/collect.js';
+import { createConnector } from '../../../src/reconcile/connector.js';
 import { clusterFor, createNamespace, deleteNamespaces, reconcile } from './tenant-harness.js';
 
 const P1 = 'prod-1';
@@ -182,5 +185,20 @@ describe('the demo CRDs (deploy/crds/kubevirt) on a real cluster', () => {
     expect(second.changes).toEqual([]);
     expect(second.writes).toBe(0);
     expect((await live(DEV, nsD, 'db-1')).spec.dataVolumeTemplates).toHaveLength(2);
+  });
+
+  it('are read by the inventory (cluster instancetypes served, namespaced ones not)', async () => {
+    const dev = clusterFor(DEV);
+    const env = dev.auth.kind === 'tokenEnv' ? { [dev.auth.env]: testCluster(DEV).adminToken } : {};
+    const connector = createConnector({ env, reporter: silentReporter });
+    try {
+      const report = await collectInventory({ clusters: [dev], connect: connector.connect, reporter: silentReporter });
+      const inv = report.clusters[0]!;
+      expect(inv.error).toBeUndefined();
+      expect(inv.kubevirt).toBe(true);
+      expect(inv.vms.filter((v) => v.namespace === nsD).map((v) => `${v.name}:${v.runStrategy ?? ''}:${v.desiredPower}`)).toEqual(['batch-1:Once:once', 'db-1:Halted:stopped', 'web-1:Always:running']);
+    } finally {
+      connector.closeAll();
+    }
   });
 });
