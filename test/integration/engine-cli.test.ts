@@ -4,7 +4,7 @@
  * the JSON plan on stdout, --plan-file and --metrics-file. Every run is scoped with --namespace
  * to this test's own namespace, so namespaces owned by other test files are never touched.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -78,6 +78,22 @@ describe('kontract CLI on a real cluster', () => {
   it('exits 0 when nothing changed (dry-run and wet)', async () => {
     expect((await kontract([...common, '--dry-run'])).code).toBe(0);
     expect((await kontract(common)).code).toBe(0);
+  });
+
+  it('loops with --interval, serves /metrics on --metrics-port and stops on SIGTERM', async () => {
+    const port = await closedPort();
+    const child = spawn(process.execPath, [BIN, ...common, '--interval', '1', '--metrics-port', String(port)], { env: { PATH: process.env.PATH, NO_COLOR: '1' }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => { r(code); }));
+    let scraped = '';
+    for (let i = 0; i < 100 && !scraped.includes('kontract_cluster_reachable{cluster="prod-1"} 1'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      scraped = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+    }
+    expect(scraped).toContain('kontract_cluster_reachable{cluster="prod-1"} 1');
+    expect(scraped).toMatch(/kontract_api_requests_total\{cluster="prod-1",verb="list"\} \d+/);
+    expect(scraped).toContain('kontract_process_resident_memory_bytes');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('exits 1 when a cluster is unreachable', async () => {
