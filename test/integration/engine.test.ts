@@ -142,6 +142,23 @@ describe('runReconcile on real clusters', () => {
     for (const c of NAMES) expect((await core(c).readNamespacedConfigMap({ name: 'app-config', namespace: ns })).data).toEqual({ key: 'v3' });
   });
 
+  it('registers an RBAC denial (restricted user) and a missing token env as errors of their clusters only', async () => {
+    const restricted: Cluster = { ...clusterDef('prod-1'), name: 'alice-1', path: '/clusters/alice-1.yml', auth: { kind: 'tokenEnv', env: 'ALICE_TOKEN' } };
+    const unconfigured: Cluster = { ...clusterDef('dev-1'), name: 'noenv-1', path: '/clusters/noenv-1.yml', auth: { kind: 'tokenEnv', env: 'NOT_SET_ANYWHERE' } };
+    integration.setDesired([...NAMES.flatMap((c) => desiredFor(c, 'v3')), on('alice-1', configMap(ns, 'x', {})), on('noenv-1', configMap(ns, 'x', {}))]);
+    const reporter = recorder();
+    const connector = createConnector({ env: { ...env(), ALICE_TOKEN: testCluster('prod-1').restrictedToken }, kubeconfigPath: testClusters().kubeconfig, reporter });
+    const r = await runReconcile({ integrations: [integration], data: dataWith([...clusters(), restricted, unconfigured]), connect: connector.connect, dryRun: false, reporter });
+    connector.closeAll();
+    expect(r.outcome).toBe('failed');
+    const byCluster = new Map(r.errors.map((e) => [e.cluster, e]));
+    expect(byCluster.get('alice-1')).toMatchObject({ code: 'E_CLUSTER_ACCESS', message: expect.stringContaining('403') as unknown });
+    expect(byCluster.get('noenv-1')).toMatchObject({ code: 'E_CLUSTER_CONFIG', message: expect.stringContaining('NOT_SET_ANYWHERE') as unknown });
+    expect(r.errors.filter((e) => NAMES.some((n) => n === e.cluster))).toEqual([]);
+    expect(r.clusters.filter((c) => c.reachable).map((c) => c.cluster).sort()).toEqual(['dev-1', 'prod-1', 'prod-2']);
+    expect(JSON.stringify(r.errors)).not.toContain(testCluster('prod-1').restrictedToken);
+  });
+
   it('sends no request at all when the desired state is invalid', async () => {
     let connects = 0;
     const bad = defineIntegration({
