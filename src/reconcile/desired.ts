@@ -8,6 +8,7 @@ import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { apiVersionOf } from '../core/k8s-object.js';
 import type { Integration } from '../integrations/define-integration.js';
+import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
 export interface DesiredEntry {
@@ -64,7 +65,7 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
       }
       if (!scope.objectInScope(d.cluster, kind, d.object)) continue;
       const excluded = state.excludedNamespaces?.get(d.cluster);
-      if (excluded !== undefined && kind.namespaced && excluded.has(d.object.metadata.namespace ?? '')) continue;
+      if (excluded !== undefined && excluded.has(scopeNamespace(kind, d.object))) continue;
       coveredNames.add(d.cluster);
       desired.push({ cluster: d.cluster, kind, object: d.object, source: d.source });
     }

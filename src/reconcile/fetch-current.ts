@@ -12,6 +12,7 @@ import type { ClusterClient } from '../k8s/cluster-client.js';
 import type { ResourceInventory } from '../resource-inventory/inventory.js';
 import { ownershipSelector } from '../resource-inventory/ownership.js';
 import type { IntegrationWork } from './desired.js';
+import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
 export interface FetchContext {
@@ -89,7 +90,7 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
     for (const items of lists) {
       for (const obj of items) {
         if (!ctx.scope.objectInScope(cluster, kind, obj)) continue;
-        if (excluded !== undefined && kind.namespaced && excluded.has(obj.metadata.namespace ?? '')) continue;
+        if (excluded !== undefined && excluded.has(scopeNamespace(kind, obj))) continue;
         seen.add(keyOf(kind, obj));
         ctx.inventory.addCurrent(cluster, kind, obj);
       }

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { AppInterfaceData, Cluster } from '../../../src/app-interface/model.js';
+import type { KubeObject, ManagedKind } from '../../../src/core/k8s-object.js';
+import { defineIntegration } from '../../../src/integrations/define-integration.js';
+import type { DesiredObject, DesiredState } from '../../../src/integrations/define-integration.js';
+import { buildWork } from '../../../src/reconcile/desired.js';
+import { createScope } from '../../../src/reconcile/scope.js';
+
+const CM: ManagedKind = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, order: 50 };
+const NS: ManagedKind = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, order: 10 };
+
+const cluster = (name: string, disabled: string[] = []): Cluster => ({
+  path: `/${name}.yml`, name, description: '', serverUrl: 'https://x', auth: { kind: 'tokenEnv', env: 'T' }, insecureSkipTLSVerify: false, disabledIntegrations: disabled, labels: {},
+});
+const data = (clusters: Cluster[]): AppInterfaceData => ({ sha: 's', clusters, namespaces: [], quotas: [], limitRanges: [], roles: [], users: [], bots: [], tenants: [] });
+const cm = (ns: string, name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns } });
+const nsObj = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const on = (c: string, object: KubeObject): DesiredObject => ({ cluster: c, object, source: '/src.yml' });
+
+function integration(state: Partial<DesiredState> & { objects: DesiredObject[] }) {
+  return defineIntegration({ name: 'it', summary: '', kinds: [CM, NS], buildDesired: () => ({ problems: [], ...state }) });
+}
+
+describe('buildWork', () => {
+  it('skips clusters that disable the integration and keeps them out of the covered clusters', async () => {
+    const i = integration({ objects: [on('a', cm('n', 'x')), on('b', cm('n', 'x'))] });
+    const [w] = await buildWork([i], data([cluster('a'), cluster('b', ['it'])]), createScope({}));
+    expect(w!.clusters.map((c) => c.name)).toEqual(['a']);
+    expect(w!.desired.map((d) => d.cluster)).toEqual(['a']);
+  });
+
+  it('drops desired objects in excluded namespaces, including the Namespace object itself', async () => {
+    const i = integration({ objects: [on('a', cm('ext', 'x')), on('a', nsObj('ext')), on('a', cm('mine', 'y'))], excludedNamespaces: new Map([['a', new Set(['ext'])]]) });
+    const [w] = await buildWork([i], data([cluster('a')]), createScope({}));
+    expect(w!.desired.map((d) => `${d.kind.kind}/${d.object.metadata.name}`)).toEqual(['ConfigMap/y']);
+  });
+
+  it('applies --cluster and --namespace to desired objects', async () => {
+    const i = integration({ objects: [on('a', cm('n1', 'x')), on('a', cm('n2', 'y')), on('b', cm('n1', 'z'))] });
+    const [w] = await buildWork([i], data([cluster('a'), cluster('b')]), createScope({ clusters: ['a'], namespaces: ['n1'] }));
+    expect(w!.desired.map((d) => d.object.metadata.name)).toEqual(['x']);
+    expect(w!.clusters.map((c) => c.name)).toEqual(['a']);
+  });
+
+  it('collects data problems of all integrations and unknown clusters into one ValidationError', async () => {
+    const a = integration({ objects: [on('nowhere', cm('n', 'x'))] });
+    const b = defineIntegration({ name: 'b', summary: '', kinds: [CM], buildDesired: () => ({ objects: [], problems: [{ file: '/b.yml', field: 'f', message: 'bad' }] }) });
+    await expect(buildWork([a, b], data([cluster('a')]), createScope({}))).rejects.toMatchObject({
+      code: 'E_VALIDATION', problems: [{ file: '/src.yml', message: expect.stringContaining('unknown cluster nowhere') as unknown }, { file: '/b.yml' }],
+    });
+  });
+
+  it('rejects an object of a kind the integration does not declare', async () => {
+    const i = integration({ objects: [on('a', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' } })] });
+    await expect(buildWork([i], data([cluster('a')]), createScope({}))).rejects.toMatchObject({ code: 'E_DESIRED_STATE' });
+  });
+});
