@@ -5,15 +5,17 @@
  * git repository source at a ref.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fabricStatusCommand } from '../../../src/cli/commands/fabric-status.js';
 import { isValidationError } from '../../../src/core/errors.js';
 import { INTEGRATION_LABEL } from '../../../src/resource-inventory/ownership.js';
 import type { Doc } from '../../unit/hedgehog/support.js';
-import { SAMPLE_FABRIC_DIR, fabric, sampleDocs } from '../../unit/hedgehog/support.js';
+import { SAMPLE_FABRIC_DIR, SAMPLE_ROOT, fabric, sampleDocs } from '../../unit/hedgehog/support.js';
+import { testClusters } from '../support/clusters.js';
 import {
   dataWith, deleteAllFabricObjects, installUpstreamCrds, liveNames, patchFabricObject, readFabricObject, runFabric,
 } from './hedgehog-fabric-harness.js';
@@ -182,5 +184,29 @@ describe('hedgehog-fabric on a real cluster', () => {
     const main = await runFabric(atRef('main'), 'client', opts);
     expect(main.statuses[0]).toMatchObject({ state: 'drift_detected', driftCount: 3 });
     expect(main.writes).toBe(0);
+  });
+
+  it('fabric-status prints per-fabric JSON from the sample app-interface and writes the drift gauge', async () => {
+    // the previous test left the cluster at the sample's state (tag v1); now drift one Server
+    await patchFabricObject(C, 'Server', 'server-01', { spec: { description: 'moved by hand' } });
+    const results: string[] = [];
+    const metricsFile = path.join(tmp, 'fabric.prom');
+    const outcome = await fabricStatusCommand.run({
+      'app-interface': SAMPLE_ROOT, kubeconfig: testClusters().kubeconfig, output: 'json', fabric: ['fabric-1'], 'metrics-file': metricsFile,
+      'log-level': 'info', 'log-format': 'text', 'detailed-exitcode': false,
+    }, { reporter: { log: () => undefined, result: (t) => { results.push(t); } }, env: {}, cwd: tmp, signal: new AbortController().signal });
+
+    expect(outcome).toEqual({ kind: 'changes', count: 1 });
+    const { fabrics } = JSON.parse(results.join('')) as { fabrics: { fabric: string; state: string; reachable: boolean; driftCount: number; lastSync?: string; drift: { kind: string; name: string; changes: { path: string }[] }[] }[] };
+    expect(fabrics).toHaveLength(1);
+    expect(fabrics[0]).toMatchObject({ fabric: 'fabric-1', reachable: true, state: 'drift_detected', driftCount: 1 });
+    expect(fabrics[0]?.drift).toEqual([expect.objectContaining({ kind: 'Server', name: 'server-01', changes: [expect.objectContaining({ path: 'spec.description' })] })]);
+    // lastSync needs managedFields, which ClusterClient drops from every object it returns (engine hook requested)
+    expect(fabrics[0]?.lastSync).toBeUndefined();
+    const prom = readFileSync(metricsFile, 'utf8');
+    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="Server"} 1');
+    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="VPC"} 0');
+    // read-only: the hand edit is still there
+    expect((await readFabricObject(C, 'Server', 'server-01'))?.spec).toEqual({ description: 'moved by hand' });
   });
 });
