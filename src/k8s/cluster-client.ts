@@ -121,11 +121,7 @@ interface RequestSpec {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((res) => {
-    const t = setTimeout(res, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); res(); }, { once: true });
-  });
+const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
 
 function statusOf(body: unknown): { reason: string; message: string } {
   if (typeof body === 'object' && body !== null) {
@@ -151,6 +147,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   const backoff = { baseMs: options.backoffBaseMs ?? 250, maxMs: 10_000 };
   const counts: Mutable<Record<RequestVerb, number>> = { list: 0, get: 0, apply: 0, delete: 0, discovery: 0 };
   let agentFor: ConnectionCredentials | undefined;
+  const isAborted = (): boolean => options.signal?.aborted === true;
   let agent: http.Agent | undefined;
 
   const currentAgent = (creds: ConnectionCredentials): http.Agent => {
@@ -181,7 +178,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     }
     const mod = url.protocol === 'http:' ? http : https;
     return new Promise<RawResponse>((resolvePromise, reject) => {
-      const req = mod.request(url, { method: spec.method, headers, agent: currentAgent(creds), timeout: timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }) }, (res) => {
+      const req = mod.request(url, { method: spec.method, headers, agent: currentAgent(creds), timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -228,9 +225,10 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
       } catch (e) {
         options.onRequest?.(spec.verb, 0);
         const code = (e as NodeJS.ErrnoException).code;
-        if (options.signal?.aborted === true) throw failure(spec, 0, 'Aborted', 'aborted', e);
+        if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted', e);
         if (isRetryableNetworkError(code) && attempt < maxRetries) {
-          await sleep(backoffDelay(attempt, backoff), options.signal);
+          await sleep(backoffDelay(attempt, backoff));
+          if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted');
           continue;
         }
         throw failure(spec, 0, code ?? 'NetworkError', `${code ?? 'network error'}${e instanceof Error && code === undefined ? `: ${e.message}` : ''}`, e);
@@ -242,7 +240,8 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
       }
       if (isRetryableStatus(res.status) && attempt < maxRetries) {
         const ra: string | undefined = res.headers['retry-after'];
-        await sleep(backoffDelay(attempt, backoff, retryAfterMs(ra)), options.signal);
+        await sleep(backoffDelay(attempt, backoff, retryAfterMs(ra)));
+        if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted');
         continue;
       }
       return res;
@@ -263,6 +262,11 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     delete o.metadata.managedFields;
     return o;
   };
+
+  // One abort listener per client (not one per request: many parallel requests on one signal
+  // would trip Node's listener-leak warning); aborting destroys the sockets of in-flight requests.
+  const onAbort = (): void => { agent?.destroy(); agent = undefined; };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const client: ClusterClient = {
     cluster: conn.cluster,
@@ -347,6 +351,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     },
 
     close() {
+      options.signal?.removeEventListener('abort', onAbort);
       agent?.destroy();
       agent = undefined;
     },

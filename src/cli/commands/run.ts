@@ -178,10 +178,12 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   return toOutcome(result);
 }
 
+/** Sleeps until the timeout or the abort, removing its listener either way (no leak in loop mode). */
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((r) => {
-    const t = setTimeout(r, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
+    const onAbort = (): void => { clearTimeout(t); r(); };
+    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); r(); }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 async function loop(args: Args, ctx: CommandContext, s: RunSettings, intervalSeconds: number): Promise<Outcome> {
