@@ -16,7 +16,7 @@ K8S_BIN_DIR=$(scripts/build-k8s-bins.sh | tail -n 1)
 export K8S_BIN_DIR
 
 step "local clusters prod-1, prod-2, dev-1 (reused when already running)"
-node bin/kontract.js local-clusters up --dir "$dir"
+node bin/kontract.js local-clusters up --dir "$dir" --crds deploy/crds/kubevirt deploy/crds/hedgehog
 export KUBECONFIG="$dir/kubeconfig"
 
 step "the clusters answer (kubectl ${K8S_BIN_DIR##*/}/kubectl, KUBECONFIG=$KUBECONFIG)"
@@ -27,6 +27,26 @@ done
 echo "--- the restricted user is denied by RBAC:"
 "$K8S_BIN_DIR/kubectl" --context prod-1-alice get namespaces 2>&1 || true
 
-# (the reconcile demo is appended here)
+step "validate the sample app-interface (no cluster contacted)"
+node bin/kontract.js validate --app-interface app-interface-sample
+
+k() { node bin/kontract.js "$@" --app-interface app-interface-sample --kubeconfig "$KUBECONFIG"; }
+
+step "1/3 dry-run: the plan for every integration across prod-1, prod-2, dev-1"
+# --detailed-exitcode: 0 = nothing to do, 2 = changes pending, 1 = error
+set +e; k run --all --dry-run --detailed-exitcode; rc=$?; set -e
+echo "dry-run exit code: $rc (2 = changes pending)" >&2
+[ "$rc" = 0 ] || [ "$rc" = 2 ] || exit "$rc"
+
+step "2/3 wet run: apply with server-side apply (field manager kontract), metrics to a textfile"
+k run --all --output markdown --metrics-file "$dir/kontract.prom" | tail -n 25
+grep -E '^kontract_(actions_total|last_success)' "$dir/kontract.prom" | head -n 12 || true
+
+step "3/3 dry-run again: no changes, exit code 0"
+k run --all --dry-run --detailed-exitcode
+
+step "read-only views: workload inventory and fabric drift status"
+k inventory --cluster prod-1
+k fabric-status
 
 step "done; clusters keep running. Stop them with: node bin/kontract.js local-clusters down --dir $dir"
