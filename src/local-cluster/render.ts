@@ -152,11 +152,15 @@ export function apiserverArgs(i: ApiserverArgsInput): string[] {
   ];
 }
 
-/** One controller manager per cluster: namespace finalisation and ownerReference GC only. */
+/**
+ * One controller manager per cluster: namespace finalisation, ownerReference GC, ResourceQuota
+ * status (status.hard/used, read by `kontract inventory`) and ClusterRole aggregation (so the
+ * admin/edit/view roles that rolebindings binds carry their rules, as on a real cluster).
+ */
 export function controllerManagerArgs(kubeconfig: string): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
-    '--controllers=namespace-controller,garbage-collector-controller',
+    '--controllers=namespace-controller,garbage-collector-controller,resourcequota-controller,clusterrole-aggregation-controller',
     '--leader-elect=false',
     '--use-service-account-credentials=false',
     '--secure-port=0',

@@ -86,7 +86,7 @@ describe('command lines', () => {
 
   it('runs only the namespace and garbage-collector controllers without a serving port', () => {
     expect(controllerManagerArgs('/d/kubeconfig')).toEqual(expect.arrayContaining([
-      '--kubeconfig=/d/kubeconfig', '--controllers=namespace-controller,garbage-collector-controller', '--leader-elect=false', '--secure-port=0',
+      '--kubeconfig=/d/kubeconfig', '--controllers=namespace-controller,garbage-collector-controller,resourcequota-controller,clusterrole-aggregation-controller', '--leader-elect=false', '--secure-port=0',
     ]));
   });
 
