@@ -4,18 +4,17 @@
  * (and its dry run) and isolation between clusters sharing one etcd.
  */
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import {
   ApiException, ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { installCrds, repoRoot } from '../../src/local-cluster/index.js';
+import { installCrds } from '../../src/local-cluster/index.js';
+import { sharedCrds } from '../support/shared-data.js';
 import { kubeConfigFor, testClusters, uniqueName } from './support/clusters.js';
 
 /** Shared data outside the repository (never copied into it). */
-const SHARED = process.env.KONTRACT_SHARED_DIR ?? path.resolve(repoRoot(), '..', 'shared');
-const VPC_CRD = path.join(SHARED, 'crds', 'hedgehog', 'vpc.githedgehog.com_vpcs.yaml');
+const VPC_CRD = sharedCrds('hedgehog', 'vpc.githedgehog.com_vpcs.yaml');
 
 /** HTTP status of a failed client-node call, or 0 when it succeeded. */
 async function statusOf(p: Promise<unknown>): Promise<number> {

@@ -24,8 +24,9 @@ import type { DryRunMode, ReconcileResult } from '../../../src/reconcile/run-rec
 import { DataBuilder } from '../../unit/integrations/data-builder.js';
 import { testCluster, testClusters } from '../support/clusters.js';
 import { clusterFor } from './tenant-harness.js';
+import { sharedCrds } from '../../support/shared-data.js';
 
-export const UPSTREAM_CRDS = '/work/shared/crds/hedgehog';
+export const UPSTREAM_CRDS = sharedCrds('hedgehog');
 
 export async function installUpstreamCrds(cluster: string): Promise<void> {
   const files = readdirSync(UPSTREAM_CRDS).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(UPSTREAM_CRDS, f));
@@ -68,10 +69,10 @@ function recordingDeletes(client: ClusterClient, deletes: string[]): ClusterClie
 }
 
 /** One run of the hedgehog-fabric integration through the real engine. */
-export async function runFabric(data: AppInterfaceData, dryRun: DryRunMode, opts: Partial<FabricBuildOptions> = {}): Promise<FabricRun> {
+export async function runFabric(data: AppInterfaceData, dryRun: DryRunMode, opts: Partial<FabricBuildOptions> = {}, onLog?: Reporter['log']): Promise<FabricRun> {
   const buildOpts: FabricBuildOptions = { env: process.env, cwd: process.cwd(), ...opts };
   const integration = createHedgehogFabricIntegration(() => buildOpts);
-  const reporter: Reporter = { log: () => undefined, result: () => undefined };
+  const reporter: Reporter = { log: onLog ?? (() => undefined), result: () => undefined };
   const env = Object.fromEntries(data.clusters.map((c) => [tokenEnvName(c.name), testCluster(c.name).adminToken]));
   const connector = createConnector({ env, reporter });
   const deletes: string[] = [];
