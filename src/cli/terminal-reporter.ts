@@ -15,9 +15,16 @@ export interface TerminalReporterOptions {
 export function createTerminalReporter(opts: TerminalReporterOptions): Reporter {
   const min = LOG_LEVELS.indexOf(opts.level);
   const tty = opts.stderr.isTTY === true;
+  // A progress line is redrawn in place; clear it before anything else is written to stderr.
+  let progressShown = false;
+  const clearProgress = (): void => {
+    if (progressShown) opts.stderr.write('\r\x1b[2K');
+    progressShown = false;
+  };
   return {
     log(level: LogLevel, message: string, fields?: LogFields) {
       if (LOG_LEVELS.indexOf(level) < min) return;
+      clearProgress();
       if (opts.format === 'json') {
         opts.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
         return;
@@ -29,10 +36,13 @@ export function createTerminalReporter(opts: TerminalReporterOptions): Reporter 
       opts.stderr.write(`${level.toUpperCase().padEnd(5)} ${message}${extra}\n`);
     },
     result(text: string) {
+      clearProgress();
       opts.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     },
     progress(message: string) {
-      if (tty) opts.stderr.write(`\r\x1b[2K${message}`);
+      if (!tty) return;
+      opts.stderr.write(`\r\x1b[2K${message}`);
+      progressShown = true;
     },
   };
 }
