@@ -3,9 +3,12 @@
  * app-interface data it returns the desired objects per cluster. The engine does all IO (fetch,
  * diff, apply). Register every integration in src/integrations/index.ts.
  */
+import type { Registry } from 'prom-client';
 import type { AppInterfaceData } from '../app-interface/model.js';
 import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
+import type { Reporter } from '../core/reporter.js';
+import type { Plan } from '../resource-inventory/plan.js';
 
 /** One desired object, placed on one cluster. */
 export interface DesiredObject {
@@ -28,10 +31,37 @@ export interface DesiredState {
    * Namespaces (per cluster) the integration must not touch at all, e.g. `managedByExternal`.
    */
   readonly excludedNamespaces?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Non-fatal findings (e.g. a stripped label, a skipped document, a deprecated field): the run
+   * goes on; the engine logs each as a warning and lists them in the plan (`plan.warnings`).
+   */
+  readonly warnings?: readonly ValidationProblem[];
 }
 
+/**
+ * What an integration may know about the run besides the data. Integrations read the environment,
+ * the working directory and the clock only from here (never `process.env`, `process.cwd()` or
+ * `new Date()`), so they stay pure and testable.
+ */
 export interface DesiredContext {
   readonly data: AppInterfaceData;
+  /** The run's environment (CLI: the process environment), e.g. for credentials named in the data. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Base of relative paths in the data (CLI: the working directory). */
+  readonly cwd: string;
+  /** Start of the run (expiry dates and the like). */
+  readonly now: Date;
+  /** For progress of long builds (git fetches); warnings belong in `DesiredState.warnings`. */
+  readonly reporter?: Reporter;
+}
+
+/** Input of `Integration.observe`: the run's plan and what the integration built for it. */
+export interface ObserveContext {
+  readonly plan: Plan;
+  /** The DesiredState this integration's buildDesired returned in this run. */
+  readonly state: DesiredState;
+  /** The run's metrics registry (names only in labels, never object contents or secrets). */
+  readonly registry: Registry;
 }
 
 export interface Integration {
@@ -56,6 +86,12 @@ export interface Integration {
    * are desired there; with none desired there is nothing to do (and nothing owned to prune).
    */
   readonly missingApiHint?: string;
+  /**
+   * Called by `run` after planning (dry or wet, before metrics are exported) to record
+   * integration-specific metrics from the plan, e.g. hedgehog-fabric's drift gauge. Must not do
+   * IO; replace (reset) its series each call so loop mode shows no stale values.
+   */
+  observe?(ctx: ObserveContext): void;
 }
 
 export function defineIntegration(def: Integration): Integration {

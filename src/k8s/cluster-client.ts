@@ -123,6 +123,30 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
 
+/**
+ * Side channel for what kontract keeps of `managedFields` (which are dropped on arrival): the time
+ * of field manager `kontract`'s Apply entry, per object this module returned. A WeakMap, so it is
+ * never serialised, never compared, never copied by canonicalize, and freed with the object.
+ */
+const kontractApplyTimes = new WeakMap<KubeObject, string>();
+
+/** When kontract last applied this object (its `managedFields` Apply entry), if the object came from a ClusterClient. */
+export function kontractApplyTime(obj: KubeObject): string | undefined {
+  return kontractApplyTimes.get(obj);
+}
+
+/** The latest `time` of a `manager: kontract, operation: Apply` entry, without keeping the entries. */
+function applyTimeOf(managedFields: unknown): string | undefined {
+  if (!Array.isArray(managedFields)) return undefined;
+  let latest: string | undefined;
+  for (const e of managedFields as unknown[]) {
+    if (typeof e !== 'object' || e === null) continue;
+    const { manager, operation, time } = e as { manager?: unknown; operation?: unknown; time?: unknown };
+    if (manager === FIELD_MANAGER && operation === 'Apply' && typeof time === 'string' && (latest === undefined || time > latest)) latest = time;
+  }
+  return latest;
+}
+
 function statusOf(body: unknown): { reason: string; message: string } {
   if (typeof body === 'object' && body !== null) {
     const b = body as { reason?: unknown; message?: unknown };
@@ -258,7 +282,10 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     const o = item as KubeObject;
     o.apiVersion = apiVersionOf(kind);
     o.kind = kind.kind;
-    // managedFields are large and never compared: drop them early to keep memory flat.
+    // managedFields are large and never compared: drop them early to keep memory flat, keeping
+    // only the time of kontract's own Apply (lastSync of fabric-status).
+    const applied = applyTimeOf(o.metadata.managedFields);
+    if (applied !== undefined) kontractApplyTimes.set(o, applied);
     delete o.metadata.managedFields;
     return o;
   };

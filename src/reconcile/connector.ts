@@ -2,6 +2,7 @@
  * Turns app-interface clusters into ClusterClients (cluster-connection + cluster-client), keeping
  * every client it made so the run can report request counts and close sockets.
  */
+import { setMaxListeners } from 'node:events';
 import type { Cluster } from '../app-interface/model.js';
 import type { Reporter } from '../core/reporter.js';
 import { connectCluster } from '../k8s/cluster-connection.js';
@@ -30,6 +31,15 @@ export interface Connector {
 
 export function createConnector(opts: ConnectorOptions): Connector {
   const clients = new Map<string, ClusterClient>();
+  // One listener on the caller's signal per connector (per run), however many clusters and
+  // parallel requests: the clients listen on this run's own signal (one listener each, removed
+  // on close), so a run over many clusters never trips Node's MaxListenersExceededWarning.
+  const parent = opts.client?.signal;
+  const run = new AbortController();
+  setMaxListeners(0, run.signal);
+  const onParentAbort = (): void => { run.abort(parent?.reason); };
+  if (parent?.aborted === true) run.abort(parent.reason);
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
   return {
     clients,
     async connect(cluster) {
@@ -44,6 +54,7 @@ export function createConnector(opts: ConnectorOptions): Connector {
       const onRequest = opts.onRequest;
       const client = createClusterClient(conn, {
         ...opts.client,
+        ...(parent === undefined ? {} : { signal: run.signal }),
         ...(onRequest === undefined ? {} : { onRequest: (verb: RequestVerb, status: number) => { onRequest(cluster.name, verb, status); } }),
       });
       clients.set(cluster.name, client);
@@ -52,6 +63,7 @@ export function createConnector(opts: ConnectorOptions): Connector {
     closeAll() {
       for (const c of clients.values()) c.close();
       clients.clear();
+      parent?.removeEventListener('abort', onParentAbort);
     },
   };
 }

@@ -3,11 +3,11 @@
  * problem aborts the run with a ValidationError (nothing is sent to any cluster).
  */
 import type { AppInterfaceData, Cluster } from '../app-interface/model.js';
-import { ERROR_CODES, KontractError, ValidationError } from '../core/errors.js';
+import { ERROR_CODES, KontractError, ValidationError, formatProblem } from '../core/errors.js';
 import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { apiVersionOf } from '../core/k8s-object.js';
-import type { Integration } from '../integrations/define-integration.js';
+import type { DesiredContext, DesiredState, Integration } from '../integrations/define-integration.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
@@ -26,6 +26,18 @@ export interface IntegrationWork {
   readonly desired: readonly DesiredEntry[];
   /** cluster → excluded namespaces. */
   readonly excludedNamespaces: ReadonlyMap<string, ReadonlySet<string>>;
+  /** What buildDesired returned, kept only for integrations with an `observe` hook (memory). */
+  readonly state?: DesiredState;
+  /** Non-fatal findings of buildDesired (already logged). */
+  readonly warnings: readonly ValidationProblem[];
+}
+
+/** The run's environment handed to every buildDesired (DesiredContext without the data). */
+export type RunEnvironment = Omit<DesiredContext, 'data'>;
+
+/** For library callers and tests that pass no environment: the process's, read at the IO edge. */
+export function processEnvironment(): RunEnvironment {
+  return { env: process.env, cwd: process.cwd(), now: new Date() };
 }
 
 export function kindOf(integration: Integration, obj: KubeObject): ManagedKind | undefined {
@@ -38,13 +50,18 @@ function kindLookup(integration: Integration): (obj: KubeObject) => ManagedKind 
   return (obj) => table.get(`${obj.apiVersion}|${obj.kind}`);
 }
 
-export async function buildWork(integrations: readonly Integration[], data: AppInterfaceData, scope: Scope): Promise<IntegrationWork[]> {
+/**
+ * Builds every integration's desired state and scopes it. Warnings are logged (reporter of `run`)
+ * even when problems abort the run; problems of all integrations are thrown together.
+ */
+export async function buildWork(integrations: readonly Integration[], data: AppInterfaceData, scope: Scope, run: RunEnvironment = processEnvironment()): Promise<IntegrationWork[]> {
   const byName = new Map(data.clusters.map((c) => [c.name, c]));
   const problems: ValidationProblem[] = [];
   const work: IntegrationWork[] = [];
   for (const integration of integrations) {
-    const state = await integration.buildDesired({ data });
+    const state = await integration.buildDesired({ ...run, data });
     problems.push(...state.problems);
+    for (const w of state.warnings ?? []) run.reporter?.log('warn', `${integration.name}: ${formatProblem(w)}`, { integration: integration.name });
     const enabled = (c: Cluster): boolean => !c.disabledIntegrations.includes(integration.name);
     const covered = (state.clusters ?? data.clusters.map((c) => c.name))
       .map((name) => byName.get(name))
@@ -70,7 +87,8 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
       desired.push({ cluster: d.cluster, kind, object: d.object, source: d.source });
     }
     const clusters = [...coveredNames].map((n) => byName.get(n)).filter((c): c is Cluster => c !== undefined);
-    work.push({ integration, clusters, desired, excludedNamespaces: state.excludedNamespaces ?? new Map<string, ReadonlySet<string>>() });
+    work.push({ integration, clusters, desired, excludedNamespaces: state.excludedNamespaces ?? new Map<string, ReadonlySet<string>>(),
+      warnings: state.warnings ?? [], ...(integration.observe === undefined ? {} : { state }) });
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return work;

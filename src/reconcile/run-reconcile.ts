@@ -7,10 +7,12 @@
  * 'failed'. A run without changes sends no write at all.
  */
 import pLimit from 'p-limit';
+import type { Registry } from 'prom-client';
 import type { AppInterfaceData } from '../app-interface/model.js';
+import { errorMessage } from '../core/errors.js';
 import { kindKey } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
-import type { Integration } from '../integrations/define-integration.js';
+import type { DesiredState, Integration } from '../integrations/define-integration.js';
 import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
 import { ResourceInventory } from '../resource-inventory/inventory.js';
 import { computePlan } from '../resource-inventory/planner.js';
@@ -18,7 +20,7 @@ import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { applyPlan } from './apply-plan.js';
 import type { AppliedChange } from './apply-plan.js';
 import type { Connect } from './connector.js';
-import { buildWork } from './desired.js';
+import { buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 import { ClusterFailures, fetchCurrent } from './fetch-current.js';
 import type { CurrentCount } from './fetch-current.js';
@@ -55,6 +57,12 @@ export interface ReconcileOptions {
   /** @default 0 */
   readonly shardId?: number;
   readonly reporter: Reporter;
+  /** Environment handed to the integrations (DesiredContext.env). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Base of relative paths in the data (DesiredContext.cwd). @default process.cwd() */
+  readonly cwd?: string;
+  /** The run's clock (DesiredContext.now). @default new Date() at the start of the run */
+  readonly now?: Date;
   /** Called with the plan before anything is applied (the CLI renders it here). */
   readonly onPlan?: (plan: Plan) => void;
 }
@@ -79,6 +87,8 @@ export interface ReconcileResult {
   readonly phaseSeconds: { readonly desired: number; readonly fetch: number; readonly plan: number; readonly apply: number };
   /** Desired/current object counts per integration, cluster and kind (metrics). */
   readonly counts: readonly { integration: string; cluster: string; kind: string; desired: number; current: number }[];
+  /** The desired state of every integration with an `observe` hook, by integration name (absent: none). */
+  readonly states?: ReadonlyMap<string, DesiredState>;
 }
 
 const ZERO_STATS: RequestStats = { reads: 0, writes: 0, byVerb: { list: 0, get: 0, apply: 0, delete: 0, discovery: 0 } };
@@ -123,7 +133,10 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     ...(opts.shardId === undefined ? {} : { shardId: opts.shardId }),
   });
   // 1. Desired state: pure; any data problem throws before a cluster is contacted.
-  const work = await buildWork(opts.integrations, opts.data, scope);
+  const defaults = processEnvironment();
+  const work = await buildWork(opts.integrations, opts.data, scope, {
+    env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
+  });
   const inventory = new ResourceInventory(opts.integrations);
   for (const w of work) {
     for (const c of w.clusters) inventory.addCluster(c.name);
@@ -141,13 +154,16 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
 
   const tFetch = process.hrtime.bigint();
   // 3. Plan (pure).
-  const plan = computePlan(inventory, {
+  const computed = computePlan(inventory, {
     integrations: opts.integrations.map((i) => i.name),
     dataSha: opts.data.sha,
     takeOver: opts.takeOver ?? false,
     maxDeletions: opts.maxDeletions ?? DEFAULT_MAX_DELETIONS,
     allowMassDeletion: opts.allowMassDeletion ?? false,
   });
+  // Integration warnings (already logged while building) travel with the plan.
+  const warnings = work.flatMap((w) => w.warnings.map((p) => ({ integration: w.integration.name, ...p })));
+  const plan: Plan = warnings.length === 0 ? computed : { ...computed, warnings };
   const tPlan = process.hrtime.bigint();
   opts.onPlan?.(plan);
 
@@ -171,5 +187,22 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   const end = process.hrtime.bigint();
   const secs = (a: bigint, b: bigint): number => Number(b - a) / 1e9;
   const phaseSeconds = { desired: secs(started, tDesired), fetch: secs(tDesired, tFetch), plan: secs(tFetch, tPlan), apply: secs(tPlan, end) };
-  return { plan, dryRun: opts.dryRun, applied, errors, outcome, clusters, durationSeconds: secs(started, end), phaseSeconds, counts: countObjects(work, current) };
+  const states = new Map(work.flatMap((w) => (w.state === undefined ? [] : [[w.integration.name, w.state] as const])));
+  return { plan, dryRun: opts.dryRun, applied, errors, outcome, clusters, durationSeconds: secs(started, end), phaseSeconds, counts: countObjects(work, current), states };
+}
+
+/**
+ * Lets each integration of the run record its own metrics from the plan (Integration.observe).
+ * A failing hook is logged, never fails the run.
+ */
+export function observeRun(result: ReconcileResult, integrations: readonly Integration[], registry: Registry, reporter: Reporter): void {
+  for (const i of integrations) {
+    const state = result.states?.get(i.name);
+    if (i.observe === undefined || state === undefined) continue;
+    try {
+      i.observe({ plan: result.plan, state, registry });
+    } catch (e) {
+      reporter.log('warn', `${i.name}: recording its metrics failed: ${errorMessage(e)}`, { integration: i.name });
+    }
+  }
 }

@@ -95,4 +95,6 @@ export interface Plan {
    * (immutable field). Shown to the user; never applied.
    */
   readonly skippedChanges: readonly PlannedChange[];
+  /** Non-fatal findings of the integrations' desired state (added by the run; absent when none). */
+  readonly warnings?: readonly { readonly integration: string; readonly file: string; readonly line?: number; readonly field: string; readonly message: string }[];
 }

@@ -5,9 +5,8 @@
  */
 import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
-import type { FabricDesiredState } from '../../integrations/hedgehog-fabric/desired.js';
-import { desiredFabrics } from '../../integrations/hedgehog-fabric/desired.js';
-import { hedgehogFabricIntegration } from '../../integrations/hedgehog-fabric/integration.js';
+import { HEDGEHOG_FABRIC_INTEGRATION } from '../../integrations/hedgehog-fabric/desired.js';
+import { hedgehogFabricIntegration, isFabricDesiredState } from '../../integrations/hedgehog-fabric/integration.js';
 import { lastSyncOn } from '../../integrations/hedgehog-fabric/last-sync.js';
 import { recordFabricDrift } from '../../integrations/hedgehog-fabric/metrics.js';
 import type { FabricStatus } from '../../integrations/hedgehog-fabric/status.js';
@@ -52,21 +51,16 @@ export const fabricStatusCommand: KontractCommand = {
     const unknown = wanted.filter((w) => !all.some((f) => f.name === w));
     if (unknown.length > 0) throw new KontractError(ERROR_CODES.USAGE, `unknown fabric(s) ${unknown.join(', ')} (known: ${all.map((f) => f.name).join(', ')})`);
     const fabrics = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.name));
-    let desired: FabricDesiredState | undefined;
-    // The same integration, keeping the desired state it built for the status.
-    const integration = {
-      ...hedgehogFabricIntegration,
-      buildDesired: async () => {
-        desired = await desiredFabrics(fabrics, { env: ctx.env, cwd: ctx.cwd });
-        return desired;
-      },
-    };
     const kubeconfig = typeof args.kubeconfig === 'string' ? args.kubeconfig : undefined;
     const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
     let statuses: FabricStatus[];
     try {
-      const result = await runReconcile({ integrations: [integration], data: { ...data, fabrics }, connect: connector.connect, dryRun: 'client', reporter: ctx.reporter });
-      for (const w of desired?.warnings ?? []) ctx.reporter.log('warn', `${w.file} ${w.field}: ${w.message}`);
+      // The registered integration on the selected fabrics; the engine logs its warnings.
+      const result = await runReconcile({
+        integrations: [hedgehogFabricIntegration], data: { ...data, fabrics }, connect: connector.connect, dryRun: 'client',
+        reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
+      });
+      const desired = result.states?.get(HEDGEHOG_FABRIC_INTEGRATION);
       const lastSync = new Map<string, string>();
       for (const f of fabrics) {
         const client = connector.clients.get(f.cluster);
@@ -78,7 +72,7 @@ export const fabricStatusCommand: KontractCommand = {
           ctx.reporter.log('warn', `cannot read the last sync of fabric ${f.name}: ${errorMessage(e)}`, { cluster: f.cluster });
         }
       }
-      statuses = fabricStatus({ plan: result.plan, fabrics: desired?.fabrics ?? [], lastSync });
+      statuses = fabricStatus({ plan: result.plan, fabrics: desired !== undefined && isFabricDesiredState(desired) ? desired.fabrics : [], lastSync });
     } finally {
       connector.closeAll();
     }

@@ -14,7 +14,7 @@ import { INTEGRATIONS } from '../../integrations/index.js';
 import { serveMetrics, pushMetrics, writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, runReconcile } from '../../reconcile/run-reconcile.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
 import { renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
 import type { Plan } from '../../resource-inventory/plan.js';
@@ -155,7 +155,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: strs(args.cluster), namespaces: strs(args.namespace),
       shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
-      reporter: ctx.reporter,
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
       onPlan: (plan) => {
         ctx.reporter.result(render(plan, s.output, s.color));
         if (planFile !== undefined) {
@@ -174,6 +174,8 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   }
   summarise(result, ctx.reporter);
   s.metrics.recordRun(result, s.integrations.map((i) => i.name));
+  // Integration-specific metrics (e.g. kontract_fabric_drift_objects), from this run's plan.
+  observeRun(result, s.integrations, s.metrics.registry, ctx.reporter);
   await exportMetrics(args, s);
   return toOutcome(result);
 }

@@ -1,7 +1,9 @@
 import { defineIntegration } from '../define-integration.js';
-import type { Integration } from '../define-integration.js';
-import type { FabricBuildOptions } from './desired.js';
+import type { DesiredContext, DesiredState, Integration } from '../define-integration.js';
+import type { FabricBuildOptions, FabricDesiredState } from './desired.js';
 import { desiredFabrics, HEDGEHOG_FABRIC_INTEGRATION } from './desired.js';
+import { recordFabricDrift } from './metrics.js';
+import { fabricStatus } from './status.js';
 import { CONNECTION_TYPES } from './connection.js';
 import { FABRIC_MANAGED_KINDS } from './kinds.js';
 
@@ -16,24 +18,33 @@ import { FABRIC_MANAGED_KINDS } from './kinds.js';
  */
 export const CONNECTION_TYPE_IMMUTABLE_FIELDS: readonly string[] = CONNECTION_TYPES.map((t) => `spec.${t}.(type)`);
 
+/** Whether a DesiredState is this integration's (it carries the per-fabric results). */
+export function isFabricDesiredState(state: DesiredState): state is FabricDesiredState {
+  return 'fabrics' in state && Array.isArray((state as { fabrics?: unknown }).fabrics);
+}
+
+/** By default the run's environment and working directory (DesiredContext), nothing else. */
+const fromContext = (ctx: DesiredContext): FabricBuildOptions => ({ env: ctx.env, cwd: ctx.cwd });
+
 /**
- * The integration with explicit options (tests, library use). `options` is called once per
- * buildDesired so the environment is read when the run starts, not at import time.
+ * The integration, by default taking the environment (git credentials `tokenEnv`/`usernameEnv`,
+ * the git cache location) and the base of relative paths from the run's DesiredContext. `options`
+ * replaces that (tests, library use); it is called once per buildDesired.
  */
-export function createHedgehogFabricIntegration(options: () => FabricBuildOptions): Integration {
+export function createHedgehogFabricIntegration(options: (ctx: DesiredContext) => FabricBuildOptions = fromContext): Integration {
   return defineIntegration({
     name: HEDGEHOG_FABRIC_INTEGRATION,
     summary: 'Hedgehog fabric CRs (VPCs, wiring) from each fabric\'s GitOps directory or git ref to its cluster, validated like the fabric webhooks, applied in dependency order',
     kinds: FABRIC_MANAGED_KINDS,
     missingApiHint: 'the Hedgehog fabric CRDs (vpc.githedgehog.com, wiring.githedgehog.com) are not installed',
     immutableFields: CONNECTION_TYPE_IMMUTABLE_FIELDS,
-    buildDesired: (ctx) => desiredFabrics(ctx.data.fabrics ?? [], options()),
+    buildDesired: (ctx) => desiredFabrics(ctx.data.fabrics ?? [], options(ctx)),
+    // Every run (dry or wet) sets kontract_fabric_drift_objects{fabric,kind} from its plan.
+    observe: ({ plan, state, registry }) => {
+      if (isFabricDesiredState(state)) recordFabricDrift(registry, fabricStatus({ plan, fabrics: state.fabrics }));
+    },
   });
 }
 
-/**
- * The registered instance. DesiredContext carries no environment, so git credentials
- * (`tokenEnv`/`usernameEnv`), the git cache location and relative paths come from the process
- * environment and working directory of the run.
- */
-export const hedgehogFabricIntegration = createHedgehogFabricIntegration(() => ({ env: process.env, cwd: process.cwd() }));
+/** The registered instance: environment and working directory come from the run (DesiredContext). */
+export const hedgehogFabricIntegration = createHedgehogFabricIntegration();

@@ -1,16 +1,22 @@
 /**
- * When kontract last wrote a fabric's objects: the latest `managedFields[].time` of field manager
- * `kontract` over the owned objects of the twelve kinds (one LIST per kind). Read-only.
+ * When kontract last wrote a fabric's objects: the latest Apply time of field manager `kontract`
+ * over the owned objects of the twelve kinds (one LIST per kind). Read-only. ClusterClient drops
+ * `managedFields` on arrival and keeps only that time (`kontractApplyTime`).
  */
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { ClusterClient } from '../../k8s/cluster-client.js';
-import { FIELD_MANAGER } from '../../k8s/cluster-client.js';
+import { FIELD_MANAGER, kontractApplyTime } from '../../k8s/cluster-client.js';
 import { ownershipSelector } from '../../resource-inventory/ownership.js';
 import { HEDGEHOG_FABRIC_INTEGRATION } from './desired.js';
 import { FABRIC_MANAGED_KINDS } from './kinds.js';
 
-/** Latest apply time by kontract in one object's managedFields, or undefined. */
+/**
+ * Latest apply time by kontract of one object: from the ClusterClient side channel, or from the
+ * object's own managedFields (objects not read through a ClusterClient); undefined when none.
+ */
 export function kontractWriteTime(obj: KubeObject): string | undefined {
+  const kept = kontractApplyTime(obj);
+  if (kept !== undefined) return kept;
   const entries = obj.metadata.managedFields;
   if (!Array.isArray(entries)) return undefined;
   let latest: string | undefined;

@@ -33,7 +33,7 @@ export type Subject =
 export interface RoleBindingsOptions {
   /**
    * "Now", to decide which roles have expired. Injected so the build stays pure and testable.
-   * @default new Date() (taken by the integration at run time)
+   * The registered integration passes the run's clock (DesiredContext.now).
    */
   readonly now: Date;
 }

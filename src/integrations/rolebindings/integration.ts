@@ -5,8 +5,8 @@ export const roleBindingsIntegration = defineIntegration({
   name: ROLEBINDINGS_INTEGRATION,
   summary: 'RoleBindings from role files (users and bots) in namespaces with managedRoles: true; owner/manager/member → admin/edit/view',
   kinds: [{ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true, order: 50 }],
-  // "Now" is read here, at the IO edge, so desiredRoleBindings stays pure.
-  buildDesired: (ctx) => desiredRoleBindings(ctx.data, { now: new Date() }),
+  // "Now" is the run's clock (DesiredContext.now), so expiry is decided once per run and testable.
+  buildDesired: (ctx) => desiredRoleBindings(ctx.data, { now: ctx.now }),
   // The API server rejects a roleRef change; the plan refuses it instead of failing mid-apply.
   immutableFields: ['roleRef'],
 });

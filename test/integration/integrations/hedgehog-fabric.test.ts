@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fabricStatusCommand } from '../../../src/cli/commands/fabric-status.js';
+import { runCommand } from '../../../src/cli/commands/run.js';
 import { isValidationError } from '../../../src/core/errors.js';
 import { INTEGRATION_LABEL } from '../../../src/resource-inventory/ownership.js';
 import type { Doc } from '../../unit/hedgehog/support.js';
@@ -201,12 +202,46 @@ describe('hedgehog-fabric on a real cluster', () => {
     expect(fabrics).toHaveLength(1);
     expect(fabrics[0]).toMatchObject({ fabric: 'fabric-1', reachable: true, state: 'drift_detected', driftCount: 1 });
     expect(fabrics[0]?.drift).toEqual([expect.objectContaining({ kind: 'Server', name: 'server-01', changes: [expect.objectContaining({ path: 'spec.description' })] })]);
-    // lastSync needs managedFields, which ClusterClient drops from every object it returns (engine hook requested)
-    expect(fabrics[0]?.lastSync).toBeUndefined();
+    // lastSync: the time of kontract's last Apply (ClusterClient keeps just that of managedFields);
+    // the earlier tests applied the fabric within this run of the suite
+    expect(fabrics[0]?.lastSync).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(Date.now() - Date.parse(fabrics[0]?.lastSync ?? '')).toBeLessThan(3_600_000);
     const prom = readFileSync(metricsFile, 'utf8');
     expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="Server"} 1');
     expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="VPC"} 0');
     // read-only: the hand edit is still there
     expect((await readFabricObject(C, 'Server', 'server-01'))?.spec).toEqual({ description: 'moved by hand' });
+  });
+
+  it('a normal run records kontract_fabric_drift_objects in --metrics-file and logs the integration warnings', async () => {
+    // the Server edited by hand in the previous test is still drifted
+    const metricsFile = path.join(tmp, 'run.prom');
+    const planFile = path.join(tmp, 'plan.json');
+    const logs: { level: string; message: string }[] = [];
+    const outcome = await runCommand.run({
+      integrations: ['hedgehog-fabric'], 'app-interface': SAMPLE_ROOT, kubeconfig: testClusters().kubeconfig, 'dry-run': '', cluster: [C],
+      'metrics-file': metricsFile, 'plan-file': planFile, 'log-level': 'info', 'log-format': 'text', 'detailed-exitcode': false,
+    }, { reporter: { log: (level, message) => { logs.push({ level, message }); }, result: () => undefined }, env: {}, cwd: tmp, signal: new AbortController().signal });
+
+    expect(outcome).toEqual({ kind: 'changes', count: 1 });
+    const prom = readFileSync(metricsFile, 'utf8');
+    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="Server"} 1');
+    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="VPC"} 0');
+    expect(prom).toContain('kontract_desired_objects{integration="hedgehog-fabric",cluster="dev-1",kind="Server.wiring.githedgehog.com"} 2');
+    // the sample fabric has no warnings: none logged, no `warnings` key in the plan
+    expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
+    expect(JSON.parse(readFileSync(planFile, 'utf8'))).not.toHaveProperty('warnings');
+  });
+
+  it('integration warnings (stripped controller labels) are logged and listed in the plan', async () => {
+    const docs = sampleDocs();
+    const vpc = docs.find((d) => d.kind === 'VPC');
+    if (vpc === undefined) throw new Error('sample changed');
+    vpc.metadata.labels = { ...(vpc.metadata.labels as Record<string, string> | undefined), 'fabric.githedgehog.com/vlanns': 'default' };
+    const dir = writeDocs(path.join(tmp, 'labelled'), docs);
+    const logs: { level: string; message: string }[] = [];
+    const r = await runFabric(dataWith(C, [fabric(dir)]), 'client', {}, (level, message) => { logs.push({ level, message }); });
+    expect(r.result.plan.warnings).toEqual([expect.objectContaining({ integration: 'hedgehog-fabric', file: `${dir}/fabric.yaml#11`, field: 'metadata.labels.fabric.githedgehog.com/vlanns', message: expect.stringContaining('owned by the fabric controller') as unknown })]);
+    expect(logs).toContainEqual({ level: 'warn', message: expect.stringContaining('fabric.githedgehog.com/vlanns') as unknown });
   });
 });

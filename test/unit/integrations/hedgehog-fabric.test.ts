@@ -32,7 +32,7 @@ describe('desiredFabrics (sample fabric)', () => {
 
   it('covers only the clusters that run a fabric, and none without fabrics', async () => {
     const i = createHedgehogFabricIntegration(() => opts);
-    const none = await i.buildDesired({ data: { sha: '', clusters: [], namespaces: [], quotas: [], limitRanges: [], roles: [], users: [], bots: [], tenants: [] } });
+    const none = await i.buildDesired({ data: { sha: '', clusters: [], namespaces: [], quotas: [], limitRanges: [], roles: [], users: [], bots: [], tenants: [] }, env: {}, cwd: '/', now: new Date() });
     expect(none.objects).toEqual([]);
     expect(none.clusters).toEqual([]);
   });

@@ -9,7 +9,7 @@ import type { Cluster } from '../../../src/app-interface/model.js';
 import type { ManagedKind } from '../../../src/core/k8s-object.js';
 import type { LogLevel, Reporter } from '../../../src/core/reporter.js';
 import { connectCluster } from '../../../src/k8s/cluster-connection.js';
-import { createClusterClient, KubeApiError } from '../../../src/k8s/cluster-client.js';
+import { createClusterClient, KubeApiError, kontractApplyTime } from '../../../src/k8s/cluster-client.js';
 
 // Adapter tests against a loopback HTTP server the test starts itself (plain http with the
 // cluster's explicit insecureSkipTLSVerify). Real apiserver behaviour is covered by
@@ -90,6 +90,26 @@ describe('createClusterClient', () => {
     expect(new URL(seen[1]!.url, 'http://x').searchParams.get('continue')).toBe('p2');
     expect(seen[0]!.headers.authorization).toBe('Bearer tok-1');
     expect(c.stats()).toMatchObject({ reads: 2, writes: 0 });
+    c.close();
+  });
+
+  it('keeps only the time of kontract\'s own Apply from managedFields (side channel, not on the object)', async () => {
+    const { url } = await fakeServer((_req, res) => {
+      json(res, 200, { kind: 'ConfigMapList', metadata: {}, items: [
+        { metadata: { name: 'a', namespace: 'ns', managedFields: [
+          { manager: 'kontract', operation: 'Apply', time: '2026-01-02T03:04:05Z', fieldsV1: { 'f:data': {} } },
+          { manager: 'kontract', operation: 'Update', time: '2026-05-01T00:00:00Z' },
+          { manager: 'kubectl', operation: 'Apply', time: '2026-06-01T00:00:00Z' },
+        ] } },
+        { metadata: { name: 'b', namespace: 'ns', managedFields: [{ manager: 'kubectl', operation: 'Apply', time: '2026-06-01T00:00:00Z' }] } },
+      ] });
+    });
+    const c = await client(url, tokenFile('tok'));
+    const [a, b] = await c.list(CONFIGMAP);
+    expect(kontractApplyTime(a!)).toBe('2026-01-02T03:04:05Z');
+    expect(kontractApplyTime(b!)).toBeUndefined();
+    expect(a!.metadata.managedFields).toBeUndefined();
+    expect(JSON.stringify(a)).not.toContain('2026-01-02');
     c.close();
   });
 

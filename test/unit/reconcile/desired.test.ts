@@ -54,4 +54,23 @@ describe('buildWork', () => {
     const i = integration({ objects: [on('a', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' } })] });
     await expect(buildWork([i], data([cluster('a')]), createScope({}))).rejects.toMatchObject({ code: 'E_DESIRED_STATE' });
   });
+
+  it('hands the run environment to buildDesired, logs warnings and keeps the state only for observe hooks', async () => {
+    const seen: { env: NodeJS.ProcessEnv; cwd: string; now: Date }[] = [];
+    const logged: string[] = [];
+    const warn = { file: '/w.yml', field: 'metadata.labels', message: 'stripped' };
+    const withHook = defineIntegration({
+      name: 'hooked', summary: '', kinds: [CM],
+      buildDesired: (ctx) => { seen.push({ env: ctx.env, cwd: ctx.cwd, now: ctx.now }); return { objects: [], problems: [], warnings: [warn] }; },
+      observe: () => undefined,
+    });
+    const now = new Date('2026-01-01T00:00:00Z');
+    const reporter = { log: (_l: string, m: string) => { logged.push(m); }, result: () => undefined };
+    const [h, plain] = await buildWork([withHook, integration({ objects: [] })], data([cluster('a')]), createScope({}), { env: { X: '1' }, cwd: '/base', now, reporter });
+    expect(seen).toEqual([{ env: { X: '1' }, cwd: '/base', now }]);
+    expect(logged).toEqual(['hooked: /w.yml metadata.labels: stripped']);
+    expect(h!.warnings).toEqual([warn]);
+    expect(h!.state).toBeDefined();
+    expect(plain!.state).toBeUndefined();
+  });
 });
