@@ -21,11 +21,15 @@
  *     (GraphQL field `graphqlField`, each entry `{path, schema, data}` with `data` the raw JSON
  *     document) and the GraphQL client (which rebuilds the documents and runs the same `build`)
  *     pick it up. Cross-file rules over the assembled model go into rules.ts (RULES).
+ *  5. If a datafile points at non-datafile files inside the tree (manifests, templates), declare
+ *     `resourceDirs(file)`: their files then reach the model as `AppInterfaceData.resources[path]`
+ *     from every source (`serve` answers `resources_v1(path, pathPrefix)`, the GraphQL client
+ *     fetches them pinned to the same sha). Read them from there, not from disk.
  */
 import type { ParseResult as VmParseResult } from '../integrations/virtual-machines/parse.js';
 import { parseVirtualMachine, parseVmTemplate } from '../integrations/virtual-machines/parse.js';
 import { parseClusterInstancetype, parseClusterPreference } from '../integrations/instancetypes/parse.js';
-import { FABRIC_SCHEMA, parseFabric } from '../integrations/hedgehog-fabric/parse.js';
+import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from '../integrations/hedgehog-fabric/parse.js';
 import { CORE_KINDS, clusterKind } from './core-kinds.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
 import { defineKind, ok } from './kind.js';
@@ -64,6 +68,11 @@ export const FAMILIES: readonly DatafileFamily[] = [
         build(f, ctx) {
           const r = parseFabric(f.raw, f.path, { clusterNameByPath: (p) => ctx.entry(clusterKind, p)?.name, ...(ctx.root === undefined ? {} : { root: ctx.root }) });
           return r.ok ? ok(r.fabric) : { ok: false, problems: r.problems };
+        },
+        // A GitOps directory inside the app-interface travels with the data (qontract resources).
+        resourceDirs(f) {
+          const dir = fabricTreeDirectory(f.raw);
+          return dir === undefined ? [] : [dir];
         },
       }),
     ],

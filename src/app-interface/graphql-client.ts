@@ -1,16 +1,18 @@
 /**
  * The GraphQL source: reads `/sha256`, then sends every query to `/graphqlsha/<sha>` (one
  * consistent snapshot per run, as qontract-reconcile does), rebuilds the datafiles from the
- * answers and runs the same validation as the YAML source, so both give the same AppInterfaceData.
+ * answers, fetches the resources (non-datafile files) the datafiles declare from the same sha, and
+ * runs the same validation as the YAML source, so both give the same AppInterfaceData.
  * The bearer token goes only into the Authorization header; error messages never contain it.
  */
+import { createHash } from 'node:crypto';
 import { GraphQLClient } from 'graphql-request';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
-import { ALL_KINDS, isCoreKind } from './families.js';
+import { ALL_KINDS, isCoreKind, kindOfSchema } from './families.js';
 import type { AppInterfaceData } from './model.js';
 import type { Datafile } from './snapshot.js';
-import { documentsSnapshot } from './snapshot.js';
-import { validateSnapshot } from './validate.js';
+import { documentsSnapshot, schemaOf } from './snapshot.js';
+import { resourcePrefix, validateSnapshot } from './validate.js';
 
 export interface GraphqlSourceOptions {
   /** The `/graphql` endpoint, e.g. `http://localhost:4000/graphql`. */
@@ -148,5 +150,48 @@ export async function loadFromGraphql(opts: GraphqlSourceOptions): Promise<AppIn
       docs.push(doc);
     }
   }
-  return validateSnapshot(documentsSnapshot(sha, docs));
+  const resources = await fetchResources(client, endpoint, resourceDirsOf(docs), opts.token);
+  return validateSnapshot(documentsSnapshot(sha, docs, resources));
+}
+
+/** The in-tree directories the datafiles declare (DatafileKind.resourceDirs), without duplicates. */
+function resourceDirsOf(docs: readonly Datafile[]): string[] {
+  const dirs = new Set<string>();
+  for (const d of docs) {
+    const schema = schemaOf(d.raw);
+    const kind = schema === undefined ? undefined : kindOfSchema(schema);
+    for (const dir of kind?.resourceDirs?.(d) ?? []) dirs.add(dir);
+  }
+  return [...dirs].sort();
+}
+
+/**
+ * The resources below `dirs`: one query on the pinned endpoint, `resources_v1(pathPrefix:)` per
+ * directory. Each file's sha256sum is checked against its content.
+ */
+async function fetchResources(client: GraphQLClient, endpoint: string, dirs: readonly string[], token: string | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (dirs.length === 0) return out;
+  const vars = dirs.map((_, i) => `$p${i}: String`).join(', ');
+  const fields = dirs.map((_, i) => `  r${i}: resources_v1(pathPrefix: $p${i}) { path content sha256sum }`).join('\n');
+  let answer: Record<string, unknown>;
+  try {
+    answer = await client.request<Record<string, unknown>>(`query Resources(${vars}) {\n${fields}\n}`, Object.fromEntries(dirs.map((d, i) => [`p${i}`, resourcePrefix(d)])));
+  } catch (e) {
+    throw graphqlError(endpoint, e, token);
+  }
+  for (const [i, dir] of dirs.entries()) {
+    const list = answer[`r${i}`];
+    if (!Array.isArray(list)) throw new KontractError(ERROR_CODES.GRAPHQL, `GraphQL source ${endpoint}: resources_v1 under ${dir} is not a list`);
+    for (const r of list) {
+      if (!isObj(r) || typeof r.path !== 'string' || typeof r.content !== 'string') {
+        throw new KontractError(ERROR_CODES.GRAPHQL, `GraphQL source ${endpoint}: resources_v1 under ${dir} has an entry without path or content`);
+      }
+      if (typeof r.sha256sum === 'string' && r.sha256sum !== createHash('sha256').update(r.content).digest('hex')) {
+        throw new KontractError(ERROR_CODES.GRAPHQL, `GraphQL source ${endpoint}: resource ${r.path} does not match its sha256sum`);
+      }
+      out.set(r.path, r.content);
+    }
+  }
+  return out;
 }

@@ -4,7 +4,10 @@
  * objects and free-form maps are the `JSON` scalar). Every entity has `path` and `schema`.
  * Non-core families (families.ts) are served as `{path, schema, data}` with `data` the raw
  * document. `$ref`s are resolved lazily by the field resolver, so mutual references are fine.
+ * Non-datafile files (Kubernetes manifests, e.g. a fabric's GitOps directory) are qontract
+ * `resources_v1(path, pathPrefix) { path content sha256sum }`.
  */
+import { createHash } from 'node:crypto';
 import { buildSchema, getNamedType, isObjectType } from 'graphql';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { ALL_KINDS, isCoreKind } from './families.js';
@@ -75,6 +78,9 @@ type Role_v1 {
 
 "A datafile of a non-core family: its raw document (\`$ref\`s unresolved)."
 type Datafile_v1 { path: String! schema: String! data: JSON! }
+
+"A non-datafile file (qontract resources_v1): e.g. the Kubernetes manifests of a fabric's GitOps directory."
+type Resource_v1 { path: String! content: String! sha256sum: String! }
 `;
 
 /** Query field → GraphQL type of the core kinds. */
@@ -117,6 +123,7 @@ function buildAppInterfaceSchema(): GraphQLSchema {
     if (type === undefined) throw new Error(`no GraphQL type for core kind ${kind.schema}`);
     fields.push(`  ${kind.graphqlField}(path: String, name: String): [${type}!]!`);
   }
+  fields.push('  resources_v1(path: String, pathPrefix: String): [Resource_v1!]!');
   const schema = buildSchema(`${CORE_SDL}\ntype Query {\n${fields.join('\n')}\n}\n`);
   for (const t of Object.values(schema.getTypeMap())) {
     if (!isObjectType(t) || t.name.startsWith('__') || t.name === 'Query') continue;
@@ -132,11 +139,21 @@ export function appInterfaceGraphqlSchema(): GraphQLSchema {
   return cachedSchema;
 }
 
-interface Filter { readonly path?: string | null; readonly name?: string | null }
+interface Filter { readonly path?: string | null; readonly name?: string | null; readonly pathPrefix?: string | null }
 
 /** The root value serving one snapshot: one function per query field. */
 export function rootValueFor(snap: Snapshot): Record<string, (args: Filter) => unknown[]> {
   const root: Record<string, (args: Filter) => unknown[]> = {};
+  // qontract's resources_v1(path); `pathPrefix` (kontract) selects a directory: `/hedgehog/fabric-1/`.
+  root.resources_v1 = (args) => {
+    const out: unknown[] = [];
+    for (const [path, content] of [...snap.resources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (args.path != null && path !== args.path) continue;
+      if (args.pathPrefix != null && !path.startsWith(args.pathPrefix)) continue;
+      out.push({ path, content, sha256sum: createHash('sha256').update(content).digest('hex') });
+    }
+    return out;
+  };
   for (const kind of ALL_KINDS) {
     const core = isCoreKind(kind);
     root[kind.graphqlField] = (args) => {

@@ -49,6 +49,15 @@ export interface DatafileKind<K extends ListKey = ListKey> {
    * no problems means "skip silently" (the cause was already reported, e.g. a broken `$ref`).
    */
   build(file: Datafile, ctx: BuildContext): ParseResult<EntryOf<K>>;
+  /**
+   * In-tree directories (app-interface paths, `/hedgehog/fabric-1`) whose non-datafile files
+   * (resources, e.g. Kubernetes manifests) this datafile reads. Pure, from `file.raw`. The GraphQL
+   * client also calls it on documents not validated yet, so it must return `[]` for anything it
+   * cannot read rather than throw. The model carries those files in `AppInterfaceData.resources`
+   * under `file.path`, and the GraphQL client fetches them (`resources_v1(pathPrefix:)`, pinned to
+   * the same sha) so both sources yield the same data.
+   */
+  resourceDirs?(file: Datafile): readonly string[];
 }
 
 /** Helper keeping `K` inferred: `defineKind({ schema, modelKey: 'clusters', … })`. */

@@ -168,4 +168,23 @@ export interface AppInterfaceData {
   readonly preferences?: readonly ClusterPreference[];
   /** Hedgehog fabrics (`/hedgehog/fabric-1.yml`); absent = none. */
   readonly fabrics?: readonly Fabric[];
+  /**
+   * Non-datafile files (qontract "resources") that datafiles read from in-tree directories, by
+   * the datafile's path: e.g. `resources['/hedgehog/fabric-1.yml']` holds the GitOps directory
+   * `/hedgehog/fabric-1` of that fabric. Declared per kind (`DatafileKind.resourceDirs`); the YAML
+   * directory, bundle and GraphQL sources fill it identically. Absent = no datafile needs any.
+   */
+  readonly resources?: Readonly<Record<string, readonly ResourceDir[]>>;
+}
+
+/** One resource: its app-interface path (`/hedgehog/fabric-1/10-namespaces.yaml`) and text. */
+export interface ResourceFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** An in-tree directory (`/hedgehog/fabric-1`, no trailing slash) and every resource below it, sorted by path. */
+export interface ResourceDir {
+  readonly directory: string;
+  readonly files: readonly ResourceFile[];
 }

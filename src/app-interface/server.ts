@@ -6,6 +6,9 @@
  *   POST /reload              re-read the source (also on file change when watching a directory)
  *   GET  /healthz
  * Only valid data is served: a failed reload keeps the previous snapshot and reports the problems.
+ * Besides the datafiles, each snapshot answers qontract `resources_v1(path, pathPrefix)`: the
+ * non-datafile YAML of a directory (Kubernetes manifests, e.g. a fabric's GitOps directory) or a
+ * bundle's `resources`.
  */
 import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';

@@ -29,7 +29,8 @@ export interface Snapshot {
   readonly readProblems: readonly ValidationProblem[];
   /**
    * Non-datafile YAML (Kubernetes manifests without `$schema`, multi-document streams), by path,
-   * as text: e.g. a fabric's GitOps directory. Not validated as datafiles.
+   * as text: e.g. a fabric's GitOps directory. Not validated as datafiles. `serve` answers them as
+   * qontract `resources_v1`; the model carries those a kind declares (`resourceDirs`).
    */
   readonly resources: ReadonlyMap<string, string>;
   /** The directory, for a YAML directory source (families may resolve relative paths against it). */
@@ -138,11 +139,11 @@ export function bundleSnapshot(bundleText: string, source: string): Snapshot {
   return { sha, files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), readProblems: [], resources };
 }
 
-/** Snapshot from in-memory documents (the GraphQL client's rebuilt datafiles). */
-export function documentsSnapshot(sha: string, docs: Iterable<Datafile>): Snapshot {
+/** Snapshot from in-memory documents (the GraphQL client's rebuilt datafiles and fetched resources). */
+export function documentsSnapshot(sha: string, docs: Iterable<Datafile>, resources: ReadonlyMap<string, string> = new Map()): Snapshot {
   const files = new Map<string, Datafile>();
   for (const d of [...docs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) files.set(d.path, d);
-  return { sha, files, readProblems: [], resources: new Map() };
+  return { sha, files, readProblems: [], resources };
 }
 
 /** The `$schema` of a document, if it has a string one. */

@@ -8,7 +8,7 @@ import type { ValidationProblem } from '../core/errors.js';
 import { ValidationError } from '../core/errors.js';
 import { ALL_KINDS, kindOfSchema } from './families.js';
 import type { BuildContext, DatafileKind, EntryOf, ListKey } from './kind.js';
-import type { AppInterfaceData } from './model.js';
+import type { AppInterfaceData, ResourceDir } from './model.js';
 import { RULES } from './rules.js';
 import type { ErrorObject, RefEdge, SchemaRegistry, ValidationContext } from './schema-registry.js';
 import { schemaRegistry } from './schema-registry.js';
@@ -188,7 +188,36 @@ function buildModel(snap: Snapshot, valid: ReadonlySet<string>, problems: Valida
   }
   const out: Record<string, unknown> = { sha: snap.sha };
   for (const [key, entries] of lists) out[key] = entries;
+  const resources = resourcesOf(snap, valid, built);
+  if (Object.keys(resources).length > 0) out.resources = resources;
   return out as unknown as AppInterfaceData;
+}
+
+/** `/a/b` → `/a/b/`, `/` → `/`: the prefix of the resources below a directory. */
+export function resourcePrefix(directory: string): string {
+  return directory.endsWith('/') ? directory : `${directory}/`;
+}
+
+/** The resources below `directory`, sorted by path. */
+export function resourceDir(snap: Snapshot, directory: string): ResourceDir {
+  const prefix = resourcePrefix(directory);
+  const files = [...snap.resources.entries()]
+    .filter(([p]) => p.startsWith(prefix))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, content]) => ({ path, content }));
+  return { directory, files };
+}
+
+/** AppInterfaceData.resources: for every built datafile whose kind declares resourceDirs. */
+function resourcesOf(snap: Snapshot, valid: ReadonlySet<string>, built: ReadonlyMap<string, unknown>): Record<string, readonly ResourceDir[]> {
+  const out: Record<string, readonly ResourceDir[]> = {};
+  for (const f of snap.files.values()) {
+    if (!valid.has(f.path) || built.get(f.path) === undefined) continue;
+    const schema = schemaOf(f.raw);
+    const dirs = (schema === undefined ? undefined : kindOfSchema(schema))?.resourceDirs?.(f) ?? [];
+    if (dirs.length > 0) out[f.path] = dirs.map((d) => resourceDir(snap, d));
+  }
+  return out;
 }
 
 function withLines(snap: Snapshot, problems: readonly ValidationProblem[]): ValidationProblem[] {

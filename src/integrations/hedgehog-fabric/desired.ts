@@ -1,15 +1,17 @@
 /**
  * Desired state of the hedgehog-fabric integration: for every fabric datafile, read its GitOps
- * directory (a local directory or a git checkout), keep the documents of the enabled fabric
- * kinds, validate them as the fabric webhooks would, and place them on the fabric's cluster.
+ * directory (in-tree files carried by the app-interface data, a local directory or a git
+ * checkout), keep the documents of the enabled fabric kinds, validate them as the fabric webhooks
+ * would, and place them on the fabric's cluster.
  */
 import * as path from 'node:path';
+import type { AppInterfaceData } from '../../app-interface/model.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { DesiredObject, DesiredState } from '../define-integration.js';
 import type { FabricObject } from './checker.js';
 import type { ReadResult } from './documents.js';
-import { documentRef, readDirectory } from './documents.js';
+import { documentRef, readDirectory, readResourceDir } from './documents.js';
 import { classifyDocuments } from './fabric-objects.js';
 import type { GitCheckout, GitFetchOptions, GitSourceSpec } from './git-source.js';
 import { defaultGitCacheDir, displayUrl, fetchGitSource, scrubSecrets } from './git-source.js';
@@ -54,9 +56,15 @@ export function emptyKindCounts(): Record<FabricKindName, number> {
   return Object.fromEntries(FABRIC_KIND_NAMES.map((k) => [k, 0])) as Record<FabricKindName, number>;
 }
 
-async function readSource(fabric: Fabric, opts: FabricBuildOptions): Promise<ReadResult & { label: string; revision?: string }> {
+/** AppInterfaceData.resources: in-tree files by datafile path. */
+export type FabricResources = AppInterfaceData['resources'];
+
+async function readSource(fabric: Fabric, opts: FabricBuildOptions, resources: FabricResources): Promise<ReadResult & { label: string; revision?: string }> {
   const src = fabric.source;
   const origin = { file: fabric.path, field: 'source' };
+  // A directory inside the app-interface comes with the data (any source); others from disk.
+  const tree = src.kind === 'directory' ? resources?.[fabric.path]?.[0] : undefined;
+  if (tree !== undefined) return readResourceDir(tree, { file: fabric.path, field: 'source.directory' });
   if (src.kind === 'directory') {
     const dir = path.resolve(opts.cwd, src.directory);
     return { ...readDirectory(dir, src.directory, origin), label: src.directory };
@@ -73,9 +81,12 @@ async function readSource(fabric: Fabric, opts: FabricBuildOptions): Promise<Rea
   return { ...read, label, revision: checkout.commit };
 }
 
-/** One fabric: read, classify, validate. */
-export async function desiredFabric(fabric: Fabric, opts: FabricBuildOptions): Promise<FabricDesired> {
-  const read = await readSource(fabric, opts);
+/**
+ * One fabric: read, classify, validate. `resources` (AppInterfaceData.resources) supplies the files
+ * of a directory inside the app-interface; without it a directory source is read from disk.
+ */
+export async function desiredFabric(fabric: Fabric, opts: FabricBuildOptions, resources?: FabricResources): Promise<FabricDesired> {
+  const read = await readSource(fabric, opts, resources);
   const classified = classifyDocuments(fabric, read.documents);
   const validation = validateFabric(classified.objects);
   const counts = emptyKindCounts();
@@ -107,12 +118,15 @@ function crossFabricProblems(fabrics: readonly Fabric[]): ValidationProblem[] {
   return problems;
 }
 
-/** The desired state of every fabric. Any problem anywhere means no objects are returned. */
-export async function desiredFabrics(fabrics: readonly Fabric[], opts: FabricBuildOptions): Promise<FabricDesiredState> {
+/**
+ * The desired state of every fabric. Any problem anywhere means no objects are returned. Pass the
+ * data's `resources` so in-tree directories are read from the data rather than from disk.
+ */
+export async function desiredFabrics(fabrics: readonly Fabric[], opts: FabricBuildOptions, resources?: FabricResources): Promise<FabricDesiredState> {
   const problems = crossFabricProblems(fabrics);
   const results: FabricDesired[] = [];
   // One fabric at a time: git fetches are heavy and a run has few fabrics.
-  for (const f of fabrics) results.push(await desiredFabric(f, opts));
+  for (const f of fabrics) results.push(await desiredFabric(f, opts, resources));
   problems.push(...results.flatMap((r) => r.problems));
   const objects: DesiredObject[] = problems.length > 0 ? [] : results.flatMap((r) => r.objects.map((o) => ({
     cluster: r.fabric.cluster, object: o.object, source: documentRef(o.doc),

@@ -1,11 +1,12 @@
 /**
  * Reads a fabric's GitOps directory: every `*.yaml` / `*.yml` file below it (hidden entries such
- * as `.git` skipped), each split into its YAML documents with the document index and start line,
+ * as `.git` skipped), from disk or from the in-tree files the app-interface carries, each split into its YAML documents with the document index and start line,
  * so every later message can name `file#index` and the line.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
+import type { ResourceDir } from '../../app-interface/model.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
 
@@ -105,4 +106,41 @@ export function readDirectory(dir: string, label: string, origin: { file: string
   }
   if (files.length === 0) problems.push({ ...origin, message: `fabric directory ${label} holds no *.yaml or *.yml file` });
   return { documents, problems };
+}
+
+/** Orders relative paths as the directory walk does: name by name, each level with localeCompare. */
+function compareWalkOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const c = (x[i] ?? '').localeCompare(y[i] ?? '');
+    if (c !== 0) return c;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * Every document of an in-tree directory the app-interface carries (AppInterfaceData.resources:
+ * the same files from the YAML directory, a bundle or GraphQL), in the same order and with the
+ * same rules as readDirectory. Files are named `<directory without leading slash>/<relative path>`.
+ */
+export function readResourceDir(dir: ResourceDir, origin: { file: string; field: string }): ReadResult & { label: string } {
+  const label = dir.directory === '/' ? '.' : dir.directory.replace(/^\/+/, '');
+  const prefix = dir.directory.endsWith('/') ? dir.directory : `${dir.directory}/`;
+  const files = dir.files
+    .filter((f) => f.path.startsWith(prefix))
+    .map((f) => ({ rel: f.path.slice(prefix.length), content: f.content }))
+    .filter((f) => /\.ya?ml$/.test(f.rel) && !f.rel.split('/').some((seg) => seg === '' || seg.startsWith('.')))
+    .sort((a, b) => compareWalkOrder(a.rel, b.rel));
+  if (files.length === 0) {
+    return { documents: [], problems: [{ ...origin, message: `fabric directory ${label} does not exist in the app-interface or holds no *.yaml or *.yml file` }], label };
+  }
+  const documents: SourceDocument[] = [];
+  const problems: ValidationProblem[] = [];
+  for (const f of files) {
+    const r = parseDocuments(f.content, `${label}/${f.rel}`);
+    documents.push(...r.documents);
+    problems.push(...r.problems);
+  }
+  return { documents, problems, label };
 }

@@ -38,7 +38,7 @@ export function createHedgehogFabricIntegration(options: (ctx: DesiredContext) =
     kinds: FABRIC_MANAGED_KINDS,
     missingApiHint: 'the Hedgehog fabric CRDs (vpc.githedgehog.com, wiring.githedgehog.com) are not installed',
     immutableFields: CONNECTION_TYPE_IMMUTABLE_FIELDS,
-    buildDesired: (ctx) => desiredFabrics(ctx.data.fabrics ?? [], options(ctx)),
+    buildDesired: (ctx) => desiredFabrics(ctx.data.fabrics ?? [], options(ctx), ctx.data.resources),
     // Every run (dry or wet) sets kontract_fabric_drift_objects{fabric,kind} from its plan.
     observe: ({ plan, state, registry }) => {
       if (isFabricDesiredState(state)) recordFabricDrift(registry, fabricStatus({ plan, fabrics: state.fabrics }));

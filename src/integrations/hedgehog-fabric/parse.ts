@@ -139,6 +139,22 @@ function cluster(r: Reader, v: unknown, opts: ParseFabricOptions): string | unde
   return name;
 }
 
+/**
+ * The in-tree GitOps directory of a fabric datafile (`/hedgehog/fabric-1` for `source.directory:
+ * hedgehog/fabric-1`): a relative directory that stays inside the app-interface. Its files are
+ * resources the loader carries with the data (AppInterfaceData.resources), so every source yields
+ * them. Absolute directories and ones leaving the tree (`../x`) are read from disk instead; git
+ * sources have none. Tolerates any input (also called on documents not validated yet).
+ */
+export function fabricTreeDirectory(raw: unknown): string | undefined {
+  const src = asObject(asObject(raw)?.source);
+  const dir = src === undefined ? undefined : asString(src.directory);
+  if (dir === undefined || dir === '' || path.isAbsolute(dir)) return undefined;
+  const norm = path.posix.normalize(dir.split(path.sep).join('/')).replace(/\/+$/, '');
+  if (norm === '..' || norm.startsWith('../')) return undefined;
+  return norm === '.' || norm === '' ? '/' : `/${norm}`;
+}
+
 export function parseFabric(raw: unknown, file: string, opts: ParseFabricOptions): ParseFabricResult {
   const r = new Reader(file);
   const o = asObject(raw);

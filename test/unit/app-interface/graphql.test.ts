@@ -4,7 +4,8 @@
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchSha } from '../../../src/app-interface/graphql-client.js';
@@ -34,9 +35,18 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** The fabric's `source.directory` is resolved against the root only for the directory source. */
-function comparable(d: AppInterfaceData): unknown {
-  return { ...d, fabrics: d.fabrics?.map((f) => ({ ...f, source: f.source.kind === 'directory' ? { kind: 'directory' } : f.source })) };
+/**
+ * The directory source resolves a fabric's relative `source.directory` against its root (an
+ * absolute path the GraphQL client cannot know); expressed relative to `root` again, every field
+ * must be equal, including the in-tree files in `resources`.
+ */
+function comparable(d: AppInterfaceData, root?: string): unknown {
+  return {
+    ...d,
+    fabrics: d.fabrics?.map((f) => (root !== undefined && f.source.kind === 'directory' && isAbsolute(f.source.directory)
+      ? { ...f, source: { ...f.source, directory: relative(root, f.source.directory).split(sep).join('/') } }
+      : f)),
+  };
 }
 
 async function post(path: string, query: string, token: string | null = TOKEN): Promise<{ status: number; body: unknown }> {
@@ -54,9 +64,29 @@ describe('GraphQL source against kontract serve', () => {
     const fromDir = await loadAppInterface({ kind: 'dir', path: dir });
     const fromGraphql = await loadAppInterface({ kind: 'graphql', url: `${server.url}/graphql`, token: TOKEN });
     expect(fromGraphql.sha).toBe(fromDir.sha);
-    expect(comparable(fromGraphql)).toEqual(comparable(fromDir));
+    expect(comparable(fromGraphql)).toEqual(comparable(fromDir, dir));
     expect(fromGraphql.namespaces.length).toBeGreaterThanOrEqual(10);
     expect(fromGraphql.fabrics?.map((f) => f.name)).toEqual(['fabric-1']);
+    // the fabric's in-tree GitOps directory travels with the data, from both sources
+    const tree = fromGraphql.resources?.['/hedgehog/fabric-1.yml'];
+    expect(tree?.map((t) => t.directory)).toEqual(['/hedgehog/fabric-1']);
+    expect(tree?.[0]?.files.map((f) => f.path)).toEqual([
+      '/hedgehog/fabric-1/10-namespaces.yaml', '/hedgehog/fabric-1/20-switches.yaml', '/hedgehog/fabric-1/30-servers.yaml',
+      '/hedgehog/fabric-1/40-connections.yaml', '/hedgehog/fabric-1/50-vpcs.yaml',
+    ]);
+    expect(tree?.[0]?.files[0]?.content).toBe(readFileSync(join(dir, 'hedgehog/fabric-1/10-namespaces.yaml'), 'utf8'));
+    expect(fromGraphql.resources).toEqual(fromDir.resources);
+  });
+
+  it('serves non-datafile files as qontract resources_v1 (path, pathPrefix, sha256sum)', async () => {
+    const content = readFileSync(join(dir, 'hedgehog/fabric-1/50-vpcs.yaml'), 'utf8');
+    const one = await post('/graphql', '{ resources_v1(path: "/hedgehog/fabric-1/50-vpcs.yaml") { path content sha256sum } }');
+    expect(one.body).toEqual({ data: { resources_v1: [{
+      path: '/hedgehog/fabric-1/50-vpcs.yaml', content, sha256sum: createHash('sha256').update(content).digest('hex'),
+    }] } });
+    const dirList = await post('/graphql', '{ resources_v1(pathPrefix: "/hedgehog/fabric-1/") { path } }');
+    expect((dirList.body as { data: { resources_v1: { path: string }[] } }).data.resources_v1).toHaveLength(5);
+    expect((await post('/graphql', '{ resources_v1(pathPrefix: "/openshift/") { path } }')).body).toEqual({ data: { resources_v1: [] } });
   });
 
   it('answers qontract-shaped queries with nested refs resolved', async () => {
@@ -177,7 +207,8 @@ describe('GraphQL source against kontract serve', () => {
 describe('serve --bundle', () => {
   it('serves a qontract-server bundle with the same data', async () => {
     const snap = await readDirSnapshot(SAMPLE);
-    const bundle = { data: Object.fromEntries([...snap.files.values()].map((f) => [f.path, f.raw])), graphql: [], resources: {} };
+    const resources = Object.fromEntries([...snap.resources].map(([path, content]) => [path, { path, content, sha256sum: createHash('sha256').update(content).digest('hex') }]));
+    const bundle = { data: Object.fromEntries([...snap.files.values()].map((f) => [f.path, f.raw])), graphql: [], resources };
     const file = join(work, 'bundle.json');
     writeFileSync(file, JSON.stringify(bundle));
     const s = await startAppInterfaceServer({ source: { kind: 'bundle', file }, port: 0 });
@@ -185,7 +216,8 @@ describe('serve --bundle', () => {
       const fromBundle = await loadAppInterface({ kind: 'graphql', url: `${s.url}/graphql` });
       const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
       expect(fromBundle.sha).toBe(s.sha());
-      expect(comparable({ ...fromBundle, sha: '' })).toEqual(comparable({ ...fromDir, sha: '' }));
+      expect(comparable({ ...fromBundle, sha: '' })).toEqual(comparable({ ...fromDir, sha: '' }, SAMPLE));
+      expect(fromBundle.resources?.['/hedgehog/fabric-1.yml']?.[0]?.files).toHaveLength(5);
     } finally {
       await s.close();
     }
