@@ -10,7 +10,7 @@
  * - quantities at known quantity paths become the API server's canonical string (`1000m` → `1`,
  *   `1024Mi` → `1Gi`), so desired and live agree however the value was written.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { KubeObject } from '../core/k8s-object.js';
 import {
   INTEGRATION_LABEL,
@@ -19,7 +19,7 @@ import {
   MANAGED_BY_LABEL,
 } from './marks.js';
 import { canonicalQuantity, parseQuantity, quantityValuesEqual } from './quantity.js';
-import { isPlainObject, stableStringify } from './stable-json.js';
+import { isPlainObject, sortedKeys, stableStringify } from './stable-json.js';
 
 /** metadata fields the API server sets; never compared. */
 export const SERVER_METADATA_FIELDS: readonly string[] = [
@@ -40,17 +40,6 @@ export interface CanonicalizeOptions {
   readonly keepFinalizers?: boolean;
 }
 
-/** Deep JSON copy; `undefined` and `null` map values are dropped (SSA treats them as absent). */
-function cloneJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(cloneJson);
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined && v !== null) out[k] = cloneJson(v);
-  }
-  return out;
-}
-
 const LIMIT_RANGE_KEYS = new Set(['default', 'defaultRequest', 'max', 'min', 'maxLimitRequestRatio']);
 
 /**
@@ -69,13 +58,30 @@ export function isQuantityPath(kind: string, path: readonly string[]): boolean {
   return parent === 'memory' && (last === 'guest' || last === 'maxGuest');
 }
 
-function normaliseQuantities(kind: string, value: unknown, path: string[]): unknown {
-  if (Array.isArray(value)) return value.map((v) => normaliseQuantities(kind, v, path));
+/**
+ * Deep JSON copy in one pass: `undefined` and `null` map values are dropped (SSA treats them as
+ * absent) and scalars at quantity paths become their canonical quantity string. Keys are inserted
+ * in stable order (sortedKeys), so hashing serialises the copy without sorting it again. `path` is
+ * a stack of the map keys above `value` (array indices are not pushed), restored on return.
+ */
+function cloneCanonical(kind: string, value: unknown, path: string[]): unknown {
+  if (Array.isArray(value)) return value.map((v: unknown) => cloneCanonical(kind, v, path));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = normaliseQuantities(kind, v, [...path, k]);
+    for (const k of sortedKeys(value)) {
+      const v = value[k];
+      if (v === undefined || v === null) continue;
+      path.push(k);
+      out[k] = cloneCanonical(kind, v, path);
+      path.pop();
+    }
     return out;
   }
+  return canonicalScalar(kind, value, path);
+}
+
+/** A scalar as canonicalize() writes it at `path`: quantities canonical, anything else as is. */
+export function canonicalScalar(kind: string, value: unknown, path: readonly string[]): unknown {
   if ((typeof value === 'string' || typeof value === 'number') && isQuantityPath(kind, path)) {
     return canonicalQuantity(value) ?? value;
   }
@@ -91,43 +97,63 @@ function stripMarks(map: unknown, isOurs: (key: string) => boolean): Record<stri
   return Object.keys(out).length === 0 ? undefined : out;
 }
 
+const SERVER_METADATA = new Set(SERVER_METADATA_FIELDS);
+
+/** Canonical metadata; keeps the key order of `meta` (see cloneCanonical). */
 function canonicalMetadata(meta: Record<string, unknown>, opts: CanonicalizeOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = Object.fromEntries(
-    Object.entries(meta).filter(([k]) => !SERVER_METADATA_FIELDS.includes(k)),
-  );
-  if (opts.keepOwnerReferences !== true) delete out.ownerReferences;
-  if (opts.keepFinalizers !== true) delete out.finalizers;
-  const labels = stripMarks(meta.labels, (k) => k === MANAGED_BY_LABEL || k === INTEGRATION_LABEL);
-  const annotations = stripMarks(
-    meta.annotations,
-    (k) => k.startsWith(KONTRACT_ANNOTATION_PREFIX) || k === LAST_APPLIED_ANNOTATION,
-  );
-  if (labels === undefined) delete out.labels;
-  else out.labels = labels;
-  if (annotations === undefined) delete out.annotations;
-  else out.annotations = annotations;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(meta)) {
+    if (SERVER_METADATA.has(k)) continue;
+    if (k === 'ownerReferences' && opts.keepOwnerReferences !== true) continue;
+    if (k === 'finalizers' && opts.keepFinalizers !== true) continue;
+    if (k === 'labels') {
+      const labels = stripMarks(meta.labels, (l) => l === MANAGED_BY_LABEL || l === INTEGRATION_LABEL);
+      if (labels !== undefined) out.labels = labels;
+    } else if (k === 'annotations') {
+      const annotations = stripMarks(
+        meta.annotations,
+        (a) => a.startsWith(KONTRACT_ANNOTATION_PREFIX) || a === LAST_APPLIED_ANNOTATION,
+      );
+      if (annotations !== undefined) out.annotations = annotations;
+    } else {
+      out[k] = meta[k];
+    }
+  }
   return out;
 }
 
-function foldStringData(obj: Record<string, unknown>): void {
+/** `obj` with Secret `stringData` folded into `data` (obj itself when there is none), keys in stable order. */
+function foldStringData(obj: Record<string, unknown>): Record<string, unknown> {
   const stringData = obj.stringData;
-  if (!isPlainObject(stringData)) return;
+  if (!isPlainObject(stringData)) return obj;
   const data: Record<string, unknown> = isPlainObject(obj.data) ? { ...obj.data } : {};
   for (const [k, v] of Object.entries(stringData)) {
     if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
   }
-  obj.data = data;
-  delete obj.stringData;
+  const out: Record<string, unknown> = {};
+  for (const k of sortedKeys({ ...obj, data })) {
+    if (k === 'stringData') continue;
+    if (k === 'data') {
+      const sorted: Record<string, unknown> = {};
+      for (const dk of sortedKeys(data)) sorted[dk] = data[dk];
+      out.data = sorted;
+    } else {
+      out[k] = obj[k];
+    }
+  }
+  return out;
 }
 
 /** The canonical copy of `obj` (see the module comment). */
 export function canonicalize(obj: KubeObject, opts: CanonicalizeOptions = {}): KubeObject {
-  const copy = cloneJson(obj) as Record<string, unknown>;
+  // Quantities are normalised while copying. The steps below only drop keys, filter label /
+  // annotation values (`metadata.labels.*` is never a quantity path) and base64-fold `stringData.*`
+  // into `data.*` (neither is a quantity path), so the result is the same as normalising last.
+  const copy = cloneCanonical(obj.kind, obj, []) as Record<string, unknown>;
   delete copy.status;
   const meta = isPlainObject(copy.metadata) ? copy.metadata : {};
   copy.metadata = canonicalMetadata(meta, opts);
-  if (obj.kind === 'Secret') foldStringData(copy);
-  return normaliseQuantities(obj.kind, copy, []) as KubeObject;
+  return (obj.kind === 'Secret' ? foldStringData(copy) : copy) as unknown as KubeObject;
 }
 
 /** The canonical desired body as stable JSON (sorted keys). */
@@ -140,7 +166,7 @@ export const DESIRED_CANONICAL: CanonicalizeOptions = { keepOwnerReferences: tru
 
 /** sha256 (hex) of an already canonical object, serialised with sorted keys. */
 export function hashCanonical(canonical: KubeObject): string {
-  return createHash('sha256').update(stableStringify(canonical)).digest('hex');
+  return hash('sha256', stableStringify(canonical), 'hex');
 }
 
 /** sha256 (hex) of the canonical desired body with sorted keys; ownership marks do not count. */

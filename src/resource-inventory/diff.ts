@@ -10,7 +10,7 @@
  */
 import deepDiff from 'deep-diff';
 import type { KubeObject } from '../core/k8s-object.js';
-import { quantityEquals } from './canonicalize.js';
+import { canonicalScalar, quantityEquals } from './canonicalize.js';
 import type { FieldChange } from './plan.js';
 import { isPlainObject } from './stable-json.js';
 
@@ -96,4 +96,51 @@ export function fieldChanges(current: KubeObject, desired: KubeObject, opts: Fie
     if (c !== undefined && !(ignore.length > 0 && pathMatches(c.path, ignore))) out.push(c);
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Fast check, without copying: true only when `fieldChanges(canonicalize(live, …), desired)` is
+ * certainly empty, for `desired` already canonical and `live` as read. It walks what `desired`
+ * sets and stops at the first difference; on any doubt (a different scalar that might still be
+ * the same int-or-string or quantity, a null, a Secret with `stringData`, …) it answers false
+ * and the caller runs the full canonicalize + fieldChanges, so the result is never weaker.
+ *
+ * Sound because, for what `desired` sets: canonical live keeps the live values except that null
+ * map values are dropped (→ false here), `status` and server metadata are dropped (a canonical
+ * desired object never sets them), labels / annotations keep only string values without
+ * kontract's marks (a canonical desired object sets neither marks nor non-strings, so `===` on a
+ * label value is exact), ownerReferences / finalizers are kept when desired sets them, and
+ * scalars at quantity paths are canonicalised (done here with canonicalScalar).
+ */
+export function liveMatchesDesired(live: KubeObject, desired: KubeObject): boolean {
+  const l: unknown = live;
+  if (!isPlainObject(l)) return false;
+  if (live.kind === 'Secret' && l.stringData !== undefined) return false;
+  return subsetEqual(live.kind, desired, l, []);
+}
+
+function subsetEqual(kind: string, desired: unknown, live: unknown, path: string[]): boolean {
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(live) || live.length < desired.length) return false;
+    for (let i = 0; i < desired.length; i++) {
+      if (!subsetEqual(kind, desired[i], live[i], path)) return false;
+    }
+    return true;
+  }
+  if (isPlainObject(desired)) {
+    if (!isPlainObject(live)) return false;
+    for (const k of Object.keys(desired)) {
+      const lv = live[k];
+      if (lv === undefined || lv === null || !Object.hasOwn(live, k)) return false;
+      path.push(k);
+      const same = subsetEqual(kind, desired[k], lv, path);
+      path.pop();
+      if (!same) return false;
+    }
+    return true;
+  }
+  // `undefined` only occurs as an array element (never in JSON); deep-diff reports those oddly,
+  // so leave them to the full comparison.
+  if (desired === undefined || (typeof live === 'object' && live !== null)) return false;
+  return canonicalScalar(kind, live, path) === desired;
 }

@@ -17,7 +17,7 @@
 import { ERROR_CODES } from '../core/errors.js';
 import { resourceIdString } from '../core/k8s-object.js';
 import { DESIRED_CANONICAL, canonicalize, hashCanonical } from './canonicalize.js';
-import { fieldChanges, pathMatches } from './diff.js';
+import { fieldChanges, liveMatchesDesired, pathMatches } from './diff.js';
 import type { DesiredEntry, InventoryCell, ResourceInventory } from './inventory.js';
 import { isClusterError } from './inventory.js';
 import { liveHash, markOwnedWithHash, ownerOf } from './ownership.js';
@@ -114,12 +114,13 @@ function updateReason(adopting: boolean, hashMatches: boolean, changes: readonly
 }
 
 function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: DesiredEntry): void {
-  const b = baseOf(cell, d.integration, name);
+  // Canonical form and hash once per desired object; the marked body is built only for a change.
   const canonDesired = canonicalize(d.object, DESIRED_CANONICAL);
   const sha = hashCanonical(canonDesired);
-  const desired = markOwnedWithHash(d.object, d.integration, sha);
   const live = cell.current.get(name);
+  const b = baseOf(cell, d.integration, name);
   if (live === undefined) {
+    const desired = markOwnedWithHash(d.object, d.integration, sha);
     pb.writes.push({ ...b, action: 'create', desired, changes: [], reason: 'not on the cluster' });
     return;
   }
@@ -129,6 +130,13 @@ function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: Desi
     pb.errors.push(conflict(b, owner));
     return;
   }
+  // Unchanged fast path: same sha and a copy-free subset walk that finds nothing. When the walk
+  // finds something (or is unsure), the full canonicalisation + field diff below decides.
+  if (!adopting && liveHash(live) === sha && liveMatchesDesired(live, canonDesired)) {
+    pb.counter(cell.cluster).unchanged++;
+    return;
+  }
+  const desired = markOwnedWithHash(d.object, d.integration, sha);
   const current = canonicalize(live, {
     keepOwnerReferences: d.object.metadata.ownerReferences !== undefined,
     keepFinalizers: d.object.metadata.finalizers !== undefined,
@@ -162,14 +170,24 @@ function planCell(pb: PlanBuilder, cell: InventoryCell): void {
   const counter = pb.counter(cell.cluster);
   counter.desired += cell.desired.size;
   counter.current += cell.current.size;
+  // (desired, owned) per integration, counted locally: one pair() lookup per integration and cell.
+  const perIntegration = new Map<string, [number, number]>();
+  const tally = (integration: string, i: 0 | 1): void => {
+    let t = perIntegration.get(integration);
+    if (t === undefined) {
+      t = [0, 0];
+      perIntegration.set(integration, t);
+    }
+    t[i]++;
+  };
   for (const [name, d] of cell.desired) {
-    pb.pair(cell.cluster, d.integration)[0]++;
+    tally(d.integration, 0);
     planDesired(pb, cell, name, d);
   }
   for (const [name, live] of cell.current) {
     const owner = ownerOf(live);
     if (owner === undefined || !pb.runIntegrations.has(owner)) continue;
-    pb.pair(cell.cluster, owner)[1]++;
+    tally(owner, 1);
     if (cell.desired.has(name)) continue;
     pb.deletes.push({
       ...baseOf(cell, owner, name),
@@ -178,6 +196,11 @@ function planCell(pb: PlanBuilder, cell: InventoryCell): void {
       changes: [],
       reason: 'not desired anymore',
     });
+  }
+  for (const [integration, [desired, owned]] of perIntegration) {
+    const p = pb.pair(cell.cluster, integration);
+    p[0] += desired;
+    p[1] += owned;
   }
 }
 

@@ -137,8 +137,22 @@ export function formatQuantity(q: QuantityValue): string {
   return formatDecimal(nanos, q.format === 'DecimalExponent');
 }
 
+/**
+ * Bounded memo of canonicalQuantity by input text: the same few values (`1Gi`, `500m`, `10`) recur
+ * on thousands of objects. Cleared when full, so memory stays bounded whatever the input.
+ */
+const CANONICAL_CACHE = new Map<string, string | null>();
+const CANONICAL_CACHE_MAX = 4096;
+
 /** The canonical form of a quantity string/number, or undefined when it does not parse. */
 export function canonicalQuantity(input: string | number): string | undefined {
+  // parseQuantity reads a number as String(number), so the text is a complete cache key.
+  const key = typeof input === 'number' ? String(input) : input;
+  const hit = CANONICAL_CACHE.get(key);
+  if (hit !== undefined) return hit ?? undefined;
   const q = parseQuantity(input);
-  return q === undefined ? undefined : formatQuantity(q);
+  const out = q === undefined ? undefined : formatQuantity(q);
+  if (CANONICAL_CACHE.size >= CANONICAL_CACHE_MAX) CANONICAL_CACHE.clear();
+  CANONICAL_CACHE.set(key, out ?? null);
+  return out;
 }
