@@ -15,6 +15,7 @@ import type { Reporter } from '../core/reporter.js';
 import type { DesiredState, Integration } from '../integrations/define-integration.js';
 import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
 import { ResourceInventory } from '../resource-inventory/inventory.js';
+import { prepareDesiredCanonical } from '../resource-inventory/desired-canonical.js';
 import { computePlan } from '../resource-inventory/planner.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { applyPlan } from './apply-plan.js';
@@ -150,7 +151,10 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   const clients = await connectAll(work, opts.connect, failures, concurrency);
   const limit = pLimit(concurrency);
   opts.reporter.progress?.('reading current state');
-  const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limit }, failures, work);
+  const fetching = fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limit }, failures, work);
+  // The desired side of the plan (canonical forms, hashes) needs no live data: compute it while
+  // the LISTs are in flight, in slices that let their responses be handled in between.
+  const [current] = await Promise.all([fetching, prepareDesiredCanonical(inventory)]);
 
   const tFetch = process.hrtime.bigint();
   // 3. Plan (pure).

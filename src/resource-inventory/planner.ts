@@ -16,7 +16,8 @@
  */
 import { ERROR_CODES } from '../core/errors.js';
 import { resourceIdString } from '../core/k8s-object.js';
-import { DESIRED_CANONICAL, canonicalize, hashCanonical } from './canonicalize.js';
+import { canonicalize } from './canonicalize.js';
+import { canonicalDesired } from './desired-canonical.js';
 import { fieldChanges, liveMatchesDesired, pathMatches } from './diff.js';
 import type { DesiredEntry, InventoryCell, ResourceInventory } from './inventory.js';
 import { isClusterError } from './inventory.js';
@@ -114,9 +115,9 @@ function updateReason(adopting: boolean, hashMatches: boolean, changes: readonly
 }
 
 function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: DesiredEntry): void {
-  // Canonical form and hash once per desired object; the marked body is built only for a change.
-  const canonDesired = canonicalize(d.object, DESIRED_CANONICAL);
-  const sha = hashCanonical(canonDesired);
+  // Canonical form and hash once per desired object (memoised; a run computes them while its
+  // LISTs are in flight); the marked body is built only for a change.
+  const { canonical: canonDesired, sha } = canonicalDesired(d);
   const live = cell.current.get(name);
   const b = baseOf(cell, d.integration, name);
   if (live === undefined) {
