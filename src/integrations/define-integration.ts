@@ -80,6 +80,12 @@ export interface Integration {
   /** Fields that cannot change in place: the plan refuses such an update. */
   readonly immutableFields?: readonly string[];
   /**
+   * Immutability that paths cannot express (e.g. "which key under `spec` is set"): given the
+   * canonical live and desired objects of an update, the immutable fields that would change (the
+   * plan refuses the update, like `immutableFields`); empty when the update is allowed.
+   */
+  readonly immutable?: (current: KubeObject, desired: KubeObject) => readonly string[];
+  /**
    * What it means when a cluster does not serve one of `kinds` (CRD absent), for the per-cluster
    * error, e.g. `KubeVirt is not installed`. The engine checks discovery before listing: a cluster
    * missing a kind gets an error (naming the cluster and this text) only when objects of that kind

@@ -150,9 +150,10 @@ function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: Desi
     return;
   }
   const immutable = integration?.immutableFields ?? [];
-  const blocked = immutable.length === 0 ? [] : changes.filter((c) => pathMatches(c.path, immutable, true));
+  const blocked = immutable.length === 0 ? [] : changes.filter((c) => pathMatches(c.path, immutable, true)).map((c) => c.path);
+  if (integration?.immutable !== undefined) blocked.push(...integration.immutable(current, canonDesired));
   if (blocked.length > 0) {
-    const fields = summarisePaths(blocked);
+    const fields = blocked.length > 5 ? `${blocked.slice(0, 5).join(', ')}, …(+${blocked.length - 5})` : blocked.join(', ');
     const reason = `refused: immutable field(s) ${fields} would change; delete and recreate the object to change them`;
     pb.errors.push({
       cluster: b.cluster,

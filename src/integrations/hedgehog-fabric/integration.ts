@@ -4,19 +4,21 @@ import type { FabricBuildOptions, FabricDesiredState } from './desired.js';
 import { desiredFabrics, HEDGEHOG_FABRIC_INTEGRATION } from './desired.js';
 import { recordFabricDrift } from './metrics.js';
 import { fabricStatus } from './status.js';
-import { CONNECTION_TYPES } from './connection.js';
+import type { KubeObject } from '../../core/k8s-object.js';
+import { connectionType } from './connection.js';
 import { FABRIC_MANAGED_KINDS } from './kinds.js';
 
 /**
- * A Connection's type (the one key set under `spec`) is immutable. The diff compares only what
- * kontract sets, so a type change shows as a change of the whole `spec.<newType>` object, while
- * an edit inside the same type shows deeper paths (`spec.unbundled.link.switch.port`). The planner
- * refuses a change at, under or *above* an immutable path; `spec.<type>.(type)` names a path
- * that no object has, so only a change of `spec.<type>` as a whole (or of `spec`) matches it:
- * exactly a type change. (ExternalAttachment's `spec.external` reference shares a type name and
- * is refused too: change it by recreating the attachment.)
+ * A Connection's type (the one key set under `spec`) is immutable, as the fabric webhook enforces:
+ * an update that changes it is refused by the plan (delete and recreate the Connection). Edits
+ * within the same type (ports, links) are ordinary updates. Other kinds are not affected.
  */
-export const CONNECTION_TYPE_IMMUTABLE_FIELDS: readonly string[] = CONNECTION_TYPES.map((t) => `spec.${t}.(type)`);
+export function connectionTypeChange(current: KubeObject, desired: KubeObject): readonly string[] {
+  if (desired.kind !== 'Connection') return [];
+  const before = connectionType(current);
+  const after = connectionType(desired);
+  return before !== undefined && after !== undefined && before !== after ? [`spec.${after}`] : [];
+}
 
 /** Whether a DesiredState is this integration's (it carries the per-fabric results). */
 export function isFabricDesiredState(state: DesiredState): state is FabricDesiredState {
@@ -37,7 +39,7 @@ export function createHedgehogFabricIntegration(options: (ctx: DesiredContext) =
     summary: 'Hedgehog fabric CRs (VPCs, wiring) from each fabric\'s GitOps directory or git ref to its cluster, validated like the fabric webhooks, applied in dependency order',
     kinds: FABRIC_MANAGED_KINDS,
     missingApiHint: 'the Hedgehog fabric CRDs (vpc.githedgehog.com, wiring.githedgehog.com) are not installed',
-    immutableFields: CONNECTION_TYPE_IMMUTABLE_FIELDS,
+    immutable: connectionTypeChange,
     buildDesired: (ctx) => desiredFabrics(ctx.data.fabrics ?? [], options(ctx), ctx.data.resources),
     // Every run (dry or wet) sets kontract_fabric_drift_objects{fabric,kind} from its plan.
     observe: ({ plan, state, registry }) => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import { parseDocuments } from '../../../src/integrations/hedgehog-fabric/documents.js';
-import { CONNECTION_TYPE_IMMUTABLE_FIELDS, createHedgehogFabricIntegration } from '../../../src/integrations/hedgehog-fabric/integration.js';
+import { connectionTypeChange, createHedgehogFabricIntegration } from '../../../src/integrations/hedgehog-fabric/integration.js';
 import { FABRIC_KINDS, FABRIC_MANAGED_KINDS } from '../../../src/integrations/hedgehog-fabric/kinds.js';
 import { markOwned } from '../../../src/resource-inventory/ownership.js';
 import { ResourceInventory } from '../../../src/resource-inventory/inventory.js';
@@ -216,9 +216,13 @@ describe('connection type is immutable', () => {
     ]);
   });
 
-  it('lists one sentinel path per connection type', () => {
-    expect(CONNECTION_TYPE_IMMUTABLE_FIELDS).toContain('spec.unbundled.(type)');
-    expect(CONNECTION_TYPE_IMMUTABLE_FIELDS).toHaveLength(11);
+  it.each([
+    ['a Connection type change', 'Connection', { unbundled: { link: {} } }, { bundled: { links: [] } }, ['spec.bundled']],
+    ['a Connection edit within its type', 'Connection', { unbundled: { link: { a: 1 } } }, { unbundled: { link: { a: 2 } } }, []],
+    ['an ExternalAttachment whose External changes', 'ExternalAttachment', { external: 'isp-a', connection: 'c' }, { external: 'isp-b', connection: 'c' }, []],
+  ])('reports the immutable fields of %s', (_what, kind, before, after, expected) => {
+    const obj = (spec: object): KubeObject => ({ apiVersion: 'wiring.githedgehog.com/v1beta1', kind, metadata: { name: 'x', namespace: 'default' }, spec });
+    expect(connectionTypeChange(obj(before), obj(after))).toEqual(expected);
   });
 });
 
