@@ -49,7 +49,9 @@ echo "node-lts-smoke: using $("$NODE" --version) ($NODE)" >&2
 # the unit suite, with vitest and its workers running on the LTS node
 "$NODE" node_modules/vitest/vitest.mjs run --config vitest.config.ts "$@"
 
-# CLI smoke: both must exit 0 (loads every command and @kubernetes/client-node)
+# CLI smoke: all must exit 0 (loads every command and @kubernetes/client-node)
 "$NODE" bin/kontract.js --help >/dev/null
 "$NODE" bin/kontract.js local-clusters --help >/dev/null
+# a real command: load, resolve and validate the sample app-interface (YAML, JSON Schema, rules)
+"$NODE" bin/kontract.js validate --app-interface app-interface-sample >/dev/null
 echo "node-lts-smoke: OK on Node $ver" >&2
