@@ -57,6 +57,30 @@ export const PER_NAMESPACE_LIST_MAX = 10;
 
 const keyOf = (kind: ManagedKind, o: KubeObject): string => `${kind.namespaced ? o.metadata.namespace ?? '' : ''}/${o.metadata.name}`;
 
+/** Names per namespace ('' for cluster-scoped kinds): no key string built per listed object. */
+class NameSet {
+  private readonly byNs = new Map<string, Set<string>>();
+  size = 0;
+  constructor(private readonly kind: ManagedKind) {}
+  add(o: KubeObject): void {
+    const ns = this.kind.namespaced ? o.metadata.namespace ?? '' : '';
+    let names = this.byNs.get(ns);
+    if (names === undefined) {
+      names = new Set();
+      this.byNs.set(ns, names);
+    }
+    if (!names.has(o.metadata.name)) {
+      names.add(o.metadata.name);
+      this.size++;
+    }
+  }
+  has(o: KubeObject): boolean {
+    return this.byNs.get(this.kind.namespaced ? o.metadata.namespace ?? '' : '')?.has(o.metadata.name) === true;
+  }
+}
+
+type DesiredObjects = IntegrationWork['desired'];
+
 async function servedKinds(client: ClusterClient, kind: ManagedKind, cache: Map<string, Promise<ReadonlySet<string> | undefined>>, limit: LimitFunction): Promise<boolean> {
   if (kind.group === '') return true;
   const gv = `${client.cluster}|${kind.group}/${kind.version}`;
@@ -69,9 +93,8 @@ async function servedKinds(client: ClusterClient, kind: ManagedKind, cache: Map<
   return served !== undefined && served.has(kind.plural);
 }
 
-async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: IntegrationWork, client: ClusterClient, kind: ManagedKind, discovery: Map<string, Promise<ReadonlySet<string> | undefined>>): Promise<CurrentCount | undefined> {
+async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: IntegrationWork, client: ClusterClient, kind: ManagedKind, desired: DesiredObjects, discovery: Map<string, Promise<ReadonlySet<string> | undefined>>): Promise<CurrentCount | undefined> {
   const cluster = client.cluster;
-  const desired = w.desired.filter((d) => d.cluster === cluster && d.kind === kind);
   try {
     if (!(await servedKinds(client, kind, discovery, ctx.limit))) {
       if (desired.length > 0) {
@@ -86,16 +109,16 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
     const namespaces: (string | undefined)[] = kind.namespaced && ctx.namespaces.length > 0 ? [...ctx.namespaces] : [undefined];
     const lists = await Promise.all(namespaces.map((ns) => ctx.limit(() => client.list(kind, { labelSelector: selector, ...(ns === undefined ? {} : { namespace: ns }) }))));
     const excluded = w.excludedNamespaces.get(cluster);
-    const seen = new Set<string>();
+    const seen = new NameSet(kind);
     for (const items of lists) {
       for (const obj of items) {
         if (!ctx.scope.objectInScope(cluster, kind, obj)) continue;
         if (excluded !== undefined && excluded.has(scopeNamespace(kind, obj))) continue;
-        seen.add(keyOf(kind, obj));
+        seen.add(obj);
         ctx.inventory.addCurrent(cluster, kind, obj);
       }
     }
-    const missing = desired.filter((d) => !seen.has(keyOf(kind, d.object)));
+    const missing = desired.filter((d) => !seen.has(d.object));
     if (missing.length > GET_THRESHOLD) {
       // Many desired objects are not owned yet (first run, new integration): one unfiltered LIST
       // finds the blocking live objects with far fewer requests than a GET each.
@@ -124,10 +147,22 @@ export async function fetchCurrent(ctx: FetchContext, failures: ClusterFailures,
   const discovery = new Map<string, Promise<ReadonlySet<string> | undefined>>();
   const tasks: Promise<CurrentCount | undefined>[] = [];
   for (const w of work) {
+    // The integration's desired objects by cluster and kind, grouped once (not filtered per task).
+    const byClusterKind = new Map<string, Map<ManagedKind, DesiredObjects[number][]>>();
+    for (const d of w.desired) {
+      let byKind = byClusterKind.get(d.cluster);
+      if (byKind === undefined) {
+        byKind = new Map();
+        byClusterKind.set(d.cluster, byKind);
+      }
+      const list = byKind.get(d.kind);
+      if (list === undefined) byKind.set(d.kind, [d]);
+      else list.push(d);
+    }
     for (const c of w.clusters) {
       const client = ctx.clients.get(c.name);
       if (client === undefined || failures.has(c.name)) continue;
-      for (const kind of w.integration.kinds) tasks.push(fetchOne(ctx, failures, w, client, kind, discovery));
+      for (const kind of w.integration.kinds) tasks.push(fetchOne(ctx, failures, w, client, kind, byClusterKind.get(c.name)?.get(kind) ?? [], discovery));
     }
   }
   // Each task's requests go through ctx.limit, so fan-out is bounded by --concurrency.

@@ -169,6 +169,19 @@ export function hashCanonical(canonical: KubeObject): string {
   return hash('sha256', stableStringify(canonical), 'hex');
 }
 
+/**
+ * canonicalize() and hashCanonical() in one step, without hashCanonical's key-order check: every
+ * map of a canonical copy is built by inserting keys in sortedKeys() order (cloneCanonical;
+ * canonicalMetadata and stripMarks keep that order; foldStringData sorts), so plain JSON.stringify
+ * already gives the stable serialisation. The one exception, an object without a plain `metadata`
+ * (it is appended last), goes through stableStringify.
+ */
+export function canonicalizeAndHash(obj: KubeObject, opts: CanonicalizeOptions): { canonical: KubeObject; sha: string } {
+  const canonical = canonicalize(obj, opts);
+  const json = isPlainObject(obj.metadata) ? JSON.stringify(canonical) : stableStringify(canonical);
+  return { canonical, sha: hash('sha256', json, 'hex') };
+}
+
 /** sha256 (hex) of the canonical desired body with sorted keys; ownership marks do not count. */
 export function desiredHash(obj: KubeObject): string {
   return hashCanonical(canonicalize(obj, DESIRED_CANONICAL));

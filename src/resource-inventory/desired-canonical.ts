@@ -5,7 +5,7 @@
  * them ready. Pure (the memo is a WeakMap keyed by the entry; inputs are never modified).
  */
 import type { KubeObject } from '../core/k8s-object.js';
-import { DESIRED_CANONICAL, canonicalize, hashCanonical } from './canonicalize.js';
+import { DESIRED_CANONICAL, canonicalizeAndHash } from './canonicalize.js';
 import type { DesiredEntry, ResourceInventory } from './inventory.js';
 
 export interface CanonicalDesired {
@@ -19,8 +19,7 @@ const memo = new WeakMap<DesiredEntry, CanonicalDesired>();
 export function canonicalDesired(entry: DesiredEntry): CanonicalDesired {
   let c = memo.get(entry);
   if (c === undefined) {
-    const canonical = canonicalize(entry.object, DESIRED_CANONICAL);
-    c = { canonical, sha: hashCanonical(canonical) };
+    c = canonicalizeAndHash(entry.object, DESIRED_CANONICAL);
     memo.set(entry, c);
   }
   return c;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
-import { canonicalize, desiredHash } from '../../../src/resource-inventory/canonicalize.js';
+import { DESIRED_CANONICAL, canonicalize, canonicalizeAndHash, desiredHash } from '../../../src/resource-inventory/canonicalize.js';
 import { fieldChanges } from '../../../src/resource-inventory/diff.js';
 import {
   INTEGRATION_LABEL,
@@ -113,5 +113,22 @@ describe('ownership marks', () => {
     obj.metadata.labels = { [INTEGRATION_LABEL]: 'quotas' };
     expect(ownerOf(obj)).toBeUndefined();
     expect(ownerOf(quota('q', 'ns', {}))).toBeUndefined();
+  });
+});
+
+describe(canonicalizeAndHash, () => {
+  it('gives the same canonical form and sha as canonicalize + desiredHash (key order, index keys, marks, stringData, status)', () => {
+    const objects: KubeObject[] = [
+      { kind: 'ConfigMap', apiVersion: 'v1', metadata: { namespace: 'ns', name: 'a', labels: { z: '1', [MANAGED_BY_LABEL]: 'kontract', a: '2' } }, data: { b: '1', a: '2', '10': 'x', '9': 'y', '': 'e' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns', annotations: { [SHA_ANNOTATION]: 'x', k: 'v' } }, stringData: { z: 'zz', a: 'aa' }, data: { m: 'bQ==' }, type: 'Opaque' },
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'ns', uid: 'u', resourceVersion: '1' }, spec: { hard: { memory: '1024Mi', cpu: '1000m' } }, status: { used: {} } },
+      { apiVersion: 'v1', kind: 'List', metadata: { name: 'l' }, items: [{ metadata: { name: 'n' }, kind: 'K', apiVersion: 'v1', b: null, a: [{ '2': 1, '1': 2 }] }] },
+      { apiVersion: 'v1', kind: 'NoMeta' } as unknown as KubeObject,
+    ];
+    for (const o of objects) {
+      const { canonical, sha } = canonicalizeAndHash(o, DESIRED_CANONICAL);
+      expect(canonical).toEqual(canonicalize(o, DESIRED_CANONICAL));
+      expect(sha).toBe(desiredHash(o));
+    }
   });
 });
