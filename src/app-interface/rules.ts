@@ -6,14 +6,13 @@
 import type { ValidationProblem } from '../core/errors.js';
 import { parseQuantity } from '../resource-inventory/quantity.js';
 import type { AppInterfaceData, Labels } from './model.js';
+import { DNS1123_LABEL_MAX, isDns1123Label } from '../core/k8s-names.js';
 
 export type Rule = (data: AppInterfaceData) => ValidationProblem[];
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 function dnsLabelProblem(name: string): string | undefined {
-  if (name.length > 63) return `"${name}" is longer than 63 characters (DNS-1123 label)`;
-  if (!DNS1123_LABEL.test(name)) return `"${name}" is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`;
+  if (name.length > DNS1123_LABEL_MAX) return `"${name}" is longer than 63 characters (DNS-1123 label)`;
+  if (!isDns1123Label(name)) return `"${name}" is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)`;
   return undefined;
 }
 

@@ -5,6 +5,7 @@
 import * as yaml from 'js-yaml';
 import { ERROR_CODES, KontractError } from '../core/errors.js';
 import { ADMIN_USER, RESTRICTED_USER } from './types.js';
+import { isDns1123Label } from '../core/k8s-names.js';
 
 export interface ClusterTokens {
   readonly adminToken: string;
@@ -12,14 +13,13 @@ export interface ClusterTokens {
 }
 
 const TOKEN_RE = /^[A-Za-z0-9._-]+$/;
-const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Cluster names become directory names, etcd prefixes and kubeconfig context names. */
 export function validateClusterNames(names: readonly string[]): void {
   if (names.length === 0) throw new KontractError(ERROR_CODES.USAGE, 'at least one cluster name is required');
   const seen = new Set<string>();
   for (const n of names) {
-    if (!NAME_RE.test(n) || n.length > 40) {
+    if (!isDns1123Label(n) || n.length > 40) {
       throw new KontractError(ERROR_CODES.USAGE, `invalid cluster name '${n}': use lowercase letters, digits and '-' (DNS label, at most 40 characters)`);
     }
     if (n.endsWith(`-${RESTRICTED_USER}`)) {

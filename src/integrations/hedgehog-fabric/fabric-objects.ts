@@ -13,6 +13,7 @@ import { fabricKindOf } from './kinds.js';
 import { normalizeFabricObject } from './normalize.js';
 import type { Fabric, FabricKindName } from './model.js';
 import { asObject, asString, at, describe } from './raw.js';
+import { isDns1123Subdomain } from '../../core/k8s-names.js';
 
 /** Every fabric object lives here (api/meta/validation.go). */
 export const FABRIC_NAMESPACE = 'default';
@@ -22,7 +23,6 @@ export const FABRIC_LABEL_MARK = 'fabric.githedgehog.com/';
 export const SHORT_NAME_KINDS: readonly FabricKindName[] = ['VPC', 'IPv4Namespace', 'External'];
 export const SHORT_NAME_MAX = 11;
 
-const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 const SERVER_SET_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
 const ALLOWED_METADATA = ['name', 'namespace', 'labels', 'annotations'];
 
@@ -64,7 +64,7 @@ function stringMap(c: Collector, v: unknown, field: string): Record<string, stri
 }
 
 function checkName(c: Collector, kind: FabricKindName, name: string): void {
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+  if (!isDns1123Subdomain(name)) {
     c.error('metadata.name', `'${name}' is not a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.'; start and end alphanumeric)`);
   }
   if (SHORT_NAME_KINDS.includes(kind) && name.length > SHORT_NAME_MAX) {

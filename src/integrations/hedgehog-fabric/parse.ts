@@ -9,6 +9,7 @@ import type { Fabric, FabricKindName, FabricSource, GitCredentials, UnknownDocum
 import { FABRIC_KIND_NAMES, isFabricKindName } from './model.js';
 import type { RawObject } from './raw.js';
 import { asArray, asObject, asString, at, describe } from './raw.js';
+import { DNS1123_LABEL_RE } from '../../core/k8s-names.js';
 
 export const FABRIC_SCHEMA = '/hedgehog/fabric-1.yml';
 
@@ -23,7 +24,6 @@ export type ParseFabricResult =
   | { readonly ok: true; readonly fabric: Fabric }
   | { readonly ok: false; readonly problems: readonly ValidationProblem[] };
 
-const NAME = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 class Reader {
@@ -163,7 +163,7 @@ export function parseFabric(raw: unknown, file: string, opts: ParseFabricOptions
     return { ok: false, problems: r.problems };
   }
   r.onlyKeys(o, ['$schema', 'name', 'description', 'cluster', 'source', 'kinds', 'unknownDocuments'], '');
-  const name = r.str(o, 'name', '', true, NAME);
+  const name = r.str(o, 'name', '', true, DNS1123_LABEL_RE);
   const description = o.description === undefined ? '' : (r.str(o, 'description', '', false) ?? '');
   const clusterName = cluster(r, o.cluster, opts);
   const src = source(r, o.source, opts);

@@ -7,6 +7,7 @@ import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { DesiredObject, DesiredState } from '../define-integration.js';
 import { externalNamespaces, managedNamespaces, namespaceKey } from '../tenant-namespaces.js';
+import { isLabelValue } from '../../core/k8s-names.js';
 
 export const NAMESPACES_INTEGRATION = 'namespaces';
 
@@ -16,7 +17,6 @@ export const DISPLAY_NAME_ANNOTATION = 'openshift.io/display-name';
 export const DESCRIPTION_ANNOTATION = 'openshift.io/description';
 
 /** A valid label value: at most 63 characters, alphanumeric at both ends, `-_.` inside. */
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 export function namespaceObject(ns: Namespace): KubeObject {
   const labels: Record<string, string> = { ...ns.labels };
@@ -57,7 +57,7 @@ export function desiredNamespaces(data: AppInterfaceData): DesiredState {
   const duplicated = new Set(problems.map((p) => p.file));
   for (const ns of managedNamespaces(data, NAMESPACES_INTEGRATION)) {
     if (duplicated.has(ns.path)) continue;
-    if (ns.tenant !== undefined && !LABEL_VALUE.test(ns.tenant)) {
+    if (ns.tenant !== undefined && !isLabelValue(ns.tenant)) {
       problems.push({ file: ns.path, field: 'tenant', message: `${ns.tenant} is not a valid label value for ${TENANT_LABEL}` });
       continue;
     }

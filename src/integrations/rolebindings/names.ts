@@ -2,20 +2,14 @@
  * Deterministic, valid object names from free-form parts (usernames may hold `@`, `_`, capitals).
  */
 import { createHash } from 'node:crypto';
+import { DNS1123_LABEL_MAX, DNS1123_SUBDOMAIN_MAX, isDns1123Label, isDns1123Subdomain } from '../../core/k8s-names.js';
 
-/** Longest DNS-1123 subdomain (RoleBinding and most object names). */
-export const DNS1123_SUBDOMAIN_MAX = 253;
-/** Longest DNS-1123 label (namespaces, label values); labels allow no dots. */
-export const DNS1123_LABEL_MAX = 63;
 
 const HASH_LENGTH = 8;
-const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const SUBDOMAIN_RE = new RegExp(`^${LABEL}(\\.${LABEL})*$`);
-const LABEL_RE = new RegExp(`^${LABEL}$`);
 
 export function isDnsName(name: string, maxLength: number = DNS1123_SUBDOMAIN_MAX): boolean {
-  const re = maxLength <= DNS1123_LABEL_MAX ? LABEL_RE : SUBDOMAIN_RE;
-  return name.length <= maxLength && re.test(name);
+  const valid = maxLength <= DNS1123_LABEL_MAX ? isDns1123Label(name) : isDns1123Subdomain(name);
+  return valid && name.length <= maxLength;
 }
 
 function shortHash(raw: string): string {

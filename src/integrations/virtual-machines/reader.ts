@@ -5,6 +5,7 @@
  */
 import type { Labels } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
+import { DNS1123_LABEL_RE, DNS1123_SUBDOMAIN_RE } from '../../core/k8s-names.js';
 
 export type RawObject = Readonly<Record<string, unknown>>;
 
@@ -189,8 +190,8 @@ function quantityIsZeroOrNegative(s: string): boolean {
 }
 
 /** RFC 1123 label: the names of VMs, disks, networks and interfaces. */
-export const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+export const DNS_LABEL = DNS1123_LABEL_RE;
 export const DNS_LABEL_HINT = 'lower-case letters, digits and "-", at most 63 characters, starting and ending alphanumeric';
 /** RFC 1123 subdomain: instancetype/preference and Secret names. */
-export const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_SUBDOMAIN = DNS1123_SUBDOMAIN_RE;
 export const DNS_SUBDOMAIN_HINT = 'a DNS subdomain: lower-case letters, digits, "-" and "."';
