@@ -50,6 +50,13 @@ export interface ListOptions {
   readonly namespace?: string;
   /** Keep only items passing this test (applied page by page, so the rest is never held). */
   readonly keep?: (obj: KubeObject) => boolean;
+  /**
+   * Called when an expired continue token (410) makes the LIST start over: items `keep` has seen
+   * are then seen again, so a `keep` with side effects resets them here.
+   */
+  readonly onRestart?: () => void;
+  /** Record kontract's Apply time of each item (kontractApplyTime), for fabric-status. @default false */
+  readonly keepApplyTime?: boolean;
 }
 
 export interface WriteOptions {
@@ -145,19 +152,6 @@ function applyTimeOf(managedFields: unknown): string | undefined {
     if (manager === FIELD_MANAGER && operation === 'Apply' && typeof time === 'string' && (latest === undefined || time > latest)) latest = time;
   }
   return latest;
-}
-
-/**
- * A copy of `meta` without `managedFields`, other keys in their order. Copying the ~10 small keys
- * is cheaper than `delete`, which turns every listed object's metadata into a slow dictionary-mode
- * object for the rest of the run.
- */
-function withoutManagedFields(meta: KubeObject['metadata']): KubeObject['metadata'] {
-  const out: Record<string, unknown> = {};
-  for (const k in meta) {
-    if (k !== 'managedFields') out[k] = meta[k];
-  }
-  return out as KubeObject['metadata'];
 }
 
 function statusOf(body: unknown): { reason: string; message: string } {
@@ -291,17 +285,21 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     throw failure(spec, res.status, s.reason, safeMessage(kind, s.message));
   };
 
-  const withTypeMeta = (kind: ManagedKind, item: unknown): KubeObject => {
+  const withTypeMeta = (kind: ManagedKind, item: unknown, apiVersion: string = apiVersionOf(kind), keepApplyTime = true): KubeObject => {
     const o = item as KubeObject;
-    o.apiVersion = apiVersionOf(kind);
+    o.apiVersion = apiVersion;
     o.kind = kind.kind;
     // managedFields are large and never compared: drop them early to keep memory flat, keeping
-    // only the time of kontract's own Apply (lastSync of fabric-status).
-    const meta = o.metadata;
+    // only the time of kontract's own Apply (lastSync of fabric-status) when asked. Cleared in place rather
+    // than deleted (which turns the metadata into a slow dictionary-mode object) or copied (an
+    // allocation per listed object); JSON.stringify and canonicalize skip the undefined value.
+    const meta = o.metadata as { managedFields?: unknown };
     if (meta.managedFields === undefined) return o;
-    const applied = applyTimeOf(meta.managedFields);
-    if (applied !== undefined) kontractApplyTimes.set(o, applied);
-    o.metadata = withoutManagedFields(meta);
+    if (keepApplyTime) {
+      const applied = applyTimeOf(meta.managedFields);
+      if (applied !== undefined) kontractApplyTimes.set(o, applied);
+    }
+    meta.managedFields = undefined;
     return o;
   };
 
@@ -315,26 +313,41 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
 
     async list(kind, opts = {}) {
       const items: KubeObject[] = [];
-      let cont: string | undefined;
-      let restarts = 0;
-      for (;;) {
+      const apiVersion = apiVersionOf(kind);
+      const page = (cont: string | undefined): { spec: RequestSpec; response: Promise<RawResponse> } => {
         const path = collectionPath(kind, opts.namespace) + queryString({ labelSelector: opts.labelSelector, limit: LIST_PAGE_SIZE, continue: cont });
         const spec: RequestSpec = { verb: 'list', method: 'GET', path, what: `${kindKey(kind)} list` };
-        const res = await request(spec);
+        const response = request(spec);
+        // Awaited below; this only keeps a failure of a prefetched page from going unhandled
+        // when handling the current page throws first.
+        response.catch(() => undefined);
+        return { spec, response };
+      };
+      let cont: string | undefined;
+      let current = page(undefined);
+      let restarts = 0;
+      for (;;) {
+        const res = await current.response;
         if (res.status === 410 && cont !== undefined && restarts < 3) {
           // The continue token expired (compaction): start over.
           restarts++;
           items.length = 0;
           cont = undefined;
+          opts.onRestart?.();
+          current = page(undefined);
           continue;
         }
-        const body = expectOk(spec, res, kind.kind) as { items?: unknown[]; metadata?: { continue?: string } };
+        const body = expectOk(current.spec, res, kind.kind) as { items?: unknown[]; metadata?: { continue?: string } };
+        cont = body.metadata?.continue;
+        // The next page is requested before this one is handled, so its round trip overlaps the
+        // handling (one request in flight per LIST, as before).
+        const next = cont === undefined || cont === '' ? undefined : page(cont);
         for (const it of body.items ?? []) {
-          const obj = withTypeMeta(kind, it);
+          const obj = withTypeMeta(kind, it, apiVersion, opts.keepApplyTime === true);
           if (opts.keep === undefined || opts.keep(obj)) items.push(obj);
         }
-        cont = body.metadata?.continue;
-        if (cont === undefined || cont === '') return items;
+        if (next === undefined) return items;
+        current = next;
       }
     },
 

@@ -11,6 +11,7 @@ import { kindKey } from '../core/k8s-object.js';
 import type { ClusterClient } from '../k8s/cluster-client.js';
 import type { ResourceInventory } from '../resource-inventory/inventory.js';
 import { ownershipSelector } from '../resource-inventory/ownership.js';
+import { unchangedFastPath } from '../resource-inventory/planner.js';
 import type { IntegrationWork } from './desired.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
@@ -62,15 +63,15 @@ class NameSet {
   private readonly byNs = new Map<string, Set<string>>();
   size = 0;
   constructor(private readonly kind: ManagedKind) {}
-  add(o: KubeObject): void {
-    const ns = this.kind.namespaced ? o.metadata.namespace ?? '' : '';
+  add(namespace: string, name: string): void {
+    const ns = this.kind.namespaced ? namespace : '';
     let names = this.byNs.get(ns);
     if (names === undefined) {
       names = new Set();
       this.byNs.set(ns, names);
     }
-    if (!names.has(o.metadata.name)) {
-      names.add(o.metadata.name);
+    if (!names.has(name)) {
+      names.add(name);
       this.size++;
     }
   }
@@ -80,6 +81,38 @@ class NameSet {
 }
 
 type DesiredObjects = IntegrationWork['desired'];
+
+interface OwnedList {
+  /** Live objects in scope the planner needs whole. */
+  readonly kept: KubeObject[];
+  /** Live objects in scope found unchanged as they arrived: only their names are kept. */
+  readonly unchanged: { readonly namespace: string; readonly name: string }[];
+}
+
+/**
+ * One owned LIST, decided object by object as its pages arrive: an object that the planner's fast
+ * path finds unchanged (unchangedFastPath) is recorded by name, every other one in scope is kept
+ * whole. A no-op run thus holds names, not bodies, and spends the comparison while later pages
+ * are still on the wire.
+ */
+async function listOwned(inv: ResourceInventory, client: ClusterClient, kind: ManagedKind, labelSelector: string, namespace: string | undefined, inScope: (obj: KubeObject) => boolean): Promise<OwnedList> {
+  const unchanged: OwnedList['unchanged'] = [];
+  const desiredEntry = inv.desiredLookup(client.cluster, kind);
+  const kept = await client.list(kind, {
+    labelSelector,
+    ...(namespace === undefined ? {} : { namespace }),
+    keep: (obj) => {
+      if (!inScope(obj)) return false;
+      const ns = kind.namespaced ? obj.metadata.namespace ?? '' : '';
+      const entry = desiredEntry(ns, obj.metadata.name);
+      if (entry === undefined || !unchangedFastPath(entry, obj)) return true;
+      unchanged.push({ namespace: ns, name: obj.metadata.name });
+      return false;
+    },
+    onRestart: () => { unchanged.length = 0; },
+  });
+  return { kept, unchanged };
+}
 
 async function servedKinds(client: ClusterClient, kind: ManagedKind, cache: Map<string, Promise<ReadonlySet<string> | undefined>>, limit: LimitFunction): Promise<boolean> {
   if (kind.group === '') return true;
@@ -107,15 +140,19 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
     if (failures.has(cluster)) return undefined;
     const selector = ownershipSelector(w.integration.name);
     const namespaces: (string | undefined)[] = kind.namespaced && ctx.namespaces.length > 0 ? [...ctx.namespaces] : [undefined];
-    const lists = await Promise.all(namespaces.map((ns) => ctx.limit(() => client.list(kind, { labelSelector: selector, ...(ns === undefined ? {} : { namespace: ns }) }))));
     const excluded = w.excludedNamespaces.get(cluster);
+    const inScope = (obj: KubeObject): boolean =>
+      ctx.scope.objectInScope(cluster, kind, obj) && !(excluded !== undefined && excluded.has(scopeNamespace(kind, obj)));
+    const lists = await Promise.all(namespaces.map((ns) => ctx.limit(() => listOwned(ctx.inventory, client, kind, selector, ns, inScope))));
     const seen = new NameSet(kind);
-    for (const items of lists) {
-      for (const obj of items) {
-        if (!ctx.scope.objectInScope(cluster, kind, obj)) continue;
-        if (excluded !== undefined && excluded.has(scopeNamespace(kind, obj))) continue;
-        seen.add(obj);
+    for (const { kept, unchanged } of lists) {
+      for (const obj of kept) {
+        seen.add(obj.metadata.namespace ?? '', obj.metadata.name);
         ctx.inventory.addCurrent(cluster, kind, obj);
+      }
+      for (const u of unchanged) {
+        seen.add(u.namespace, u.name);
+        ctx.inventory.addUnchanged(cluster, kind, u.namespace, u.name);
       }
     }
     const missing = desired.filter((d) => !seen.has(d.object));

@@ -15,7 +15,7 @@ import type { Reporter } from '../core/reporter.js';
 import type { DesiredState, Integration } from '../integrations/define-integration.js';
 import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
 import { ResourceInventory } from '../resource-inventory/inventory.js';
-import { prepareDesiredCanonical } from '../resource-inventory/desired-canonical.js';
+import { prepareDesiredHashes } from '../resource-inventory/desired-canonical.js';
 import { computePlan } from '../resource-inventory/planner.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { applyPlan } from './apply-plan.js';
@@ -154,7 +154,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   const fetching = fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limit }, failures, work);
   // The desired side of the plan (canonical forms, hashes) needs no live data: compute it while
   // the LISTs are in flight, in slices that let their responses be handled in between.
-  const [current] = await Promise.all([fetching, prepareDesiredCanonical(inventory)]);
+  const [current] = await Promise.all([fetching, prepareDesiredHashes(inventory)]);
 
   const tFetch = process.hrtime.bigint();
   // 3. Plan (pure).

@@ -99,18 +99,21 @@ export function fieldChanges(current: KubeObject, desired: KubeObject, opts: Fie
 }
 
 /**
- * Fast check, without copying: true only when `fieldChanges(canonicalize(live, …), desired)` is
- * certainly empty, for `desired` already canonical and `live` as read. It walks what `desired`
- * sets and stops at the first difference; on any doubt (a different scalar that might still be
- * the same int-or-string or quantity, a null, a Secret with `stringData`, …) it answers false
- * and the caller runs the full canonicalize + fieldChanges, so the result is never weaker.
+ * Fast check, without copying: true only when `fieldChanges(canonicalize(live, …), canonical
+ * desired)` is certainly empty, for `live` as read and `desired` either already canonical or as
+ * its integration built it. It walks what `desired` sets and stops at the first difference; on any
+ * doubt (a different scalar that might still be the same int-or-string or quantity, a null in
+ * live, a Secret with `stringData`, …) it answers false and the caller runs the full canonicalize +
+ * fieldChanges, so the result is never weaker.
  *
  * Sound because, for what `desired` sets: canonical live keeps the live values except that null
- * map values are dropped (→ false here), `status` and server metadata are dropped (a canonical
- * desired object never sets them), labels / annotations keep only string values without
- * kontract's marks (a canonical desired object sets neither marks nor non-strings, so `===` on a
- * label value is exact), ownerReferences / finalizers are kept when desired sets them, and
- * scalars at quantity paths are canonicalised (done here with canonicalScalar).
+ * map values are dropped (→ false here), `status` and server metadata are dropped, labels /
+ * annotations keep only string values without kontract's marks, ownerReferences / finalizers are
+ * kept when desired sets them, and scalars at quantity paths are canonicalised (done here on both
+ * sides with canonicalScalar, which is idempotent). An uncanonical desired object differs from its
+ * canonical form only by null / undefined map values (skipped here, dropped there), quantities
+ * (canonicalised here) and keys canonicalisation drops (status, server metadata, marks,
+ * `stringData`): walking those only makes this check stricter.
  */
 export function liveMatchesDesired(live: KubeObject, desired: KubeObject): boolean {
   const l: unknown = live;
@@ -129,11 +132,14 @@ function subsetEqual(kind: string, desired: unknown, live: unknown, path: string
   }
   if (isPlainObject(desired)) {
     if (!isPlainObject(live)) return false;
-    for (const k of Object.keys(desired)) {
+    // for…in, not Object.keys: no key array per map (JSON objects have no inherited enumerables).
+    for (const k in desired) {
+      const dv = desired[k];
+      if (dv === undefined || dv === null) continue;
       const lv = live[k];
       if (lv === undefined || lv === null || !Object.hasOwn(live, k)) return false;
       path.push(k);
-      const same = subsetEqual(kind, desired[k], lv, path);
+      const same = subsetEqual(kind, dv, lv, path);
       path.pop();
       if (!same) return false;
     }
@@ -142,5 +148,5 @@ function subsetEqual(kind: string, desired: unknown, live: unknown, path: string
   // `undefined` only occurs as an array element (never in JSON); deep-diff reports those oddly,
   // so leave them to the full comparison.
   if (desired === undefined || (typeof live === 'object' && live !== null)) return false;
-  return canonicalScalar(kind, live, path) === desired;
+  return live === desired || canonicalScalar(kind, live, path) === canonicalScalar(kind, desired, path);
 }

@@ -14,6 +14,13 @@ export interface DesiredEntry {
   readonly object: KubeObject;
   /** The datafile the object comes from. */
   readonly source: string;
+  /**
+   * Memo of desired-canonical.ts, filled on first use (fields of the entry rather than a WeakMap:
+   * cheaper to fill and to collect): sourceHash(object) …
+   */
+  sourceSha: string | undefined;
+  /** … and the canonical form with its sha. */
+  canonical: { readonly canonical: KubeObject; readonly sha: string } | undefined;
 }
 
 /** One (cluster, namespace, kind) cell of the inventory. */
@@ -28,11 +35,18 @@ export interface InventoryCell {
   readonly desired: ReadonlyMap<string, DesiredEntry>;
   /** name → live object (as read; not canonicalised). */
   readonly current: ReadonlyMap<string, KubeObject>;
+  /**
+   * Names of live objects found unchanged while they were read (owned by the integration that
+   * desires them and matching `unchangedFastPath`); their bodies are not kept. Disjoint from
+   * `current`; every name here has a desired entry.
+   */
+  readonly unchanged: ReadonlySet<string>;
 }
 
 interface MutableCell extends InventoryCell {
   readonly desired: Map<string, DesiredEntry>;
   readonly current: Map<string, KubeObject>;
+  readonly unchanged: Set<string>;
 }
 
 type ClusterMap = Map<string, Map<string, MutableCell>>;
@@ -72,7 +86,7 @@ export class ResourceInventory {
     const key = kindKey(kind);
     let cell = byKind.get(key);
     if (cell === undefined) {
-      cell = { cluster, namespace, kind, kindKey: key, desired: new Map(), current: new Map() };
+      cell = { cluster, namespace, kind, kindKey: key, desired: new Map(), current: new Map(), unchanged: new Set() };
       byKind.set(key, cell);
     }
     return cell;
@@ -99,12 +113,46 @@ export class ResourceInventory {
         { cluster },
       );
     }
-    cell.desired.set(name, { integration, object: obj, source });
+    cell.desired.set(name, { integration, object: obj, source, sourceSha: undefined, canonical: undefined });
   }
 
   /** Adds one live object (owned LIST results and unowned GET results); a repeat overwrites. */
   addCurrent(cluster: string, kind: ManagedKind, obj: KubeObject): void {
-    this.cell(cluster, kind, namespaceOf(kind, obj)).current.set(obj.metadata.name, obj);
+    const cell = this.cell(cluster, kind, namespaceOf(kind, obj));
+    cell.unchanged.delete(obj.metadata.name);
+    cell.current.set(obj.metadata.name, obj);
+  }
+
+  /**
+   * Records a live object found unchanged as it was read (see InventoryCell.unchanged), without its
+   * body. Throws when no desired object has that name: only a desired object can be unchanged.
+   */
+  addUnchanged(cluster: string, kind: ManagedKind, namespace: string, name: string): void {
+    const cell = this.cell(cluster, kind, kind.namespaced ? namespace : '');
+    if (!cell.desired.has(name)) {
+      throw new KontractError(ERROR_CODES.INTERNAL, `${resourceIdString({ cluster, namespace: cell.namespace, kind: cell.kindKey, name })} recorded as unchanged but not desired`);
+    }
+    cell.current.delete(name);
+    cell.unchanged.add(name);
+  }
+
+  /**
+   * Lookup of the desired entries of one (cluster, kind) by namespace and name; the cells are
+   * resolved once per namespace, so it is cheap to call once per listed object.
+   */
+  desiredLookup(cluster: string, kind: ManagedKind): (namespace: string, name: string) => DesiredEntry | undefined {
+    const key = kindKey(kind);
+    const byNs = this.clusters.get(cluster);
+    let lastNs: string | undefined;
+    let lastCell: MutableCell | undefined;
+    return (namespace, name) => {
+      const ns = kind.namespaced ? namespace : '';
+      if (ns !== lastNs) {
+        lastNs = ns;
+        lastCell = byNs?.get(ns)?.get(key);
+      }
+      return lastCell?.desired.get(name);
+    };
   }
 
   /** Registers an error for one cluster, or for the whole run when `cluster` is undefined. */

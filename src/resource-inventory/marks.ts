@@ -10,6 +10,12 @@ export const INTEGRATION_LABEL = 'kontract.io/integration';
 export const INTEGRATION_ANNOTATION = 'kontract.io/integration';
 /** Value: sha256 (hex) of the canonical desired body, see desiredHash(). */
 export const SHA_ANNOTATION = 'kontract.io/sha256';
+/**
+ * Value: sha256 (hex) of the desired object as its integration built it (plain JSON, before
+ * canonicalisation), see sourceHash(). A fast-path key only: when it matches, the desired object
+ * is the one last applied, so its canonical sha matches too and canonicalising can be skipped.
+ */
+export const SOURCE_SHA_ANNOTATION = 'kontract.io/source-sha256';
 /** Every annotation under this prefix is kontract's own and never compared. */
 export const KONTRACT_ANNOTATION_PREFIX = 'kontract.io/';
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -16,12 +16,13 @@
  */
 import { ERROR_CODES } from '../core/errors.js';
 import { resourceIdString } from '../core/k8s-object.js';
+import type { KubeObject } from '../core/k8s-object.js';
 import { canonicalize } from './canonicalize.js';
-import { canonicalDesired } from './desired-canonical.js';
+import { canonicalDesired, desiredHashes, desiredSourceHash } from './desired-canonical.js';
 import { fieldChanges, liveMatchesDesired, pathMatches } from './diff.js';
 import type { DesiredEntry, InventoryCell, ResourceInventory } from './inventory.js';
 import { isClusterError } from './inventory.js';
-import { liveHash, markOwnedWithHash, ownerOf } from './ownership.js';
+import { liveHash, liveSourceHash, markOwnedWithHash, ownerOf } from './ownership.js';
 import type { ClusterSummary, FieldChange, Plan, PlanError, PlannedChange } from './plan.js';
 
 export interface PlanOptions {
@@ -114,39 +115,60 @@ function updateReason(adopting: boolean, hashMatches: boolean, changes: readonly
   return `${drift} (edited out of band)`;
 }
 
-function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: DesiredEntry): void {
-  // Canonical form and hash once per desired object (memoised; a run computes them while its
-  // LISTs are in flight); the marked body is built only for a change.
-  const { canonical: canonDesired, sha } = canonicalDesired(d);
-  const live = cell.current.get(name);
-  const b = baseOf(cell, d.integration, name);
+/**
+ * No canonical copy needed: the desired object is byte for byte the one last applied (source
+ * hash, memoised) and a copy-free subset walk finds no out-of-band edit.
+ */
+function sameAsLastApplied(entry: DesiredEntry, live: KubeObject): boolean {
+  const source = liveSourceHash(live);
+  return source !== undefined && source === desiredSourceHash(entry) && liveMatchesDesired(live, entry.object);
+}
+
+/**
+ * The planner's unchanged fast path on its own, for deciding while objects are read: true when
+ * `live` is owned by the integration that desires it and is the same as last applied, so
+ * computePlan would count it unchanged (it may then be recorded with addUnchanged, without its
+ * body). False decides nothing; the planner then compares canonical forms.
+ */
+export function unchangedFastPath(entry: DesiredEntry, live: KubeObject): boolean {
+  return ownerOf(live) === entry.integration && sameAsLastApplied(entry, live);
+}
+
+/** Plans one desired object against its live counterpart (absent: create) owned by `owner`. */
+function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: DesiredEntry, counter: Counters, live: KubeObject | undefined, owner: string | undefined): void {
   if (live === undefined) {
-    const desired = markOwnedWithHash(d.object, d.integration, sha);
-    pb.writes.push({ ...b, action: 'create', desired, changes: [], reason: 'not on the cluster' });
+    const desired = markOwnedWithHash(d.object, d.integration, desiredHashes(d));
+    pb.writes.push({ ...baseOf(cell, d.integration, name), action: 'create', desired, changes: [], reason: 'not on the cluster' });
     return;
   }
-  const owner = ownerOf(live);
   const adopting = owner === undefined;
   if ((adopting && !pb.opts.takeOver) || (owner !== undefined && owner !== d.integration)) {
-    pb.errors.push(conflict(b, owner));
+    pb.errors.push(conflict(baseOf(cell, d.integration, name), owner));
     return;
   }
-  // Unchanged fast path: same sha and a copy-free subset walk that finds nothing. When the walk
-  // finds something (or is unsure), the full canonicalisation + field diff below decides.
-  if (!adopting && liveHash(live) === sha && liveMatchesDesired(live, canonDesired)) {
-    pb.counter(cell.cluster).unchanged++;
+  if (!adopting && sameAsLastApplied(d, live)) {
+    counter.unchanged++;
     return;
   }
-  const desired = markOwnedWithHash(d.object, d.integration, sha);
+  // Otherwise the canonical form decides: an equivalent object built differently (key order,
+  // `1000m` for `1`) or one applied without a source hash still has the same canonical sha and is
+  // unchanged; when the walk finds something, the full canonicalisation + field diff below decides.
+  const { canonical: canonDesired, sha } = canonicalDesired(d);
+  const hashMatches = liveHash(live) === sha;
+  if (!adopting && hashMatches && liveMatchesDesired(live, canonDesired)) {
+    counter.unchanged++;
+    return;
+  }
+  const b = baseOf(cell, d.integration, name);
+  const desired = markOwnedWithHash(d.object, d.integration, desiredHashes(d));
   const current = canonicalize(live, {
     keepOwnerReferences: d.object.metadata.ownerReferences !== undefined,
     keepFinalizers: d.object.metadata.finalizers !== undefined,
   });
   const integration = pb.inv.integration(d.integration);
   const changes = fieldChanges(current, canonDesired, { ignoreFields: integration?.ignoreFields ?? [] });
-  const hashMatches = liveHash(live) === sha;
   if (!adopting && hashMatches && changes.length === 0) {
-    pb.counter(cell.cluster).unchanged++;
+    counter.unchanged++;
     return;
   }
   const immutable = integration?.immutableFields ?? [];
@@ -171,7 +193,7 @@ function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: Desi
 function planCell(pb: PlanBuilder, cell: InventoryCell): void {
   const counter = pb.counter(cell.cluster);
   counter.desired += cell.desired.size;
-  counter.current += cell.current.size;
+  counter.current += cell.current.size + cell.unchanged.size;
   // (desired, owned) per integration, counted locally: one pair() lookup per integration and cell.
   const perIntegration = new Map<string, [number, number]>();
   const tally = (integration: string, i: 0 | 1): void => {
@@ -182,22 +204,39 @@ function planCell(pb: PlanBuilder, cell: InventoryCell): void {
     }
     t[i]++;
   };
+  let matched = 0;
   for (const [name, d] of cell.desired) {
     tally(d.integration, 0);
-    planDesired(pb, cell, name, d);
+    if (cell.unchanged.has(name)) {
+      // Found unchanged while read (unchangedFastPath): owned by d.integration.
+      if (pb.runIntegrations.has(d.integration)) tally(d.integration, 1);
+      counter.unchanged++;
+      continue;
+    }
+    const live = cell.current.get(name);
+    let owner: string | undefined;
+    if (live !== undefined) {
+      matched++;
+      owner = ownerOf(live);
+      if (owner !== undefined && pb.runIntegrations.has(owner)) tally(owner, 1);
+    }
+    planDesired(pb, cell, name, d, counter, live, owner);
   }
-  for (const [name, live] of cell.current) {
-    const owner = ownerOf(live);
-    if (owner === undefined || !pb.runIntegrations.has(owner)) continue;
-    tally(owner, 1);
-    if (cell.desired.has(name)) continue;
-    pb.deletes.push({
-      ...baseOf(cell, owner, name),
-      action: 'delete',
-      current: canonicalize(live),
-      changes: [],
-      reason: 'not desired anymore',
-    });
+  // Live objects without a desired counterpart: deletions. None when every live one matched.
+  if (matched < cell.current.size) {
+    for (const [name, live] of cell.current) {
+      if (cell.desired.has(name)) continue;
+      const owner = ownerOf(live);
+      if (owner === undefined || !pb.runIntegrations.has(owner)) continue;
+      tally(owner, 1);
+      pb.deletes.push({
+        ...baseOf(cell, owner, name),
+        action: 'delete',
+        current: canonicalize(live),
+        changes: [],
+        reason: 'not desired anymore',
+      });
+    }
   }
   for (const [integration, [desired, owned]] of perIntegration) {
     const p = pb.pair(cell.cluster, integration);

@@ -32,7 +32,7 @@ export function kontractWriteTime(obj: KubeObject): string | undefined {
 export async function lastSyncOn(client: ClusterClient): Promise<string | undefined> {
   let latest: string | undefined;
   for (const kind of FABRIC_MANAGED_KINDS) {
-    const items = await client.list(kind, { labelSelector: ownershipSelector(HEDGEHOG_FABRIC_INTEGRATION), namespace: 'default' });
+    const items = await client.list(kind, { labelSelector: ownershipSelector(HEDGEHOG_FABRIC_INTEGRATION), namespace: 'default', keepApplyTime: true });
     for (const o of items) {
       const t = kontractWriteTime(o);
       if (t !== undefined && (latest === undefined || t > latest)) latest = t;

@@ -93,7 +93,58 @@ describe('createClusterClient', () => {
     c.close();
   });
 
-  it('keeps only the time of kontract\'s own Apply from managedFields (side channel, not on the object)', async () => {
+  it('starts over when a continue token expired (410), telling keep through onRestart', async () => {
+    let p2 = 0;
+    const { url, seen } = await fakeServer((req, res) => {
+      const page = new URL(req.url, 'http://x').searchParams.get('continue');
+      const item = (n: string) => ({ metadata: { name: n, namespace: 'ns' } });
+      if (page === null) json(res, 200, { kind: 'ConfigMapList', metadata: { continue: 'p2' }, items: [item('a'), item('b')] });
+      else if (p2++ === 0) json(res, 410, { kind: 'Status', reason: 'Expired', message: 'continue token expired' });
+      else json(res, 200, { kind: 'ConfigMapList', metadata: {}, items: [item('c')] });
+    });
+    const c = await client(url, tokenFile('tok'));
+    const kept: string[] = [];
+    let restarts = 0;
+    const items = await c.list(CONFIGMAP, {
+      keep: (o) => { kept.push(o.metadata.name); return o.metadata.name !== 'b'; },
+      onRestart: () => { restarts++; kept.length = 0; },
+    });
+    expect(items.map((i) => i.metadata.name)).toEqual(['a', 'c']);
+    expect(kept).toEqual(['a', 'b', 'c']);
+    expect(restarts).toBe(1);
+    expect(seen.map((r) => new URL(r.url, 'http://x').searchParams.get('continue'))).toEqual([null, 'p2', null, 'p2']);
+    c.close();
+  });
+
+  it('requests the next page before handling the current one, one request in flight per LIST', async () => {
+    const { url } = await fakeServer((req, res) => {
+      const page = new URL(req.url, 'http://x').searchParams.get('continue');
+      const next = page === null ? 'p2' : page === 'p2' ? 'p3' : '';
+      json(res, 200, { kind: 'ConfigMapList', metadata: { continue: next }, items: [{ metadata: { name: page ?? 'first', namespace: 'ns' } }] });
+    });
+    const c = await client(url, tokenFile('tok'));
+    // LIST requests sent by the time each page's items are handled
+    const sentWhenHandled: Record<string, number> = {};
+    const items = await c.list(CONFIGMAP, { keep: (o) => { sentWhenHandled[o.metadata.name] = c.stats().byVerb.list; return true; } });
+    expect(items.map((i) => i.metadata.name)).toEqual(['first', 'p2', 'p3']);
+    expect(sentWhenHandled).toEqual({ first: 2, p2: 3, p3: 3 });
+    expect(c.stats().byVerb.list).toBe(3);
+    c.close();
+  });
+
+  it('reports a failing prefetched page as the LIST error, without an unhandled rejection', async () => {
+    const { url } = await fakeServer((req, res) => {
+      const page = new URL(req.url, 'http://x').searchParams.get('continue');
+      if (page === null) json(res, 200, { kind: 'ConfigMapList', metadata: { continue: 'p2' }, items: [{ metadata: { name: 'a', namespace: 'ns' } }] });
+      else json(res, 403, { kind: 'Status', reason: 'Forbidden', message: 'no' });
+    });
+    const c = await client(url, tokenFile('tok'));
+    await expect(c.list(CONFIGMAP)).rejects.toThrow(/403|Forbidden/);
+    await expect(c.list(CONFIGMAP, { keep: () => { throw new Error('keep failed'); } })).rejects.toThrow('keep failed');
+    c.close();
+  });
+
+  it('keeps only the time of kontract\'s own Apply from managedFields when asked (side channel, not on the object)', async () => {
     const { url } = await fakeServer((_req, res) => {
       json(res, 200, { kind: 'ConfigMapList', metadata: {}, items: [
         { metadata: { name: 'a', namespace: 'ns', managedFields: [
@@ -105,7 +156,9 @@ describe('createClusterClient', () => {
       ] });
     });
     const c = await client(url, tokenFile('tok'));
-    const [a, b] = await c.list(CONFIGMAP);
+    const [plain] = await c.list(CONFIGMAP);
+    expect(kontractApplyTime(plain!)).toBeUndefined();
+    const [a, b] = await c.list(CONFIGMAP, { keepApplyTime: true });
     expect(kontractApplyTime(a!)).toBe('2026-01-02T03:04:05Z');
     expect(kontractApplyTime(b!)).toBeUndefined();
     expect(a!.metadata.managedFields).toBeUndefined();
