@@ -3,7 +3,6 @@
  * within a level, levels one after another), then deletes by descending order level. A failed
  * object is recorded and the rest proceed; clusters with a registered error are skipped entirely.
  */
-import type { LimitFunction } from 'p-limit';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 import type { ManagedKind } from '../core/k8s-object.js';
 import { kindKey, resourceIdString } from '../core/k8s-object.js';
@@ -12,6 +11,7 @@ import type { Integration } from '../integrations/define-integration.js';
 import type { ClusterClient } from '../k8s/cluster-client.js';
 import { KubeApiError } from '../k8s/cluster-client.js';
 import type { Plan, PlannedChange } from '../resource-inventory/plan.js';
+import type { RequestLimits } from './request-limits.js';
 
 export interface AppliedChange {
   readonly change: PlannedChange;
@@ -25,7 +25,8 @@ export interface ApplyContext {
   readonly integrations: readonly Integration[];
   readonly clients: ReadonlyMap<string, ClusterClient>;
   readonly dryRun: boolean;
-  readonly limit: LimitFunction;
+  /** Per-cluster request limiter (request-limits.ts). */
+  readonly limits: RequestLimits;
   readonly reporter: Reporter;
   readonly clusterFailed: (cluster: string) => boolean;
 }
@@ -91,7 +92,7 @@ export async function applyPlan(ctx: ApplyContext): Promise<AppliedChange[]> {
   const deletes = ctx.plan.changes.filter((c) => c.action === 'delete');
   const total = ctx.plan.changes.length;
   for (const level of [...levels(writes, false), ...levels(deletes, true)]) {
-    const done = await Promise.all(level.map((c) => ctx.limit(() => applyOne(ctx, c, nsCreated))));
+    const done = await Promise.all(level.map((c) => ctx.limits(c.cluster)(() => applyOne(ctx, c, nsCreated))));
     results.push(...done);
     ctx.reporter.progress?.(`applied ${results.length}/${total}`);
   }

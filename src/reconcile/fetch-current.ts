@@ -4,7 +4,6 @@
  * foreign-owned objects that block it). Any read failure registers an error for that cluster and
  * stops reading it; the other clusters carry on.
  */
-import type { LimitFunction } from 'p-limit';
 import { ERROR_CODES, errorMessage, isKontractError } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { kindKey } from '../core/k8s-object.js';
@@ -13,6 +12,7 @@ import type { ResourceInventory } from '../resource-inventory/inventory.js';
 import { ownershipSelector } from '../resource-inventory/ownership.js';
 import { unchangedFastPath } from '../resource-inventory/planner.js';
 import type { IntegrationWork } from './desired.js';
+import type { Limit, RequestLimits } from './request-limits.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
@@ -22,7 +22,8 @@ export interface FetchContext {
   readonly scope: Scope;
   /** --namespace values: namespaced kinds are then listed per namespace. */
   readonly namespaces: readonly string[];
-  readonly limit: LimitFunction;
+  /** Per-cluster request limiter (request-limits.ts). */
+  readonly limits: RequestLimits;
 }
 
 /** Per-cluster failure bookkeeping shared by fetch and apply. */
@@ -114,7 +115,7 @@ async function listOwned(inv: ResourceInventory, client: ClusterClient, kind: Ma
   return { kept, unchanged };
 }
 
-async function servedKinds(client: ClusterClient, kind: ManagedKind, cache: Map<string, Promise<ReadonlySet<string> | undefined>>, limit: LimitFunction): Promise<boolean> {
+async function servedKinds(client: ClusterClient, kind: ManagedKind, cache: Map<string, Promise<ReadonlySet<string> | undefined>>, limit: Limit): Promise<boolean> {
   if (kind.group === '') return true;
   const gv = `${client.cluster}|${kind.group}/${kind.version}`;
   let p = cache.get(gv);
@@ -126,10 +127,12 @@ async function servedKinds(client: ClusterClient, kind: ManagedKind, cache: Map<
   return served !== undefined && served.has(kind.plural);
 }
 
-async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: IntegrationWork, client: ClusterClient, kind: ManagedKind, desired: DesiredObjects, discovery: Map<string, Promise<ReadonlySet<string> | undefined>>): Promise<CurrentCount | undefined> {
+async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: IntegrationWork, client: ClusterClient, kind: ManagedKind, desiredOf: () => DesiredObjects, discovery: Map<string, Promise<ReadonlySet<string> | undefined>>): Promise<CurrentCount | undefined> {
   const cluster = client.cluster;
+  const limit = ctx.limits(cluster);
   try {
-    if (!(await servedKinds(client, kind, discovery, ctx.limit))) {
+    if (!(await servedKinds(client, kind, discovery, limit))) {
+      const desired = desiredOf();
       if (desired.length > 0) {
         // missingApiHint (define-integration.ts) says what is missing, e.g. `KubeVirt is not installed`.
         const hint = w.integration.missingApiHint ?? 'is its CRD/operator installed?';
@@ -143,7 +146,7 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
     const excluded = w.excludedNamespaces.get(cluster);
     const inScope = (obj: KubeObject): boolean =>
       ctx.scope.objectInScope(cluster, kind, obj) && !(excluded !== undefined && excluded.has(scopeNamespace(kind, obj)));
-    const lists = await Promise.all(namespaces.map((ns) => ctx.limit(() => listOwned(ctx.inventory, client, kind, selector, ns, inScope))));
+    const lists = await Promise.all(namespaces.map((ns) => limit(() => listOwned(ctx.inventory, client, kind, selector, ns, inScope))));
     const seen = new NameSet(kind);
     for (const { kept, unchanged } of lists) {
       for (const obj of kept) {
@@ -155,7 +158,7 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
         ctx.inventory.addUnchanged(cluster, kind, u.namespace, u.name);
       }
     }
-    const missing = desired.filter((d) => !seen.has(d.object));
+    const missing = desiredOf().filter((d) => !seen.has(d.object));
     if (missing.length > GET_THRESHOLD) {
       // Many desired objects are not owned yet (first run, new integration): one unfiltered LIST
       // finds the blocking live objects with far fewer requests than a GET each.
@@ -163,10 +166,10 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
       const wanted = new Set(missing.map((d) => keyOf(kind, d.object)));
       const missingNs = [...new Set(missing.map((d) => d.object.metadata.namespace ?? ''))];
       const scopes = kind.namespaced && missingNs.length <= PER_NAMESPACE_LIST_MAX ? missingNs : namespaces;
-      const lives = await Promise.all(scopes.map((ns) => ctx.limit(() => client.list(kind, { keep: (o) => wanted.has(keyOf(kind, o)), ...(ns === undefined ? {} : { namespace: ns }) }))));
+      const lives = await Promise.all(scopes.map((ns) => limit(() => client.list(kind, { keep: (o) => wanted.has(keyOf(kind, o)), ...(ns === undefined ? {} : { namespace: ns }) }))));
       for (const live of lives.flat()) ctx.inventory.addCurrent(cluster, kind, live);
     } else {
-      await Promise.all(missing.map((d) => ctx.limit(async () => {
+      await Promise.all(missing.map((d) => limit(async () => {
         if (failures.has(cluster)) return;
         const live = await client.get(kind, kind.namespaced ? d.object.metadata.namespace ?? '' : '', d.object.metadata.name);
         if (live !== undefined) ctx.inventory.addCurrent(cluster, kind, live);
@@ -179,29 +182,39 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
   }
 }
 
+function groupByClusterKind(desired: DesiredObjects): Map<string, Map<ManagedKind, DesiredObjects[number][]>> {
+  const byClusterKind = new Map<string, Map<ManagedKind, DesiredObjects[number][]>>();
+  for (const d of desired) {
+    let byKind = byClusterKind.get(d.cluster);
+    if (byKind === undefined) {
+      byKind = new Map();
+      byClusterKind.set(d.cluster, byKind);
+    }
+    const list = byKind.get(d.kind);
+    if (list === undefined) byKind.set(d.kind, [d]);
+    else list.push(d);
+  }
+  return byClusterKind;
+}
+
 /** Reads every (integration, cluster, kind) of the work; failures are registered per cluster. */
 export async function fetchCurrent(ctx: FetchContext, failures: ClusterFailures, work: readonly IntegrationWork[]): Promise<CurrentCount[]> {
   const discovery = new Map<string, Promise<ReadonlySet<string> | undefined>>();
   const tasks: Promise<CurrentCount | undefined>[] = [];
   for (const w of work) {
-    // The integration's desired objects by cluster and kind, grouped once (not filtered per task).
-    const byClusterKind = new Map<string, Map<ManagedKind, DesiredObjects[number][]>>();
-    for (const d of w.desired) {
-      let byKind = byClusterKind.get(d.cluster);
-      if (byKind === undefined) {
-        byKind = new Map();
-        byClusterKind.set(d.cluster, byKind);
-      }
-      const list = byKind.get(d.kind);
-      if (list === undefined) byKind.set(d.kind, [d]);
-      else list.push(d);
-    }
+    // The integration's desired objects by cluster and kind, grouped once (not filtered per task),
+    // when a task first needs them: after its LIST, so the requests go out first.
+    let grouped: Map<string, Map<ManagedKind, DesiredObjects[number][]>> | undefined;
+    const desiredOf = (cluster: string, kind: ManagedKind): DesiredObjects => {
+      grouped ??= groupByClusterKind(w.desired);
+      return grouped.get(cluster)?.get(kind) ?? [];
+    };
     for (const c of w.clusters) {
       const client = ctx.clients.get(c.name);
       if (client === undefined || failures.has(c.name)) continue;
-      for (const kind of w.integration.kinds) tasks.push(fetchOne(ctx, failures, w, client, kind, byClusterKind.get(c.name)?.get(kind) ?? [], discovery));
+      for (const kind of w.integration.kinds) tasks.push(fetchOne(ctx, failures, w, client, kind, () => desiredOf(c.name, kind), discovery));
     }
   }
-  // Each task's requests go through ctx.limit, so fan-out is bounded by --concurrency.
+  // Each task's requests go through its cluster's limiter: --concurrency per cluster, all clusters at once.
   return (await Promise.all(tasks)).filter((c): c is CurrentCount => c !== undefined);
 }

@@ -15,7 +15,6 @@ import type { Reporter } from '../core/reporter.js';
 import type { DesiredState, Integration } from '../integrations/define-integration.js';
 import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
 import { ResourceInventory } from '../resource-inventory/inventory.js';
-import { prepareDesiredHashes } from '../resource-inventory/desired-canonical.js';
 import { computePlan } from '../resource-inventory/planner.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { applyPlan } from './apply-plan.js';
@@ -25,13 +24,14 @@ import { buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 import { ClusterFailures, fetchCurrent } from './fetch-current.js';
 import type { CurrentCount } from './fetch-current.js';
+import { requestLimits } from './request-limits.js';
 import { createScope } from './scope.js';
 
 export type DryRunMode = false | 'client' | 'server';
 
 /** Default for --max-deletions: deletions per run above this need --allow-mass-deletion. */
 export const DEFAULT_MAX_DELETIONS = 50;
-/** Default for --concurrency: parallel API requests per run. */
+/** Default for --concurrency: API requests in flight per cluster (request-limits.ts). */
 export const DEFAULT_CONCURRENCY = 10;
 
 export interface ReconcileOptions {
@@ -47,7 +47,7 @@ export interface ReconcileOptions {
   readonly maxDeletions?: number;
   /** @default false */
   readonly allowMassDeletion?: boolean;
-  /** @default DEFAULT_CONCURRENCY */
+  /** API requests in flight per cluster. @default DEFAULT_CONCURRENCY */
   readonly concurrency?: number;
   /** --cluster values (empty = all). */
   readonly clusters?: readonly string[];
@@ -149,12 +149,10 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   // 2. Connect and fetch current state.
   opts.reporter.progress?.('connecting to clusters');
   const clients = await connectAll(work, opts.connect, failures, concurrency);
-  const limit = pLimit(concurrency);
+  const limits = requestLimits(concurrency);
   opts.reporter.progress?.('reading current state');
-  const fetching = fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limit }, failures, work);
-  // The desired side of the plan (canonical forms, hashes) needs no live data: compute it while
-  // the LISTs are in flight, in slices that let their responses be handled in between.
-  const [current] = await Promise.all([fetching, prepareDesiredHashes(inventory)]);
+  // Live objects are compared with their desired ones as LIST pages arrive (fetch-current.ts).
+  const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limits }, failures, work);
 
   const tFetch = process.hrtime.bigint();
   // 3. Plan (pure).
@@ -175,7 +173,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   let applied: AppliedChange[] = [];
   if (opts.dryRun !== 'client' && plan.changes.length > 0) {
     applied = await applyPlan({
-      plan, integrations: opts.integrations, clients, dryRun: opts.dryRun === 'server', limit,
+      plan, integrations: opts.integrations, clients, dryRun: opts.dryRun === 'server', limits,
       reporter: opts.reporter, clusterFailed: (c) => failures.has(c) || inventory.clusterHasError(c),
     });
   }

@@ -31,7 +31,7 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context (env KONTRACT_KUBECONFIG); ~/.kube/config is never read implicitly' })
     .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
     .option('namespace', { type: 'string', array: true, describe: 'Only these namespaces (repeatable); other cluster-scoped kinds are skipped' })
-    .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Parallel API requests' })
+    .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'API requests in flight per cluster (all clusters in parallel)' })
     .option('shards', { type: 'number', default: 1, describe: 'Split the work into N shards by hash of cluster/namespace' })
     .option('shard-id', { type: 'number', default: 0, describe: 'Which shard this process handles (0-based)' })
     .option('take-over', { type: 'boolean', default: false, describe: 'Adopt unowned live objects that match desired ones' })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredHash } from '../../../src/resource-inventory/canonicalize.js';
-import { canonicalDesired, prepareDesiredHashes } from '../../../src/resource-inventory/desired-canonical.js';
+import { canonicalDesired, desiredSourceHash } from '../../../src/resource-inventory/desired-canonical.js';
 import { sourceHash } from '../../../src/resource-inventory/ownership.js';
 import { ResourceInventory } from '../../../src/resource-inventory/inventory.js';
 import { computePlan } from '../../../src/resource-inventory/planner.js';
@@ -23,26 +23,23 @@ describe(canonicalDesired.name, () => {
   });
 });
 
-describe(prepareDesiredHashes.name, () => {
-  it('memoises every desired entry\'s source hash and yields to the event loop between slices', async () => {
-    const inv = inventoryWith(10);
-    let yields = 0;
-    const n = await prepareDesiredHashes(inv, { sliceSize: 3, yieldNow: () => { yields++; return Promise.resolve(); } });
-    expect(n).toBe(10);
-    expect(yields).toBe(3);
-    // the cheap source hash is prepared; canonical forms wait until a plan needs them
+describe(desiredSourceHash, () => {
+  it('memoises the source hash on the entry, leaving the canonical form for when it is needed', () => {
+    const inv = inventoryWith(3);
     for (const cell of inv.cells()) {
       for (const e of cell.desired.values()) {
+        expect(e.sourceSha).toBeUndefined();
+        expect(desiredSourceHash(e)).toBe(sourceHash(e.object));
         expect(e.sourceSha).toBe(sourceHash(e.object));
         expect(e.canonical).toBeUndefined();
       }
     }
   });
 
-  it('does not change the plan: prepared and unprepared inventories plan the same', async () => {
+  it('does not change the plan: an inventory with memoised hashes plans like a fresh one', () => {
     const opts = { integrations: ['rq'], dataSha: 's', takeOver: false, maxDeletions: 50, allowMassDeletion: false };
-    const prepared = inventoryWith(5);
-    await prepareDesiredHashes(prepared);
-    expect(computePlan(prepared, opts)).toEqual(computePlan(inventoryWith(5), opts));
+    const used = inventoryWith(5);
+    for (const cell of used.cells()) for (const e of cell.desired.values()) { desiredSourceHash(e); canonicalDesired(e); }
+    expect(computePlan(used, opts)).toEqual(computePlan(inventoryWith(5), opts));
   });
 });
