@@ -108,6 +108,24 @@ describe('runReconcile on real clusters', () => {
     for (const c of wet.clusters) expect(c.stats.byVerb).toMatchObject({ list: 3, get: 0, apply: 0, delete: 0 });
   });
 
+  it('keeps an object applied without a source hash (older kontract) unchanged, and still catches an edit', async () => {
+    const cm = await core('dev-1').readNamespacedConfigMap({ name: 'second', namespace: ns });
+    expect(cm.metadata?.annotations?.['kontract.io/sha256']).toMatch(/^[0-9a-f]{64}$/);
+    expect(cm.metadata?.annotations?.['kontract.io/source-sha256']).toMatch(/^[0-9a-f]{64}$/);
+    // GIVEN the object as an older kontract left it: no source-sha256 annotation
+    await core('dev-1').patchNamespacedConfigMap({ name: 'second', namespace: ns, body: [{ op: 'remove', path: '/metadata/annotations/kontract.io~1source-sha256' }] });
+    // THEN the canonical sha still matches: no change and no write
+    const wet = await run(false);
+    expect(wet.plan.changes).toEqual([]);
+    expect(wet.clusters.map((c) => c.stats.writes)).toEqual([0, 0, 0]);
+    // AND an out-of-band edit of a field kontract sets is drift, on the fast path's objects too
+    await core('prod-1').patchNamespacedConfigMap({ name: 'second', namespace: ns, body: [{ op: 'replace', path: '/data/a', value: 'edited' }] });
+    const dry = await run('client');
+    expect(dry.plan.changes.map((c) => `${c.action} ${c.cluster} ${c.name} ${c.reason}`)).toEqual(['update prod-1 second drift: data.a (edited out of band)']);
+    await run(false);
+    expect((await core('prod-1').readNamespacedConfigMap({ name: 'second', namespace: ns })).data).toEqual({ a: '1' });
+  });
+
   it('updates exactly the object whose field changed', async () => {
     const before = await core('prod-2').readNamespacedConfigMap({ name: 'second', namespace: ns });
     integration.setDesired(NAMES.flatMap((c) => desiredFor(c, c === 'prod-2' ? 'v2' : 'v1')));
