@@ -8,7 +8,8 @@
  */
 /* eslint-disable no-console -- a benchmark script's report is its output */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,7 +110,7 @@ async function phaseFloor(state: LocalClustersState, size: number): Promise<Phas
   let reads = 0;
   const t0 = process.hrtime.bigint();
   const listAll = async (c: LocalClustersState['clusters'][number], kind: ManagedKind): Promise<number> => {
-    const agent = new https.Agent({ keepAlive: true, ca: (await import('node:fs')).readFileSync(c.caFile) });
+    const agent = new https.Agent({ keepAlive: true, ca: readFileSync(c.caFile) });
     let cont = '';
     let n = 0;
     do {
@@ -135,6 +136,46 @@ async function phaseFloor(state: LocalClustersState, size: number): Promise<Phas
   return { phase: 'floor', size, seconds, reads, writes: 0, changes: counts.reduce((a, b) => a + b, 0), errors: 0, maxRssMB: rssMB() };
 }
 
+/**
+ * The same LISTs over HTTP/2 (one connection per cluster, a stream per kind, as client-go talks to
+ * apiservers). Reported next to the HTTP/1.1 floor, which uses kontract's own transport.
+ */
+async function phaseFloorH2(state: LocalClustersState, size: number): Promise<PhaseResult> {
+  let reads = 0;
+  const t0 = process.hrtime.bigint();
+  const counts = await Promise.all(state.clusters.map(async (c) => {
+    const session = http2.connect(c.server, { ca: readFileSync(c.caFile), settings: { initialWindowSize: 16 * 1024 * 1024 } });
+    session.on('connect', () => { session.setLocalWindowSize(32 * 1024 * 1024); });
+    try {
+      const perKind = await Promise.all(KINDS.map(async (kind) => {
+        let cont = '';
+        let n = 0;
+        do {
+          const q = new URLSearchParams({ labelSelector: ownershipSelector(INTEGRATION), limit: '500', ...(cont === '' ? {} : { continue: cont }) });
+          const body = await new Promise<string>((res, rej) => {
+            const req = session.request({ ':path': `/api/v1/${kind.plural}?${q.toString()}`, authorization: `Bearer ${c.adminToken}`, accept: 'application/json' });
+            const chunks: Buffer[] = [];
+            req.on('data', (d: Buffer) => chunks.push(d));
+            req.on('end', () => { res(Buffer.concat(chunks).toString('utf8')); });
+            req.on('error', rej);
+            req.end();
+          });
+          reads++;
+          const parsed = JSON.parse(body) as { items: unknown[]; metadata: { continue?: string } };
+          n += parsed.items.length;
+          cont = parsed.metadata.continue ?? '';
+        } while (cont !== '');
+        return n;
+      }));
+      return perKind.reduce((a, b) => a + b, 0);
+    } finally {
+      session.close();
+    }
+  }));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { phase: 'floor-h2', size, seconds, reads, writes: 0, changes: counts.reduce((a, b) => a + b, 0), errors: 0, maxRssMB: rssMB() };
+}
+
 async function child(args: readonly string[]): Promise<void> {
   const get = (f: string): string => args[args.indexOf(f) + 1] ?? '';
   const state = readState(get('--state'));
@@ -142,6 +183,7 @@ async function child(args: readonly string[]): Promise<void> {
   const size = Number(get('--size'));
   const phase = get('--phase');
   const r = phase === 'floor' ? await phaseFloor(state, size)
+    : phase === 'floor-h2' ? await phaseFloorH2(state, size)
     : phase === 'wet' ? await phaseReconcile(state, size, false, false, phase)
       : phase === 'noop' ? await phaseReconcile(state, size, 'client', false, phase)
         : phase === 'change' ? await phaseReconcile(state, size, false, true, phase)
@@ -214,10 +256,11 @@ async function main(argv: readonly string[]): Promise<void> {
       const wet = await runChild(stateDir, size, 'wet');
       const noop = await runChild(stateDir, size, 'noop');
       const floor = await runChild(stateDir, size, 'floor');
+      const floorH2 = await runChild(stateDir, size, 'floor-h2');
       const change = await runChild(stateDir, size, 'change');
       await runChild(stateDir, size, 'wet'); // restore the 1 % so the next size starts clean
       const kd = argv.includes('--no-kubectl') ? undefined : await kubectlDiff(state, size, work, kubectlMax);
-      const row = { size, wet, noop, floor, change, noopToFloor: noop.seconds / floor.seconds, kubectlDiff: kd, kubectlToNoop: kd === undefined ? undefined : kd.seconds / noop.seconds };
+      const row = { size, wet, noop, floor, floorH2, change, noopToFloor: noop.seconds / floor.seconds, noopToFloorH2: noop.seconds / floorH2.seconds, kubectlDiff: kd, kubectlToNoop: kd === undefined ? undefined : kd.seconds / noop.seconds };
       report.push(row);
       console.log(JSON.stringify(row));
     }
