@@ -290,7 +290,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     throw failure(spec, res.status, s.reason, safeMessage(kind, s.message));
   };
 
-  const withTypeMeta = (kind: ManagedKind, item: unknown, apiVersion: string = apiVersionOf(kind), keepApplyTime = true): KubeObject => {
+  const withTypeMeta = (kind: ManagedKind, item: unknown, apiVersion: string = apiVersionOf(kind), keepApplyTime = false): KubeObject => {
     const o = item as KubeObject;
     o.apiVersion = apiVersion;
     o.kind = kind.kind;

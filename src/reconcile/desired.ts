@@ -46,18 +46,8 @@ export function kindOf(integration: Integration, obj: KubeObject): ManagedKind |
 
 /** kindOf with a per-integration lookup table (called once per desired object). */
 function kindLookup(integration: Integration): (obj: KubeObject) => ManagedKind | undefined {
-  // apiVersion → kind → ManagedKind: no key string built per object.
-  const table = new Map<string, Map<string, ManagedKind>>();
-  for (const k of integration.kinds) {
-    const apiVersion = apiVersionOf(k);
-    let byKind = table.get(apiVersion);
-    if (byKind === undefined) {
-      byKind = new Map();
-      table.set(apiVersion, byKind);
-    }
-    if (!byKind.has(k.kind)) byKind.set(k.kind, k);
-  }
-  return (obj) => table.get(obj.apiVersion)?.get(obj.kind);
+  const table = new Map(integration.kinds.map((k) => [`${apiVersionOf(k)}|${k.kind}`, k]));
+  return (obj) => table.get(`${obj.apiVersion}|${obj.kind}`);
 }
 
 /**
