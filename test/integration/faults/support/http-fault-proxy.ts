@@ -32,6 +32,8 @@ export interface LoggedRequest extends ProxiedRequest {
 export interface HttpFaultProxy {
   readonly port: number;
   setRule(rule: FaultRule | undefined): void;
+  /** Holds every forwarded request this long first (slows a run down so a fault can land inside it). */
+  setDelay(ms: number): void;
   readonly log: readonly LoggedRequest[];
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function startHttpFaultProxy(opts: HttpFaultProxyOptions): Promise<
   const t0 = Date.now();
   const log: LoggedRequest[] = [];
   let rule: FaultRule | undefined;
+  let delayMs = 0;
   const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: opts.cert });
   const server = https.createServer({ cert: opts.cert, key: opts.key }, (req, res) => {
     const info: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', at: Date.now() - t0 };
@@ -62,23 +65,32 @@ export async function startHttpFaultProxy(opts: HttpFaultProxyOptions): Promise<
     }
     const headers = { ...req.headers };
     delete headers.host;
-    const up = https.request({ host: '127.0.0.1', port: opts.upstreamPort, method: info.method, path: info.path, headers, agent }, (upRes) => {
-      log.push({ ...info, status: upRes.statusCode ?? 0, injected: false });
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      upRes.pipe(res);
-    });
-    up.on('error', (e) => {
-      log.push({ ...info, status: 502, injected: false });
-      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
-      res.end(`fault proxy: upstream error ${e.message}`);
-    });
-    req.pipe(up);
+    const forward = (): void => {
+      const up = https.request({ host: '127.0.0.1', port: opts.upstreamPort, method: info.method, path: info.path, headers, agent }, (upRes) => {
+        log.push({ ...info, status: upRes.statusCode ?? 0, injected: false });
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      });
+      up.on('error', (e) => {
+        log.push({ ...info, status: 502, injected: false });
+        if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
+        res.end(`fault proxy: upstream error ${e.message}`);
+      });
+      req.pipe(up);
+    };
+    if (delayMs > 0) {
+      req.pause();
+      setTimeout(forward, delayMs);
+    } else {
+      forward();
+    }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
     port,
     setRule(r) { rule = r; },
+    setDelay(ms) { delayMs = ms; },
     log,
     async close() {
       server.closeAllConnections();
