@@ -170,6 +170,36 @@ const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res
  */
 const kontractApplyTimes = new WeakMap<KubeObject, string>();
 
+/** One `metadata.managedFields` entry of a manager other than kontract. */
+export interface ManagedFieldsEntry {
+  readonly manager: string;
+  readonly operation: string;
+  readonly fieldsV1: unknown;
+}
+
+/**
+ * managedFields entries of managers other than kontract, per object this module returned (kept
+ * only when there is one): what the planner needs to report fields a forced apply takes over.
+ */
+const foreignManagers = new WeakMap<KubeObject, readonly ManagedFieldsEntry[]>();
+
+/** The managedFields entries of other field managers of an object read by a ClusterClient, if any. */
+export function foreignManagedFields(obj: KubeObject): readonly ManagedFieldsEntry[] | undefined {
+  return foreignManagers.get(obj);
+}
+
+function foreignEntries(managedFields: unknown): ManagedFieldsEntry[] {
+  if (!Array.isArray(managedFields)) return [];
+  const out: ManagedFieldsEntry[] = [];
+  for (const e of managedFields as unknown[]) {
+    if (typeof e !== 'object' || e === null) continue;
+    const { manager, operation, fieldsV1, subresource } = e as { manager?: unknown; operation?: unknown; fieldsV1?: unknown; subresource?: unknown };
+    if (manager === FIELD_MANAGER || typeof manager !== 'string' || subresource !== undefined) continue;
+    out.push({ manager, operation: typeof operation === 'string' ? operation : '', fieldsV1 });
+  }
+  return out;
+}
+
 /** When kontract last applied this object (its `managedFields` Apply entry), if the object came from a ClusterClient. */
 export function kontractApplyTime(obj: KubeObject): string | undefined {
   return kontractApplyTimes.get(obj);
@@ -351,6 +381,8 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     // allocation per listed object); JSON.stringify and canonicalize skip the undefined value.
     const meta = o.metadata as { managedFields?: unknown };
     if (meta.managedFields === undefined) return o;
+    const foreign = foreignEntries(meta.managedFields);
+    if (foreign.length > 0) foreignManagers.set(o, foreign);
     if (keepApplyTime) {
       const applied = applyTimeOf(meta.managedFields);
       if (applied !== undefined) kontractApplyTimes.set(o, applied);

@@ -28,7 +28,7 @@ export interface LockOptions {
   readonly waitMs: number;
   /** @default LEASE_DURATION_SECONDS */
   readonly durationSeconds?: number;
-  /** @default a fresh `<host>/<pid>/<random>` per process */
+  /** @default a fresh `<host>/<pid>/<random>` per lock taken */
   readonly holder?: string;
 }
 
@@ -39,7 +39,10 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-const PROCESS_HOLDER = `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
+/** A holder identity per lock taken: two runs in one process are two holders too. */
+function newHolder(): string {
+  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+}
 
 /** A Lease MicroTime: RFC 3339 with six fractional digits. */
 export function microTime(d: Date): string {
@@ -87,7 +90,7 @@ function is409(e: unknown): boolean {
  * run holds it past `waitMs`; any other failure (403, unreachable) is thrown as it is.
  */
 export async function acquireLock(client: ClusterClient, integration: string, opts: LockOptions, reporter: Reporter): Promise<HeldLock> {
-  const holder = opts.holder ?? PROCESS_HOLDER;
+  const holder = opts.holder ?? newHolder();
   const duration = opts.durationSeconds ?? LEASE_DURATION_SECONDS;
   const name = leaseName(integration);
   const where = `Lease ${opts.namespace}/${name} on cluster ${client.cluster}`;

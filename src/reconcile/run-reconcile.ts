@@ -14,6 +14,7 @@ import { kindKey } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
 import type { DesiredState, Integration } from '../integrations/define-integration.js';
 import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
+import { foreignManagedFields } from '../k8s/cluster-client.js';
 import { ResourceInventory } from '../resource-inventory/inventory.js';
 import { computePlan } from '../resource-inventory/planner.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
@@ -227,6 +228,7 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
     takeOver: opts.takeOver ?? false,
     maxDeletions: opts.maxDeletions ?? DEFAULT_MAX_DELETIONS,
     allowMassDeletion: opts.allowMassDeletion ?? false,
+    managersOf: foreignManagedFields,
   });
   // Integration warnings (already logged while building) travel with the plan.
   const warnings = work.flatMap((w) => w.warnings.map((p) => ({ integration: w.integration.name, ...p })));
@@ -243,9 +245,11 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
       reporter: opts.reporter, clusterFailed: (c) => failures.has(c) || inventory.clusterHasError(c),
       ...(opts.stop === undefined ? {} : { stop: opts.stop }),
     });
+    // A cluster given up after its work was done (a deadline passing later) cost nothing: not reported.
+    const hurt = new Set(applied.filter((a) => a.status === 'not-sent' || a.status === 'failed').map((a) => a.change.cluster));
     const givenUp = [...clients.values()].flatMap((c) => {
       const why = c.givenUp();
-      return why === undefined || failures.has(c.cluster) ? [] : [{ cluster: c.cluster, reason: why }];
+      return why === undefined || failures.has(c.cluster) || !hurt.has(c.cluster) ? [] : [{ cluster: c.cluster, reason: why }];
     });
     const interrupted = stopReason(opts.stop);
     finalPlan = withApplyOutcome(plan, {

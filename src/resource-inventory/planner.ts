@@ -21,6 +21,8 @@ import { canonicalize } from './canonicalize.js';
 import { canonicalDesired, desiredHashes, desiredSourceHash } from './desired-canonical.js';
 import { fieldChanges, liveMatchesDesired, pathMatches } from './diff.js';
 import type { DesiredEntry, InventoryCell, ResourceInventory } from './inventory.js';
+import { takenFields } from './managed-fields.js';
+import type { ManagedFieldsEntry } from './managed-fields.js';
 import { isClusterError } from './inventory.js';
 import { liveHash, liveSourceHash, markOwnedWithHash, ownerOf } from './ownership.js';
 import type { ClusterSummary, FieldChange, NamespaceContents, OrphanedObject, Plan, PlanError, PlannedChange } from './plan.js';
@@ -36,6 +38,8 @@ export interface PlanOptions {
   readonly maxDeletions: number;
   /** Lifts the maxDeletions and empty-desired refusals. */
   readonly allowMassDeletion: boolean;
+  /** Other field managers' managedFields of a live object (reported as takenFields of an update). */
+  readonly managersOf?: (live: KubeObject) => readonly ManagedFieldsEntry[] | undefined;
 }
 
 interface Counters {
@@ -188,7 +192,8 @@ function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: Desi
     pb.refused.push({ ...b, action: 'update', desired, current, changes, reason });
     return;
   }
-  pb.writes.push({ ...b, action: 'update', desired, current, changes, reason: updateReason(adopting, hashMatches, changes) });
+  const taken = takenFields(changes, pb.opts.managersOf?.(live) ?? []);
+  pb.writes.push({ ...b, action: 'update', desired, current, changes, reason: updateReason(adopting, hashMatches, changes), ...(taken.length === 0 ? {} : { takenFields: taken }) });
 }
 
 function planCell(pb: PlanBuilder, cell: InventoryCell): void {
