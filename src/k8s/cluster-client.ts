@@ -318,7 +318,8 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   };
 
   const failure = (spec: RequestSpec, status: number, reason: string, message: string, cause?: unknown): KubeApiError => {
-    const code = spec.verb === 'apply' || spec.verb === 'delete' ? ERROR_CODES.APPLY : spec.verb === 'lock' ? ERROR_CODES.LOCKED : ERROR_CODES.CLUSTER_ACCESS;
+    const code = spec.verb === 'apply' || spec.verb === 'delete' ? ERROR_CODES.APPLY
+      : spec.verb === 'lock' && status !== 0 ? ERROR_CODES.LOCKED : ERROR_CODES.CLUSTER_ACCESS;
     const what = `${spec.method} ${spec.what}`;
     const text = status === 0
       ? `cluster ${conn.cluster}: ${what}: ${message}`
