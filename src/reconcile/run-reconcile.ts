@@ -156,7 +156,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
   });
   const inScopeClusters = new Set(opts.data.clusters.map((c) => c.name).filter((c) => scope.clusterInScope(c)));
-  checkFilters({
+  const unmatched = checkFilters({
     clusters: opts.clusters ?? [], namespaces: opts.namespaces ?? [],
     dataClusters: opts.data.clusters.map((c) => c.name),
     coveredClusters: work.flatMap((w) => w.clusters.map((c) => c.name)),
@@ -165,6 +165,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
       ...work.flatMap((w) => [...w.namespacesSeen]),
     ]),
   });
+  if (unmatched.length > 0) opts.reporter.log('warn', `--namespace ${unmatched.join(', ')}: not in the app-interface for this run (only owned objects left there can be found)`);
   const inventory = new ResourceInventory(opts.integrations);
   for (const w of work) {
     for (const c of w.clusters) inventory.addCluster(c.name);
