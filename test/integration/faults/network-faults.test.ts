@@ -118,10 +118,10 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
     expect(sent).toBeGreaterThan(301);
   }, 300_000);
 
-  it('bandwidth limited to 32 KB/s from the apiserver; the run converges, only slower', async () => {
-    const { run } = await withToxic({ name: 'bandwidth', type: 'bandwidth', stream: 'downstream', attributes: { rate: 32 } },
-      'bw', 100, 'toxiproxy bandwidth 32 KB/s from the apiserver, 100-namespace wet run');
-    // the LIST of the 500 namespaces already there alone is more than 100 KB
+  it('bandwidth limited to 64 KB/s from the apiserver; the run converges, only slower', async () => {
+    const { run } = await withToxic({ name: 'bandwidth', type: 'bandwidth', stream: 'downstream', attributes: { rate: 64 } },
+      'bw', 100, 'toxiproxy bandwidth 64 KB/s from the apiserver, 100-namespace wet run');
+    // the LIST of the 500 namespaces already there alone is more than 200 KB
     expect(run.seconds).toBeGreaterThan(3);
   }, 300_000);
 });

@@ -80,3 +80,17 @@ export async function convergence(kc: KubeConfig, desired: readonly string[]): P
   const want = new Set(desired);
   return { missing: desired.filter((n) => !seen.has(n)), extra: [...seen].filter((n) => !want.has(n)), duplicates };
 }
+
+/**
+ * Convergence once deleted namespaces are finalised: polls (up to `timeoutMs`) until nothing is
+ * missing, extra or duplicated, and returns the last state (the caller asserts it).
+ */
+export async function settledConvergence(kc: KubeConfig, desired: readonly string[], timeoutMs = 30_000): Promise<Convergence> {
+  const t0 = Date.now();
+  for (;;) {
+    const c = await convergence(kc, desired);
+    const clean = c.missing.length === 0 && c.extra.length === 0 && c.duplicates.length === 0;
+    if (clean || Date.now() - t0 > timeoutMs) return c;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -28,6 +28,8 @@ export interface AppInterfaceCluster {
 export interface NamespaceEntry {
   readonly cluster: string;
   readonly name: string;
+  /** `delete: true` in the datafile: the namespace is to be deleted. */
+  readonly delete?: boolean;
 }
 
 /** Writes clusters/*.yml and namespaces/<cluster>/*.yml under `dir`, replacing earlier namespaces. */
@@ -44,7 +46,8 @@ export function writeAppInterface(dir: string, clusters: readonly AppInterfaceCl
   }
   for (const n of namespaces) {
     writeFileSync(join(dir, 'namespaces', n.cluster, `${n.name}.yml`), [
-      '$schema: /openshift/namespace-1.yml', `name: ${n.name}`, 'cluster:', `  $ref: /clusters/${n.cluster}.yml`, '',
+      '$schema: /openshift/namespace-1.yml', `name: ${n.name}`, 'cluster:', `  $ref: /clusters/${n.cluster}.yml`,
+      ...(n.delete === true ? ['delete: true'] : []), '',
     ].join('\n'));
   }
 }
@@ -91,6 +94,11 @@ function parseLogs(stderr: string): LogLine[] {
     }
   }
   return out;
+}
+
+/** Names of the entries that should exist (not marked delete). */
+export function present(entries: readonly NamespaceEntry[]): string[] {
+  return entries.filter((n) => n.delete !== true).map((n) => n.name);
 }
 
 /** Starts `kontract namespaces --app-interface DIR --log-format json …args`. */
