@@ -413,3 +413,59 @@ describe('fields owned by another field manager', () => {
     expect(owners).toContainEqual(['rival-controller', ['f:extra']]);
   });
 });
+
+describe('the RBAC a wet run needs for its Lease', () => {
+  const ns = uniqueName('rbac');
+  let integration: TestIntegration;
+  const C = 'dev-1';
+  const rbac = '/apis/rbac.authorization.k8s.io/v1';
+  const leaseBinding = `${rbac}/namespaces/kube-system/rolebindings/${ns}-lease`;
+  const alice = { kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' };
+  beforeAll(async () => {
+    integration = createTestIntegration(uniqueName('rbac'));
+    await createNs(C, ns);
+    const admin = adminOf(C);
+    // alice may manage the test integration's kinds in the namespace, and leases in kube-system.
+    await api(admin, 'POST', `${rbac}/namespaces/${ns}/roles`, { metadata: { name: 'objects' }, rules: [{ apiGroups: [''], resources: ['configmaps', 'secrets', 'serviceaccounts'], verbs: ['get', 'list', 'create', 'patch', 'delete'] }] });
+    await api(admin, 'POST', `${rbac}/namespaces/${ns}/rolebindings`, { metadata: { name: 'objects' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'objects' }, subjects: [alice] });
+    await api(admin, 'POST', `${rbac}/namespaces/kube-system/roles`, { metadata: { name: `${ns}-lease` }, rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }] });
+    await api(admin, 'POST', `${rbac}/namespaces/kube-system/rolebindings`, { metadata: { name: `${ns}-lease` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${ns}-lease` }, subjects: [alice] });
+  });
+  afterAll(async () => {
+    await deleteNs(C, ns);
+    await api(adminOf(C), 'DELETE', `${rbac}/namespaces/kube-system/roles/${ns}-lease`);
+    await api(adminOf(C), 'DELETE', leaseBinding);
+    await api(adminOf(C), 'DELETE', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${leaseName(integration.name)}`);
+  });
+
+  it('needs get, create and update on leases in the lock namespace, and nothing more for the lock', async () => {
+    integration.setDesired([on(C, configMap(ns, 'cm', { a: '1' }))]);
+    const env = { [tokenEnvName(C)]: testCluster(C).restrictedToken };
+    const wetRun = () => run([integration], data([clusterDef(C)]), false, { env, engine: { namespaces: [ns], lock: { namespace: 'kube-system', waitMs: 0 } } });
+    let r = await wetRun();
+    // RBAC grants reach the authorizer's cache within moments.
+    for (let i = 0; i < 20 && r.errors.length > 0; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      r = await wetRun();
+    }
+    expect(r.errors.map((e) => e.message)).toEqual([]);
+    expect(r.clusters[0]?.stats.byVerb.lock).toBeGreaterThanOrEqual(1);
+    expect(await exists(C, ns, 'cm')).toBe(true);
+    // The Lease exists now: the next run reads it (get) and takes it with a conditional update.
+    const again = await wetRun();
+    expect(again.errors).toEqual([]);
+    expect(again.clusters[0]?.stats.byVerb.lock).toBe(3);
+    const lease = await api(adminOf(C), 'GET', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${leaseName(integration.name)}`);
+    expect(lease.status).toBe(200);
+    expect((lease.json.spec as { holderIdentity?: string }).holderIdentity).toBeUndefined();
+
+    await api(adminOf(C), 'DELETE', leaseBinding);
+    let denied = await wetRun();
+    for (let i = 0; i < 20 && denied.errors.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      denied = await wetRun();
+    }
+    expect(denied.errors.map((e) => e.code)).toEqual(['E_LOCKED']);
+    expect(denied.errors[0]?.message).toBe(`cluster ${C}: POST Lease.coordination.k8s.io kube-system/${leaseName(integration.name)}: 403 Forbidden: leases.coordination.k8s.io is forbidden: User "alice" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"`);
+  });
+});
