@@ -111,7 +111,8 @@ describe('kontract CLI safety on a real cluster', () => {
 
   it('SIGTERM during a wet run: stops sending, reports applied and not sent, exits 143; SIGINT exits 130; the next run converges', async () => {
     const applied = (s: string): number => (s.match(/applied create /g) ?? []).length;
-    const term = await kontractSignalled([...common, '--concurrency', '1', '--log-level', 'debug'], 'SIGTERM', (s) => applied(s) >= 10);
+    const planFile = join(dir, 'plan-sigterm.json');
+    const term = await kontractSignalled([...common, '--concurrency', '1', '--log-level', 'debug', '--plan-file', planFile], 'SIGTERM', (s) => applied(s) >= 10);
     expect(term.signal).toBeNull();
     expect(term.code).toBe(143);
     const line = /Apply: applied (\d+), failed 0, not sent (\d+), interrupted by SIGTERM/.exec(term.stdout);
@@ -123,6 +124,10 @@ describe('kontract CLI safety on a real cluster', () => {
     expect(term.stdout).toContain('Not sent:');
     expect(term.stdout).toMatch(/\+ create prod-1\/-\/Namespace\/\S+ \(namespaces\): not sent: run interrupted \(SIGTERM\)/);
     expect(term.stderr).toMatch(new RegExp(`${sent} change\\(s\\) applied, ${notSent} not sent \\(interrupted by SIGTERM\\)`));
+    // The plan file was rewritten after the apply.
+    const written = JSON.parse(readFileSync(planFile, 'utf8')) as { apply?: { applied: number; notSent: number; interrupted?: string }; notSent?: unknown[] };
+    expect(written.apply).toMatchObject({ applied: sent, notSent, interrupted: 'SIGTERM' });
+    expect(written.notSent).toHaveLength(notSent);
     // Exactly what the report says was applied exists; nothing else was sent.
     expect((await ownedNamespaces(prefix)).length).toBe(sent);
 

@@ -22,7 +22,7 @@ import { createConnector } from '../../src/reconcile/connector.js';
 import type { ConnectorOptions } from '../../src/reconcile/connector.js';
 import { runReconcile } from '../../src/reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileOptions, ReconcileResult } from '../../src/reconcile/run-reconcile.js';
-import { LEASE_DURATION_SECONDS, leaseName, microTime } from '../../src/reconcile/run-lock.js';
+import { LEASE_DURATION_SECONDS, acquireLock, leaseName, microTime } from '../../src/reconcile/run-lock.js';
 import { renderJson, renderMarkdown, renderText } from '../../src/resource-inventory/render/index.js';
 import { cluster as clusterEntity, namespace as namespaceEntity } from '../unit/integrations/data-builder.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
@@ -353,6 +353,28 @@ describe('wet runs take a Lease per (integration, cluster)', () => {
     // dev-1's Lease was taken and released: no holder left.
     expect(await leaseHolder('dev-1')).toBeUndefined();
     expect(await leaseHolder('prod-1')).toBe('someone-else');
+  });
+
+  it('renews a held Lease every third of its duration and clears the holder on release', async () => {
+    const connector = createConnector({ env: { [tokenEnvName('prod-1')]: testCluster('prod-1').adminToken }, reporter: recorder() });
+    try {
+      const client = await connector.connect(clusterDef('prod-1'));
+      const name = `${integration.name}-renew`;
+      const held = await acquireLock(client, name, { namespace: lockNs, waitMs: 0, durationSeconds: 3 }, recorder());
+      const path = `/apis/coordination.k8s.io/v1/namespaces/${lockNs}/leases/${leaseName(name)}`;
+      const spec = async () => (await api(adminOf('prod-1'), 'GET', path)).json.spec as { holderIdentity?: string; acquireTime: string; renewTime: string; leaseDurationSeconds: number };
+      const first = await spec();
+      expect(first.leaseDurationSeconds).toBe(3);
+      await new Promise((r) => setTimeout(r, 2500));
+      const later = await spec();
+      expect(later.holderIdentity).toBe(first.holderIdentity);
+      expect(Date.parse(later.renewTime) - Date.parse(first.renewTime)).toBeGreaterThanOrEqual(900);
+      await held.release();
+      expect((await spec()).holderIdentity).toBeUndefined();
+      await api(adminOf('prod-1'), 'DELETE', path);
+    } finally {
+      connector.closeAll();
+    }
   });
 
   it('takes over an expired Lease', async () => {
