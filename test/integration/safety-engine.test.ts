@@ -130,6 +130,10 @@ describe('a failed write withholds every deletion of the run', () => {
     const dry = await run([integration], data(clusters()), 'client');
     expect(changeIds(dry)).toEqual([`create prod-1/${ns}/ConfigMap/rejected`, `delete dev-1/${ns}/ConfigMap/old`, `delete prod-1/${ns}/ConfigMap/old`]);
 
+    const server = await run([integration], data(clusters()), 'server');
+    expect(server.plan.apply).toMatchObject({ mode: 'server-dry-run', failed: 1 });
+    expect(server.plan.withheldDeletions).toHaveLength(2);
+
     const wet = await run([integration], data(clusters()), false);
     expect(wet.outcome).toBe('failed');
     expect(wet.errors.map((e) => e.code)).toEqual(['E_APPLY']);
@@ -191,6 +195,7 @@ describe('namespaces: orphaned, not deleted; a deletion is flagged with what goe
     expect(del?.namespaceContents).toEqual({ objects: 2, kinds: ['ConfigMap', 'Secret', 'ServiceAccount'] });
     const text = renderText(counted.plan, { color: false });
     expect(text).toContain('1 NAMESPACE DELETION(S)');
+    expect(text).toContain(`- delete ${C}/-/Namespace/${b} (namespaces): not desired anymore\n  NAMESPACE DELETION with 2 object(s) this run read in it`);
     expect(text).toContain(`${C}/${b} with 2 object(s) this run read in it (ConfigMap, Secret, ServiceAccount; other kinds not read)`);
     expect(renderMarkdown(counted.plan)).toContain(`#### :warning: Namespace deletions`);
     expect(renderMarkdown(counted.plan)).toContain(`with 2 object(s) this run read in it`);
@@ -348,6 +353,7 @@ describe('wet runs take a Lease per (integration, cluster)', () => {
     expect(wet.errors.map((e) => [e.cluster, e.code])).toEqual([['prod-1', 'E_LOCKED']]);
     expect(wet.errors[0]?.message).toMatch(new RegExp(`^Lease kube-system/${leaseName(integration.name)} on cluster prod-1 is held by another run \\(someone-else, renewed .*\\): integration ${integration.name} was not run there; retry later or pass --wait-for-lock DURATION$`));
     expect(wet.clusters.find((c) => c.cluster === 'prod-1')?.stats.writes).toBe(0);
+    expect(wet.plan.clusters.find((c) => c.cluster === 'prod-1')?.read).toBe(false);
     expect(await exists('prod-1', ns, 'l1')).toBe(false);
     expect(await exists('dev-1', ns, 'l1')).toBe(true);
     // dev-1's Lease was taken and released: no holder left.
