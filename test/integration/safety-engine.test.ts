@@ -242,6 +242,10 @@ describe('clusters that were not read', () => {
     const err = await run([integration], d, 'client', { engine: { clusters: ['nosuch'] } }).catch((e: unknown) => e);
     expect(isKontractError(err) && err.code).toBe('E_USAGE');
     expect((err as Error).message).toBe('--cluster nosuch: no such cluster in the app-interface (valid: dev-1, prod-1)');
+    const disabled = data([clusterDef('dev-1'), { ...clusterDef('prod-1'), disabledIntegrations: [integration.name] }]);
+    const off = await run([integration], disabled, 'client', { engine: { clusters: ['prod-1'] } }).catch((e: unknown) => e);
+    expect(isKontractError(off) && off.code).toBe('E_USAGE');
+    expect((off as Error).message).toBe('--cluster prod-1: no integration of this run covers it (disabled there or nothing to manage)');
     const nsErr = await run([integration], d, 'client', { engine: { namespaces: ['nosuch'] } }).catch((e: unknown) => e);
     expect(isKontractError(nsErr) && nsErr.code).toBe('E_USAGE');
     expect((nsErr as Error).message).toBe(`--namespace nosuch: no such namespace in the app-interface for this run (valid: ${ns})`);
