@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import { defineConfig } from 'eslint/config';
 
 export default defineConfig(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'tools/**', 'bin/**', 'scripts/**/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'tools/**', 'bin/**', 'scripts/**/*.js', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

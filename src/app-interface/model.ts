@@ -10,9 +10,8 @@ import type { Fabric } from '../integrations/hedgehog-fabric/model.js';
 import type { ClusterInstancetype, ClusterPreference } from '../integrations/instancetypes/model.js';
 import type { VirtualMachineData, VmTemplate } from '../integrations/virtual-machines/model.js';
 
-export interface Labels {
-  readonly [key: string]: string;
-}
+export type { Labels } from '../core/k8s-object.js';
+import type { Labels } from '../core/k8s-object.js';
 
 /** Where a cluster's credentials come from. Exactly one source; no silent default kubeconfig. */
 export type ClusterAuth =

@@ -138,9 +138,14 @@ const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res
  */
 const kontractApplyTimes = new WeakMap<KubeObject, string>();
 
-/** When kontract last applied this object (its `managedFields` Apply entry), if the object came from a ClusterClient. */
+/**
+ * When kontract last applied this object (the latest `manager: kontract, operation: Apply` entry of
+ * its `managedFields`): kept by a ClusterClient that listed it with `keepApplyTime`, else read from
+ * the object's own `managedFields` (objects not read through a ClusterClient); undefined when none.
+ * The one managed-fields scan of kontract.
+ */
 export function kontractApplyTime(obj: KubeObject): string | undefined {
-  return kontractApplyTimes.get(obj);
+  return kontractApplyTimes.get(obj) ?? applyTimeOf(obj.metadata.managedFields);
 }
 
 /** The latest `time` of a `manager: kontract, operation: Apply` entry, without keeping the entries. */

@@ -4,7 +4,7 @@
  * the `/kubevirt/vm-template-1.yml` and `/kubevirt/virtual-machine-1.yml` datafiles; references to
  * other datafiles stay as datafile paths and are resolved (and checked) by desired.ts.
  */
-import type { Labels } from '../../app-interface/model.js';
+import type { Labels } from '../../core/k8s-object.js';
 
 export const VM_TEMPLATE_SCHEMA = '/kubevirt/vm-template-1.yml';
 export const VIRTUAL_MACHINE_SCHEMA = '/kubevirt/virtual-machine-1.yml';
