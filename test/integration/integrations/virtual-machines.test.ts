@@ -13,7 +13,7 @@ import { deleteCr, deleteCrds, installKubevirtCrds, PROJECT_KUBEVIRT_CRDS, readC
 import { DataBuilder, namespace } from '../../unit/integrations/data-builder.js';
 import { testCluster, uniqueName } from '../support/clusters.js';
 import { silentReporter } from '../../../src/core/reporter.js';
-import { collectInventory } from '../../../src/inventory/collect.js';
+import { collectInventory } from '../../../src/workload-inventory/collect.js';
 import { createConnector } from '../../../src/reconcile/connector.js';
 import { clusterFor, createNamespace, deleteNamespaces, reconcile } from './tenant-harness.js';
 
