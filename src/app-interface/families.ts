@@ -26,13 +26,12 @@
  *     from every source (`serve` answers `resources_v1(path, pathPrefix)`, the GraphQL client
  *     fetches them pinned to the same sha). Read them from there, not from disk.
  */
-import type { ParseResult as VmParseResult } from '../integrations/virtual-machines/parse.js';
 import { parseVirtualMachine, parseVmTemplate } from '../integrations/virtual-machines/parse.js';
 import { parseClusterInstancetype, parseClusterPreference } from '../integrations/instancetypes/parse.js';
 import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from '../integrations/hedgehog-fabric/parse.js';
 import { CORE_KINDS, clusterKind } from './core-kinds.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
-import { defineKind, ok } from './kind.js';
+import { defineKind } from './kind.js';
 
 export interface DatafileFamily {
   readonly name: string;
@@ -41,7 +40,7 @@ export interface DatafileFamily {
   readonly kinds: readonly DatafileKind[];
 }
 
-function viaParser<T>(parse: (path: string, raw: unknown) => VmParseResult<T>): (f: { path: string; raw: unknown }) => ParseResult<T> {
+function viaParser<T>(parse: (path: string, raw: unknown) => ParseResult<T>): (f: { path: string; raw: unknown }) => ParseResult<T> {
   return (f) => parse(f.path, f.raw);
 }
 
@@ -66,8 +65,7 @@ export const FAMILIES: readonly DatafileFamily[] = [
         modelKey: 'fabrics',
         graphqlField: 'fabrics_v1',
         build(f, ctx) {
-          const r = parseFabric(f.raw, f.path, { clusterNameByPath: (p) => ctx.entry(clusterKind, p)?.name, ...(ctx.root === undefined ? {} : { root: ctx.root }) });
-          return r.ok ? ok(r.fabric) : { ok: false, problems: r.problems };
+          return parseFabric(f.raw, f.path, { clusterNameByPath: (p) => ctx.entry(clusterKind, p)?.name, ...(ctx.root === undefined ? {} : { root: ctx.root }) });
         },
         // A GitOps directory inside the app-interface travels with the data (qontract resources).
         resourceDirs(f) {

@@ -18,8 +18,9 @@ import {
   LAST_APPLIED_ANNOTATION,
   MANAGED_BY_LABEL,
 } from './marks.js';
-import { canonicalQuantity, parseQuantity, quantityValuesEqual } from './quantity.js';
-import { isPlainObject, sortedKeys, stableStringify } from './stable-json.js';
+import { canonicalQuantity, parseQuantity, quantityValuesEqual } from '../core/quantity.js';
+import { isPlainObject } from '../core/plain-object.js';
+import { sortedKeys, stableStringify } from './stable-json.js';
 
 /** metadata fields the API server sets; never compared. */
 export const SERVER_METADATA_FIELDS: readonly string[] = [

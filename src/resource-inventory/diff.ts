@@ -12,7 +12,7 @@ import deepDiff from 'deep-diff';
 import type { KubeObject } from '../core/k8s-object.js';
 import { canonicalScalar, quantityEquals } from './canonicalize.js';
 import type { FieldChange } from './plan.js';
-import { isPlainObject } from './stable-json.js';
+import { isPlainObject } from '../core/plain-object.js';
 
 /** `live` reduced to the keys / array positions `desired` sets (a copy; inputs untouched). */
 export function projectOnto(live: unknown, desired: unknown): unknown {

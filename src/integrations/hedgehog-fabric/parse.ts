@@ -4,6 +4,8 @@
  * required: a fabric without a cluster is an error, never a default.
  */
 import * as path from 'node:path';
+import type { ParseResult } from '../../app-interface/field-reader.js';
+import { ok } from '../../app-interface/field-reader.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { Fabric, FabricKindName, FabricSource, GitCredentials, UnknownDocumentPolicy } from './model.js';
 import { FABRIC_KIND_NAMES, isFabricKindName } from './model.js';
@@ -20,9 +22,7 @@ export interface ParseFabricOptions {
   readonly root?: string;
 }
 
-export type ParseFabricResult =
-  | { readonly ok: true; readonly fabric: Fabric }
-  | { readonly ok: false; readonly problems: readonly ValidationProblem[] };
+export type ParseFabricResult = ParseResult<Fabric>;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -177,5 +177,5 @@ export function parseFabric(raw: unknown, file: string, opts: ParseFabricOptions
     if (r.problems.length === 0) r.report('', 'cannot be read');
     return { ok: false, problems: r.problems };
   }
-  return { ok: true, fabric: { path: file, name, description, cluster: clusterName, source: src, kinds: enabled, unknownDocuments: policy } };
+  return ok({ path: file, name, description, cluster: clusterName, source: src, kinds: enabled, unknownDocuments: policy });
 }

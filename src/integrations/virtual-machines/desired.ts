@@ -15,7 +15,7 @@ import type {
   VmCpu, VmDisk, VmInterface, VmMemory, VmNetwork, VmPower, VmTemplate,
 } from './model.js';
 import { BOOT_DISK_NAME, CLOUD_INIT_DISK_NAME } from './parse.js';
-import { at } from './reader.js';
+import { at } from '../../app-interface/field-reader.js';
 
 export const VIRTUAL_MACHINES_INTEGRATION = 'virtual-machines';
 /** Annotation naming the template datafile a VM was built from. */
