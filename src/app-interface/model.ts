@@ -2,8 +2,8 @@
  * The app-interface data model after loading, `$ref` resolution and validation. Both sources (YAML
  * directory and GraphQL) produce exactly this; integrations read only this.
  *
- * Field names follow app-sre/qontract-schemas where qontract has the type (see
- * ../shared/reference/anchors.md §1.8). Every entity carries `path`, the datafile it came from
+ * Field names follow app-sre/qontract-schemas where qontract has the type (docs/app-interface.md).
+ * Every entity carries `path`, the datafile it came from
  * (`/openshift/c1/namespaces/team-a.yml`), as qontract-server does.
  */
 import type { Fabric } from '../integrations/hedgehog-fabric/model.js';

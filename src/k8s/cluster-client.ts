@@ -4,7 +4,7 @@
  *
  * Why a raw HTTP client over node:https instead of client-node's KubernetesObjectApi:
  * - one code path for built-in kinds and custom resources; client-node drops `metadata.continue`
- *   on CR lists and renames it `_continue` on built-ins (reference §7);
+ *   on CR lists and renames it `_continue` on built-ins (client-node 1.x's generated typed models);
  * - no typed-model round trip: typed models drop unknown fields, turn timestamps into Dates and
  *   pick the model by version+kind only (a CRD kind named `Service` would lose fields);
  * - keep-alive agents we control (client-node builds a new agent per request), cheap request

@@ -1,6 +1,6 @@
 /**
  * Canonical form of a Kubernetes object: what kontract compares and hashes. Works on a copy and
- * never mutates its input (conventions pattern 3).
+ * never mutates its input.
  *
  * - drops `status` and server-set metadata (uid, resourceVersion, generation, creationTimestamp,
  *   managedFields, selfLink, deletion*), plus `finalizers` / `ownerReferences` unless kept;

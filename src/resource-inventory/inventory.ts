@@ -1,6 +1,6 @@
 /**
  * ResourceInventory: cluster → namespace → kind → { desired, current }, plus the errors of the run
- * (anchors 1.1). Filled by the IO layer (desired from integrations, current from LIST/GET), read by
+ * (docs/architecture.md). Filled by the IO layer (desired from integrations, current from LIST/GET), read by
  * computePlan. Maps all the way down, so lookups stay O(1) on 20,000 objects.
  */
 import { ERROR_CODES, KontractError } from '../core/errors.js';

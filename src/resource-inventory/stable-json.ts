@@ -1,5 +1,5 @@
 /**
- * Deterministic serialisation (conventions pattern 12): keys sorted at every level, with
+ * Deterministic serialisation (same object, same bytes: hashes and plan output): keys sorted at every level, with
  * `apiVersion`, `kind`, `metadata` first at the top of an object.
  */
 import { isPlainObject } from '../core/plain-object.js';

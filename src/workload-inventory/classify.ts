@@ -1,6 +1,6 @@
 /**
  * Pure classification of listed objects into the inventory (no IO). The virt-launcher rule follows
- * KubeVirt's own pod template (pkg/virt-controller/services/template.go, domain.md §2.6):
+ * KubeVirt's own pod template (kubevirt/kubevirt pkg/virt-controller/services/template.go):
  *
  * - a pod is a `vm-launcher` when a `VirtualMachineInstance` (kubevirt.io) ownerReference with
  *   `controller: true` controls it, or when it carries both `kubevirt.io=virt-launcher` and

@@ -1,7 +1,7 @@
 /**
  * The twelve managed kinds with their apply order. Creates run by ascending order and deletes by
  * descending order (the engine does both from ManagedKind.order), which is the order the Hedgehog
- * webhooks enforce (domain reference §1.4): namespaces → switch groups → switches → servers →
+ * webhooks enforce (a reference must exist before it is used): namespaces → switch groups → switches → servers →
  * connections → VPCs/externals → attachments and peerings.
  */
 import type { ManagedKind } from '../../core/k8s-object.js';

@@ -1,4 +1,4 @@
-/** Webhook rules of External, ExternalAttachment and ExternalPeering (domain reference §1.2). */
+/** Webhook rules of External, ExternalAttachment and ExternalPeering (githedgehog/fabric `api/vpc/v1beta1`, their `Validate` methods). */
 import type { FabricChecker, FabricObject } from './checker.js';
 import { specOf } from './checker.js';
 import { connectionType } from './connection.js';

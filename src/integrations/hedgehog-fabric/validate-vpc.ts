@@ -1,5 +1,5 @@
 /**
- * Webhook rules of the VPC kinds (githedgehog/fabric `api/vpc/v1beta1`, domain reference §1.2):
+ * Webhook rules of the VPC kinds (githedgehog/fabric `api/vpc/v1beta1`, their `Validate` methods):
  * IPv4Namespace, VPC, VPCAttachment, VPCPeering.
  */
 import type { FabricChecker, FabricObject } from './checker.js';

@@ -1,6 +1,6 @@
 /**
  * Desired KubeVirt VirtualMachines: one per `/kubevirt/virtual-machine-1.yml` datafile, built from
- * its template plus overrides. Pure. What kontract sets (domain.md §2.3): labels, annotations,
+ * its template plus overrides. Pure. What kontract sets (README.md, "What it sets"): labels, annotations,
  * `spec.runStrategy` (never `spec.running`), `spec.instancetype`/`spec.preference` as name + kind
  * (and then no CPU/memory in the domain), template metadata, disks/interfaces/volumes/networks
  * with matching names, and `spec.dataVolumeTemplates` for DataVolume disks.
