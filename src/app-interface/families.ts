@@ -2,8 +2,9 @@
  * The registry of datafile kinds: every `$schema` kontract understands, grouped by family.
  *
  * HOW TO ADD A FAMILY (VMs, fabrics, …)
- *  1. Add the model type next to your integration and an optional list field to AppInterfaceData
- *     in model.ts (`readonly fabrics?: readonly Fabric[]`; absent = none).
+ *  1. Add the model type in src/app-interface/ (never in an integration: app-interface does not
+ *     import integrations) and an optional list field to AppInterfaceData in model.ts
+ *     (`readonly fabrics?: readonly Fabric[]`; absent = none).
  *  2. Add the JSON Schema `schemas/<family>/<kind>-1.json` with `$id: /<family>/<kind>-1.yml` (draft-07,
  *     `additionalProperties: false`). It is loaded automatically and checked before `build` runs.
  *     Declare cross-file references as
@@ -13,7 +14,8 @@
  *     and the loader checks that the target exists and has one of those `$schema`s, and detects
  *     `$ref` cycles (add `"link": true` for peer links that may be cyclic). A kind without a JSON
  *     Schema is accepted too: then `build` alone validates (as the KubeVirt parsers do).
- *  3. Write a `DatafileKind` with `defineKind({schema, modelKey, graphqlField, build})` (kind.ts):
+ *  3. Write a `DatafileKind` with `defineKind({schema, modelKey, graphqlField, build})` (kind.ts;
+ *     parsers read fields with field-reader.ts and return its ParseResult):
  *     `build(file, ctx)` turns one datafile (`file.raw`, `$ref`s unresolved, `file.path`) into
  *     one model entry or problems `{file, field, message}`; `ctx.file(path)` / `ctx.entry(kind,
  *     path)` read other datafiles. Pure: no IO.

@@ -2,6 +2,8 @@
  * `kontract fabric-status`: a client dry-run of the hedgehog-fabric integration, summarised per
  * fabric (reachable, in sync or drifted, counts per kind, per-object diffs, last sync), as text or
  * JSON, optionally with the drift gauge written to a metrics file. Never writes to a cluster.
+ * The command of the hedgehog-fabric integration (src/integrations/hedgehog-fabric/README.md,
+ * "Drift and status"); it is here because integrations do not import the CLI or the engine.
  */
 import { loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
