@@ -28,9 +28,9 @@
  *     from every source (`serve` answers `resources_v1(path, pathPrefix)`, the GraphQL client
  *     fetches them pinned to the same sha). Read them from there, not from disk.
  */
-import { parseVirtualMachine, parseVmTemplate } from '../integrations/virtual-machines/parse.js';
-import { parseClusterInstancetype, parseClusterPreference } from '../integrations/instancetypes/parse.js';
-import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from '../integrations/hedgehog-fabric/parse.js';
+import { parseVirtualMachine, parseVmTemplate } from './kubevirt/vm-parse.js';
+import { parseClusterInstancetype, parseClusterPreference } from './kubevirt/instancetype-parse.js';
+import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from './hedgehog/parse.js';
 import { CORE_KINDS, clusterKind } from './core-kinds.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
 import { defineKind } from './kind.js';

@@ -6,9 +6,9 @@
  * Every entity carries `path`, the datafile it came from
  * (`/openshift/c1/namespaces/team-a.yml`), as qontract-server does.
  */
-import type { Fabric } from '../integrations/hedgehog-fabric/model.js';
-import type { ClusterInstancetype, ClusterPreference } from '../integrations/instancetypes/model.js';
-import type { VirtualMachineData, VmTemplate } from '../integrations/virtual-machines/model.js';
+import type { Fabric } from './hedgehog/model.js';
+import type { ClusterInstancetype, ClusterPreference } from './kubevirt/instancetype-model.js';
+import type { VirtualMachineData, VmTemplate } from './kubevirt/vm-model.js';
 
 export type { Labels } from '../core/k8s-object.js';
 import type { Labels } from '../core/k8s-object.js';

@@ -5,7 +5,7 @@
  * connections → VPCs/externals → attachments and peerings.
  */
 import type { ManagedKind } from '../../core/k8s-object.js';
-import type { FabricKindName } from './model.js';
+import type { FabricKindName } from '../../app-interface/hedgehog/model.js';
 
 export const VPC_GROUP = 'vpc.githedgehog.com';
 export const WIRING_GROUP = 'wiring.githedgehog.com';

@@ -5,8 +5,8 @@
  * sets. Works on the (already copied) object in place.
  */
 import type { KubeObject } from '../../core/k8s-object.js';
-import type { FabricKindName } from './model.js';
-import { asArray, asInteger, asObject, asString } from './raw.js';
+import type { FabricKindName } from '../../app-interface/hedgehog/model.js';
+import { asArray, asInteger, asObject, asString } from '../../app-interface/hedgehog/raw.js';
 
 type Mutable = Record<string, unknown>;
 

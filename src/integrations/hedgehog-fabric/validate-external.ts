@@ -4,7 +4,7 @@ import { specOf } from './checker.js';
 import { connectionType } from './connection.js';
 import type { Ipv4Prefix } from './ipv4.js';
 import { overlaps, parseCidr, parseInterfaceAddress, parseIpv4 } from './ipv4.js';
-import { asArray, asInteger, asObject, asString, at, describe } from './raw.js';
+import { asArray, asInteger, asObject, asString, at, describe } from '../../app-interface/hedgehog/raw.js';
 import { namespaceOf, vpcSubnets } from './validate-vpc.js';
 
 const COMMUNITY = /^\d{1,10}:\d{1,5}$/;

@@ -13,8 +13,8 @@ import { disabledClusters, externalNamespaces } from '../tenant-namespaces.js';
 import type {
   BootDisk, CatalogRef, DataVolumeSource, InstancetypeKind, PreferenceKind, RunStrategy, VirtualMachineData,
   VmCpu, VmDisk, VmInterface, VmMemory, VmNetwork, VmPower, VmTemplate,
-} from './model.js';
-import { BOOT_DISK_NAME, CLOUD_INIT_DISK_NAME } from './parse.js';
+} from '../../app-interface/kubevirt/vm-model.js';
+import { BOOT_DISK_NAME, CLOUD_INIT_DISK_NAME } from '../../app-interface/kubevirt/vm-parse.js';
 import { at } from '../../app-interface/field-reader.js';
 
 export const VIRTUAL_MACHINES_INTEGRATION = 'virtual-machines';

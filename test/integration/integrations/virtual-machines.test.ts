@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInterfaceData, Namespace } from '../../../src/app-interface/model.js';
-import type { VirtualMachineData } from '../../../src/integrations/virtual-machines/model.js';
+import type { VirtualMachineData } from '../../../src/app-interface/kubevirt/vm-model.js';
 import { virtualMachinesIntegration } from '../../../src/integrations/virtual-machines/integration.js';
 import { loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
 import { deleteCr, deleteCrds, installKubevirtCrds, PROJECT_KUBEVIRT_CRDS, readCr, serves, vmRef } from '../../fixtures/kubevirt/live.js';

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadAppInterface } from '../../../src/app-interface/source-options.js';
 import { isValidationError } from '../../../src/core/errors.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
-import { parseFabric } from '../../../src/integrations/hedgehog-fabric/parse.js';
-import { FABRIC_KIND_NAMES } from '../../../src/integrations/hedgehog-fabric/model.js';
+import { parseFabric } from '../../../src/app-interface/hedgehog/parse.js';
+import { FABRIC_KIND_NAMES } from '../../../src/app-interface/hedgehog/model.js';
 import { SAMPLE_ROOT, tempDir } from './support.js';
 
 const clusters = (p: string): string | undefined => (p === '/openshift/dev-1/cluster.yml' ? 'dev-1' : undefined);

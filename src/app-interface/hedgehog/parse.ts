@@ -4,8 +4,8 @@
  * required: a fabric without a cluster is an error, never a default.
  */
 import * as path from 'node:path';
-import type { ParseResult } from '../../app-interface/field-reader.js';
-import { ok } from '../../app-interface/field-reader.js';
+import type { ParseResult } from '../field-reader.js';
+import { ok } from '../field-reader.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { Fabric, FabricKindName, FabricSource, GitCredentials, UnknownDocumentPolicy } from './model.js';
 import { FABRIC_KIND_NAMES, isFabricKindName } from './model.js';

@@ -2,9 +2,9 @@
  * Parses the catalog datafiles (`/kubevirt/cluster-instancetype-1.yml`,
  * `/kubevirt/cluster-preference-1.yml`) into the model, collecting every problem.
  */
-import type { ParseResult, RawObject } from '../../app-interface/field-reader.js';
-import { DNS_SUBDOMAIN, DNS_SUBDOMAIN_HINT, FieldReader, at, readerResult } from '../../app-interface/field-reader.js';
-import type { ClusterInstancetype, ClusterPreference, InstancetypeCpu, InstancetypeMemory } from './model.js';
+import type { ParseResult, RawObject } from '../field-reader.js';
+import { DNS_SUBDOMAIN, DNS_SUBDOMAIN_HINT, FieldReader, at, readerResult } from '../field-reader.js';
+import type { ClusterInstancetype, ClusterPreference, InstancetypeCpu, InstancetypeMemory } from './instancetype-model.js';
 
 /** Top-level keys of VirtualMachineClusterPreference.spec (instancetype.kubevirt.io/v1beta1). */
 export const PREFERENCE_SPEC_KEYS = [

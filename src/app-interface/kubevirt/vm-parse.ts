@@ -1,15 +1,16 @@
 /**
  * Parses `/kubevirt/vm-template-1.yml` and `/kubevirt/virtual-machine-1.yml` datafiles (as loaded
  * YAML, `unknown`) into the model, collecting every problem with its file and field. Rules that
- * need other datafiles (the template exists, the merged VM is consistent) live in desired.ts.
+ * need other datafiles (the template exists, the merged VM is consistent) live in the
+ * virtual-machines integration (src/integrations/virtual-machines/desired.ts).
  */
 import type {
   BootDisk, CatalogRef, DataVolumeSource, DiskBus, DiskSource, ExplicitRunStrategy, InstancetypeKind, PowerState,
   PreferenceKind, VirtualMachineData, VmCpu, VmDisk, VmInterface, VmMemory, VmNetwork, VmPower, VmTemplate,
   VmTemplateFields,
-} from './model.js';
-import type { ParseResult, RawObject } from '../../app-interface/field-reader.js';
-import { DNS_LABEL, DNS_LABEL_HINT, DNS_SUBDOMAIN, DNS_SUBDOMAIN_HINT, FieldReader, at, readerResult } from '../../app-interface/field-reader.js';
+} from './vm-model.js';
+import type { ParseResult, RawObject } from '../field-reader.js';
+import { DNS_LABEL, DNS_LABEL_HINT, DNS_SUBDOMAIN, DNS_SUBDOMAIN_HINT, FieldReader, at, readerResult } from '../field-reader.js';
 
 /** Names kontract gives the disks it generates. */
 export const BOOT_DISK_NAME = 'rootdisk';

@@ -1,12 +1,13 @@
 /**
- * Small readers for CR bodies that arrive as `unknown` from YAML. `at` and `RawObject` are the
- * datafile field reader's (src/app-interface/field-reader.ts).
+ * Small readers for fabric datafiles and the CR bodies of a fabric's GitOps documents, which
+ * arrive as `unknown` from YAML. `at` and `RawObject` are the datafile field reader's
+ * (field-reader.ts).
  */
-import type { RawObject } from '../../app-interface/field-reader.js';
+import type { RawObject } from '../field-reader.js';
 import { isPlainObject } from '../../core/plain-object.js';
 
-export type { RawObject } from '../../app-interface/field-reader.js';
-export { at } from '../../app-interface/field-reader.js';
+export type { RawObject } from '../field-reader.js';
+export { at } from '../field-reader.js';
 
 export function asObject(v: unknown): RawObject | undefined {
   return isPlainObject(v) ? v : undefined;
