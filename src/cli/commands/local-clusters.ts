@@ -13,7 +13,7 @@ import {
 import type { ClusterStatus, LocalClustersState } from '../../local-cluster/index.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-import { str } from '../options.js';
+import { str, strs } from '../options.js';
 
 type Action = 'up' | 'down' | 'status';
 
@@ -91,7 +91,7 @@ export const localClustersCommand: KontractCommand = {
 
 async function up(args: Readonly<Record<string, unknown>>, dir: string, ctx: CommandContext): Promise<Outcome> {
   const names = clusterNames(str(args.names), typeof args.count === 'number' ? args.count : undefined);
-  const crdArgs = Array.isArray(args.crds) ? args.crds.filter((x): x is string => typeof x === 'string') : [];
+  const crdArgs = strs(args.crds);
   const crdFiles = expandCrdPaths(crdArgs.map((p) => path.resolve(ctx.cwd, p)));
   const binDir = await resolveBinDir({ reporter: ctx.reporter, binDir: ctx.env.K8S_BIN_DIR, env: ctx.env });
   const t0 = Date.now();
