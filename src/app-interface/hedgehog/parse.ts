@@ -5,8 +5,7 @@
  */
 import * as path from 'node:path';
 import type { ParseResult } from '../field-reader.js';
-import { ok } from '../field-reader.js';
-import type { ValidationProblem } from '../../core/errors.js';
+import { FieldReader, ok } from '../field-reader.js';
 import type { Fabric, FabricKindName, FabricSource, GitCredentials, UnknownDocumentPolicy } from './model.js';
 import { FABRIC_KIND_NAMES, isFabricKindName } from './model.js';
 import type { RawObject } from './raw.js';
@@ -26,13 +25,9 @@ export type ParseFabricResult = ParseResult<Fabric>;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-class Reader {
-  readonly problems: ValidationProblem[] = [];
-  constructor(readonly file: string) {}
-  report(field: string, message: string): void { this.problems.push({ file: this.file, field, message }); }
-  onlyKeys(o: RawObject, allowed: readonly string[], base: string): void {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.report(at(base, k), `unknown field (allowed: ${allowed.filter((a) => a !== '$schema').join(', ')})`);
-  }
+/** The datafile field reader, with the fabric datafile's string rule (never empty). */
+class Reader extends FieldReader {
+  /** A non-empty string, optionally matching `pattern`; undefined (reported when required or invalid) otherwise. */
   str(o: RawObject, key: string, base: string, required: boolean, pattern?: RegExp): string | undefined {
     const v = o[key];
     if (v === undefined || v === null) {
