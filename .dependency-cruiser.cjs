@@ -91,7 +91,7 @@ module.exports = {
       severity: 'error',
       comment: 'The command line (yargs options, flag coercion: src/cli/options.ts) is the CLI shell in src/cli/; other modules take typed options so they can be called without a command line.',
       from: { path: '^src/(?!cli/)' },
-      to: { path: '^node_modules/yargs/' },
+      to: { path: '(^|/)node_modules/yargs/' },
     },
     ...KNOWN.map((k) => ({
       name: 'known-violation-stage-2',
@@ -103,7 +103,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    includeOnly: '^(src/|node:|fs|net|http|https|http2|child_process|dgram|tls|dns|worker_threads|node_modules/yargs/)',
+    includeOnly: '^(src/|node:|fs|net|http|https|http2|child_process|dgram|tls|dns|worker_threads)|(^|/)node_modules/yargs/',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },

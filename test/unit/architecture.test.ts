@@ -4,7 +4,7 @@
  * rule's name and reason, and docs/architecture.md's module map is the same map as the rules.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -60,6 +60,7 @@ describe('architecture rules', () => {
       'src/app-interface/rules.ts': "import { model } from '../integrations/x/model.js';\nexport const rules = model;\n",
       // git-source.ts is exempt from no-io-integrations (a known violation), not from the layers.
       'src/integrations/hedgehog-fabric/git-source.ts': "import { readFileSync } from 'node:fs';\nimport { runReconcile } from '../../reconcile/run.js';\nexport const read = [readFileSync, runReconcile];\n",
+      'src/app-interface/options.ts': "import type { Argv } from 'yargs';\nimport yargs from 'yargs';\nexport const y: [typeof yargs, Argv | undefined] = [yargs, undefined];\n",
       'src/core/a.ts': "import { b } from './b.js';\nexport const a = (): number => b();\n",
       'src/core/b.ts': "import { a } from './a.js';\nexport const b = (): number => a();\n",
       'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' }, include: ['src/**/*.ts'] }),
@@ -69,6 +70,7 @@ describe('architecture rules', () => {
       writeFileSync(join(tmp, path), text);
     }
     copyFileSync(CONFIG, join(tmp, '.dependency-cruiser.cjs'));
+    symlinkSync(join(ROOT, 'node_modules'), join(tmp, 'node_modules'));
     const r = await depcruise(tmp, 'err-long');
     expect(r.code).toBeGreaterThan(0);
     expect(r.stdout).toContain('error no-io-resource-inventory: src/resource-inventory/plan.ts → fs');
@@ -79,6 +81,7 @@ describe('architecture rules', () => {
     expect(r.stdout).toContain('warn known-violation-stage-2: src/integrations/hedgehog-fabric/git-source.ts → fs');
     expect(r.stdout).not.toContain('error no-io-integrations: src/integrations/hedgehog-fabric/git-source.ts');
     expect(r.stdout).toMatch(/error no-circular: src\/core\/a\.ts →/);
+    expect(r.stdout).toMatch(/error only-cli-uses-yargs: src\/app-interface\/options\.ts → \S*node_modules\/yargs\//);
     // The reason is printed with the rule (err-long wraps lines).
     const text = r.stdout.replace(/\s+/g, ' ');
     expect(text).toContain('src/integrations/ may import only src/core/, src/app-interface/, src/resource-inventory/ (docs/architecture.md). An integration only turns data into desired objects');
@@ -97,8 +100,8 @@ describe('docs/architecture.md module map', () => {
 
   it('has a row per folder of src/ and per rule', () => {
     const folders = readdirSrc();
-    expect([...rows.keys()].sort()).toEqual(folders);
-    expect(layers.map((r) => r.name.slice('layer-'.length)).sort()).toEqual(folders);
+    expect([...rows.keys()].sort(), 'docs/architecture.md: the module map needs one row per folder of src/').toEqual(folders);
+    expect(layers.map((r) => r.name.slice('layer-'.length)).sort(), '.dependency-cruiser.cjs: LAYERS needs one entry per folder of src/').toEqual(folders);
   });
 
   it.each(layers.map((r) => [r.name, r] as const))('%s allows exactly what the table lists', (_name, rule) => {
