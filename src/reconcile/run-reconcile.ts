@@ -160,7 +160,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     clusters: opts.clusters ?? [], namespaces: opts.namespaces ?? [],
     dataClusters: opts.data.clusters.map((c) => c.name),
     coveredClusters: work.flatMap((w) => w.clusters.map((c) => c.name)),
-    knownNamespaces: new Set([
+    knownNamespaces: () => new Set([
       ...opts.data.namespaces.filter((n) => inScopeClusters.has(n.cluster)).map((n) => n.name),
       ...work.flatMap((w) => [...w.namespacesSeen]),
     ]),

@@ -7,6 +7,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +111,8 @@ describe('kontract CLI safety on a real cluster', () => {
 
   it('SIGTERM during a wet run: stops sending, reports applied and not sent, exits 143; SIGINT exits 130; the next run converges', async () => {
     const applied = (s: string): number => (s.match(/applied create /g) ?? []).length;
-    const term = await kontractSignalled([...common, '--concurrency', '1', '--log-level', 'debug'], 'SIGTERM', (s) => applied(s) >= 10);
+    const planFile = join(dir, 'plan-sigterm.json');
+    const term = await kontractSignalled([...common, '--concurrency', '1', '--log-level', 'debug', '--plan-file', planFile], 'SIGTERM', (s) => applied(s) >= 10);
     expect(term.signal).toBeNull();
     expect(term.code).toBe(143);
     const line = /Apply: applied (\d+), failed 0, not sent (\d+), interrupted by SIGTERM/.exec(term.stdout);
@@ -121,6 +124,10 @@ describe('kontract CLI safety on a real cluster', () => {
     expect(term.stdout).toContain('Not sent:');
     expect(term.stdout).toMatch(/\+ create prod-1\/-\/Namespace\/\S+ \(namespaces\): not sent: run interrupted \(SIGTERM\)/);
     expect(term.stderr).toMatch(new RegExp(`${sent} change\\(s\\) applied, ${notSent} not sent \\(interrupted by SIGTERM\\)`));
+    // The plan file was rewritten after the apply.
+    const written = JSON.parse(readFileSync(planFile, 'utf8')) as { apply?: { applied: number; notSent: number; interrupted?: string }; notSent?: unknown[] };
+    expect(written.apply).toMatchObject({ applied: sent, notSent, interrupted: 'SIGTERM' });
+    expect(written.notSent).toHaveLength(notSent);
     // Exactly what the report says was applied exists; nothing else was sent.
     expect((await ownedNamespaces(prefix)).length).toBe(sent);
 
@@ -152,5 +159,42 @@ describe('kontract CLI safety on a real cluster', () => {
     expect(waited.code).toBe(1);
     expect(waited.stderr).toMatch(/\(waited 2 s\); retry later or pass --wait-for-lock DURATION/);
     expect((await kontract([...common, '--wait-for-lock', 'soon'])).code).toBe(64);
+  });
+
+  it('on SIGTERM, requests in flight get --grace-period seconds, then are aborted', async () => {
+    // A black hole: accepts connections and never answers (TLS handshakes hang until the request timeout, 30 s).
+    const sockets: Socket[] = [];
+    const hole = createServer((s) => { sockets.push(s); });
+    await new Promise<void>((r) => hole.listen(0, '127.0.0.1', r));
+    const port = (hole.address() as AddressInfo).port;
+    const bh = mkdtempSync(join(tmpdir(), 'kontract-blackhole-'));
+    mkdirSync(join(bh, 'clusters'));
+    mkdirSync(join(bh, 'namespaces'));
+    writeFileSync(join(bh, 'clusters', 'hole-1.yml'), ['$schema: /openshift/cluster-1.yml', 'name: hole-1', `serverUrl: https://127.0.0.1:${port}`, 'auth:', '  tokenEnv: HOLE_TOKEN', ''].join('\n'));
+    writeFileSync(join(bh, 'namespaces', 'x.yml'), ['$schema: /openshift/namespace-1.yml', `name: ${prefix}-hole`, 'cluster:', '  $ref: /clusters/hole-1.yml', ''].join('\n'));
+    try {
+      const t0 = Date.now();
+      let sentAt = 0;
+      const r = await new Promise<CliResult>((res) => {
+        const child = spawn(process.execPath, [BIN, 'namespaces', '--app-interface', bh, '--grace-period', '1'], { env: { PATH: process.env.PATH, NO_COLOR: '1', HOLE_TOKEN: 'x' } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+        child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+        const poll = setInterval(() => {
+          if (sockets.length > 0 && sentAt === 0) { sentAt = Date.now(); child.kill('SIGTERM'); clearInterval(poll); }
+        }, 50);
+        child.on('close', (code) => { clearInterval(poll); res({ code, stdout, stderr }); });
+      });
+      expect(r.code).toBe(143);
+      const afterSignal = (Date.now() - sentAt) / 1000;
+      expect(afterSignal).toBeGreaterThanOrEqual(1);
+      expect(afterSignal).toBeLessThan(5);
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      expect(r.stderr).toContain('hole-1');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => hole.close(() => { r(); }));
+    }
   });
 });

@@ -22,7 +22,7 @@ import { createConnector } from '../../src/reconcile/connector.js';
 import type { ConnectorOptions } from '../../src/reconcile/connector.js';
 import { runReconcile } from '../../src/reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileOptions, ReconcileResult } from '../../src/reconcile/run-reconcile.js';
-import { LEASE_DURATION_SECONDS, leaseName, microTime } from '../../src/reconcile/run-lock.js';
+import { LEASE_DURATION_SECONDS, acquireLock, leaseName, microTime } from '../../src/reconcile/run-lock.js';
 import { renderJson, renderMarkdown, renderText } from '../../src/resource-inventory/render/index.js';
 import { cluster as clusterEntity, namespace as namespaceEntity } from '../unit/integrations/data-builder.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
@@ -130,6 +130,10 @@ describe('a failed write withholds every deletion of the run', () => {
     const dry = await run([integration], data(clusters()), 'client');
     expect(changeIds(dry)).toEqual([`create prod-1/${ns}/ConfigMap/rejected`, `delete dev-1/${ns}/ConfigMap/old`, `delete prod-1/${ns}/ConfigMap/old`]);
 
+    const server = await run([integration], data(clusters()), 'server');
+    expect(server.plan.apply).toMatchObject({ mode: 'server-dry-run', failed: 1 });
+    expect(server.plan.withheldDeletions).toHaveLength(2);
+
     const wet = await run([integration], data(clusters()), false);
     expect(wet.outcome).toBe('failed');
     expect(wet.errors.map((e) => e.code)).toEqual(['E_APPLY']);
@@ -191,6 +195,7 @@ describe('namespaces: orphaned, not deleted; a deletion is flagged with what goe
     expect(del?.namespaceContents).toEqual({ objects: 2, kinds: ['ConfigMap', 'Secret', 'ServiceAccount'] });
     const text = renderText(counted.plan, { color: false });
     expect(text).toContain('1 NAMESPACE DELETION(S)');
+    expect(text).toContain(`- delete ${C}/-/Namespace/${b} (namespaces): not desired anymore\n  NAMESPACE DELETION with 2 object(s) this run read in it`);
     expect(text).toContain(`${C}/${b} with 2 object(s) this run read in it (ConfigMap, Secret, ServiceAccount; other kinds not read)`);
     expect(renderMarkdown(counted.plan)).toContain(`#### :warning: Namespace deletions`);
     expect(renderMarkdown(counted.plan)).toContain(`with 2 object(s) this run read in it`);
@@ -237,6 +242,10 @@ describe('clusters that were not read', () => {
     const err = await run([integration], d, 'client', { engine: { clusters: ['nosuch'] } }).catch((e: unknown) => e);
     expect(isKontractError(err) && err.code).toBe('E_USAGE');
     expect((err as Error).message).toBe('--cluster nosuch: no such cluster in the app-interface (valid: dev-1, prod-1)');
+    const disabled = data([clusterDef('dev-1'), { ...clusterDef('prod-1'), disabledIntegrations: [integration.name] }]);
+    const off = await run([integration], disabled, 'client', { engine: { clusters: ['prod-1'] } }).catch((e: unknown) => e);
+    expect(isKontractError(off) && off.code).toBe('E_USAGE');
+    expect((off as Error).message).toBe('--cluster prod-1: no integration of this run covers it (disabled there or nothing to manage)');
     const nsErr = await run([integration], d, 'client', { engine: { namespaces: ['nosuch'] } }).catch((e: unknown) => e);
     expect(isKontractError(nsErr) && nsErr.code).toBe('E_USAGE');
     expect((nsErr as Error).message).toBe(`--namespace nosuch: no such namespace in the app-interface for this run (valid: ${ns})`);
@@ -348,11 +357,34 @@ describe('wet runs take a Lease per (integration, cluster)', () => {
     expect(wet.errors.map((e) => [e.cluster, e.code])).toEqual([['prod-1', 'E_LOCKED']]);
     expect(wet.errors[0]?.message).toMatch(new RegExp(`^Lease kube-system/${leaseName(integration.name)} on cluster prod-1 is held by another run \\(someone-else, renewed .*\\): integration ${integration.name} was not run there; retry later or pass --wait-for-lock DURATION$`));
     expect(wet.clusters.find((c) => c.cluster === 'prod-1')?.stats.writes).toBe(0);
+    expect(wet.plan.clusters.find((c) => c.cluster === 'prod-1')?.read).toBe(false);
     expect(await exists('prod-1', ns, 'l1')).toBe(false);
     expect(await exists('dev-1', ns, 'l1')).toBe(true);
     // dev-1's Lease was taken and released: no holder left.
     expect(await leaseHolder('dev-1')).toBeUndefined();
     expect(await leaseHolder('prod-1')).toBe('someone-else');
+  });
+
+  it('renews a held Lease every third of its duration and clears the holder on release', async () => {
+    const connector = createConnector({ env: { [tokenEnvName('prod-1')]: testCluster('prod-1').adminToken }, reporter: recorder() });
+    try {
+      const client = await connector.connect(clusterDef('prod-1'));
+      const name = `${integration.name}-renew`;
+      const held = await acquireLock(client, name, { namespace: lockNs, waitMs: 0, durationSeconds: 3 }, recorder());
+      const path = `/apis/coordination.k8s.io/v1/namespaces/${lockNs}/leases/${leaseName(name)}`;
+      const spec = async () => (await api(adminOf('prod-1'), 'GET', path)).json.spec as { holderIdentity?: string; acquireTime: string; renewTime: string; leaseDurationSeconds: number };
+      const first = await spec();
+      expect(first.leaseDurationSeconds).toBe(3);
+      await new Promise((r) => setTimeout(r, 2500));
+      const later = await spec();
+      expect(later.holderIdentity).toBe(first.holderIdentity);
+      expect(Date.parse(later.renewTime) - Date.parse(first.renewTime)).toBeGreaterThanOrEqual(900);
+      await held.release();
+      expect((await spec()).holderIdentity).toBeUndefined();
+      await api(adminOf('prod-1'), 'DELETE', path);
+    } finally {
+      connector.closeAll();
+    }
   });
 
   it('takes over an expired Lease', async () => {
@@ -411,5 +443,61 @@ describe('fields owned by another field manager', () => {
     const owners = (live.metadata.managedFields ?? []).map((m) => [m.manager, Object.keys(m.fieldsV1?.['f:data'] ?? {}).sort()]);
     expect(owners).toContainEqual(['kontract', ['f:mine', 'f:other']]);
     expect(owners).toContainEqual(['rival-controller', ['f:extra']]);
+  });
+});
+
+describe('the RBAC a wet run needs for its Lease', () => {
+  const ns = uniqueName('rbac');
+  let integration: TestIntegration;
+  const C = 'dev-1';
+  const rbac = '/apis/rbac.authorization.k8s.io/v1';
+  const leaseBinding = `${rbac}/namespaces/kube-system/rolebindings/${ns}-lease`;
+  const alice = { kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' };
+  beforeAll(async () => {
+    integration = createTestIntegration(uniqueName('rbac'));
+    await createNs(C, ns);
+    const admin = adminOf(C);
+    // alice may manage the test integration's kinds in the namespace, and leases in kube-system.
+    await api(admin, 'POST', `${rbac}/namespaces/${ns}/roles`, { metadata: { name: 'objects' }, rules: [{ apiGroups: [''], resources: ['configmaps', 'secrets', 'serviceaccounts'], verbs: ['get', 'list', 'create', 'patch', 'delete'] }] });
+    await api(admin, 'POST', `${rbac}/namespaces/${ns}/rolebindings`, { metadata: { name: 'objects' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'objects' }, subjects: [alice] });
+    await api(admin, 'POST', `${rbac}/namespaces/kube-system/roles`, { metadata: { name: `${ns}-lease` }, rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }] });
+    await api(admin, 'POST', `${rbac}/namespaces/kube-system/rolebindings`, { metadata: { name: `${ns}-lease` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${ns}-lease` }, subjects: [alice] });
+  });
+  afterAll(async () => {
+    await deleteNs(C, ns);
+    await api(adminOf(C), 'DELETE', `${rbac}/namespaces/kube-system/roles/${ns}-lease`);
+    await api(adminOf(C), 'DELETE', leaseBinding);
+    await api(adminOf(C), 'DELETE', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${leaseName(integration.name)}`);
+  });
+
+  it('needs get, create and update on leases in the lock namespace, and nothing more for the lock', async () => {
+    integration.setDesired([on(C, configMap(ns, 'cm', { a: '1' }))]);
+    const env = { [tokenEnvName(C)]: testCluster(C).restrictedToken };
+    const wetRun = () => run([integration], data([clusterDef(C)]), false, { env, engine: { namespaces: [ns], lock: { namespace: 'kube-system', waitMs: 0 } } });
+    let r = await wetRun();
+    // RBAC grants reach the authorizer's cache within moments.
+    for (let i = 0; i < 20 && r.errors.length > 0; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      r = await wetRun();
+    }
+    expect(r.errors.map((e) => e.message)).toEqual([]);
+    expect(r.clusters[0]?.stats.byVerb.lock).toBeGreaterThanOrEqual(1);
+    expect(await exists(C, ns, 'cm')).toBe(true);
+    // The Lease exists now: the next run reads it (get) and takes it with a conditional update.
+    const again = await wetRun();
+    expect(again.errors).toEqual([]);
+    expect(again.clusters[0]?.stats.byVerb.lock).toBe(3);
+    const lease = await api(adminOf(C), 'GET', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${leaseName(integration.name)}`);
+    expect(lease.status).toBe(200);
+    expect((lease.json.spec as { holderIdentity?: string }).holderIdentity).toBeUndefined();
+
+    await api(adminOf(C), 'DELETE', leaseBinding);
+    let denied = await wetRun();
+    for (let i = 0; i < 20 && denied.errors.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      denied = await wetRun();
+    }
+    expect(denied.errors.map((e) => e.code)).toEqual(['E_LOCKED']);
+    expect(denied.errors[0]?.message).toBe(`cluster ${C}: POST Lease.coordination.k8s.io kube-system/${leaseName(integration.name)}: 403 Forbidden: leases.coordination.k8s.io is forbidden: User "alice" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"`);
   });
 });
