@@ -189,14 +189,15 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
     const t0 = now();
     const run = await kontract(dir);
     expect(run.code, summary(run)).toBe(0);
-    expect(since(t0).filter((r) => r.status === 409)).toEqual([]);
+    expect(since(t0).filter((r) => r.status === 409 && r.method === 'PATCH')).toEqual([]);
+    expect(run.stdout).toMatch(/fields taken from manager other-writer \(Apply\): .*display-name/);
     const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name });
     expect(ns.metadata?.annotations?.['openshift.io/display-name']).toBe(name);
     expect(ns.metadata?.labels?.['other.example/team']).toBe('blue');
     const conv = await checkConverged();
     report.add({
       fault: 'a second field manager (SSA, force) takes the display-name annotation kontract declares and adds its own label',
-      kontract: `${summary(run)}; no 409 (server-side apply with force): the annotation is kontract's value again, the other manager's label stays`,
+      kontract: `${summary(run)}; no 409 (server-side apply with force): the annotation is kontract's value again and the plan names the field taken from other-writer; the other manager's label stays`,
       lost: conv.lost, unownedTouched: conv.touched, exit: String(run.code), faultRunSeconds: run.seconds,
     });
   }, 300_000);
