@@ -115,15 +115,22 @@ export async function applyPlan(ctx: ApplyContext): Promise<AppliedChange[]> {
     results.push(...done);
     ctx.reporter.progress?.(`applied ${results.length}/${total}`);
   };
-  for (const level of levels(writes, false)) await runLevel(level);
-  // Any failed (or unsent) create/update is a registered error: no deletion anywhere in this run.
-  const firstFailure = results.find((r) => r.status === 'failed' || r.status === 'not-sent');
-  if (firstFailure !== undefined && deletes.length > 0 && stopReason(ctx.stop) === undefined) {
+  /** Withholds `pending` deletions when a write of this run failed (or was not sent); true if it did. */
+  const withheldAfterFailure = (pending: readonly PlannedChange[]): boolean => {
+    const firstFailure = results.find((r) => r.status === 'failed' || r.status === 'not-sent');
+    if (firstFailure === undefined || pending.length === 0 || stopReason(ctx.stop) !== undefined) return false;
     const id = resourceIdString(firstFailure.change);
-    for (const d of deletes) results.push({ change: d, status: 'withheld', error: `withheld (a write failed in this run: ${id}): ${d.reason}` });
-    ctx.reporter.log('warn', `${deletes.length} deletion(s) withheld: ${id} failed in this run`, { code: ERROR_CODES.SAFETY });
-    return results;
+    for (const d of pending) results.push({ change: d, status: 'withheld', error: `withheld (a write failed in this run: ${id}): ${d.reason}` });
+    ctx.reporter.log('warn', `${pending.length} deletion(s) withheld: ${id} failed in this run`, { code: ERROR_CODES.SAFETY });
+    return true;
+  };
+  for (const level of levels(writes, false)) await runLevel(level);
+  // Any failed (or unsent) write is a registered error: no further deletion anywhere in this run
+  // (a failed delete withholds the delete levels after its own; one level is sent in parallel).
+  const deleteLevels = levels(deletes, true);
+  for (let i = 0; i < deleteLevels.length; i++) {
+    if (withheldAfterFailure(deleteLevels.slice(i).flat())) break;
+    await runLevel(deleteLevels[i] ?? []);
   }
-  for (const level of levels(deletes, true)) await runLevel(level);
   return results;
 }

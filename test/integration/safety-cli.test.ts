@@ -149,10 +149,12 @@ describe('kontract CLI safety on a real cluster', () => {
       spec: { holderIdentity: 'cron-elsewhere', leaseDurationSeconds: LEASE_DURATION_SECONDS, acquireTime: microTime(now), renewTime: microTime(now) },
     }, 'application/apply-patch+yaml');
     expect(put.status).toBeLessThan(300);
-    const dry = await kontract([...common, '--dry-run', '--detailed-exitcode']);
+    const dry = await kontract([...common, '--dry-run']);
     expect(dry.code).toBe(0);
-    const wet = await kontract(common);
+    const prom = join(dir, 'locked.prom');
+    const wet = await kontract([...common, '--metrics-file', prom]);
     expect(wet.code).toBe(1);
+    expect(readFileSync(prom, 'utf8')).toMatch(/kontract_api_requests_total\{cluster="prod-1",verb="lock"\} [1-9]/);
     expect(wet.stderr).toContain('E_LOCKED');
     expect(wet.stderr).toContain('Lease kube-system/kontract-namespaces on cluster prod-1 is held by another run (cron-elsewhere');
     const waited = await kontract([...common, '--wait-for-lock', '2s']);

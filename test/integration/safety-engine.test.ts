@@ -351,6 +351,9 @@ describe('wet runs take a Lease per (integration, cluster)', () => {
     const dry = await run([integration], data(both()), 'client', { engine: { lock } });
     expect(dry.errors).toEqual([]);
     for (const c of dry.clusters) expect(c.stats.byVerb.lock).toBe(0);
+    const server = await run([integration], data(both()), 'server', { engine: { lock } });
+    expect(server.errors).toEqual([]);
+    for (const c of server.clusters) expect(c.stats.byVerb.lock).toBe(0);
 
     const wet = await run([integration], data(both()), false, { engine: { lock } });
     expect(wet.outcome).toBe('failed');
