@@ -130,6 +130,8 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
     expect(state).toEqual({ missing: [], extra: [], duplicates: [] });
     const touched = await unownedTouched(kc, unowned);
     expect(touched).toEqual([]);
+    const dry = await kontract(dir, ['--dry-run', '--detailed-exitcode']);
+    expect(dry.code, summary(dry)).toBe(0);
     const how = gaveUp === null
       ? 'every cut request was retried on a new connection and the run completed'
       : `cluster given up (${gaveUp[1] ?? ''}) and ${gaveUp[2] ?? ''} change(s) not sent${lease === undefined ? '' : `; the next run was refused by the run's unreleased Lease (E_LOCKED, ${lease.validSeconds} s left) until it was deleted`}`;
