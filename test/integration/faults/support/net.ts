@@ -67,13 +67,12 @@ export async function blackHole(): Promise<BlackHole> {
   };
 }
 
-/** Resolves how long a TCP connect to `port` took, or undefined when it had not connected after `ms`. */
-export function connectTime(port: number, ms: number): Promise<number | undefined> {
-  const t0 = Date.now();
+/** What a TCP connect to `port` did within `ms`: connected, failed (refused, reset) or still pending. */
+export function connectOutcome(port: number, ms: number): Promise<'connected' | 'failed' | 'pending'> {
   return new Promise((res) => {
     const s = net.connect({ port, host: '127.0.0.1' });
-    const timer = setTimeout(() => { s.destroy(); res(undefined); }, ms);
-    s.once('connect', () => { clearTimeout(timer); s.destroy(); res(Date.now() - t0); });
-    s.once('error', () => { clearTimeout(timer); res(undefined); });
+    const timer = setTimeout(() => { s.destroy(); res('pending'); }, ms);
+    s.once('connect', () => { clearTimeout(timer); s.destroy(); res('connected'); });
+    s.once('error', () => { clearTimeout(timer); res('failed'); });
   });
 }
