@@ -10,7 +10,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminKubeConfig, convergence, createUnowned, namespaceCount, ownedNamespaces, unownedTouched } from './support/cluster-state.js';
 import type { Unowned } from './support/cluster-state.js';
-import { startDisposableClusters } from './support/disposable-clusters.js';
+import { servingCertificate, startDisposableClusters } from './support/disposable-clusters.js';
+import { startHttpFaultProxy } from './support/http-fault-proxy.js';
+import type { HttpFaultProxy } from './support/http-fault-proxy.js';
 import type { DisposableClusters } from './support/disposable-clusters.js';
 import { assertBuilt, kontract, namespaceSet, startKontract, summary, writeAppInterface } from './support/kontract.js';
 import type { NamespaceEntry, RunningKontract } from './support/kontract.js';
@@ -24,18 +26,21 @@ const CLUSTER = 'fault-int';
 describe('interrupted and overlapping runs (disposable cluster)', () => {
   const report = new FaultReport();
   let clusters: DisposableClusters;
+  let proxy: HttpFaultProxy;
   let kc: KubeConfig;
   let dir = '';
   let unowned: Unowned;
   let desired: NamespaceEntry[] = [];
 
-  const add = (prefix: string, count: number): void => {
+  /** Adds namespaces to the desired set; the cluster is reached directly or through the fault proxy. */
+  const add = (prefix: string, count: number, viaProxy = false): void => {
     const c = clusters.cluster(CLUSTER);
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, `${c.adminToken}\n`);
     chmodSync(tokenFile, 0o600);
     desired = [...desired, ...namespaceSet(CLUSTER, prefix, count)];
-    writeAppInterface(dir, [{ name: CLUSTER, server: c.server, caFile: c.caFile, tokenFile }], desired);
+    const server = viaProxy ? `https://127.0.0.1:${proxy.port}` : c.server;
+    writeAppInterface(dir, [{ name: CLUSTER, server, caFile: c.caFile, tokenFile }], desired);
   };
   const whenCreated = async (run: RunningKontract, n: number, before: number): Promise<void> => {
     await waitFor(`${n} namespaces created`, 120_000, async () => { run.assertRunning(); return (await namespaceCount(kc)) >= before + n; });
@@ -56,17 +61,21 @@ describe('interrupted and overlapping runs (disposable cluster)', () => {
     clusters = await startDisposableClusters([CLUSTER]);
     kc = adminKubeConfig(clusters.cluster(CLUSTER));
     unowned = await createUnowned(kc, 'unowned', 10);
+    const c = clusters.cluster(CLUSTER);
+    proxy = await startHttpFaultProxy({ upstreamPort: c.port, ...servingCertificate(c) });
   }, 300_000);
 
   afterAll(async () => {
     report.flush();
+    await proxy?.close();
     await clusters?.stop();
   });
 
   it('SIGTERM during a wet run: writes stop, exactly what was reported applied exists, exit 143; the next run converges', async () => {
     add('term', 500);
     const before = await namespaceCount(kc);
-    const run = startKontract(dir);
+    // two requests in flight: the run is still writing when the signal comes, on a fast machine too
+    const run = startKontract(dir, ['--concurrency', '2']);
     await whenCreated(run, 100, before);
     run.child.kill('SIGTERM');
     const signalled = Date.now();
@@ -85,7 +94,7 @@ describe('interrupted and overlapping runs (disposable cluster)', () => {
     expect(next.code, summary(next)).toBe(0);
     const conv = await checkConverged();
     report.add({
-      fault: 'SIGTERM at 20 % of a 500-namespace wet run',
+      fault: 'SIGTERM at 20 % of a 500-namespace wet run (--concurrency 2)',
       kontract: `${summary(faulted)}; stopped ${stopSeconds.toFixed(1)} s after the signal; the plan lists the ${notSent} not sent; the Lease was released (the next run was not refused)`,
       lost: conv.lost, unownedTouched: conv.touched, exit: String(faulted.code), faultRunSeconds: faulted.seconds, convergeSeconds: next.seconds,
     });
@@ -94,7 +103,8 @@ describe('interrupted and overlapping runs (disposable cluster)', () => {
   it('SIGKILL of kontract during a wet run: nothing half-applied; its Lease refuses the next run until it expires or is deleted', async () => {
     add('killed', 500);
     const before = await namespaceCount(kc);
-    const run = startKontract(dir);
+    // two requests in flight: the run is still writing when the signal comes, on a fast machine too
+    const run = startKontract(dir, ['--concurrency', '2']);
     await whenCreated(run, 100, before);
     run.child.kill('SIGKILL');
     const faulted = await run.done;
@@ -113,14 +123,16 @@ describe('interrupted and overlapping runs (disposable cluster)', () => {
     expect(next.code, summary(next)).toBe(0);
     const conv = await checkConverged();
     report.add({
-      fault: 'SIGKILL of kontract at 20 % of a 500-namespace wet run',
+      fault: 'SIGKILL of kontract at 20 % of a 500-namespace wet run (--concurrency 2)',
       kontract: `killed after ${owned.length} creates, each complete (owned, marked); the next run was refused (E_LOCKED, Lease valid ${String(lease?.validSeconds)} s more); after deleting the Lease it converged`,
       lost: conv.lost, unownedTouched: conv.touched, exit: 'SIGKILL', faultRunSeconds: faulted.seconds, convergeSeconds: next.seconds,
     });
   }, 300_000);
 
   it('two overlapping wet runs: the second is refused (E_LOCKED) without a write; with --wait-for-lock a third waits and then has nothing to do', async () => {
-    add('overlap', 1200);
+    // through the fault proxy holding every request 20 ms: the first run takes at least 6 s
+    add('overlap', 300, true);
+    proxy.setDelay(20);
     const before = await namespaceCount(kc);
     const first = startKontract(dir, ['--concurrency', '1', '--metrics-file', join(dir, 'first.prom')]);
     await whenCreated(first, 1, before);
@@ -128,17 +140,18 @@ describe('interrupted and overlapping runs (disposable cluster)', () => {
     const secondRun = startKontract(dir, ['--metrics-file', join(dir, 'second.prom')]);
     const waiting = startKontract(dir, ['--wait-for-lock', '120s', '--metrics-file', join(dir, 'third.prom')]);
     const [firstDone, second, third] = await Promise.all([first.done, secondRun.done, waiting.done]);
+    proxy.setDelay(0);
     expect(second.code, second.stderr).toBe(1);
     expect(refusedLease(second)).toBeDefined();
     expect(requestsSent(join(dir, 'second.prom'), { verb: 'apply' })).toBe(0);
     expect(firstDone.code, summary(firstDone)).toBe(0);
-    expect(requestsSent(join(dir, 'first.prom'), { verb: 'apply' })).toBe(1200);
+    expect(requestsSent(join(dir, 'first.prom'), { verb: 'apply' })).toBe(300);
     expect(third.code, summary(third)).toBe(0);
     expect(third.logs.some((l) => /is held by .*; waiting up to 120 s/.test(l.msg)), third.stderr).toBe(true);
     expect(requestsSent(join(dir, 'third.prom'), { verb: 'apply' })).toBe(0);
     const conv = await checkConverged();
     report.add({
-      fault: 'a second and a third wet run started while a 1,200-namespace wet run (--concurrency 1) is applying',
+      fault: 'a second and a third wet run started while a 300-namespace wet run (--concurrency 1, each request held 20 ms by the fault proxy) is applying',
       kontract: `first: ${summary(firstDone)}; second: refused at once (E_LOCKED), 0 writes, exit ${String(second.code)}; third (--wait-for-lock 120s): waited for the first, then 0 writes, exit ${String(third.code)}`,
       lost: conv.lost, unownedTouched: conv.touched, exit: `${String(firstDone.code)} / ${String(second.code)} / ${String(third.code)}`, faultRunSeconds: firstDone.seconds,
     });

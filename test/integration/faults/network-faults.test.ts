@@ -100,12 +100,12 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
   }, 300_000);
 
   it('connection resets: for 1 s in the middle of a run every connection is reset (RST) at its next byte; nothing is lost and the next run converges', async () => {
-    desired = [...desired, ...namespaceSet(A, 'rst', 300)];
+    desired = [...desired, ...namespaceSet(A, 'rst', 600)];
     writeAppInterface(dir, [proxied()], desired);
     const metrics = join(dir, 'rst.prom');
     const before = await namespaceCount(kc);
     const run = startKontract(dir, ['--metrics-file', metrics]);
-    await waitFor('the first 50 namespaces created', 60_000, async () => { run.assertRunning(); return (await namespaceCount(kc)) >= before + 50; });
+    await waitFor('the first 20 namespaces created', 60_000, async () => { run.assertRunning(); return (await namespaceCount(kc)) >= before + 20; });
     await toxiproxy.addToxic(PROXY, { name: 'reset', type: 'reset_peer', stream: 'upstream', attributes: { timeout: 0 } });
     await sleep(1000);
     await toxiproxy.removeToxic(PROXY, 'reset');
@@ -136,7 +136,7 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
       ? 'every cut request was retried on a new connection and the run completed'
       : `cluster given up (${gaveUp[1] ?? ''}) and ${gaveUp[2] ?? ''} change(s) not sent${lease === undefined ? '' : `; the next run was refused by the run's unreleased Lease (E_LOCKED, ${lease.validSeconds} s left) until it was deleted`}`;
     report.add({
-      fault: 'toxiproxy reset_peer for 1 s in the middle of a 300-namespace wet run: every connection reset (RST) at its next byte',
+      fault: 'toxiproxy reset_peer for 1 s in the middle of a 600-namespace wet run: every connection reset (RST) at its next byte',
       kontract: `${summary(faulted)}; ${sent} requests sent (retries included); ${how}`,
       lost: state.missing.length, unownedTouched: touched.length, exit: String(faulted.code), faultRunSeconds: faulted.seconds, convergeSeconds: next.seconds,
     });
