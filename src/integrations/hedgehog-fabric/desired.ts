@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
-import type { DesiredObject, DesiredState } from '../define-integration.js';
+import type { BlockedUnit, DesiredObject, DesiredState } from '../define-integration.js';
 import type { FabricObject } from './checker.js';
 import type { ReadResult } from './documents.js';
 import { documentRef, readDirectory, readResourceDir } from './documents.js';
@@ -119,21 +119,26 @@ function crossFabricProblems(fabrics: readonly Fabric[]): ValidationProblem[] {
 }
 
 /**
- * The desired state of every fabric. Any problem anywhere means no objects are returned. Pass the
- * data's `resources` so in-tree directories are read from the data rather than from disk.
+ * The desired state of every fabric. A fabric with a problem (unreadable source, bad document,
+ * webhook-rule violation) is a blocked unit: none of its objects is returned and the engine leaves
+ * its cluster alone for this integration, while the other fabrics converge. Problems between
+ * fabrics (a duplicate name or cluster) abort the run. Pass the data's `resources` so in-tree
+ * directories are read from the data rather than from disk.
  */
 export async function desiredFabrics(fabrics: readonly Fabric[], opts: FabricBuildOptions, resources?: FabricResources): Promise<FabricDesiredState> {
   const problems = crossFabricProblems(fabrics);
   const results: FabricDesired[] = [];
   // One fabric at a time: git fetches are heavy and a run has few fabrics.
   for (const f of fabrics) results.push(await desiredFabric(f, opts, resources));
-  problems.push(...results.flatMap((r) => r.problems));
-  const objects: DesiredObject[] = problems.length > 0 ? [] : results.flatMap((r) => r.objects.map((o) => ({
+  const blocked: BlockedUnit[] = results.filter((r) => r.problems.length > 0)
+    .map((r) => ({ unit: `fabric ${r.fabric.name}`, cluster: r.fabric.cluster, problems: r.problems }));
+  const objects: DesiredObject[] = problems.length > 0 ? [] : results.filter((r) => r.problems.length === 0).flatMap((r) => r.objects.map((o) => ({
     cluster: r.fabric.cluster, object: o.object, source: documentRef(o.doc),
   })));
   return {
     objects,
     problems,
+    blocked,
     clusters: [...new Set(fabrics.map((f) => f.cluster))],
     fabrics: results,
     warnings: results.flatMap((r) => r.warnings),
