@@ -25,8 +25,8 @@ function strs(v: unknown): string[] {
 function renderText(statuses: readonly FabricStatus[]): string {
   const lines: string[] = [];
   for (const s of statuses) {
-    lines.push(`fabric ${s.fabric} (cluster ${s.cluster}, ${s.source}${s.revision === undefined ? '' : ` @ ${s.revision.slice(0, 12)}`}): ${s.state}, ${s.driftCount} drifted, last sync ${s.lastSync ?? 'unknown'}`);
-    for (const [kind, k] of Object.entries(s.kinds)) if (k.desired > 0 || k.drifted > 0) lines.push(`  ${kind.padEnd(20)} desired ${String(k.desired).padStart(4)}  drifted ${String(k.drifted).padStart(4)}`);
+    lines.push(`fabric ${s.fabric} (cluster ${s.cluster}, ${s.source}${s.revision === undefined ? '' : ` @ ${s.revision.slice(0, 12)}`}): ${s.state}, ${s.driftCount === null ? 'drift not read' : `${s.driftCount} drifted`}, last sync ${s.lastSync ?? 'unknown'}`);
+    for (const [kind, k] of Object.entries(s.kinds)) if (k.desired > 0 || k.drifted > 0) lines.push(`  ${kind.padEnd(20)} desired ${String(k.desired).padStart(4)}  drifted ${s.read ? String(k.drifted).padStart(4) : 'not read'}`);
     for (const d of s.drift) {
       lines.push(`  ${d.blocked ? '!' : '~'} ${d.action} ${d.kind} ${d.name}: ${d.reason}`);
       for (const c of d.changes) lines.push(`      ${c.op} ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`);
@@ -85,7 +85,7 @@ export const fabricStatusCommand: KontractCommand = {
     }
     const failed = statuses.filter((s) => s.state === 'error' || s.state === 'unreachable').length;
     if (failed > 0) return { kind: 'failed', errors: failed };
-    const drift = statuses.reduce((n, s) => n + s.driftCount, 0);
+    const drift = statuses.reduce((n, s) => n + (s.driftCount ?? 0), 0);
     return drift > 0 ? { kind: 'changes', count: drift } : { kind: 'ok' };
   },
 };
