@@ -71,6 +71,12 @@ export interface DesiredContext {
   readonly cwd: string;
   /** Start of the run (expiry dates and the like). */
   readonly now: Date;
+  /**
+   * Directories the build may read from disk besides the data (CLI: the app-interface directory
+   * and every --allow-path); a path the data names elsewhere is a problem, never read. Absent:
+   * no restriction (library use).
+   */
+  readonly allowedPaths?: readonly string[];
   /** For progress of long builds (git fetches); warnings belong in `DesiredState.warnings`. */
   readonly reporter?: Reporter;
 }

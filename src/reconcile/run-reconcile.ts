@@ -64,6 +64,8 @@ export interface ReconcileOptions {
   readonly cwd?: string;
   /** The run's clock (DesiredContext.now). @default new Date() at the start of the run */
   readonly now?: Date;
+  /** Directories the integrations may read from disk (DesiredContext.allowedPaths). @default no restriction */
+  readonly allowedPaths?: readonly string[];
   /** Called with the plan before anything is applied (the CLI renders it here). */
   readonly onPlan?: (plan: Plan) => void;
 }
@@ -137,6 +139,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   const defaults = processEnvironment();
   const work = await buildWork(opts.integrations, opts.data, scope, {
     env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
+    ...(opts.allowedPaths === undefined ? {} : { allowedPaths: opts.allowedPaths }),
   });
   const inventory = new ResourceInventory(opts.integrations);
   for (const w of work) {

@@ -3,7 +3,7 @@
  * fabric (reachable, in sync or drifted, counts per kind, per-object diffs, last sync), as text or
  * JSON, optionally with the drift gauge written to a metrics file. Never writes to a cluster.
  */
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { allowedPathsOf, appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import { HEDGEHOG_FABRIC_INTEGRATION } from '../../integrations/hedgehog-fabric/desired.js';
 import { hedgehogFabricIntegration, isFabricDesiredState } from '../../integrations/hedgehog-fabric/integration.js';
@@ -45,7 +45,8 @@ export const fabricStatusCommand: KontractCommand = {
     .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Status format on stdout' })
     .option('metrics-file', { type: 'string', describe: 'Write kontract_fabric_drift_objects (textfile format)' }),
   async run(args, ctx): Promise<Outcome> {
-    const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    const source = sourceArgsFrom(args, ctx);
+    const data = await loadAppInterface(source);
     const wanted = strs(args.fabric);
     const all = data.fabrics ?? [];
     const unknown = wanted.filter((w) => !all.some((f) => f.name === w));
@@ -58,7 +59,7 @@ export const fabricStatusCommand: KontractCommand = {
       // The registered integration on the selected fabrics; the engine logs its warnings.
       const result = await runReconcile({
         integrations: [hedgehogFabricIntegration], data: { ...data, fabrics }, connect: connector.connect, dryRun: 'client',
-        reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
+        reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source),
       });
       const desired = result.states?.get(HEDGEHOG_FABRIC_INTEGRATION);
       const lastSync = new Map<string, string>();

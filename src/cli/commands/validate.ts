@@ -6,7 +6,7 @@
  * the builds are thrown together as one ValidationError (main.ts prints each and exits 1).
  */
 import type { Argv } from 'yargs';
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { allowedPathsOf, appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
 import { ALL_KINDS } from '../../app-interface/families.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import { isInvalidDataError } from '../../app-interface/validate.js';
@@ -31,16 +31,17 @@ export const validateCommand: KontractCommand = {
     .example('$0 validate --app-interface app-interface-sample', 'check the sample data'),
   async run(args, ctx) {
     const problems: ValidationProblem[] = [];
+    const source = sourceArgsFrom(args, ctx);
     let data: AppInterfaceData;
     try {
-      data = await loadAppInterface(sourceArgsFrom(args, ctx));
+      data = await loadAppInterface(source);
     } catch (e) {
       // Invalid datafiles: the integrations still run on the valid ones, so one pass reports all.
       if (!isInvalidDataError(e)) throw e;
       problems.push(...e.problems);
       data = e.partial;
     }
-    const checked = await checkDesired(INTEGRATIONS, data, { env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter });
+    const checked = await checkDesired(INTEGRATIONS, data, { env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter, allowedPaths: allowedPathsOf(source) });
     for (const c of checked) for (const w of c.state.warnings ?? []) ctx.reporter.log('warn', `${c.integration.name}: ${formatProblem(w)}`, { integration: c.integration.name });
     const seen = new Set(problems.map(formatProblem));
     for (const p of dataProblems(checked)) if (!seen.has(formatProblem(p))) { seen.add(formatProblem(p)); problems.push(p); }
