@@ -12,7 +12,7 @@ import * as yaml from 'js-yaml';
 import { ValidationError, errorMessage } from '../core/errors.js';
 import type { PositionIndex } from './yaml-positions.js';
 import { parseYamlWithPositions } from './yaml-positions.js';
-import { confinedRealPath } from './confined-paths.js';
+import { confinedRealPath, realPath } from './confined-paths.js';
 
 export interface Datafile {
   /** `/openshift/prod-1/cluster.yml` */
@@ -117,7 +117,8 @@ export async function readDirSnapshot(root: string, opts: ReadDirOptions = {}): 
   let paths: string[];
   const problems: ValidationProblem[] = [];
   try {
-    paths = (await listYamlFiles(root, root, [root, ...(opts.allowPaths ?? [])], problems, new Set())).sort();
+    // The root counts as visited: a link back to it (or above a visited directory) is not walked twice.
+    paths = (await listYamlFiles(root, root, [root, ...(opts.allowPaths ?? [])], problems, new Set([realPath(root) ?? root]))).sort();
   } catch (e) {
     throw new ValidationError([{ file: root, field: '', message: `cannot read the app-interface directory: ${errorMessage(e)}` }]);
   }

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import type { ResourceDir } from '../../app-interface/model.js';
-import { confinedRealPath } from '../../app-interface/confined-paths.js';
+import { confinedRealPath, realPath } from '../../app-interface/confined-paths.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
 
@@ -119,7 +119,7 @@ export function readDirectory(dir: string, label: string, origin: { file: string
   }
   const files: string[] = [];
   const refused: string[] = [];
-  yamlFiles(dir, '', allowed, files, refused, new Set());
+  yamlFiles(dir, '', allowed, files, refused, new Set([realPath(dir) ?? dir]));
   const documents: SourceDocument[] = [];
   const problems: ValidationProblem[] = refused.map((r) => ({ ...origin, message: `${label}/${r} is a symbolic link leaving its source (or dangling): not read` }));
   for (const rel of files) {

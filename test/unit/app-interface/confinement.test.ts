@@ -177,3 +177,11 @@ describe('allowedPathsOf', () => {
     expect(allowedPathsOf({ graphqlUrl: 'http://x/graphql', cwd: '/work', env: {} })).toEqual([]);
   });
 });
+
+describe('link cycles', () => {
+  it('a link back to the root is not walked again', async () => {
+    const { root } = setup('cycle');
+    symlinkSync(root, join(root, 'openshift', 'loop'));
+    expect(await validate(root)).toBe('valid');
+  });
+});
