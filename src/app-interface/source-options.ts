@@ -6,12 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
+import type { ValidationProblem } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { silentReporter } from '../core/reporter.js';
 import { loadFromGraphql } from './graphql-client.js';
 import type { AppInterfaceData } from './model.js';
 import { readDirSnapshot } from './snapshot.js';
-import { validateSnapshot } from './validate.js';
+import { isInvalidDataError, validateSnapshot, withLines } from './validate.js';
 
 export const GRAPHQL_TOKEN_ENV = 'KONTRACT_GRAPHQL_TOKEN';
 
@@ -94,6 +95,38 @@ export async function sourceFromArgs(args: SourceArgs): Promise<AppInterfaceSour
     if (env !== undefined && env !== '') token = env;
   }
   return { kind: 'graphql', url: args.graphqlUrl, ...(token === undefined ? {} : { token }) };
+}
+
+/** What `inspectAppInterface` found: the data (partial when invalid), the loader's problems, and a way to give other problems their lines. */
+export interface Inspection {
+  readonly data: AppInterfaceData;
+  readonly problems: readonly ValidationProblem[];
+  /** Adds the line of `file` + `field` to problems about datafiles (directory sources; others unchanged), dedupes and sorts. */
+  readonly withLines: (problems: readonly ValidationProblem[]) => ValidationProblem[];
+}
+
+/**
+ * Like loadAppInterface, but invalid data does not throw: the model of the datafiles that passed
+ * comes back with the problems (for `kontract validate`, which also runs the integrations on it).
+ */
+export async function inspectAppInterface(args: SourceArgs): Promise<Inspection> {
+  const source = await sourceFromArgs(args);
+  if (source.kind === 'dir') {
+    const snap = await readDirSnapshot(source.path, source.allowPaths === undefined ? {} : { allowPaths: source.allowPaths });
+    const lines = (ps: readonly ValidationProblem[]): ValidationProblem[] => withLines(snap, ps);
+    try {
+      return { data: validateSnapshot(snap), problems: [], withLines: lines };
+    } catch (e) {
+      if (!isInvalidDataError(e)) throw e;
+      return { data: e.partial, problems: e.problems, withLines: lines };
+    }
+  }
+  try {
+    return { data: await loadAppInterface(source, { ...(args.reporter === undefined ? {} : { reporter: args.reporter }), ...(args.signal === undefined ? {} : { signal: args.signal }) }), problems: [], withLines: (ps) => [...ps] };
+  } catch (e) {
+    if (!isInvalidDataError(e)) throw e;
+    return { data: e.partial, problems: e.problems, withLines: (ps) => [...ps] };
+  }
 }
 
 /**

@@ -237,7 +237,8 @@ function resourcesOf(snap: Snapshot, valid: ReadonlySet<string>, built: Readonly
   return out;
 }
 
-function withLines(snap: Snapshot, problems: readonly ValidationProblem[]): ValidationProblem[] {
+/** Adds the line (from the snapshot's YAML positions) to problems that name a datafile and a field; dedupes and sorts. */
+export function withLines(snap: Snapshot, problems: readonly ValidationProblem[]): ValidationProblem[] {
   const seen = new Set<string>();
   const out: ValidationProblem[] = [];
   for (const p of problems) {

@@ -17,6 +17,11 @@ export interface DesiredObject {
   readonly object: KubeObject;
   /** The datafile the object comes from (for error messages and plan output). */
   readonly source: string;
+  /**
+   * Where parts of the object come from in `source`, for messages naming the datafile's field:
+   * object field prefix → datafile field, e.g. `{'metadata.labels': 'labels'}`.
+   */
+  readonly sourceFields?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -75,6 +75,15 @@ function objectLabel(kind: ManagedKind, obj: KubeObject): string {
   return `${kind.kind} ${ns === undefined || ns === '' ? '' : `${ns}/`}${obj.metadata.name}`;
 }
 
+/** The datafile field an object field comes from (DesiredObject.sourceFields), or '' when unknown. */
+function sourceField(field: string, fields: Readonly<Record<string, string>> | undefined): string {
+  for (const [prefix, to] of Object.entries(fields ?? {})) {
+    if (field === prefix) return to;
+    if (field.startsWith(`${prefix}.`)) return `${to}${field.slice(prefix.length)}`;
+  }
+  return '';
+}
+
 /** True when the object lies in a blocked unit's scope (its namespace, or the whole cluster). */
 function inBlockedScope(units: readonly BlockedUnit[], cluster: string, namespace: string): boolean {
   return units.some((u) => u.cluster === cluster && (u.namespaces === undefined || u.namespaces.includes(namespace)));
@@ -108,7 +117,7 @@ export async function checkDesired(integrations: readonly Integration[], data: A
         const label = objectLabel(kind, d.object);
         blocked.push({
           unit: label, cluster: d.cluster, namespaces: [scopeNamespace(kind, d.object)],
-          problems: broken.map((b) => ({ file: d.source, field: '', message: `${label} on cluster ${d.cluster}: ${b.field}: ${b.message} (the apiserver would reject it)` })),
+          problems: broken.map((b) => ({ file: d.source, field: sourceField(b.field, d.sourceFields), message: `${label} on cluster ${d.cluster}: ${b.field}: ${b.message} (the apiserver would reject it)` })),
         });
         continue;
       }

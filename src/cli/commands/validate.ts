@@ -6,10 +6,9 @@
  * the builds are thrown together as one ValidationError (main.ts prints each and exits 1).
  */
 import type { Argv } from 'yargs';
-import { allowedPathsOf, loadAppInterface } from '../../app-interface/source-options.js';
+import { allowedPathsOf, inspectAppInterface } from '../../app-interface/source-options.js';
 import { ALL_KINDS } from '../../app-interface/families.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
-import { isInvalidDataError } from '../../app-interface/validate.js';
 import { ValidationError, formatProblem } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import { INTEGRATIONS } from '../../integrations/index.js';
@@ -31,22 +30,16 @@ export const validateCommand: KontractCommand = {
   builder: (y: Argv<GlobalArgs>) => appInterfaceSourceOptions(y)
     .example('$0 validate --app-interface app-interface-sample', 'check the sample data'),
   async run(args, ctx) {
-    const problems: ValidationProblem[] = [];
     const source = sourceArgsFrom(args, ctx);
-    let data: AppInterfaceData;
-    try {
-      data = await loadAppInterface(source);
-    } catch (e) {
-      // Invalid datafiles: the integrations still run on the valid ones, so one pass reports all.
-      if (!isInvalidDataError(e)) throw e;
-      problems.push(...e.problems);
-      data = e.partial;
-    }
+    // Invalid datafiles do not stop here: the integrations still run on the valid ones, so one pass reports all.
+    const { data, problems: loaded, withLines } = await inspectAppInterface(source);
+    const problems: ValidationProblem[] = [...loaded];
     const checked = await checkDesired(INTEGRATIONS, data, { env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter, allowedPaths: allowedPathsOf(source) });
     for (const c of checked) for (const w of c.state.warnings ?? []) ctx.reporter.log('warn', `${c.integration.name}: ${formatProblem(w)}`, { integration: c.integration.name });
-    const seen = new Set(problems.map(formatProblem));
-    for (const p of dataProblems(checked)) if (!seen.has(formatProblem(p))) { seen.add(formatProblem(p)); problems.push(p); }
-    if (problems.length > 0) throw new ValidationError(problems);
+    problems.push(...withLines(dataProblems(checked)));
+    const seen = new Set<string>();
+    const unique = problems.filter((p) => { const k = formatProblem(p); if (seen.has(k)) return false; seen.add(k); return true; });
+    if (unique.length > 0) throw new ValidationError(unique);
     ctx.reporter.result(summarise(data));
     return { kind: 'ok' };
   },

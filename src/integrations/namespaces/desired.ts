@@ -6,7 +6,7 @@ import type { AppInterfaceData, Namespace } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { DesiredState } from '../define-integration.js';
-import { externalNamespaces, managedNamespaces, namespaceKey, perNamespace } from '../tenant-namespaces.js';
+import { externalNamespaces, managedNamespaces, namespaceKey, perNamespace, METADATA_SOURCE_FIELDS } from '../tenant-namespaces.js';
 import { isLabelValue } from '../../core/k8s-names.js';
 
 export const NAMESPACES_INTEGRATION = 'namespaces';
@@ -61,6 +61,6 @@ export function desiredNamespaces(data: AppInterfaceData): DesiredState {
       return [];
     }
     return [namespaceObject(ns)];
-  });
+  }, METADATA_SOURCE_FIELDS);
   return { objects, problems, blocked, excludedNamespaces: externalNamespaces(data) };
 }

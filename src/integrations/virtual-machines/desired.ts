@@ -9,7 +9,7 @@ import type { AppInterfaceData, Namespace } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { BlockedUnit, DesiredObject, DesiredState } from '../define-integration.js';
-import { disabledClusters, externalNamespaces } from '../tenant-namespaces.js';
+import { disabledClusters, externalNamespaces, METADATA_SOURCE_FIELDS } from '../tenant-namespaces.js';
 import type {
   BootDisk, CatalogRef, DataVolumeSource, InstancetypeKind, PreferenceKind, RunStrategy, VirtualMachineData,
   VmCpu, VmDisk, VmInterface, VmMemory, VmNetwork, VmPower, VmTemplate,
@@ -266,7 +266,7 @@ export function desiredVirtualMachines(data: AppInterfaceData): DesiredState {
     }
     // A namespace being deleted takes its VMs with it; a disabled cluster is not managed.
     if (resolved === undefined || ns.delete || disabled.has(ns.cluster)) continue;
-    objects.push({ cluster: ns.cluster, object: virtualMachineObject(resolved), source: vm.path });
+    objects.push({ cluster: ns.cluster, object: virtualMachineObject(resolved), source: vm.path, sourceFields: METADATA_SOURCE_FIELDS });
   }
   return { objects, problems, blocked, excludedNamespaces: externalNamespaces(data) };
 }

@@ -102,7 +102,7 @@ describe('fabric directories', () => {
     const { root, outside } = setup('fabric-abs');
     pointFabricAt(root, outside);
     const problems = await validate(root);
-    expect(problems).toEqual([`/hedgehog/fabric-1.yml source.directory: ${outside} is outside the app-interface (or does not exist): not read; an operator may allow it with --allow-path DIR`]);
+    expect(problems).toEqual([`/hedgehog/fabric-1.yml:9 source.directory: ${outside} is outside the app-interface (or does not exist): not read; an operator may allow it with --allow-path DIR`]);
     // Allowed, the directory is read: its (invalid) file is then reported, as any fabric document would be.
     const allowed = await validate(root, [outside]);
     expect(JSON.stringify(allowed)).toMatch(/invalid YAML/);
@@ -111,7 +111,7 @@ describe('fabric directories', () => {
   it('refuses a relative directory leaving the root (../)', async () => {
     const { root } = setup('fabric-up');
     pointFabricAt(root, '../outside');
-    expect(await validate(root)).toEqual([expect.stringMatching(/^\/hedgehog\/fabric-1\.yml source\.directory: .*outside is outside the app-interface/)]);
+    expect(await validate(root)).toEqual([expect.stringMatching(/^\/hedgehog\/fabric-1\.yml:9 source\.directory: .*outside is outside the app-interface/)]);
   });
 
   it('accepts an absolute directory inside the root', async () => {
@@ -127,7 +127,7 @@ describe('fabric directories', () => {
     symlinkSync(join(outside, 'secret.yml'), join(dir, '99-stolen.yaml'));
     pointFabricAt(root, dir);
     const problems = await validate(root, [dir]);
-    expect(problems).toEqual([`/hedgehog/fabric-1.yml source: ${dir}/99-stolen.yaml is a symbolic link leaving its source (or dangling): not read`]);
+    expect(problems).toEqual([`/hedgehog/fabric-1.yml:7 source: ${dir}/99-stolen.yaml is a symbolic link leaving its source (or dangling): not read`]);
   });
 });
 
@@ -166,7 +166,7 @@ describe('validate and git sources', () => {
     const { root } = setup('git');
     const file = join(root, 'hedgehog', 'fabric-1.yml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('  directory: hedgehog/fabric-1', '  git:\n    url: https://127.0.0.1:1/fabric.git\n    ref: main'));
-    expect(await validate(root)).toEqual([expect.stringMatching(/^\/hedgehog\/fabric-1\.yml source\.git: cannot fetch git:https:\/\/127\.0\.0\.1:1\/fabric\.git@main/)]);
+    expect(await validate(root)).toEqual([expect.stringMatching(/^\/hedgehog\/fabric-1\.yml:9 source\.git: cannot fetch git:https:\/\/127\.0\.0\.1:1\/fabric\.git@main/)]);
   });
 });
 

@@ -17,6 +17,7 @@ describe(desiredNamespaces, () => {
       {
         cluster: 'c1',
         source: '/openshift/c1/namespaces/team-a.yml',
+        sourceFields: { 'metadata.name': 'name', 'metadata.labels': 'labels', 'metadata.annotations': 'annotations' },
         object: {
           apiVersion: 'v1',
           kind: 'Namespace',
