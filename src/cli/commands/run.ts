@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Argv } from 'yargs';
-import { loadAppInterface } from '../../app-interface/source-options.js';
+import { allowedPathsOf, loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Integration } from '../../integrations/define-integration.js';
@@ -177,7 +177,8 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   });
   const planFile = str(args['plan-file']);
   try {
-    const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    const source = sourceArgsFrom(args, ctx);
+    const data = await loadAppInterface(source);
     let pendingPlanFile: Promise<void> | undefined;
     result = await runReconcile({
       integrations: s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
@@ -187,7 +188,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: strs(args.cluster), namespaces: strs(args.namespace),
       shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, stop: ctx.signal,
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), stop: ctx.signal,
       lock: { namespace: lockNamespace, waitMs },
       onPlan: (plan) => {
         if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color));
