@@ -10,7 +10,7 @@ import { dataVolumeInfo, instancetypeSizes, vmInfo, vmiInfo } from './kubevirt.j
 import {
   daemonSetInfo, deploymentInfo, namespaceMeta, nodeInfo, pvcInfo, quotaUsage, routeInfo, serviceInfo, statefulSetInfo,
 } from './objects.js';
-import { SECTIONS } from './types.js';
+import { CONTAINER_SECTIONS, SECTIONS, VM_SECTIONS } from './types.js';
 import type {
   ClusterInventory, InventoryWarning, KindRead, NamespaceInfo, PodInfo, QuotaUsage, Section, WorkloadFilter,
 } from './types.js';
@@ -57,6 +57,12 @@ function orphanLauncherWarnings(pods: readonly PodInfo[], l: ClusterListing): In
     }));
 }
 
+/** The sections a filter asks for, less the family `workloads` leaves out (VM kinds for `containers`, controllers for `vms`). */
+export function sectionsOf(filter: InventoryFilter): Set<Section> {
+  const excluded: readonly Section[] = filter.workloads === 'containers' ? VM_SECTIONS : filter.workloads === 'vms' ? CONTAINER_SECTIONS : [];
+  return new Set([...filter.sections].filter((s) => !excluded.includes(s)));
+}
+
 /** `--namespace` as an anchored RegExp; throws SyntaxError for an invalid expression. */
 export function namespaceRegExp(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`, 'u');
@@ -66,7 +72,8 @@ export function buildClusterInventory(l: ClusterListing, filter: InventoryFilter
   const nsRe = filter.namespace === undefined ? undefined : namespaceRegExp(filter.namespace);
   const inNs = (o: KubeObject): boolean => nsRe === undefined || nsRe.test(o.metadata.namespace ?? '');
   const list = (resource: string): readonly KubeObject[] => (l.lists[resource] ?? []).filter(inNs);
-  const want = (s: Section): boolean => filter.sections.has(s);
+  const sections = sectionsOf(filter);
+  const want = (s: Section): boolean => sections.has(s);
   const index = ownerIndex({
     ReplicaSet: l.lists.replicasets ?? [], Job: l.lists.jobs ?? [],
     VirtualMachineInstance: l.lists.virtualmachineinstances ?? [], VirtualMachine: l.lists.virtualmachines ?? [],

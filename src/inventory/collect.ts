@@ -16,7 +16,7 @@ import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
 import { KubeApiError } from '../k8s/cluster-client.js';
 import type { ClusterClient } from '../k8s/cluster-client.js';
-import { buildClusterInventory, NO_FILTER } from './build.js';
+import { buildClusterInventory, NO_FILTER, sectionsOf } from './build.js';
 import type { InventoryFilter } from './build.js';
 import { INVENTORY_VERSION, SECTIONS } from './types.js';
 import type { ClusterInventory, InventoryReport, KindRead, Section } from './types.js';
@@ -74,7 +74,8 @@ function emptyInventory(cluster: string, error: string, kinds: readonly KindRead
 
 /** The kinds the filter's sections need (pods need the KubeVirt kinds only when launchers are wanted). */
 export function kindsFor(filter: InventoryFilter): InventoryKind[] {
-  return INVENTORY_KINDS.filter((k) => k.for.some((s) => filter.sections.has(s)
+  const sections = sectionsOf(filter);
+  return INVENTORY_KINDS.filter((k) => k.for.some((s) => sections.has(s)
     && !(s === 'pods' && filter.workloads === 'containers' && k.for === KUBEVIRT_FOR)));
 }
 
@@ -132,6 +133,7 @@ export async function collectInventory(opts: CollectOptions): Promise<InventoryR
       return emptyInventory(c.name, errorMessage(e));
     }
   })));
-  const sections = SECTIONS.filter((s) => filter.sections.has(s));
+  const wanted = sectionsOf(filter);
+  const sections = SECTIONS.filter((s) => wanted.has(s));
   return { version: INVENTORY_VERSION, filter: { sections, ...(filter.namespace === undefined ? {} : { namespace: filter.namespace }), workloads: filter.workloads }, clusters };
 }

@@ -8,10 +8,10 @@ import { setMaxListeners } from 'node:events';
 import type { Argv } from 'yargs';
 import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError } from '../../core/errors.js';
-import { namespaceRegExp } from '../../inventory/build.js';
+import { namespaceRegExp, sectionsOf } from '../../inventory/build.js';
 import type { InventoryFilter } from '../../inventory/build.js';
 import { collectInventory } from '../../inventory/collect.js';
-import { CONTAINER_SECTIONS, SECTIONS, VM_SECTIONS, WORKLOAD_FILTERS } from '../../inventory/types.js';
+import { SECTIONS, WORKLOAD_FILTERS } from '../../inventory/types.js';
 import type { Section, WorkloadFilter } from '../../inventory/types.js';
 import { INVENTORY_FORMATS, renderInventory } from '../../inventory/render.js';
 import type { InventoryFormat } from '../../inventory/render.js';
@@ -36,9 +36,8 @@ export function inventoryFilter(kinds: readonly string[], namespace: string | un
   if (unknownKinds.length > 0) throw new KontractError(ERROR_CODES.USAGE, `--kinds: unknown ${unknownKinds.join(', ')} (known: ${SECTIONS.join(', ')})`);
   const w = WORKLOAD_FILTERS.find((x) => x === (workloads ?? 'all'));
   if (w === undefined) throw new KontractError(ERROR_CODES.USAGE, `--workloads must be one of ${WORKLOAD_FILTERS.join(', ')}`);
-  const excluded: readonly Section[] = w === 'containers' ? VM_SECTIONS : w === 'vms' ? CONTAINER_SECTIONS : [];
-  const sections = new Set<Section>((names.length === 0 ? SECTIONS : SECTIONS.filter((s) => names.includes(s))).filter((s) => !excluded.includes(s)));
-  if (sections.size === 0) throw new KontractError(ERROR_CODES.USAGE, `--kinds ${names.join(',')} with --workloads ${w} leaves nothing to list`);
+  const sections = new Set<Section>(names.length === 0 ? SECTIONS : SECTIONS.filter((s) => names.includes(s)));
+  if (sectionsOf({ sections, workloads: w }).size === 0) throw new KontractError(ERROR_CODES.USAGE, `--kinds ${names.join(',')} with --workloads ${w} leaves nothing to list`);
   if (namespace !== undefined) {
     try {
       namespaceRegExp(namespace);
