@@ -12,7 +12,7 @@ import { namespaceRegExp, sectionsOf } from '../../inventory/build.js';
 import type { InventoryFilter } from '../../inventory/build.js';
 import { collectInventory } from '../../inventory/collect.js';
 import { SECTIONS, WORKLOAD_FILTERS } from '../../inventory/types.js';
-import type { Section, WorkloadFilter } from '../../inventory/types.js';
+import type { InventoryReport, Section, WorkloadFilter } from '../../inventory/types.js';
 import { INVENTORY_FORMATS, renderInventory } from '../../inventory/render.js';
 import type { InventoryFormat } from '../../inventory/render.js';
 import { createConnector } from '../../reconcile/connector.js';
@@ -46,6 +46,12 @@ export function inventoryFilter(kinds: readonly string[], namespace: string | un
     }
   }
   return { sections, workloads: w satisfies WorkloadFilter, ...(namespace === undefined ? {} : { namespace }) };
+}
+
+/** Failed when a cluster could not be read or a kind failed with an `error`; `forbidden` / `not-served` kinds alone are ok. */
+export function inventoryOutcome(report: InventoryReport): Outcome {
+  const failed = report.clusters.filter((c) => c.error !== undefined || c.kinds.some((k) => k.state === 'error')).length;
+  return failed > 0 ? { kind: 'failed', errors: failed } : { kind: 'ok' };
 }
 
 export const inventoryCommand: KontractCommand = {
@@ -82,8 +88,7 @@ export const inventoryCommand: KontractCommand = {
     try {
       const report = await collectInventory({ clusters, connect: connector.connect, concurrency, filter, reporter: ctx.reporter });
       ctx.reporter.result(renderInventory(report, format));
-      const failed = report.clusters.filter((c) => c.error !== undefined || c.kinds.some((k) => k.state === 'error')).length;
-      return failed > 0 ? { kind: 'failed', errors: failed } : { kind: 'ok' };
+      return inventoryOutcome(report);
     } finally {
       connector.closeAll();
     }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { inventoryFilter } from '../../../src/cli/commands/inventory.js';
+import { inventoryFilter, inventoryOutcome } from '../../../src/cli/commands/inventory.js';
 import { ERROR_CODES } from '../../../src/core/errors.js';
 import { sectionsOf } from '../../../src/inventory/build.js';
-import { kindsFor } from '../../../src/inventory/collect.js';
+import { INVENTORY_KINDS, kindsFor } from '../../../src/inventory/collect.js';
+import { buildClusterInventory } from '../../../src/inventory/build.js';
+import type { KindRead } from '../../../src/inventory/types.js';
 import { SECTIONS } from '../../../src/inventory/types.js';
 
 describe(inventoryFilter, () => {
@@ -27,5 +29,21 @@ describe(inventoryFilter, () => {
     const vms = inventoryFilter([], undefined, 'vms');
     expect([...sectionsOf(vms)]).toEqual(SECTIONS.filter((s) => !['deployments', 'statefulsets', 'daemonsets'].includes(s)));
     expect(kindsFor(inventoryFilter(['namespaces'], undefined, 'all')).map((k) => k.kind.plural)).toEqual(['namespaces', 'resourcequotas']);
+  });
+});
+
+describe(inventoryOutcome, () => {
+  const withKinds = (kinds: KindRead[], error?: string) => ({
+    version: 2 as const, filter: { sections: [...SECTIONS], workloads: 'all' as const },
+    clusters: [{ ...buildClusterInventory({ cluster: 'c', kubevirt: false, kinds, lists: {} }), ...(error === undefined ? {} : { error }) }],
+  });
+  it('fails for an unreadable cluster or a kind in error, not for forbidden or not-served kinds', () => {
+    expect(inventoryOutcome(withKinds([{ resource: 'resourcequotas', apiVersion: 'v1', state: 'forbidden' }, { resource: 'routes', apiVersion: 'route.openshift.io/v1', state: 'not-served' }]))).toEqual({ kind: 'ok' });
+    expect(inventoryOutcome(withKinds([{ resource: 'pods', apiVersion: 'v1', state: 'error', message: '500' }]))).toEqual({ kind: 'failed', errors: 1 });
+    expect(inventoryOutcome(withKinds([], 'connect ECONNREFUSED'))).toEqual({ kind: 'failed', errors: 1 });
+  });
+
+  it('never lists Secrets', () => {
+    expect(INVENTORY_KINDS.map((k) => k.kind.plural)).not.toContain('secrets');
   });
 });
