@@ -5,6 +5,7 @@
  *   --app-interface DIR        a directory of YAML datafiles
  *   --graphql-url URL          a qontract-server compatible endpoint (`kontract serve` is one)
  *   --graphql-token-file FILE  bearer token for it (else env KONTRACT_GRAPHQL_TOKEN); never printed
+ *   --allow-path DIR           a directory outside the app-interface the data may read (repeatable)
  */
 import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
@@ -20,7 +21,7 @@ import { validateSnapshot } from './validate.js';
 export const GRAPHQL_TOKEN_ENV = 'KONTRACT_GRAPHQL_TOKEN';
 
 export type AppInterfaceSource =
-  | { readonly kind: 'dir'; readonly path: string }
+  | { readonly kind: 'dir'; readonly path: string; readonly allowPaths?: readonly string[] }
   | { readonly kind: 'graphql'; readonly url: string; readonly token?: string };
 
 export interface LoadOptions {
@@ -33,6 +34,8 @@ export interface SourceArgs {
   readonly dir?: string;
   readonly graphqlUrl?: string;
   readonly graphqlTokenFile?: string;
+  /** --allow-path values (resolved against `cwd`). */
+  readonly allowPaths?: readonly string[];
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly reporter?: Reporter;
@@ -58,7 +61,7 @@ export async function loadAppInterface(x: AppInterfaceSource | SourceArgs, opts:
   const t0 = Date.now();
   let data: AppInterfaceData;
   if (x.kind === 'dir') {
-    data = validateSnapshot(await readDirSnapshot(x.path));
+    data = validateSnapshot(await readDirSnapshot(x.path, x.allowPaths === undefined ? {} : { allowPaths: x.allowPaths }));
   } else {
     data = await loadFromGraphql({ url: x.url, ...(x.token === undefined ? {} : { token: x.token }), ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
   }
@@ -75,7 +78,8 @@ export async function sourceFromArgs(args: SourceArgs): Promise<AppInterfaceSour
   }
   if (args.dir !== undefined) {
     if (args.graphqlTokenFile !== undefined) throw new KontractError(ERROR_CODES.USAGE, '--graphql-token-file needs --graphql-url');
-    return { kind: 'dir', path: nodePath.resolve(args.cwd, args.dir) };
+    const allowPaths = (args.allowPaths ?? []).map((p) => nodePath.resolve(args.cwd, p));
+    return { kind: 'dir', path: nodePath.resolve(args.cwd, args.dir), ...(allowPaths.length === 0 ? {} : { allowPaths }) };
   }
   if (args.graphqlUrl === undefined) {
     throw new KontractError(ERROR_CODES.USAGE, 'one of --app-interface DIR or --graphql-url URL is required');
@@ -102,7 +106,16 @@ export function appInterfaceSourceOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('app-interface', { type: 'string', describe: 'app-interface directory (YAML datafiles)', group: 'Data source:' })
     .option('graphql-url', { type: 'string', describe: 'qontract-server compatible GraphQL endpoint (e.g. http://localhost:4000/graphql)', group: 'Data source:' })
-    .option('graphql-token-file', { type: 'string', describe: `file holding the GraphQL bearer token (default: env ${GRAPHQL_TOKEN_ENV})`, group: 'Data source:' });
+    .option('graphql-token-file', { type: 'string', describe: `file holding the GraphQL bearer token (default: env ${GRAPHQL_TOKEN_ENV})`, group: 'Data source:' })
+    .option('allow-path', { type: 'string', array: true, describe: 'a directory outside the app-interface that the data may read (symbolic links, fabric directories); repeatable', group: 'Data source:' });
+}
+
+/**
+ * Directories the integrations may read from disk (DesiredContext.allowedPaths): the
+ * app-interface directory (for a directory source) and every --allow-path, resolved.
+ */
+export function allowedPathsOf(args: SourceArgs): string[] {
+  return [...(args.dir === undefined ? [] : [args.dir]), ...(args.allowPaths ?? [])].map((p) => nodePath.resolve(args.cwd, p));
 }
 
 /** SourceArgs from parsed yargs values (`args['app-interface']` …) and the command context. */
@@ -111,8 +124,11 @@ export function sourceArgsFrom(args: Readonly<Record<string, unknown>>, ctx: { r
   const dir = s(args['app-interface']);
   const graphqlUrl = s(args['graphql-url']);
   const graphqlTokenFile = s(args['graphql-token-file']);
+  const allow = args['allow-path'];
+  const allowPaths = Array.isArray(allow) ? allow.filter((x): x is string => typeof x === 'string') : [];
   return {
     cwd: ctx.cwd, env: ctx.env,
+    ...(allowPaths.length === 0 ? {} : { allowPaths }),
     ...(dir === undefined ? {} : { dir }),
     ...(graphqlUrl === undefined ? {} : { graphqlUrl }),
     ...(graphqlTokenFile === undefined ? {} : { graphqlTokenFile }),

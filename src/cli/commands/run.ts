@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Argv } from 'yargs';
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { allowedPathsOf, appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Integration } from '../../integrations/define-integration.js';
@@ -144,7 +144,8 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   const kubeconfig = str(args.kubeconfig);
   const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, client: { signal: ctx.signal }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
   try {
-    const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    const source = sourceArgsFrom(args, ctx);
+    const data = await loadAppInterface(source);
     const planFile = str(args['plan-file']);
     let pendingPlanFile: Promise<void> | undefined;
     result = await runReconcile({
@@ -155,7 +156,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: strs(args.cluster), namespaces: strs(args.namespace),
       shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source),
       onPlan: (plan) => {
         ctx.reporter.result(render(plan, s.output, s.color));
         if (planFile !== undefined) {

@@ -1,12 +1,19 @@
 /**
  * `kontract validate --app-interface DIR | --graphql-url URL`: load, resolve and validate the
- * app-interface and print a summary. Contacts no cluster. Problems are thrown as one
- * ValidationError (main.ts prints each and exits 1).
+ * app-interface, run every integration's pure desired-state build on it and check each desired
+ * object against the apiserver's constraints (the same code path as `run`: checkDesired), and print
+ * a summary. Contacts no cluster (a fabric's git source is fetched). Problems of the loader and of
+ * the builds are thrown together as one ValidationError (main.ts prints each and exits 1).
  */
 import type { Argv } from 'yargs';
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { allowedPathsOf, appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
 import { ALL_KINDS } from '../../app-interface/families.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
+import { isInvalidDataError } from '../../app-interface/validate.js';
+import { ValidationError, formatProblem } from '../../core/errors.js';
+import type { ValidationProblem } from '../../core/errors.js';
+import { INTEGRATIONS } from '../../integrations/index.js';
+import { checkDesired, dataProblems } from '../../reconcile/desired.js';
 import type { GlobalArgs, KontractCommand } from '../command.js';
 
 /** `41 files, 3 clusters, 13 namespaces, 2 quotas, …: valid (sha 1a2b3c4d5e6f)` (one datafile per entry). */
@@ -19,11 +26,26 @@ export function summarise(data: AppInterfaceData): string {
 
 export const validateCommand: KontractCommand = {
   command: 'validate',
-  describe: 'Validate the app-interface (schemas, $refs, cross-file rules) without contacting any cluster',
+  describe: 'Validate the app-interface (schemas, $refs, cross-file rules, every integration\'s desired objects) without contacting any cluster',
   builder: (y: Argv<GlobalArgs>) => appInterfaceSourceOptions(y)
     .example('$0 validate --app-interface app-interface-sample', 'check the sample data'),
   async run(args, ctx) {
-    const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    const problems: ValidationProblem[] = [];
+    const source = sourceArgsFrom(args, ctx);
+    let data: AppInterfaceData;
+    try {
+      data = await loadAppInterface(source);
+    } catch (e) {
+      // Invalid datafiles: the integrations still run on the valid ones, so one pass reports all.
+      if (!isInvalidDataError(e)) throw e;
+      problems.push(...e.problems);
+      data = e.partial;
+    }
+    const checked = await checkDesired(INTEGRATIONS, data, { env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter, allowedPaths: allowedPathsOf(source) });
+    for (const c of checked) for (const w of c.state.warnings ?? []) ctx.reporter.log('warn', `${c.integration.name}: ${formatProblem(w)}`, { integration: c.integration.name });
+    const seen = new Set(problems.map(formatProblem));
+    for (const p of dataProblems(checked)) if (!seen.has(formatProblem(p))) { seen.add(formatProblem(p)); problems.push(p); }
+    if (problems.length > 0) throw new ValidationError(problems);
     ctx.reporter.result(summarise(data));
     return { kind: 'ok' };
   },

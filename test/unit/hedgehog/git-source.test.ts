@@ -8,7 +8,7 @@ import { fetchGitSource, gitCacheKey, scrubSecrets } from '../../../src/integrat
 import { parseFabric } from '../../../src/integrations/hedgehog-fabric/parse.js';
 import type { GitHttpServer } from './git-server.js';
 import { startGitHttpServer } from './git-server.js';
-import { cleanupDirs, fabric, sampleDocs, tempDir } from './support.js';
+import { cleanupDirs, fabric, fabricProblems, sampleDocs, tempDir } from './support.js';
 
 const TOKEN = 's3cr3t-token-value-123';
 const USER = 'fabric-bot';
@@ -80,13 +80,13 @@ describe('fetchGitSource (local bare repository)', () => {
     const f = fabric('', { source: { kind: 'git', url: bare, ref: 'no-such-tag', path: 'fabrics/fabric-1' } });
     const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-2')));
     expect(state.objects).toEqual([]);
-    expect(state.problems).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source.git', message: expect.stringMatching(/cannot fetch git:.*@no-such-tag/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source.git', message: expect.stringMatching(/cannot fetch git:.*@no-such-tag/) as unknown })]);
   });
 
   it('builds the desired state of a fabric from its git source at a ref', async () => {
     const f = fabric('', { source: { kind: 'git', url: bare, ref: 'v1', path: 'fabrics/fabric-1' } });
     const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-3')));
-    expect(state.problems).toEqual([]);
+    expect(fabricProblems(state)).toEqual([]);
     expect(state.objects).toHaveLength(14);
     expect(state.fabrics[0]?.revision).toBe(v1Commit);
     expect(state.objects[0]?.source).toBe(`git:${bare}@v1:fabrics/fabric-1/all.yaml#0`);
@@ -136,7 +136,7 @@ describe('git credentials over HTTPS-style auth', () => {
 
   it('fails without credentials and never prompts', async () => {
     const state = await desiredFabrics([fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.' } })], baseOpts(path.join(root, 'cache-6')));
-    expect(state.problems).toEqual([expect.objectContaining({ field: 'source.git', message: expect.stringMatching(/cannot fetch/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ field: 'source.git', message: expect.stringMatching(/cannot fetch/) as unknown })]);
   });
 
   it('keeps a wrong token out of every error', async () => {
@@ -144,7 +144,7 @@ describe('git credentials over HTTPS-style auth', () => {
     const opts = { ...baseOpts(path.join(root, 'cache-7')), env: { ...baseEnv(), FABRIC_TOKEN: wrong, FABRIC_USER: USER } };
     const f = fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.', credentials: { usernameEnv: 'FABRIC_USER', token: { env: 'FABRIC_TOKEN' } } } });
     const state = await desiredFabrics([f], opts);
-    expect(state.problems).toHaveLength(1);
+    expect(fabricProblems(state)).toHaveLength(1);
     const text = JSON.stringify(state);
     expect(text).not.toContain(wrong);
     expect(text).not.toContain(Buffer.from(`${USER}:${wrong}`).toString('base64'));
@@ -153,7 +153,7 @@ describe('git credentials over HTTPS-style auth', () => {
   it('reports a missing token variable without a value', async () => {
     const f = fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.', credentials: { token: { env: 'NOT_SET_TOKEN' } } } });
     const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-8')));
-    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringMatching(/NOT_SET_TOKEN is not set/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ message: expect.stringMatching(/NOT_SET_TOKEN is not set/) as unknown })]);
   });
 });
 
