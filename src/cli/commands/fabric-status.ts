@@ -7,10 +7,11 @@ import { allowedPathsOf, appInterfaceSourceOptions, loadAppInterface, sourceArgs
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import { HEDGEHOG_FABRIC_INTEGRATION } from '../../integrations/hedgehog-fabric/desired.js';
 import { hedgehogFabricIntegration, isFabricDesiredState } from '../../integrations/hedgehog-fabric/integration.js';
-import { lastSyncOn } from '../../integrations/hedgehog-fabric/last-sync.js';
+import { lastSyncOf, readFabricLive } from '../../integrations/hedgehog-fabric/last-sync.js';
+import type { LiveFabricObject } from '../../integrations/hedgehog-fabric/last-sync.js';
 import { recordFabricDrift } from '../../integrations/hedgehog-fabric/metrics.js';
 import type { FabricStatus } from '../../integrations/hedgehog-fabric/status.js';
-import { fabricStatus } from '../../integrations/hedgehog-fabric/status.js';
+import { DEFAULT_CRITICAL_DRIFT_SHARE, fabricStatus } from '../../integrations/hedgehog-fabric/status.js';
 import { writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
@@ -32,6 +33,9 @@ function renderText(statuses: readonly FabricStatus[]): string {
       for (const c of d.changes) lines.push(`      ${c.op} ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`);
     }
     for (const e of s.errors) lines.push(`  error: ${e}`);
+    if (s.counts !== null) lines.push(`  level ${s.level}: ${s.counts.live} live, ${s.counts.drifted} drifted, ${s.counts.missing} missing, ${s.counts.error} error${s.fetchedAt === undefined ? '' : `; fetched ${s.fetchedAt}`}`);
+    else lines.push(`  level ${s.level}`);
+    if (s.unmanaged !== null && s.unmanaged.count > 0) lines.push(`  unmanaged ${s.unmanaged.count}: ${s.unmanaged.objects.map((o) => `${o.kind} ${o.name}`).join(', ')}`);
   }
   return lines.join('\n');
 }
@@ -43,8 +47,11 @@ export const fabricStatusCommand: KontractCommand = {
     .option('fabric', { type: 'string', array: true, describe: 'Only these fabrics (repeatable)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context' })
     .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Status format on stdout' })
-    .option('metrics-file', { type: 'string', describe: 'Write kontract_fabric_drift_objects (textfile format)' }),
+    .option('metrics-file', { type: 'string', describe: 'Write kontract_fabric_drift_objects, kontract_fabric_objects and kontract_fabric_critical (textfile format)' })
+    .option('critical-drift-share', { type: 'number', default: DEFAULT_CRITICAL_DRIFT_SHARE, describe: 'Level critical when drifted + missing objects exceed this share (0-1) of the desired ones' }),
   async run(args, ctx): Promise<Outcome> {
+    const share = args['critical-drift-share'] ?? DEFAULT_CRITICAL_DRIFT_SHARE;
+    if (typeof share !== 'number' || !(share >= 0 && share <= 1)) throw new KontractError(ERROR_CODES.USAGE, '--critical-drift-share must be a number from 0 to 1');
     const source = sourceArgsFrom(args, ctx);
     const data = await loadAppInterface(source);
     const wanted = strs(args.fabric);
@@ -63,17 +70,20 @@ export const fabricStatusCommand: KontractCommand = {
       });
       const desired = result.states?.get(HEDGEHOG_FABRIC_INTEGRATION);
       const lastSync = new Map<string, string>();
+      const live = new Map<string, readonly LiveFabricObject[]>();
       for (const f of fabrics) {
         const client = connector.clients.get(f.cluster);
         if (client === undefined || !result.clusters.some((c) => c.cluster === f.cluster && c.reachable)) continue;
         try {
-          const t = await lastSyncOn(client);
+          const objects = await readFabricLive(client);
+          live.set(f.name, objects);
+          const t = lastSyncOf(objects);
           if (t !== undefined) lastSync.set(f.name, t);
         } catch (e) {
-          ctx.reporter.log('warn', `cannot read the last sync of fabric ${f.name}: ${errorMessage(e)}`, { cluster: f.cluster });
+          ctx.reporter.log('warn', `cannot read the live objects of fabric ${f.name}: ${errorMessage(e)}`, { cluster: f.cluster });
         }
       }
-      statuses = fabricStatus({ plan: result.plan, fabrics: desired !== undefined && isFabricDesiredState(desired) ? desired.fabrics : [], lastSync });
+      statuses = fabricStatus({ plan: result.plan, fabrics: desired !== undefined && isFabricDesiredState(desired) ? desired.fabrics : [], lastSync, live, criticalDriftShare: share });
     } finally {
       connector.closeAll();
     }
