@@ -17,7 +17,7 @@ import type { Doc } from '../../unit/hedgehog/support.js';
 import { SAMPLE_FABRIC_DIR, SAMPLE_ROOT, fabric, find, indexOf, sampleDocs } from '../../unit/hedgehog/support.js';
 import { testClusters } from '../support/clusters.js';
 import {
-  dataWith, deleteAllFabricObjects, installUpstreamCrds, liveNames, patchFabricObject, readFabricObject, runFabric,
+  createFabricObjectByHand, dataWith, deleteAllFabricObjects, installUpstreamCrds, liveNames, patchFabricObject, readFabricObject, runFabric,
 } from './hedgehog-fabric-harness.js';
 
 const C = 'dev-1';
@@ -227,36 +227,72 @@ describe('hedgehog-fabric on a real cluster', () => {
     expect(v1.changes.every((c) => c.startsWith('create '))).toBe(true);
     expect(v1.statuses[0]?.revision).toMatch(/^[0-9a-f]{40}$/);
     expect(v1.statuses[0]?.source).toBe(`git:${bare}@v1:fabric`);
+    expect(Date.now() - Date.parse(v1.statuses[0]?.fetchedAt ?? '')).toBeLessThan(600_000);
     // AND main (without the VPCs and the external) is what the cluster would converge to next
     const main = await runFabric(atRef('main'), 'client', opts);
     expect(main.statuses[0]).toMatchObject({ state: 'drift_detected', driftCount: 8 });
     expect(main.writes).toBe(0);
   });
 
-  it('fabric-status prints per-fabric JSON from the sample app-interface and writes the drift gauge', async () => {
-    // the previous test left the cluster at the sample's state (tag v1); now drift one Server
+  it('fabric-status prints per-fabric and per-object JSON, unmanaged objects and the level, and writes the gauges', async () => {
+    // the previous test left the cluster at the sample's state (tag v1); now drift one Server and
+    // add two objects by hand (no kontract labels)
     await patchFabricObject(C, 'Server', 'server-01', { spec: { description: 'moved by hand' } });
-    const results: string[] = [];
+    const byHand = await createFabricObjectByHand(C, { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'SwitchGroup', metadata: { name: 'by-hand', namespace: 'default' }, spec: {} });
+    await createFabricObjectByHand(C, { apiVersion: 'wiring.githedgehog.com/v1beta1', kind: 'Server', metadata: { name: 'server-by-hand', namespace: 'default' }, spec: { description: 'racked by hand' } });
+    interface StatusJson { fabrics: {
+      fabric: string; state: string; reachable: boolean; driftCount: number; lastSync?: string; level: string;
+      counts: Record<string, number>; unmanaged: { count: number; objects: { kind: string; name: string }[] };
+      objects: { kind: string; name: string; state: string; uid?: string; resourceVersion?: string; creationTimestamp?: string; lastApplied?: string }[];
+      drift: { kind: string; name: string; changes: { path: string }[] }[];
+    }[] }
+    const status = async (extra: Record<string, unknown> = {}): Promise<{ outcome: unknown; json: StatusJson }> => {
+      const results: string[] = [];
+      const outcome = await fabricStatusCommand.run({
+        'app-interface': SAMPLE_ROOT, kubeconfig: testClusters().kubeconfig, output: 'json', fabric: ['fabric-1'],
+        'log-level': 'info', 'log-format': 'text', 'detailed-exitcode': false, ...extra,
+      }, { reporter: { log: () => undefined, result: (t) => { results.push(t); } }, env: {}, cwd: tmp, signal: new AbortController().signal });
+      return { outcome, json: JSON.parse(results.join('')) as StatusJson };
+    };
     const metricsFile = path.join(tmp, 'fabric.prom');
-    const outcome = await fabricStatusCommand.run({
-      'app-interface': SAMPLE_ROOT, kubeconfig: testClusters().kubeconfig, output: 'json', fabric: ['fabric-1'], 'metrics-file': metricsFile,
-      'log-level': 'info', 'log-format': 'text', 'detailed-exitcode': false,
-    }, { reporter: { log: () => undefined, result: (t) => { results.push(t); } }, env: {}, cwd: tmp, signal: new AbortController().signal });
+
+    const { outcome, json: { fabrics } } = await status({ 'metrics-file': metricsFile });
 
     expect(outcome).toEqual({ kind: 'changes', count: 1 });
-    const { fabrics } = JSON.parse(results.join('')) as { fabrics: { fabric: string; state: string; reachable: boolean; driftCount: number; lastSync?: string; drift: { kind: string; name: string; changes: { path: string }[] }[] }[] };
     expect(fabrics).toHaveLength(1);
-    expect(fabrics[0]).toMatchObject({ fabric: 'fabric-1', reachable: true, state: 'drift_detected', driftCount: 1 });
-    expect(fabrics[0]?.drift).toEqual([expect.objectContaining({ kind: 'Server', name: 'server-01', changes: [expect.objectContaining({ path: 'spec.description' })] })]);
+    const f = fabrics[0];
+    expect(f).toMatchObject({ fabric: 'fabric-1', reachable: true, state: 'drift_detected', driftCount: 1, level: 'warning', counts: { live: 23, drifted: 1, missing: 0, error: 0 } });
+    expect(f?.drift).toEqual([expect.objectContaining({ kind: 'Server', name: 'server-01', changes: [expect.objectContaining({ path: 'spec.description' })] })]);
+    // unmanaged: reported with count and names
+    expect(f?.unmanaged).toEqual({ count: 2, objects: [{ kind: 'SwitchGroup', name: 'by-hand' }, { kind: 'Server', name: 'server-by-hand' }] });
+    // per object: state, uid and resourceVersion as the apiserver has them, creation and kontract's apply time
+    expect(f?.objects).toHaveLength(24);
+    const server = f?.objects.find((o) => o.name === 'server-01');
+    const live = await readFabricObject(C, 'Server', 'server-01');
+    expect(server).toEqual({ kind: 'Server', name: 'server-01', state: 'drifted', uid: live?.metadata.uid, resourceVersion: live?.metadata.resourceVersion, creationTimestamp: live?.metadata.creationTimestamp, lastApplied: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) as string });
+    expect(f?.objects.filter((o) => o.state === 'live').every((o) => o.uid !== undefined && o.lastApplied !== undefined)).toBe(true);
     // lastSync: the time of kontract's last Apply (ClusterClient keeps just that of managedFields);
     // the earlier tests applied the fabric within this run of the suite
-    expect(fabrics[0]?.lastSync).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-    expect(Date.now() - Date.parse(fabrics[0]?.lastSync ?? '')).toBeLessThan(3_600_000);
+    expect(f?.lastSync).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(Date.now() - Date.parse(f?.lastSync ?? '')).toBeLessThan(3_600_000);
     const prom = readFileSync(metricsFile, 'utf8');
     expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="Server"} 1');
     expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="VPC"} 0');
+    expect(prom).toContain('kontract_fabric_objects{fabric="fabric-1",state="drifted"} 1');
+    expect(prom).toContain('kontract_fabric_objects{fabric="fabric-1",state="unmanaged"} 2');
+    expect(prom).toContain('kontract_fabric_critical{fabric="fabric-1"} 0');
+    // a lower threshold makes the same drift critical
+    expect((await status({ 'critical-drift-share': 0.02 })).json.fabrics[0]?.level).toBe('critical');
     // read-only: the hand edit is still there
     expect((await readFabricObject(C, 'Server', 'server-01'))?.spec).toEqual({ description: 'moved by hand' });
+
+    // a wet run corrects the managed Server and never touches the unmanaged objects
+    const wet = await runFabric(sampleData, false);
+    expect(wet.changes).toEqual(['update Server server-01']);
+    expect(wet.deletes).toEqual([]);
+    expect((await readFabricObject(C, 'SwitchGroup', 'by-hand'))?.metadata.resourceVersion).toBe(byHand.metadata.resourceVersion);
+    expect(await liveNames(C, 'Server')).toEqual(['server-01', 'server-02', 'server-by-hand']);
+    await patchFabricObject(C, 'Server', 'server-01', { spec: { description: 'moved by hand' } });
   });
 
   it('a normal run records kontract_fabric_drift_objects in --metrics-file and logs the integration warnings', async () => {
