@@ -311,6 +311,11 @@ describe('hedgehog-fabric on a real cluster', () => {
     expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="VPC"} 0');
     expect(prom).toContain('kontract_desired_objects{integration="hedgehog-fabric",cluster="dev-1",kind="Server.wiring.githedgehog.com"} 2');
     expect(prom).toContain('kontract_desired_objects{integration="hedgehog-fabric",cluster="dev-1",kind="ExternalPeering.vpc.githedgehog.com"} 1');
+    // the run's own object counts come from the plan: no live read, so no unmanaged series
+    expect(prom).toContain('kontract_fabric_objects{fabric="fabric-1",state="drifted"} 1');
+    expect(prom).toContain('kontract_fabric_objects{fabric="fabric-1",state="live"} 23');
+    expect(prom).not.toContain('state="unmanaged"');
+    expect(prom).toContain('kontract_fabric_critical{fabric="fabric-1"} 0');
     // the sample fabric has no warnings: none logged, no `warnings` key in the plan
     expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
     expect(JSON.parse(readFileSync(planFile, 'utf8'))).not.toHaveProperty('warnings');
