@@ -113,7 +113,7 @@ describe('hedgehog-fabric on a real cluster', () => {
     expect(r.statuses[0]?.state).toBe('in_sync');
   });
 
-  it('refuses broken references and webhook-rule violations before any write', async () => {
+  it('refuses broken references and webhook-rule violations: the fabric fails alone, nothing written', async () => {
     const docs = sampleDocs();
     const att = docs.find((d) => d.metadata.name === 'server-02--vpc-1--backend');
     if (att?.spec === undefined) throw new Error('sample changed');
@@ -125,13 +125,16 @@ describe('hedgehog-fabric on a real cluster', () => {
 
     const r = await runFabric(dataWith(C, [fabric(dir)]), false);
 
-    // the fabric is withheld as a whole (per-fabric isolation), naming every problem with file#document and field
+    // The fabric is a blocked unit: the run fails (one error naming it), nothing of it is written or deleted.
     expect(r.writes).toBe(0);
-    expect(r.result.errors).toEqual([expect.objectContaining({ code: 'E_VALIDATION', message: expect.stringContaining('fabric fabric-1 withheld') as unknown })]);
-    const message = r.result.errors[0]?.message ?? '';
-    expect(message).toMatch(`${dir}/fabric.yaml#${String(indexOf(docs, 'VPCAttachment', 'server-02--vpc-1--backend'))}`);
-    expect(message).toContain('spec.subnet: VPCAttachment server-02--vpc-1--backend: VPC vpc-1 has no subnet frontend');
-    expect(message).toMatch(new RegExp(`${dir}/fabric\\.yaml#${String(indexOf(docs, 'VPC', 'vpc-1'))}:\\d+ spec\\.subnets\\.default\\.gateway: .*10\\.9\\.9\\.9 is not inside subnet 10\\.0\\.1\\.0/24`));
+    expect(r.deletes).toEqual([]);
+    expect(r.result.errors).toEqual([expect.objectContaining({ cluster: C, code: 'E_VALIDATION', message: expect.stringMatching(/^hedgehog-fabric: fabric fabric-1 withheld/) as unknown })]);
+    expect(r.statuses[0]).toMatchObject({ state: 'error', read: false, driftCount: null });
+    const problems = r.statuses[0]?.errors ?? [];
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(new RegExp(`^E_VALIDATION: ${dir}/fabric\\.yaml#${String(indexOf(docs, 'VPCAttachment', 'server-02--vpc-1--backend'))}:\\d+ spec\\.subnet: VPCAttachment server-02--vpc-1--backend: VPC vpc-1 has no subnet frontend$`)) as unknown,
+      expect.stringMatching(new RegExp(`^E_VALIDATION: ${dir}/fabric\\.yaml#${String(indexOf(docs, 'VPC', 'vpc-1'))}:\\d+ spec\\.subnets\\.default\\.gateway: .*10\\.9\\.9\\.9 is not inside subnet 10\\.0\\.1\\.0/24`)) as unknown,
+    ]));
     expect((await readFabricObject(C, 'VPC', 'vpc-1'))?.metadata.resourceVersion).toBe(before);
   });
 

@@ -9,8 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { KontractCommand } from '../../../src/cli/command.js';
+import { fabricStatusCommand } from '../../../src/cli/commands/fabric-status.js';
+import { runCommand } from '../../../src/cli/commands/run.js';
 import { validateCommand } from '../../../src/cli/commands/validate.js';
+import { allowedPathsOf } from '../../../src/app-interface/source-options.js';
 import { formatProblem, isValidationError } from '../../../src/core/errors.js';
+import type { Reporter } from '../../../src/core/reporter.js';
 import { silentReporter } from '../../../src/core/reporter.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../app-interface-sample', import.meta.url));
@@ -123,5 +128,52 @@ describe('fabric directories', () => {
     pointFabricAt(root, dir);
     const problems = await validate(root, [dir]);
     expect(problems).toEqual([`/hedgehog/fabric-1.yml source: ${dir}/99-stolen.yaml is a symbolic link leaving its source (or dangling): not read`]);
+  });
+});
+
+describe('run and fabric-status honour --allow-path too', () => {
+  /** The sample fabric on a cluster nobody listens to, its directory outside the root. */
+  function setupOutside(name: string): { root: string; dir: string } {
+    const { root, outside } = setup(name);
+    const dir = join(outside, 'fabric');
+    cpSync(join(SAMPLE, 'hedgehog', 'fabric-1'), dir, { recursive: true });
+    const file = join(root, 'hedgehog', 'fabric-1.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('directory: hedgehog/fabric-1', `directory: ${dir}`));
+    writeFileSync(join(root, 'openshift', 'dev-1', 'cluster.yml'), ['$schema: /openshift/cluster-1.yml', 'name: dev-1', 'serverUrl: https://127.0.0.1:1', 'auth:', '  tokenEnv: GONE_TOKEN', ''].join('\n'));
+    return { root, dir };
+  }
+
+  async function errorsOf(command: KontractCommand, root: string, args: Record<string, unknown>): Promise<string> {
+    const out: string[] = [];
+    const reporter: Reporter = { log: (level, message) => { if (level === 'error') out.push(message); }, result: (t) => { out.push(t); } };
+    await command.run({ 'app-interface': root, 'log-level': 'error', 'log-format': 'text', 'detailed-exitcode': false, ...args },
+      { reporter, env: { GONE_TOKEN: 'x' }, cwd: root, signal: new AbortController().signal });
+    return out.join('\n');
+  }
+
+  it.each([['run', runCommand, { integrations: ['hedgehog-fabric'], 'dry-run': '' }], ['fabric-status', fabricStatusCommand, { output: 'json' }]] as const)('%s', async (_name, command, args) => {
+    const { root, dir } = setupOutside(`cmd-${_name}`);
+    expect(await errorsOf(command, root, { ...args })).toContain(`${dir} is outside the app-interface`);
+    // Allowed, the directory is read and the fabric gets as far as its (unreachable) cluster.
+    const allowed = await errorsOf(command, root, { ...args, 'allow-path': [dir] });
+    expect(allowed).not.toContain('outside the app-interface');
+    expect(allowed).toMatch(/ECONNREFUSED|connect/);
+  });
+});
+
+describe('validate and git sources', () => {
+  it('fetches a fabric\'s git source and reports an outage', async () => {
+    const { root } = setup('git');
+    const file = join(root, 'hedgehog', 'fabric-1.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  directory: hedgehog/fabric-1', '  git:\n    url: https://127.0.0.1:1/fabric.git\n    ref: main'));
+    expect(await validate(root)).toEqual([expect.stringMatching(/^\/hedgehog\/fabric-1\.yml source\.git: cannot fetch git:https:\/\/127\.0\.0\.1:1\/fabric\.git@main/)]);
+  });
+});
+
+describe('allowedPathsOf', () => {
+  it('allows the app-interface directory and every --allow-path; over GraphQL only the latter', () => {
+    expect(allowedPathsOf({ dir: 'ai', allowPaths: ['/srv/fabrics'], cwd: '/work', env: {} })).toEqual(['/work/ai', '/srv/fabrics']);
+    expect(allowedPathsOf({ graphqlUrl: 'http://x/graphql', allowPaths: ['f'], cwd: '/work', env: {} })).toEqual(['/work/f']);
+    expect(allowedPathsOf({ graphqlUrl: 'http://x/graphql', cwd: '/work', env: {} })).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ describe('objectConstraintProblems (the apiserver\'s rules)', () => {
 
   it('rejects a 64-character label value (a 63-character one passes) and bad label keys', () => {
     expect(fields(obj({ metadata: { name: 'x', namespace: 'n', labels: { a: 'v'.repeat(63) } } }))).toEqual([]);
+    expect(fields(obj({ metadata: { name: 'x', namespace: 'n', labels: { a: 'v'.repeat(64) } } }))).toEqual(['metadata.labels.a']);
     const p = objectConstraintProblems(obj({ metadata: { name: 'x', namespace: 'n', labels: { a: 'v'.repeat(70) } } }), true);
     expect(p).toEqual([{ field: 'metadata.labels.a', message: expect.stringContaining('got 70') as unknown }]);
     expect(fields(obj({ metadata: { name: 'x', namespace: 'n', labels: { 'a/b/c': 'v', '-a': 'v', [`${'p'.repeat(254)}/a`]: 'v' } } }))).toHaveLength(3);
