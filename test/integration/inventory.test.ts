@@ -9,13 +9,16 @@
  * are written through the status subresources. A ClusterRole without resourcequotas checks
  * partial failure; ajv checks the JSON output against docs/inventory-json.schema.json.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { Ajv } from 'ajv';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/app-interface/model.js';
+import { inventoryCommand } from '../../src/cli/commands/inventory.js';
+import { ERROR_CODES } from '../../src/core/errors.js';
 import type { KubeObject } from '../../src/core/k8s-object.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { NO_FILTER } from '../../src/inventory/build.js';
@@ -330,5 +333,30 @@ describe('inventory on real clusters', () => {
     expect(c.pods.length).toBe(mine(of(P1).pods).length);
     expect(c.vms.length).toBe(2);
     expect(renderInventory(restricted, 'table')).toContain('NOT READ\n  resourcequotas (v1): forbidden:');
+  });
+
+  it('kontract inventory: --kinds, --namespace, --workloads and --output csv on an app-interface; a bad --kinds is a usage error', async () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'kontract-it-inv-'));
+    try {
+      mkdirSync(join(dir, 'clusters'));
+      writeFileSync(join(dir, 'clusters', `${P1}.yml`), ['$schema: /openshift/cluster-1.yml', `name: ${P1}`, `serverUrl: ${testCluster(P1).server}`, 'auth:', `  kubeconfigContext: ${testCluster(P1).context}`, ''].join('\n'));
+      const run = async (extra: Record<string, unknown>): Promise<{ outcome: unknown; out: string }> => {
+        const out: string[] = [];
+        const outcome = await inventoryCommand.run({ 'app-interface': dir, kubeconfig: testClusters().kubeconfig, 'log-level': 'info', 'log-format': 'text', 'detailed-exitcode': false, ...extra },
+          { reporter: { log: () => undefined, result: (t) => { out.push(t); } }, env: {}, cwd: dir, signal: new AbortController().signal });
+        return { outcome, out: out.join('') };
+      };
+      const { outcome, out } = await run({ kinds: ['pods,vms'], namespace: ns, workloads: 'vms', output: 'csv' });
+      expect(outcome).toEqual({ kind: 'ok' });
+      const rows = parse<Record<string, string>>(out, { columns: true });
+      expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(['Pod', 'Container', 'VirtualMachine', 'Warning']));
+      expect(rows.filter((r) => r.kind === 'Pod').map((r) => r.name)).toEqual(['copied-label', 'virt-launcher-ghost-q8z', 'virt-launcher-web-1-x7k2p']);
+      const json = JSON.parse((await run({ kinds: ['namespaces'], namespace: ns, output: 'json' })).out) as InventoryReport;
+      expect(json.filter).toEqual({ sections: ['namespaces'], namespace: ns, workloads: 'all' });
+      expect(json.clusters[0]?.namespaces.map((n) => n.name)).toEqual([ns]);
+      await expect(run({ kinds: ['secrets'] })).rejects.toMatchObject({ code: ERROR_CODES.USAGE });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
