@@ -2,26 +2,25 @@
  * `kontract fabric-status`: a client dry-run of the hedgehog-fabric integration, summarised per
  * fabric (reachable, in sync or drifted, counts per kind, per-object diffs, last sync), as text or
  * JSON, optionally with the drift gauge written to a metrics file. Never writes to a cluster.
+ * The command of the hedgehog-fabric integration (src/integrations/hedgehog-fabric/README.md,
+ * "Drift and status"); it is here because integrations do not import the CLI or the engine.
  */
-import { allowedPathsOf, appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { allowedPathsOf, loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import { HEDGEHOG_FABRIC_INTEGRATION } from '../../integrations/hedgehog-fabric/desired.js';
 import { hedgehogFabricIntegration, isFabricDesiredState } from '../../integrations/hedgehog-fabric/integration.js';
-import { lastSyncOf, readFabricLive } from '../../integrations/hedgehog-fabric/last-sync.js';
-import type { LiveFabricObject } from '../../integrations/hedgehog-fabric/last-sync.js';
+import { FABRIC_MANAGED_KINDS, fabricKindOf } from '../../integrations/hedgehog-fabric/kinds.js';
 import { recordFabricDrift } from '../../integrations/hedgehog-fabric/metrics.js';
-import type { FabricStatus } from '../../integrations/hedgehog-fabric/status.js';
-import { DEFAULT_CRITICAL_DRIFT_SHARE, fabricStatus } from '../../integrations/hedgehog-fabric/status.js';
+import type { FabricStatus, LiveFabricObject } from '../../integrations/hedgehog-fabric/status.js';
+import { DEFAULT_CRITICAL_DRIFT_SHARE, fabricStatus, lastSyncOf } from '../../integrations/hedgehog-fabric/status.js';
 import { writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
+import { readLiveObjects } from '../../reconcile/live-objects.js';
 import { runReconcile } from '../../reconcile/run-reconcile.js';
 import type { KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-
-function strs(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
+import { appInterfaceSourceOptions, num, sourceArgsFrom, str, strs } from '../options.js';
 
 function renderText(statuses: readonly FabricStatus[]): string {
   const lines: string[] = [];
@@ -50,8 +49,8 @@ export const fabricStatusCommand: KontractCommand = {
     .option('metrics-file', { type: 'string', describe: 'Write kontract_fabric_drift_objects, kontract_fabric_objects and kontract_fabric_critical (textfile format)' })
     .option('critical-drift-share', { type: 'number', default: DEFAULT_CRITICAL_DRIFT_SHARE, describe: 'Level critical when drifted + missing objects exceed this share (0-1) of the desired ones' }),
   async run(args, ctx): Promise<Outcome> {
-    const share = args['critical-drift-share'] ?? DEFAULT_CRITICAL_DRIFT_SHARE;
-    if (typeof share !== 'number' || !(share >= 0 && share <= 1)) throw new KontractError(ERROR_CODES.USAGE, '--critical-drift-share must be a number from 0 to 1');
+    const share = num(args['critical-drift-share'], 'critical-drift-share') ?? DEFAULT_CRITICAL_DRIFT_SHARE;
+    if (share < 0 || share > 1) throw new KontractError(ERROR_CODES.USAGE, '--critical-drift-share must be a number from 0 to 1');
     const source = sourceArgsFrom(args, ctx);
     const data = await loadAppInterface(source);
     const wanted = strs(args.fabric);
@@ -59,7 +58,7 @@ export const fabricStatusCommand: KontractCommand = {
     const unknown = wanted.filter((w) => !all.some((f) => f.name === w));
     if (unknown.length > 0) throw new KontractError(ERROR_CODES.USAGE, `unknown fabric(s) ${unknown.join(', ')} (known: ${all.map((f) => f.name).join(', ')})`);
     const fabrics = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.name));
-    const kubeconfig = typeof args.kubeconfig === 'string' ? args.kubeconfig : undefined;
+    const kubeconfig = str(args.kubeconfig);
     const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
     let statuses: FabricStatus[];
     try {
@@ -75,7 +74,10 @@ export const fabricStatusCommand: KontractCommand = {
         const client = connector.clients.get(f.cluster);
         if (client === undefined || !result.clusters.some((c) => c.cluster === f.cluster && c.reachable)) continue;
         try {
-          const objects = await readFabricLive(client);
+          const objects = (await readLiveObjects(client, FABRIC_MANAGED_KINDS, 'default')).flatMap((o): LiveFabricObject[] => {
+            const kind = fabricKindOf(`${o.kind.group}/${o.kind.version}`, o.kind.kind);
+            return kind === undefined ? [] : [{ ...o, kind, managed: o.owner === HEDGEHOG_FABRIC_INTEGRATION }];
+          });
           live.set(f.name, objects);
           const t = lastSyncOf(objects);
           if (t !== undefined) lastSync.set(f.name, t);
@@ -88,7 +90,7 @@ export const fabricStatusCommand: KontractCommand = {
       connector.closeAll();
     }
     ctx.reporter.result(args.output === 'json' ? JSON.stringify({ fabrics: statuses }, null, 2) : renderText(statuses));
-    const metricsFile = typeof args['metrics-file'] === 'string' ? args['metrics-file'] : undefined;
+    const metricsFile = str(args['metrics-file']);
     if (metricsFile !== undefined) {
       const metrics = new RunMetrics();
       recordFabricDrift(metrics.registry, statuses);

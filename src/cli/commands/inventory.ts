@@ -1,27 +1,24 @@
 /**
  * `kontract inventory [--cluster …] [--kinds …] [--namespace REGEX] [--workloads all|containers|vms]
  * [--output table|json|csv]`: a read-only workload inventory of the app-interface clusters
- * (src/inventory/README.md). Writes nothing to any cluster. Exit 1 when a cluster could not be read
+ * (src/workload-inventory/README.md). Writes nothing to any cluster. Exit 1 when a cluster could not be read
  * or a kind failed with an error other than 403/not served (the rest is still printed).
  */
 import { setMaxListeners } from 'node:events';
 import type { Argv } from 'yargs';
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError } from '../../core/errors.js';
-import { namespaceRegExp, sectionsOf } from '../../inventory/build.js';
-import type { InventoryFilter } from '../../inventory/build.js';
-import { collectInventory } from '../../inventory/collect.js';
-import { SECTIONS, WORKLOAD_FILTERS } from '../../inventory/types.js';
-import type { InventoryReport, Section, WorkloadFilter } from '../../inventory/types.js';
-import { INVENTORY_FORMATS, renderInventory } from '../../inventory/render.js';
-import type { InventoryFormat } from '../../inventory/render.js';
+import { namespaceRegExp, sectionsOf } from '../../workload-inventory/build.js';
+import type { InventoryFilter } from '../../workload-inventory/build.js';
+import { collectInventory } from '../../workload-inventory/collect.js';
+import { SECTIONS, WORKLOAD_FILTERS } from '../../workload-inventory/types.js';
+import type { InventoryReport, Section, WorkloadFilter } from '../../workload-inventory/types.js';
+import { INVENTORY_FORMATS, renderInventory } from '../../workload-inventory/render.js';
+import type { InventoryFormat } from '../../workload-inventory/render.js';
 import { createConnector } from '../../reconcile/connector.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-
-function strs(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
+import { appInterfaceSourceOptions, sourceArgsFrom, str, strs } from '../options.js';
 
 function formatOf(v: unknown): InventoryFormat {
   const f = INVENTORY_FORMATS.find((x) => x === v);
@@ -69,7 +66,7 @@ export const inventoryCommand: KontractCommand = {
   },
   async run(args, ctx: CommandContext): Promise<Outcome> {
     const format = formatOf(args.output ?? 'table');
-    const filter = inventoryFilter(strs(args.kinds), typeof args.namespace === 'string' ? args.namespace : undefined, args.workloads);
+    const filter = inventoryFilter(strs(args.kinds), str(args.namespace), args.workloads);
     const concurrency = typeof args.concurrency === 'number' && Number.isInteger(args.concurrency) && args.concurrency > 0 ? args.concurrency : 4;
     const data = await loadAppInterface(sourceArgsFrom(args, ctx));
     const wanted = strs(args.cluster);
@@ -78,7 +75,7 @@ export const inventoryCommand: KontractCommand = {
       throw new KontractError(ERROR_CODES.USAGE, `unknown cluster(s) ${unknown.join(', ')} (known: ${data.clusters.map((c) => c.name).join(', ')})`);
     }
     const clusters = wanted.length === 0 ? data.clusters : data.clusters.filter((c) => wanted.includes(c.name));
-    const kubeconfig = typeof args.kubeconfig === 'string' ? args.kubeconfig : undefined;
+    const kubeconfig = str(args.kubeconfig);
     // Every in-flight request listens on the abort signal: up to 17 parallel LISTs per cluster.
     setMaxListeners(24 * concurrency, ctx.signal);
     const connector = createConnector({

@@ -6,7 +6,7 @@
  * the builds are thrown together as one ValidationError (main.ts prints each and exits 1).
  */
 import type { Argv } from 'yargs';
-import { allowedPathsOf, appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { allowedPathsOf, loadAppInterface } from '../../app-interface/source-options.js';
 import { ALL_KINDS } from '../../app-interface/families.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import { isInvalidDataError } from '../../app-interface/validate.js';
@@ -15,6 +15,7 @@ import type { ValidationProblem } from '../../core/errors.js';
 import { INTEGRATIONS } from '../../integrations/index.js';
 import { checkDesired, dataProblems } from '../../reconcile/desired.js';
 import type { GlobalArgs, KontractCommand } from '../command.js';
+import { appInterfaceSourceOptions, sourceArgsFrom } from '../options.js';
 
 /** `41 files, 3 clusters, 13 namespaces, 2 quotas, …: valid (sha 1a2b3c4d5e6f)` (one datafile per entry). */
 export function summarise(data: AppInterfaceData): string {

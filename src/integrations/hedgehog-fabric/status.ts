@@ -9,9 +9,8 @@ import type { FieldChange, Plan, PlanError, PlannedChange } from '../../resource
 import type { FabricDesired } from './desired.js';
 import { HEDGEHOG_FABRIC_INTEGRATION, emptyKindCounts } from './desired.js';
 import { FABRIC_KINDS } from './kinds.js';
-import type { LiveFabricObject } from './last-sync.js';
-import type { FabricKindName } from './model.js';
-import { FABRIC_KIND_NAMES } from './model.js';
+import type { FabricKindName } from '../../app-interface/hedgehog/model.js';
+import { FABRIC_KIND_NAMES } from '../../app-interface/hedgehog/model.js';
 
 export type FabricState = 'in_sync' | 'drift_detected' | 'unreachable' | 'error';
 
@@ -23,6 +22,26 @@ export interface FabricDriftObject {
   readonly blocked: boolean;
   readonly reason: string;
   readonly changes: readonly FieldChange[];
+}
+
+/** One live object of a fabric kind (namespace `default`) on the fabric cluster, as fabric-status reads it. */
+export interface LiveFabricObject {
+  readonly kind: FabricKindName;
+  readonly name: string;
+  readonly uid?: string;
+  readonly resourceVersion?: string;
+  readonly creationTimestamp?: string;
+  /** Time of kontract's last Apply, when kontract ever applied it. */
+  readonly lastApplied?: string;
+  /** True when it carries kontract's ownership labels for hedgehog-fabric. */
+  readonly managed: boolean;
+}
+
+/** The last sync of a fabric: the latest kontract Apply over its managed live objects. */
+export function lastSyncOf(live: readonly LiveFabricObject[]): string | undefined {
+  let latest: string | undefined;
+  for (const o of live) if (o.managed && o.lastApplied !== undefined && (latest === undefined || o.lastApplied > latest)) latest = o.lastApplied;
+  return latest;
 }
 
 /** A desired object's state: `live` (in sync), `drifted` (an update is pending), `missing` (a create), `error` (refused or in error). */

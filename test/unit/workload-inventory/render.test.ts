@@ -1,9 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { buildClusterInventory } from '../../../src/inventory/build.js';
-import { renderCsv, renderInventory, renderTable, sizeSummary } from '../../../src/inventory/render.js';
-import { SECTIONS } from '../../../src/inventory/types.js';
-import type { ClusterInventory, InventoryReport } from '../../../src/inventory/types.js';
+import { buildClusterInventory } from '../../../src/workload-inventory/build.js';
+import { renderCsv, renderInventory, renderTable, sizeSummary } from '../../../src/workload-inventory/render.js';
+import { SECTIONS } from '../../../src/workload-inventory/types.js';
+import type { ClusterInventory, InventoryReport } from '../../../src/workload-inventory/types.js';
 import { listing } from './listing.js';
 
 const failed: ClusterInventory = {

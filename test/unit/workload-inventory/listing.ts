@@ -1,7 +1,7 @@
 /** A small cluster listing for the inventory unit tests (objects shaped as the apiserver returns them). */
 import type { KubeObject } from '../../../src/core/k8s-object.js';
-import type { ClusterListing } from '../../../src/inventory/build.js';
-import type { KindRead } from '../../../src/inventory/types.js';
+import type { ClusterListing } from '../../../src/workload-inventory/build.js';
+import type { KindRead } from '../../../src/workload-inventory/types.js';
 
 const o = (apiVersion: string, kind: string, name: string, namespace: string | undefined, rest: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): KubeObject =>
   ({ apiVersion, kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }), ...meta }, ...rest });

@@ -3,13 +3,14 @@
  * numbers, quantities and label selectors. Pure.
  */
 import type { KubeObject } from '../core/k8s-object.js';
-import { parseQuantity } from '../resource-inventory/quantity.js';
+import { isPlainObject } from '../core/plain-object.js';
+import { parseQuantity } from '../core/quantity.js';
 import type { Quantity, ResourceList } from './types.js';
 
 export type Json = Record<string, unknown>;
 
 export function rec(v: unknown): Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
+  return isPlainObject(v) ? v : {};
 }
 export function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? (v as unknown[]) : [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
-import { dataVolumeInfo, instancetypeSizes, vmInfo, vmiInfo } from '../../../src/inventory/kubevirt.js';
+import { dataVolumeInfo, instancetypeSizes, vmInfo, vmiInfo } from '../../../src/workload-inventory/kubevirt.js';
 
 const sizes = instancetypeSizes(
   [{ apiVersion: 'instancetype.kubevirt.io/v1beta1', kind: 'VirtualMachineClusterInstancetype', metadata: { name: 'u1.small' }, spec: { cpu: { guest: 1 }, memory: { guest: '2Gi' } } }],

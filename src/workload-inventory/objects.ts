@@ -3,7 +3,7 @@
  * inventory records. Pure.
  */
 import type { KubeObject } from '../core/k8s-object.js';
-import { parseQuantity } from '../resource-inventory/quantity.js';
+import { parseQuantity } from '../core/quantity.js';
 import {
   arr, labelsOf, managedBy, num, opt, quantity, quantityString, rec, resourceList, selectorString, str, strings, stringMap,
 } from './fields.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { inventoryFilter, inventoryOutcome } from '../../../src/cli/commands/inventory.js';
 import { ERROR_CODES } from '../../../src/core/errors.js';
-import { sectionsOf } from '../../../src/inventory/build.js';
-import { INVENTORY_KINDS, kindsFor } from '../../../src/inventory/collect.js';
-import { buildClusterInventory } from '../../../src/inventory/build.js';
-import type { KindRead } from '../../../src/inventory/types.js';
-import { SECTIONS } from '../../../src/inventory/types.js';
+import { sectionsOf } from '../../../src/workload-inventory/build.js';
+import { INVENTORY_KINDS, kindsFor } from '../../../src/workload-inventory/collect.js';
+import { buildClusterInventory } from '../../../src/workload-inventory/build.js';
+import type { KindRead } from '../../../src/workload-inventory/types.js';
+import { SECTIONS } from '../../../src/workload-inventory/types.js';
 
 describe(inventoryFilter, () => {
   it('takes --kinds comma-separated or repeated, any case; none means every section', () => {

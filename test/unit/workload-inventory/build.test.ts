@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildClusterInventory, NO_FILTER } from '../../../src/inventory/build.js';
-import type { InventoryFilter } from '../../../src/inventory/build.js';
+import { buildClusterInventory, NO_FILTER } from '../../../src/workload-inventory/build.js';
+import type { InventoryFilter } from '../../../src/workload-inventory/build.js';
 import { listing } from './listing.js';
 
 describe(buildClusterInventory, () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
-import { selectorString } from '../../../src/inventory/fields.js';
-import { nodeInfo, nodeRoles, quotaUsage, routeInfo, serviceInfo, usageRatio } from '../../../src/inventory/objects.js';
+import { selectorString } from '../../../src/workload-inventory/fields.js';
+import { nodeInfo, nodeRoles, quotaUsage, routeInfo, serviceInfo, usageRatio } from '../../../src/workload-inventory/objects.js';
 
 describe(nodeRoles, () => {
   it('reads node-role.kubernetes.io/* and the legacy kubernetes.io/role label', () => {
