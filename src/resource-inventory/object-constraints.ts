@@ -15,7 +15,7 @@
  */
 import type { KubeObject } from '../core/k8s-object.js';
 import { isDns1123Label, isDns1123Subdomain, isLabelValue, isPathSegmentName, isQualifiedName } from '../core/k8s-names.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../core/quantity.js';
 
 /** Keys plus values of an object's annotations, in bytes (TotalAnnotationSizeLimitB). */
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;

@@ -2,10 +2,9 @@ import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FabricDesired } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
-import type { LiveFabricObject } from '../../../src/integrations/hedgehog-fabric/last-sync.js';
-import { lastSyncOf } from '../../../src/integrations/hedgehog-fabric/last-sync.js';
 import { recordFabricDrift } from '../../../src/integrations/hedgehog-fabric/metrics.js';
-import { fabricStatus } from '../../../src/integrations/hedgehog-fabric/status.js';
+import { fabricStatus, lastSyncOf } from '../../../src/integrations/hedgehog-fabric/status.js';
+import type { LiveFabricObject } from '../../../src/integrations/hedgehog-fabric/status.js';
 import type { ClusterSummary, Plan, PlannedChange } from '../../../src/resource-inventory/plan.js';
 import { SAMPLE_FABRIC_DIR, fabric } from './support.js';
 
