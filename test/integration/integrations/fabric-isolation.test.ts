@@ -1,7 +1,7 @@
 /**
  * One bad source stops only what depends on it, on real clusters, in one `run --all`: fabric-b
- * (dev-1) loses its git source, then gets a webhook-rule violation, while a namespace with its
- * quota and a VM on the same cluster, and fabric-a on prod-2, keep converging. fabric-b's live
+ * (prod-2) loses its git source, then gets a webhook-rule violation, while a namespace with its
+ * quota and a VM on the same cluster, and fabric-a on dev-1, keep converging. fabric-b's live
  * objects are neither updated nor deleted, the run exits 1 naming the fabric and the reason, and
  * fabric-status shows fabric-b `error` with drift not read. A cluster that cannot be reached shows
  * no drift either (and no drift gauge).
@@ -22,8 +22,9 @@ import { installKubevirtCrds, readCr, vmRef } from '../../fixtures/kubevirt/live
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from '../support/clusters.js';
 import { deleteAllFabricObjects, installUpstreamCrds, readFabricObject } from './hedgehog-fabric-harness.js';
 
-const A = 'prod-2';
-const B = 'dev-1';
+// B runs KubeVirt too (prod-2, like the other KubeVirt tests; dev-1 must stay without KubeVirt).
+const A = 'dev-1';
+const B = 'prod-2';
 const ns = uniqueName('iso');
 const root = mkdtempSync(path.join(os.tmpdir(), 'kontract-it-iso-'));
 

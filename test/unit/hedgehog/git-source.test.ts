@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,5 +170,42 @@ describe('scrubSecrets and datafile URLs', () => {
     expect(r.ok).toBe(false);
     expect(JSON.stringify(r)).not.toContain('hunter22');
     expect(r.ok ? [] : r.problems).toEqual([expect.objectContaining({ field: 'source.git.url', message: expect.stringMatching(/must not contain user info/) as unknown })]);
+  });
+});
+
+describe('symbolic links in a git source', () => {
+  const SECRET = 'TOPSECRET-git-77';
+  let repo: string;
+  let outside: string;
+
+  beforeAll(() => {
+    outside = tempDir({ 'secret.yml': `token: ${SECRET}\n` }, 'kontract-hh-outside-');
+    repo = path.join(root, 'links.git');
+    git(root, 'init', '-q', '--bare', repo);
+    const work = path.join(root, 'links-work');
+    mkdirSync(path.join(work, 'fabrics', 'f'), { recursive: true });
+    git(work, 'init', '-q');
+    writeFileSync(path.join(work, 'fabrics', 'f', 'all.yaml'), sampleDocs().map((d) => yaml.dump(d)).join('---\n'));
+    symlinkSync(path.join(outside, 'secret.yml'), path.join(work, 'fabrics', 'f', '99-stolen.yaml'));
+    symlinkSync(outside, path.join(work, 'escape'));
+    git(work, 'add', '.');
+    git(work, 'commit', '-q', '-m', 'links');
+    git(work, 'remote', 'add', 'origin', repo);
+    git(work, 'push', '-q', 'origin', 'main');
+  });
+
+  it('refuses a file link leaving the checkout and never shows what it points at', async () => {
+    const f = fabric('', { source: { kind: 'git', url: repo, ref: 'main', path: 'fabrics/f' } });
+    const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-links-1')));
+    expect(state.objects).toEqual([]);
+    expect(fabricProblems(state)).toEqual([{ file: '/hedgehog/fabric-1.yml', field: 'source.git.path', message: `git:${repo}@main:fabrics/f/99-stolen.yaml is a symbolic link leaving its source (or dangling): not read` }]);
+    expect(JSON.stringify(state)).not.toContain(SECRET);
+  });
+
+  it('refuses a source path that is a link leaving the checkout', async () => {
+    const f = fabric('', { source: { kind: 'git', url: repo, ref: 'main', path: 'escape' } });
+    const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-links-2')));
+    expect(fabricProblems(state)).toEqual([{ file: '/hedgehog/fabric-1.yml', field: 'source.git.path', message: `fabric directory git:${repo}@main:escape is a symbolic link leaving its source: not read` }]);
+    expect(JSON.stringify(state)).not.toContain(SECRET);
   });
 });
