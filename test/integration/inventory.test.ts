@@ -355,6 +355,8 @@ describe('inventory on real clusters', () => {
       expect(json.filter).toEqual({ sections: ['namespaces'], namespace: ns, workloads: 'all' });
       expect(json.clusters[0]?.namespaces.map((n) => n.name)).toEqual([ns]);
       await expect(run({ kinds: ['secrets'] })).rejects.toMatchObject({ code: ERROR_CODES.USAGE });
+      await expect(run({ cluster: ['nope'] })).rejects.toMatchObject({ code: ERROR_CODES.USAGE, message: expect.stringContaining('unknown cluster(s) nope') as unknown });
+      await expect(run({ namespace: '(' })).rejects.toMatchObject({ code: ERROR_CODES.USAGE });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
