@@ -9,18 +9,18 @@ import { allowedPathsOf, loadAppInterface } from '../../app-interface/source-opt
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import { HEDGEHOG_FABRIC_INTEGRATION } from '../../integrations/hedgehog-fabric/desired.js';
 import { hedgehogFabricIntegration, isFabricDesiredState } from '../../integrations/hedgehog-fabric/integration.js';
-import { FABRIC_MANAGED_KINDS } from '../../integrations/hedgehog-fabric/kinds.js';
+import { FABRIC_MANAGED_KINDS, fabricKindOf } from '../../integrations/hedgehog-fabric/kinds.js';
 import { recordFabricDrift } from '../../integrations/hedgehog-fabric/metrics.js';
-import type { FabricStatus } from '../../integrations/hedgehog-fabric/status.js';
-import { fabricStatus } from '../../integrations/hedgehog-fabric/status.js';
+import type { FabricStatus, LiveFabricObject } from '../../integrations/hedgehog-fabric/status.js';
+import { DEFAULT_CRITICAL_DRIFT_SHARE, fabricStatus, lastSyncOf } from '../../integrations/hedgehog-fabric/status.js';
 import { writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
-import { lastApplyTime } from '../../reconcile/last-apply.js';
+import { readLiveObjects } from '../../reconcile/live-objects.js';
 import { runReconcile } from '../../reconcile/run-reconcile.js';
 import type { KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-import { appInterfaceSourceOptions, sourceArgsFrom, str, strs } from '../options.js';
+import { appInterfaceSourceOptions, num, sourceArgsFrom, str, strs } from '../options.js';
 
 function renderText(statuses: readonly FabricStatus[]): string {
   const lines: string[] = [];
@@ -32,6 +32,9 @@ function renderText(statuses: readonly FabricStatus[]): string {
       for (const c of d.changes) lines.push(`      ${c.op} ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`);
     }
     for (const e of s.errors) lines.push(`  error: ${e}`);
+    if (s.counts !== null) lines.push(`  level ${s.level}: ${s.counts.live} live, ${s.counts.drifted} drifted, ${s.counts.missing} missing, ${s.counts.error} error${s.fetchedAt === undefined ? '' : `; fetched ${s.fetchedAt}`}`);
+    else lines.push(`  level ${s.level}`);
+    if (s.unmanaged !== null && s.unmanaged.count > 0) lines.push(`  unmanaged ${s.unmanaged.count}: ${s.unmanaged.objects.map((o) => `${o.kind} ${o.name}`).join(', ')}`);
   }
   return lines.join('\n');
 }
@@ -43,8 +46,11 @@ export const fabricStatusCommand: KontractCommand = {
     .option('fabric', { type: 'string', array: true, describe: 'Only these fabrics (repeatable)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context' })
     .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Status format on stdout' })
-    .option('metrics-file', { type: 'string', describe: 'Write kontract_fabric_drift_objects (textfile format)' }),
+    .option('metrics-file', { type: 'string', describe: 'Write kontract_fabric_drift_objects, kontract_fabric_objects and kontract_fabric_critical (textfile format)' })
+    .option('critical-drift-share', { type: 'number', default: DEFAULT_CRITICAL_DRIFT_SHARE, describe: 'Level critical when drifted + missing objects exceed this share (0-1) of the desired ones' }),
   async run(args, ctx): Promise<Outcome> {
+    const share = num(args['critical-drift-share'], 'critical-drift-share') ?? DEFAULT_CRITICAL_DRIFT_SHARE;
+    if (share < 0 || share > 1) throw new KontractError(ERROR_CODES.USAGE, '--critical-drift-share must be a number from 0 to 1');
     const source = sourceArgsFrom(args, ctx);
     const data = await loadAppInterface(source);
     const wanted = strs(args.fabric);
@@ -63,17 +69,23 @@ export const fabricStatusCommand: KontractCommand = {
       });
       const desired = result.states?.get(HEDGEHOG_FABRIC_INTEGRATION);
       const lastSync = new Map<string, string>();
+      const live = new Map<string, readonly LiveFabricObject[]>();
       for (const f of fabrics) {
         const client = connector.clients.get(f.cluster);
         if (client === undefined || !result.clusters.some((c) => c.cluster === f.cluster && c.reachable)) continue;
         try {
-          const t = await lastApplyTime(client, HEDGEHOG_FABRIC_INTEGRATION, FABRIC_MANAGED_KINDS, 'default');
+          const objects = (await readLiveObjects(client, FABRIC_MANAGED_KINDS, 'default')).flatMap((o): LiveFabricObject[] => {
+            const kind = fabricKindOf(`${o.kind.group}/${o.kind.version}`, o.kind.kind);
+            return kind === undefined ? [] : [{ ...o, kind, managed: o.owner === HEDGEHOG_FABRIC_INTEGRATION }];
+          });
+          live.set(f.name, objects);
+          const t = lastSyncOf(objects);
           if (t !== undefined) lastSync.set(f.name, t);
         } catch (e) {
-          ctx.reporter.log('warn', `cannot read the last sync of fabric ${f.name}: ${errorMessage(e)}`, { cluster: f.cluster });
+          ctx.reporter.log('warn', `cannot read the live objects of fabric ${f.name}: ${errorMessage(e)}`, { cluster: f.cluster });
         }
       }
-      statuses = fabricStatus({ plan: result.plan, fabrics: desired !== undefined && isFabricDesiredState(desired) ? desired.fabrics : [], lastSync });
+      statuses = fabricStatus({ plan: result.plan, fabrics: desired !== undefined && isFabricDesiredState(desired) ? desired.fabrics : [], lastSync, live, criticalDriftShare: share });
     } finally {
       connector.closeAll();
     }

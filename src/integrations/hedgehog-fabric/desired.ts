@@ -45,6 +45,8 @@ export interface FabricDesired {
   readonly sourceLabel: string;
   /** The git commit checked out (git sources). */
   readonly revision?: string;
+  /** When that commit was fetched (git sources), ISO time. */
+  readonly fetchedAt?: string;
   readonly objects: readonly FabricObject[];
   /** Desired objects per kind (every kind present, 0 when none). */
   readonly counts: Readonly<Record<FabricKindName, number>>;
@@ -65,7 +67,7 @@ export function emptyKindCounts(): Record<FabricKindName, number> {
 /** AppInterfaceData.resources: in-tree files by datafile path. */
 export type FabricResources = AppInterfaceData['resources'];
 
-async function readSource(fabric: Fabric, opts: FabricBuildOptions, resources: FabricResources): Promise<ReadResult & { label: string; revision?: string }> {
+async function readSource(fabric: Fabric, opts: FabricBuildOptions, resources: FabricResources): Promise<ReadResult & { label: string; revision?: string; fetchedAt?: string }> {
   const src = fabric.source;
   const origin = { file: fabric.path, field: 'source' };
   // A directory inside the app-interface comes with the data (any source); others from disk.
@@ -89,7 +91,7 @@ async function readSource(fabric: Fabric, opts: FabricBuildOptions, resources: F
   }
   // Symbolic links in the repository may not leave the checkout.
   const read = readDirectory(path.join(checkout.dir, src.path), label, { file: fabric.path, field: 'source.git.path' }, [checkout.dir]);
-  return { ...read, label, revision: checkout.commit };
+  return { ...read, label, revision: checkout.commit, fetchedAt: new Date().toISOString() };
 }
 
 /**
@@ -106,6 +108,7 @@ export async function desiredFabric(fabric: Fabric, opts: FabricBuildOptions, re
     fabric,
     sourceLabel: read.label,
     ...(read.revision === undefined ? {} : { revision: read.revision }),
+    ...(read.fetchedAt === undefined ? {} : { fetchedAt: read.fetchedAt }),
     objects: classified.objects,
     counts,
     problems: [...read.problems, ...classified.problems, ...validation.problems],

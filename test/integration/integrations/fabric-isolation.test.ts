@@ -193,7 +193,7 @@ describe('fabric-status on a cluster it cannot read', () => {
       await fabricStatusCommand.run({ 'app-interface': dir, 'log-level': 'info', 'log-format': 'text', 'detailed-exitcode': false },
         { reporter: { log: () => undefined, result: (t) => { text.push(t); } }, env: { GONE_TOKEN: 'x' }, cwd: dir, signal: new AbortController().signal });
       expect(text.join('\n')).toMatch(/^fabric fabric-1 \(cluster gone, hedgehog\/fabric-1\): unreachable, drift not read, last sync unknown$/m);
-      expect(text.join('\n')).toMatch(/^ {2}VPC +desired +1 {2}drifted not read$/m);
+      expect(text.join('\n')).toMatch(/^ {2}VPC +desired +2 {2}drifted not read$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

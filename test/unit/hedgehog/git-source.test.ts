@@ -87,7 +87,7 @@ describe('fetchGitSource (local bare repository)', () => {
     const f = fabric('', { source: { kind: 'git', url: bare, ref: 'v1', path: 'fabrics/fabric-1' } });
     const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-3')));
     expect(fabricProblems(state)).toEqual([]);
-    expect(state.objects).toHaveLength(14);
+    expect(state.objects).toHaveLength(24);
     expect(state.fabrics[0]?.revision).toBe(v1Commit);
     expect(state.objects[0]?.source).toBe(`git:${bare}@v1:fabrics/fabric-1/all.yaml#0`);
   });
