@@ -16,10 +16,10 @@ beforeAll(async () => {
   sample = f;
 });
 
-const summary = (reachable = true): ClusterSummary => ({ cluster: 'dev-1', reachable, desired: 24, current: 24, create: 0, update: 0, delete: 0, unchanged: 24, withheld: 0, errors: 0, skipped: false });
+const summary = (reachable = true): ClusterSummary => ({ cluster: 'dev-1', reachable, desired: 24, current: 24, create: 0, update: 0, delete: 0, unchanged: 24, withheld: 0, errors: 0, skipped: false, orphaned: 0, notSent: 0, read: reachable });
 const change = (action: PlannedChange['action'], kind: string, name: string): PlannedChange =>
   ({ action, integration: 'hedgehog-fabric', cluster: 'dev-1', namespace: 'default', kind, name, order: 55, changes: [], reason: 'drift' });
-const plan = (over: Partial<Plan>): Plan => ({ version: 1, integrations: ['hedgehog-fabric'], dataSha: 'x', changes: [], clusters: [summary()], errors: [], withheldDeletions: [], skippedChanges: [], ...over });
+const plan = (over: Partial<Plan>): Plan => ({ version: 1, integrations: ['hedgehog-fabric'], dataSha: 'x', changes: [], clusters: [summary()], errors: [], withheldDeletions: [], skippedChanges: [], orphaned: [], ...over });
 const liveOf = (f: FabricDesired, over: Partial<LiveFabricObject> = {}): LiveFabricObject[] => f.objects.map((o, i) => ({
   kind: o.kind, name: o.object.metadata.name, uid: `uid-${i}`, resourceVersion: String(100 + i), creationTimestamp: '2026-11-29T05:00:00Z', lastApplied: `2026-11-29T05:${String(10 + i)}:00Z`, managed: true, ...over,
 }));
