@@ -305,7 +305,9 @@ describe('a cluster that stops answering mid-run is given up', () => {
     // The given-up run released its Lease on the recovered cluster: the next run is not E_LOCKED and converges.
     const next = await run([integration], data([doomed(), clusterDef('prod-1')]), false, { env: env(), engine: { concurrency: 4, lock } });
     expect(next.errors).toEqual([]);
-    expect(next.clusters.find((c) => c.cluster === 'doomed')?.stats.byVerb.apply).toBe(notSent);
+    // what was not sent, plus the writes cut at the deadline
+    expect(next.clusters.find((c) => c.cluster === 'doomed')?.stats.byVerb.apply).toBeGreaterThanOrEqual(notSent);
+    expect((await run([integration], data([doomed(), clusterDef('prod-1')]), 'client', { env: env() })).plan.changes).toEqual([]);
   });
 
   it('gives a cluster up after consecutive connection failures when its apiserver is killed, within seconds', async () => {
