@@ -90,7 +90,6 @@ export const quantitiesParse: Rule = (data) => {
     q.quotas.forEach((e, i) => {
       const base = `quotas[${i}].resources`;
       out.push(...quantityProblems(q.path, `${base}.limits`, e.resources.limits), ...quantityProblems(q.path, `${base}.requests`, e.resources.requests));
-      out.push(...quantityProblems(q.path, base, e.resources.other));
     });
   }
   for (const l of data.limitRanges) {
