@@ -101,6 +101,7 @@ export const clusterKind = defineKind({
       return { ok: false, problems: settingsFiles.slice(1).map((s) => ({ file: s.path, field: 'cluster', message: `${f.path} already has kontract settings in ${settingsFiles[0]?.path ?? ''}: one /kontract/cluster-1.yml per cluster` })) };
     }
     const settings = settingsFiles[0] === undefined ? undefined : ctx.entry(clusterSettingsKind, settingsFiles[0].path);
+    if (settingsFiles[0] !== undefined && settings === undefined) return SKIP; // the settings file's problems are reported
     let auth: ClusterAuth;
     if (settings?.auth !== undefined) auth = settings.auth;
     else if (r.automationToken !== undefined) auth = { kind: 'automationToken', secret: r.automationToken };

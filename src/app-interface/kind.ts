@@ -27,7 +27,7 @@ export interface BuildContext {
   /** The datafile at `path` (as written), if the snapshot has it. */
   file(path: string): Datafile | undefined;
   /**
-   * The valid datafiles of `$schema` `schema` whose top-level `field` is `{$ref: target}` or a list
+   * The datafiles (valid or not) of `$schema` `schema` whose top-level `field` is `{$ref: target}` or a list
    * holding it, sorted by path: reverse references (qontract users and bots point at roles, and
    * kontract's settings files point at the qontract objects they extend).
    */

@@ -72,10 +72,13 @@ export const networkPoliciesAllowSameCluster: Rule = (data) => {
   return out;
 };
 
-export const quotaExclusive: Rule = (data) =>
-  data.namespaces
+/** A namespace's `quota` (qontract) and its kontract settings' `quotaComponents` cannot both apply. */
+export const quotaExclusive: Rule = (data) => {
+  const settingsOf = new Map((data.namespaceSettings ?? []).map((s) => [s.namespace, s.path]));
+  return data.namespaces
     .filter((n) => n.quota !== undefined && n.quotaComponents !== undefined)
-    .map((n) => ({ file: n.path, field: 'quotaComponents', message: 'quota and quotaComponents are mutually exclusive: use one of them' }));
+    .map((n) => ({ file: settingsOf.get(n.path) ?? n.path, field: 'quotaComponents', message: `quota and quotaComponents are mutually exclusive: ${n.path} has a quota, so use one of them` }));
+};
 
 function quantityProblems(file: string, field: string, m: Labels | undefined): ValidationProblem[] {
   if (m === undefined) return [];
@@ -102,21 +105,6 @@ export const quantitiesParse: Rule = (data) => {
   return out;
 };
 
-/** RoleBindings are only managed in namespaces with `managedRoles: true`; access elsewhere would be silently ignored. */
-export const roleAccessManagedNamespaces: Rule = (data) => {
-  const byPath = new Map(data.namespaces.map((n) => [n.path, n]));
-  const out: ValidationProblem[] = [];
-  for (const r of data.roles) {
-    r.access.forEach((a, i) => {
-      const ns = byPath.get(a.namespace.path);
-      if (ns !== undefined && !ns.managedRoles) {
-        out.push({ file: r.path, field: `access[${i}].namespace`, message: `namespace ${ns.cluster}/${ns.name} (${ns.path}) does not set managedRoles: true, so this access would never be granted` });
-      }
-    });
-  }
-  return out;
-};
-
 export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = [
   { name: 'names-are-dns-labels', rule: namesAreDnsLabels },
   { name: 'unique-cluster-names', rule: uniqueClusterNames },
@@ -126,5 +114,4 @@ export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = 
   { name: 'network-policies-allow-same-cluster', rule: networkPoliciesAllowSameCluster },
   { name: 'quota-exclusive', rule: quotaExclusive },
   { name: 'quantities-parse', rule: quantitiesParse },
-  { name: 'role-access-managed-namespaces', rule: roleAccessManagedNamespaces },
 ];

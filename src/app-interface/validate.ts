@@ -171,7 +171,8 @@ function buildModel(snap: Snapshot, valid: ReadonlySet<string>, problems: Valida
     if (index === undefined) {
       index = new Map();
       for (const f of [...snap.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-        if (!valid.has(f.path) || schemaOf(f.raw) !== schema) continue;
+        // Invalid files count too: a broken settings file must not read as "no settings" (it is reported, and its target skipped).
+        if (schemaOf(f.raw) !== schema || typeof f.raw !== 'object' || f.raw === null) continue;
         const v = (f.raw as Record<string, unknown>)[field];
         for (const r of Array.isArray(v) ? v : [v]) {
           const to = typeof r === 'object' && r !== null ? (r as { $ref?: unknown }).$ref : undefined;
