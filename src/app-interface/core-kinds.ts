@@ -319,7 +319,11 @@ export const roleKind = defineKind({
   },
 });
 
+/** qontract's kinds (and kontract's tenants), typed in GraphQL. */
 export const CORE_KINDS = [
   clusterKind, namespaceKind, quotaKind, limitRangeKind, roleKind, userKind, botKind,
-  appKind, environmentKind, productKind, escalationPolicyKind, permissionKind, tenantKind, clusterSettingsKind, namespaceSettingsKind,
+  appKind, environmentKind, productKind, escalationPolicyKind, permissionKind, tenantKind,
 ] as const;
+
+/** kontract's settings for qontract objects (served as raw documents). */
+export const SETTINGS_KINDS = [clusterSettingsKind, namespaceSettingsKind] as const;

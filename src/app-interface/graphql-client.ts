@@ -29,22 +29,33 @@ interface CoreQuery {
   readonly refs: readonly string[];
 }
 
+const NAMED = { selection: 'path schema name', refs: [] };
+
 const CORE_QUERIES: Readonly<Record<string, CoreQuery>> = {
-  clusters_v1: { selection: 'path schema name description serverUrl labels auth ca insecureSkipTLSVerify disable { integrations }', refs: [] },
+  clusters_v1: {
+    selection: 'path schema labels name description serverUrl consoleUrl prometheusUrl elbFQDN internal auth { service org team name issuer status } '
+      + 'automationToken { path field version format } insecureSkipTLSVerify clusterAdmin disable { integrations }',
+    refs: [],
+  },
   namespaces_v1: {
-    selection: 'path schema name description cluster { path } app environment labels annotations delete managedByExternal managedRoles '
-      + 'quota { path } limitRanges { path } networkPoliciesAllow { path } tenant { path } state quotaComponents isolated',
-    refs: ['cluster', 'quota', 'limitRanges', 'tenant', 'networkPoliciesAllow[]'],
+    selection: 'path schema labels name description cluster { path } app { path } environment { path } delete managedByExternal managedRoles clusterAdmin '
+      + 'managedResourceTypes managedResourceNames { resource resourceNames } quota { path } limitRanges { path } networkPoliciesAllow { path }',
+    refs: ['cluster', 'app', 'environment', 'quota', 'limitRanges', 'networkPoliciesAllow[]'],
   },
-  quotas_v1: { selection: 'path schema name description quotas { name resources scopes }', refs: [] },
-  limitranges_v1: { selection: 'path schema name description limits { type default defaultRequest max min maxLimitRequestRatio }', refs: [] },
+  quotas_v1: { selection: 'path schema labels name description quotas { name resources scopes }', refs: [] },
+  limitranges_v1: { selection: 'path schema labels name description limits { type default defaultRequest max min maxLimitRequestRatio }', refs: [] },
   roles_v1: {
-    selection: 'path schema name description expirationDate access { namespace { path } role clusterRole } users { path } bots { path }',
-    refs: ['access[].namespace', 'users[]', 'bots[]'],
+    selection: 'path schema labels name description expirationDate permissions { path } access { namespace { path } role cluster { path } group clusterRole }',
+    refs: ['permissions[]', 'access[].namespace', 'access[].cluster'],
   },
-  users_v1: { selection: 'path schema name org_username github_username', refs: [] },
-  bots_v1: { selection: 'path schema name description openshift_serviceaccount', refs: [] },
+  users_v1: { selection: 'path schema labels name org_username github_username roles { path }', refs: ['roles[]'] },
+  bots_v1: { selection: 'path schema labels name description openshift_serviceaccount roles { path }', refs: ['roles[]'] },
   tenants_v1: { selection: 'path schema name description isolated', refs: [] },
+  apps_v1: NAMED,
+  environments_v1: NAMED,
+  products_v1: NAMED,
+  escalation_policies_v1: NAMED,
+  permissions_v1: NAMED,
 };
 
 type Obj = Record<string, unknown>;

@@ -18,61 +18,78 @@ const CORE_SDL = `
 scalar JSON
 
 type DisableClusterFeatures_v1 { integrations: [String!] }
+type ClusterAuth_v1 { service: String! org: String team: String name: String issuer: String status: String }
+type VaultSecret_v1 { path: String! field: String! version: Int format: String }
 
 type Cluster_v1 {
   path: String!
   schema: String!
+  labels: JSON
   name: String!
   description: String
   serverUrl: String!
-  labels: JSON
-  auth: JSON!
-  ca: JSON
+  consoleUrl: String
+  prometheusUrl: String
+  elbFQDN: String
+  internal: Boolean
+  auth: [ClusterAuth_v1!]!
+  automationToken: VaultSecret_v1
   insecureSkipTLSVerify: Boolean
+  clusterAdmin: Boolean
   disable: DisableClusterFeatures_v1
 }
 
 type Tenant_v1 { path: String! schema: String! name: String! description: String isolated: Boolean }
 
-type NamespaceQuotaItem_v1 { name: String! resources: JSON! scopes: [String!] }
-type NamespaceQuota_v1 { path: String! schema: String! name: String! description: String quotas: [NamespaceQuotaItem_v1!]! }
+type App_v1 { path: String! schema: String! name: String! }
+type Environment_v1 { path: String! schema: String! name: String! }
+type Product_v1 { path: String! schema: String! name: String! }
+type AppEscalationPolicy_v1 { path: String! schema: String! name: String! }
+type Permission_v1 { path: String! schema: String! name: String! }
 
-type LimitRangeItem_v1 { type: String! default: JSON defaultRequest: JSON max: JSON min: JSON maxLimitRequestRatio: JSON }
-type LimitRange_v1 { path: String! schema: String! name: String! description: String limits: [LimitRangeItem_v1!]! }
+type ResourceQuotaItem_v1 { name: String! resources: JSON! scopes: [String!] }
+type ResourceQuota_v1 { path: String! schema: String! labels: JSON name: String! description: String quotas: [ResourceQuotaItem_v1!]! }
+
+type LimitRangeItem_v1 { type: String default: JSON defaultRequest: JSON max: JSON min: JSON maxLimitRequestRatio: JSON }
+type LimitRange_v1 { path: String! schema: String! labels: JSON name: String! description: String limits: [LimitRangeItem_v1!]! }
+
+type ManagedResourceNames_v1 { resource: String! resourceNames: [String!]! }
 
 type Namespace_v1 {
   path: String!
   schema: String!
+  labels: JSON
   name: String!
   description: String
   cluster: Cluster_v1!
-  app: JSON
-  environment: JSON
-  labels: JSON
-  annotations: JSON
+  app: App_v1!
+  environment: Environment_v1!
   delete: Boolean
   managedByExternal: Boolean
   managedRoles: Boolean
-  quota: NamespaceQuota_v1
+  clusterAdmin: Boolean
+  managedResourceTypes: [String!]
+  managedResourceNames: [ManagedResourceNames_v1!]
+  quota: ResourceQuota_v1
   limitRanges: LimitRange_v1
   networkPoliciesAllow: [Namespace_v1!]
-  tenant: Tenant_v1
-  state: String
-  quotaComponents: JSON
-  isolated: Boolean
 }
 
-type User_v1 { path: String! schema: String! name: String! org_username: String! github_username: String }
-type Bot_v1 { path: String! schema: String! name: String! description: String openshift_serviceaccount: String }
-type Access_v1 { namespace: Namespace_v1 role: String clusterRole: String }
+type User_v1 { path: String! schema: String! labels: JSON name: String! org_username: String! github_username: String! roles: [Role_v1!] }
+type Bot_v1 { path: String! schema: String! labels: JSON name: String! description: String openshift_serviceaccount: String roles: [Role_v1!] }
+type AccessRole_v1 { namespace: Namespace_v1 role: String cluster: Cluster_v1 group: String clusterRole: String }
 type Role_v1 {
   path: String!
   schema: String!
+  labels: JSON
   name: String!
   description: String
   expirationDate: String
-  access: [Access_v1!]
+  permissions: [Permission_v1!]
+  access: [AccessRole_v1!]
+  "The users whose roles list this role (qontract's synthetic back-reference)."
   users: [User_v1!]
+  "The bots whose roles list this role."
   bots: [Bot_v1!]
 }
 
@@ -85,8 +102,15 @@ type Resource_v1 { path: String! content: String! sha256sum: String! }
 
 /** Query field → GraphQL type of the core kinds. */
 const CORE_TYPES: Readonly<Record<string, string>> = {
-  clusters_v1: 'Cluster_v1', namespaces_v1: 'Namespace_v1', quotas_v1: 'NamespaceQuota_v1', limitranges_v1: 'LimitRange_v1',
+  clusters_v1: 'Cluster_v1', namespaces_v1: 'Namespace_v1', quotas_v1: 'ResourceQuota_v1', limitranges_v1: 'LimitRange_v1',
   roles_v1: 'Role_v1', users_v1: 'User_v1', bots_v1: 'Bot_v1', tenants_v1: 'Tenant_v1',
+  apps_v1: 'App_v1', environments_v1: 'Environment_v1', products_v1: 'Product_v1', escalation_policies_v1: 'AppEscalationPolicy_v1',
+  permissions_v1: 'Permission_v1',
+};
+
+/** qontract-server's synthetic back-references: `Role_v1.users` = the users whose `roles` list the role. */
+const BACKREFS: Readonly<Record<string, Readonly<Record<string, { readonly schema: string; readonly field: string }>>>> = {
+  Role_v1: { users: { schema: '/access/user-1.yml', field: 'roles' }, bots: { schema: '/access/bot-1.yml', field: 'roles' } },
 };
 
 /** Per request: the snapshot's documents by path. */
@@ -112,6 +136,16 @@ function deref(v: unknown, ctx: GraphqlContext): unknown {
 const fieldResolver: GraphQLFieldResolver<unknown, GraphqlContext> = (source, _args, ctx, info) => {
   if (!isDoc(source)) return null;
   if (info.fieldName === 'schema') return source.$schema ?? source.schema;
+  const back = BACKREFS[info.parentType.name]?.[info.fieldName];
+  if (back !== undefined) {
+    const out: unknown[] = [];
+    for (const [path, doc] of [...ctx.docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (!isDoc(doc) || doc.$schema !== back.schema) continue;
+      const refs = doc[back.field];
+      if (Array.isArray(refs) && refs.some((r) => isDoc(r) && r.$ref === source.path)) out.push({ ...doc, path });
+    }
+    return out;
+  }
   const v = source[info.fieldName];
   return isObjectType(getNamedType(info.returnType)) ? deref(v, ctx) : v;
 };

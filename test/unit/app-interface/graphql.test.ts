@@ -91,22 +91,21 @@ describe('GraphQL source against kontract serve', () => {
 
   it('answers qontract-shaped queries with nested refs resolved', async () => {
     const { status, body } = await post('/graphql', `{
-      namespaces_v1(name: "acme-api") { path name cluster { name serverUrl } limitRanges { name limits { type default } }
-        networkPoliciesAllow { name cluster { name } } tenant { name } quotaComponents }
+      namespaces_v1(name: "acme-api") { path name cluster { name serverUrl auth { service } } app { name } environment { name }
+        limitRanges { name limits { type default } } networkPoliciesAllow { name cluster { name } } }
       roles_v1(name: "acme-developers") { users { org_username } access { namespace { name cluster { name } } clusterRole } }
     }`);
     expect(status).toBe(200);
     const data = (body as { data: { namespaces_v1: unknown[]; roles_v1: unknown[] } }).data;
     expect(data.namespaces_v1).toEqual([{
       path: '/openshift/prod-1/namespaces/acme-api.yml', name: 'acme-api',
-      cluster: { name: 'prod-1', serverUrl: 'https://prod-1.kontract.invalid:6443' },
-      limitRanges: { name: 'default', limits: [
-        { type: 'Container', default: { cpu: '500m', memory: '512Mi' } }, { type: 'PersistentVolumeClaim', default: null },
-      ] },
+      cluster: { name: 'prod-1', serverUrl: 'https://prod-1.kontract.invalid:6443', auth: [{ service: 'oidc' }] },
+      app: { name: 'acme' },
+      environment: { name: 'production' },
+      limitRanges: { name: 'default', limits: [{ type: 'Container', default: { cpu: '500m', memory: '512Mi' } }] },
       networkPoliciesAllow: [{ name: 'acme-web', cluster: { name: 'prod-1' } }, { name: 'ingress', cluster: { name: 'prod-1' } }],
-      tenant: { name: 'acme' },
-      quotaComponents: { cpu: 4, memoryGB: 8, storageGB: 100, pods: 50, burstFactor: 2 },
     }]);
+    // Role_v1.users is the back-reference of the users' `roles` (as qontract-server's synthetic field).
     expect(data.roles_v1).toEqual([{
       users: [{ org_username: 'alice' }, { org_username: 'bob' }],
       access: [
@@ -192,7 +191,7 @@ describe('GraphQL source against kontract serve', () => {
     const watched = await startAppInterfaceServer({ source: { kind: 'dir', path: wdir }, port: 0, debounceMs: 50 });
     try {
       const first = watched.sha();
-      writeFileSync(join(wdir, 'access/users/erin.yml'), '$schema: /access/user-1.yml\nname: Erin\norg_username: erin\n');
+      writeFileSync(join(wdir, 'access/users/erin.yml'), '$schema: /access/user-1.yml\nlabels: {}\nname: Erin\norg_username: erin\ngithub_username: erin\n');
       const deadline = Date.now() + 5000;
       while (watched.sha() === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(watched.sha()).not.toBe(first);
