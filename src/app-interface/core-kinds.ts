@@ -55,7 +55,7 @@ export const QONTRACT_INTEGRATION_NAMES: Readonly<Record<string, string>> = {
   'openshift-resourcequotas': 'resourcequotas',
   'openshift-limitranges': 'limitranges',
   'openshift-rolebindings': 'rolebindings',
-  'openshift-network-policies': 'network-policies',
+  'openshift-network-policies': 'networkpolicies',
 };
 
 /** `{k: v}` when v is defined, `{}` otherwise (exactOptionalPropertyTypes-friendly spreads). */
