@@ -3,7 +3,7 @@
 # upstream source into a cache directory OUTSIDE the repository: the shared copy is read-only, so
 # it is copied to ${XDG_CACHE_HOME:-~/.cache}/kontract/qontract-server/<sha256(package-lock.json)>,
 # installed with `npm ci` and compiled with `tsc` under Node 24 (qontract-server's engines field;
-# the Node binary comes from scripts/node-binary.sh). A second run with the same lockfile and
+# the Node binary comes from scripts/node-binary.sh, a cached 24.x is reused). A second run with the same lockfile and
 # source reuses the cache. Prints how to run it on stderr and, on the last stdout line, the
 # directory holding dist/server.js and the file `node-path` (the Node binary to run it with).
 # Run:  LOAD_METHOD=fs DATAFILES_FILE=<bundle.json> <node> <dir>/dist/server.js
@@ -24,7 +24,7 @@ OUT=${QONTRACT_SERVER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kontract/qontract-ser
 # the compiled output also depends on the TypeScript source and tsconfig
 src_sum=$(cd "$src" && find src tsconfig.json package.json -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64)
 
-NODE=$("$here/scripts/node-binary.sh" 24 | tail -n 1)
+NODE=$(NODE_PREFER_CACHED=1 "$here/scripts/node-binary.sh" 24 | tail -n 1)
 node_dir=$(dirname "$NODE")
 
 if [ -f "$OUT/dist/server.js" ] && [ "$(cat "$OUT/.source-sha256" 2>/dev/null)" = "$src_sum" ]; then

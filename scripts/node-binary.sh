@@ -5,6 +5,7 @@
 # ${XDG_CACHE_HOME:-~/.cache}/kontract/node-<version>, outside the repository.
 #   $1 / NODE_LTS_MAJOR  major line (default 24)
 #   NODE_LTS_VERSION     exact version; skips the registry lookup (e.g. offline with a warm cache)
+#   NODE_PREFER_CACHED=1 use the newest cached $major.x without asking the registry (when there is one)
 # Used by scripts/node-lts-smoke.sh and scripts/build-qontract-server.sh.
 set -euo pipefail
 
@@ -15,6 +16,9 @@ pkg="node-$os-$arch"
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/kontract"
 
 ver=${NODE_LTS_VERSION:-}
+if [ -z "$ver" ] && [ "${NODE_PREFER_CACHED:-0}" = 1 ]; then
+  ver=$(ls -d "$cache_root/node-$major".* 2>/dev/null | sed 's|.*/node-||' | sort -V | tail -n 1)
+fi
 if [ -z "$ver" ]; then
   # newest published $major.x; falls back to the newest cached one when the registry is unreachable
   if json=$(npm view "$pkg@$major" version --json 2>/dev/null); then

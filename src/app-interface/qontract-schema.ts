@@ -17,7 +17,7 @@
  *  - every `$schema` read while answering is collected for `extensions.schemas`.
  */
 import { GraphQLBoolean, GraphQLError, GraphQLFloat, GraphQLInt, GraphQLInterfaceType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType, GraphQLSchema, GraphQLString } from 'graphql';
-import type { GraphQLFieldConfig, GraphQLFieldConfigArgumentMap, GraphQLOutputType, GraphQLResolveInfo } from 'graphql';
+import type { GraphQLFieldConfig, GraphQLFieldConfigArgumentMap, GraphQLNamedOutputType, GraphQLOutputType, GraphQLResolveInfo } from 'graphql';
 import { ERROR_CODES, KontractError } from '../core/errors.js';
 
 export interface QontractFieldConf {
@@ -259,12 +259,10 @@ function build(doc: QontractGraphqlSchema, store: QontractStore): Built {
   };
 
   const outputType = (f: QontractFieldConf): GraphQLOutputType => {
-    let t: GraphQLOutputType | undefined = scalarOf(f.type);
-    if (t === undefined) t = f.isInterface === true ? interfaces.get(f.type) : objects.get(f.type);
-    if (t === undefined) throw new KontractError(ERROR_CODES.VALIDATION, `qontract GraphQL schema: field ${f.name} has unknown type ${f.type}`);
-    if (f.isList === true) t = new GraphQLList(new GraphQLNonNull(t));
-    if (f.isRequired === true) t = new GraphQLNonNull(t);
-    return t;
+    const named: GraphQLNamedOutputType | undefined = scalarOf(f.type) ?? (f.isInterface === true ? interfaces.get(f.type) : objects.get(f.type));
+    if (named === undefined) throw new KontractError(ERROR_CODES.VALIDATION, `qontract GraphQL schema: field ${f.name} has unknown type ${f.type}`);
+    const listed = f.isList === true ? new GraphQLList<GraphQLOutputType>(new GraphQLNonNull<GraphQLNamedOutputType>(named)) : named;
+    return f.isRequired === true ? new GraphQLNonNull(listed) : listed;
   };
 
   const searchArgs = (typeName: string): GraphQLFieldConfigArgumentMap => {

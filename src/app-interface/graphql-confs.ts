@@ -1,0 +1,83 @@
+/**
+ * kontract's own GraphQL schema (graphql-schema.ts, qontract's type names) written in qontract's
+ * schema format (`{$schema, confs}`, see qontract-schema.ts), so `kontract serve`, `kontract
+ * bundle` and the real qontract-server all serve it the same way. Every kind with a typed GraphQL
+ * type becomes a `<graphqlField>` query over its `$schema` (filters `path`, `name`, `filter`);
+ * kinds served only as raw documents (`Datafile_v1`) have no query here and travel as qontract
+ * resources instead (`resources_v1(schema: …)`, see bundle.ts).
+ */
+import { getNamedType, isInterfaceType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
+import type { GraphQLField, GraphQLOutputType } from 'graphql';
+import { ALL_KINDS } from './families.js';
+import { appInterfaceGraphqlSchema } from './graphql-schema.js';
+import type { QontractFieldConf, QontractGraphqlSchema, QontractTypeConf } from './qontract-schema.js';
+
+/** The GraphQL type name of a kind's query field in kontract's schema (undefined for raw-document kinds). */
+export function typedKindTypes(): ReadonlyMap<string, string> {
+  const query = appInterfaceGraphqlSchema().getQueryType();
+  const out = new Map<string, string>();
+  for (const kind of ALL_KINDS) {
+    const f = query?.getFields()[kind.graphqlField];
+    if (f === undefined) continue;
+    const named = getNamedType(f.type).name;
+    if (named !== 'Datafile_v1') out.set(kind.schema, named);
+  }
+  return out;
+}
+
+const SCALARS: Readonly<Record<string, string>> = { String: 'string', ID: 'string', Int: 'int', Float: 'float', Boolean: 'boolean', JSON: 'json' };
+
+function fieldConf(name: string, type: GraphQLOutputType, extra: Partial<QontractFieldConf> = {}): QontractFieldConf {
+  let t = type;
+  let isRequired = false;
+  let isList = false;
+  if (isNonNullType(t)) { isRequired = true; t = t.ofType; }
+  if (isListType(t)) { isList = true; t = t.ofType; }
+  const named = getNamedType(t);
+  const base = isScalarType(named) ? SCALARS[named.name] ?? 'string' : named.name;
+  return { name, type: base, ...(isList ? { isList } : {}), ...(isRequired ? { isRequired } : {}), ...(isInterfaceType(named) ? { isInterface: true } : {}), ...extra };
+}
+
+let cached: QontractGraphqlSchema | undefined;
+
+/** kontract's GraphQL schema as qontract schema data (the default `graphql` of `kontract bundle` and `serve`). */
+export function kontractGraphqlConfs(): QontractGraphqlSchema {
+  if (cached !== undefined) return cached;
+  const schema = appInterfaceGraphqlSchema();
+  const kindTypes = typedKindTypes();
+  const datafileOfType = new Map([...kindTypes.entries()].map(([s, t]) => [t, s]));
+  const confs: QontractTypeConf[] = [];
+  for (const t of Object.values(schema.getTypeMap())) {
+    if (t.name.startsWith('__') || t.name === 'Query' || t.name === 'Datafile_v1' || t.name === 'Resource_v1') continue;
+    if (!isObjectType(t) && !isInterfaceType(t)) continue;
+    const datafile = datafileOfType.get(t.name);
+    const fields = Object.values(t.getFields()).map((f: GraphQLField<unknown, unknown>) => fieldConf(f.name, f.type, datafile !== undefined && f.name === 'name' ? { isSearchable: true } : {}));
+    const iface = isObjectType(t) ? t.getInterfaces()[0]?.name : undefined;
+    confs.push({
+      name: t.name,
+      ...(datafile === undefined ? {} : { datafile }),
+      ...(isInterfaceType(t) ? { isInterface: true, interfaceResolve: { strategy: 'schema' } } : {}),
+      ...(iface === undefined ? {} : { interface: iface }),
+      fields,
+    });
+  }
+  confs.push({
+    name: 'Resource_v1',
+    fields: [
+      { name: 'path', type: 'string', isRequired: true },
+      { name: 'content', type: 'string', isRequired: true },
+      { name: 'sha256sum', type: 'string', isRequired: true },
+      { name: 'schema', type: 'string' },
+    ],
+  });
+  const query: QontractFieldConf[] = [];
+  for (const kind of ALL_KINDS) {
+    const typeName = kindTypes.get(kind.schema);
+    if (typeName === undefined) continue;
+    query.push({ name: kind.graphqlField, type: typeName, isList: true, datafileSchema: kind.schema });
+  }
+  query.push({ name: 'resources_v1', type: 'Resource_v1', isResource: true, isRequired: true, isList: true });
+  confs.push({ name: 'Query', fields: query });
+  cached = { $schema: '/app-interface/graphql-schemas-1.yml', confs };
+  return cached;
+}
