@@ -48,7 +48,7 @@ export function kontractGraphqlConfs(): QontractGraphqlSchema {
   const datafileOfType = new Map([...kindTypes.entries()].map(([s, t]) => [t, s]));
   const confs: QontractTypeConf[] = [];
   for (const t of Object.values(schema.getTypeMap())) {
-    if (t.name.startsWith('__') || t.name === 'Query' || t.name === 'Datafile_v1' || t.name === 'Resource_v1') continue;
+    if (t.name.startsWith('__') || ['Query', 'Datafile_v1', 'Resource_v1', 'DatafileObject_v1'].includes(t.name)) continue;
     if (!isObjectType(t) && !isInterfaceType(t)) continue;
     const datafile = datafileOfType.get(t.name);
     const fields = Object.values(t.getFields()).map((f: GraphQLField<unknown, unknown>) => fieldConf(f.name, f.type, datafile !== undefined && f.name === 'name' ? { isSearchable: true } : {}));
@@ -61,6 +61,13 @@ export function kontractGraphqlConfs(): QontractGraphqlSchema {
       fields,
     });
   }
+  // qontract's interface of every datafile type (qontract-server also needs at least one interface)
+  confs.push({
+    name: 'DatafileObject_v1',
+    isInterface: true,
+    interfaceResolve: { strategy: 'schema' },
+    fields: [{ name: 'path', type: 'string', isRequired: true }, { name: 'schema', type: 'string', isRequired: true }],
+  });
   confs.push({
     name: 'Resource_v1',
     fields: [

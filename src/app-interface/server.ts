@@ -191,7 +191,8 @@ async function answerGraphql(s: Served, req: IncomingMessage, res: ServerRespons
   const context: QontractContext = { schemas: [] };
   const result = await execute({ schema: s.schema, document, contextValue: context, ...(variables === undefined ? {} : { variableValues: variables }), ...(operationName === undefined ? {} : { operationName }) });
   const body: Record<string, unknown> = {};
-  if (result.errors !== undefined) body.errors = result.errors.map((e) => e.toJSON());
+  // Apollo's code for errors raised while executing (a null in a non-null field, a bad filter field keeps its own code)
+  if (result.errors !== undefined) body.errors = result.errors.map((e) => ({ ...e.toJSON(), extensions: { code: 'INTERNAL_SERVER_ERROR', ...e.extensions } }));
   if (result.data !== undefined) body.data = dropEmptyObjectsInLists(result.data);
   body.extensions = { schemas: context.schemas };
   sendJson(res, 200, body);

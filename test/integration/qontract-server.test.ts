@@ -1,0 +1,171 @@
+/**
+ * kontract against the REAL qontract-server (built from ../shared/qontract/server by
+ * scripts/build-qontract-server.sh, Node 24):
+ *  - it serves `kontract bundle`'s bundle of the sample, and kontract's GraphQL source reads the
+ *    same data and builds the same desired inventory as from the YAML directory, both with
+ *    kontract's own GraphQL schema and with qontract's (kontract-only kinds then come from
+ *    resources_v1);
+ *  - every qontract-reconcile query gets the same answer (status and JSON) from `kontract serve`
+ *    and from qontract-server on the same bundle;
+ *  - the endpoints qontract-reconcile calls answer alike (/sha256, /git-commit-info/<sha>, /reload).
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeBundle, readGraphqlSchemaFile, readSchemasDir } from '../../src/app-interface/bundle.js';
+import type { QontractBundle } from '../../src/app-interface/bundle.js';
+import type { AppInterfaceData } from '../../src/app-interface/model.js';
+import { SCHEMAS_DIR } from '../../src/app-interface/schema-registry.js';
+import { startAppInterfaceServer } from '../../src/app-interface/server.js';
+import type { AppInterfaceServer } from '../../src/app-interface/server.js';
+import { readDirSnapshot } from '../../src/app-interface/snapshot.js';
+import { loadAppInterface } from '../../src/app-interface/source-options.js';
+import { INTEGRATIONS } from '../../src/integrations/index.js';
+import { buildWork } from '../../src/reconcile/desired.js';
+import { createScope } from '../../src/reconcile/scope.js';
+import { startQontractServer } from '../support/qontract-server.js';
+import type { QontractServer } from '../support/qontract-server.js';
+import { sharedQontract } from '../support/shared-data.js';
+
+const SAMPLE = fileURLToPath(new URL('../../app-interface-sample', import.meta.url));
+const QUERIES = sharedQontract('queries', 'qontract-reconcile-0.10.1');
+
+let work: string;
+let bundleFile: string;
+let real: QontractServer;
+let ownBundle: QontractBundle;
+let qontractBundle: QontractBundle;
+
+/**
+ * Loads `bundle` into the real server (it re-reads DATAFILES_FILE on /reload) and returns its sha
+ * (sha256 of the file). A bundle it already holds stays addressable but does not become the newest.
+ */
+async function load(bundle: QontractBundle): Promise<string> {
+  const text = JSON.stringify(bundle);
+  writeFileSync(bundleFile, text);
+  expect(await real.reload()).toBe(200);
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Apollo adds a stack trace to execution errors outside production; kontract does not. */
+function withoutStacktraces(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutStacktraces);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'stacktrace').map(([k, x]) => [k, withoutStacktraces(x)]));
+}
+
+/** Fabric sources differ only in the absolute directory the YAML source resolves (docs/app-interface.md). */
+function comparable(d: AppInterfaceData): unknown {
+  return { ...d, sha: '', fabrics: d.fabrics?.map((f) => (f.source.kind === 'directory' ? { ...f, source: { ...f.source, directory: f.source.directory.replace(`${SAMPLE}/`, '') } } : f)) };
+}
+
+async function desired(data: AppInterfaceData): Promise<unknown> {
+  const work = await buildWork(INTEGRATIONS, data, createScope({}), { env: {}, cwd: SAMPLE, now: new Date('2026-01-01T00:00:00Z') });
+  return work.map((w) => ({ integration: w.integration.name, desired: w.desired.map((d) => ({ cluster: d.cluster, object: d.object })) }));
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'kontract-qontract-server-'));
+  bundleFile = join(work, 'bundle.json');
+  const snap = await readDirSnapshot(SAMPLE);
+  ownBundle = makeBundle(snap, { schemas: await readSchemasDir(SCHEMAS_DIR), gitCommit: 'a'.repeat(40), gitCommitTimestamp: '1764374400' });
+  qontractBundle = makeBundle(snap, {
+    schemas: await readSchemasDir(sharedQontract('schemas')), graphql: await readGraphqlSchemaFile(sharedQontract('graphql-schemas', 'schema.yml')),
+    gitCommit: 'b'.repeat(40), gitCommitTimestamp: '1764374401',
+  });
+  writeFileSync(bundleFile, JSON.stringify(ownBundle));
+  real = await startQontractServer(bundleFile);
+});
+
+afterAll(async () => {
+  await real.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('kontract reads the real qontract-server', () => {
+  it('serves kontract bundle\'s bundle; the GraphQL source yields the YAML directory\'s data and desired inventory', async () => {
+    const sha = await load(ownBundle);
+    expect((await (await fetch(`${real.url}/sha256`)).text()).trim()).toBe(sha);
+    const fromServer = await loadAppInterface({ kind: 'graphql', url: `${real.url}/graphql` });
+    const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
+    expect(fromServer.sha).toBe(sha);
+    expect(comparable(fromServer)).toEqual(comparable(fromDir));
+    expect(await desired(fromServer)).toEqual(await desired(fromDir));
+    expect(((await desired(fromDir)) as { desired: unknown[] }[]).reduce((n, w) => n + w.desired.length, 0)).toBeGreaterThan(20);
+  });
+
+  it('reads the same data when the server has qontract\'s own GraphQL schema (kontract-only kinds from resources_v1)', async () => {
+    const sha = await load(qontractBundle);
+    expect((await (await fetch(`${real.url}/sha256`)).text()).trim()).toBe(sha);
+    const fromServer = await loadAppInterface({ kind: 'graphql', url: `${real.url}/graphql` });
+    const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
+    expect(comparable(fromServer)).toEqual(comparable(fromDir));
+    expect(await desired(fromServer)).toEqual(await desired(fromDir));
+  });
+
+  it('answers /git-commit-info/<sha> and /reload like kontract serve', async () => {
+    const sha = await load(ownBundle);
+    const info = await fetch(`${real.url}/git-commit-info/${sha}`);
+    expect(info.status).toBe(200);
+    expect(await info.json()).toEqual({ commit: 'a'.repeat(40), timestamp: '1764374400' });
+    expect((await fetch(`${real.url}/git-commit-info/${'0'.repeat(64)}`)).status).toBe(404);
+    writeFileSync(bundleFile, '{ not json');
+    const newest = (await (await fetch(`${real.url}/sha256`)).text()).trim();
+    expect(await real.reload()).toBe(503);
+    expect((await (await fetch(`${real.url}/sha256`)).text()).trim()).toBe(newest);
+  });
+});
+
+describe('qontract-reconcile\'s queries: kontract serve and qontract-server answer alike', () => {
+  let own: AppInterfaceServer;
+  let sha: string;
+
+  beforeAll(async () => {
+    sha = await load(qontractBundle);
+    const file = join(work, 'kontract-serve-bundle.json');
+    writeFileSync(file, JSON.stringify(qontractBundle));
+    own = await startAppInterfaceServer({ source: { kind: 'bundle', file }, port: 0 });
+  });
+
+  afterAll(async () => {
+    await own.close();
+  });
+
+  async function ask(base: string, path: string, query: string): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    return { status: res.status, body: await res.json() };
+  }
+
+  const files = readdirSync(QUERIES).filter((f) => f.endsWith('.graphql')).sort();
+
+  it('has the query files', () => {
+    expect(files.length).toBe(8);
+  });
+
+  it.each(files)('%s', async (file) => {
+    const query = readFileSync(join(QUERIES, file), 'utf8');
+    expect(own.sha()).toBe(sha);
+    const theirs = await ask(real.url, `/graphqlsha/${sha}`, query);
+    const ours = await ask(own.url, `/graphqlsha/${sha}`, query);
+    expect(theirs.status).toBe(200);
+    expect(ours).toEqual(withoutStacktraces(theirs));
+  });
+
+  it('rejects an invalid query with HTTP 400 on both', async () => {
+    const theirs = await ask(real.url, '/graphql', '{ namespaces_v1 { noSuchField } }');
+    const ours = await ask(own.url, '/graphql', '{ namespaces_v1 { noSuchField } }');
+    expect(theirs.status).toBe(400);
+    expect(ours.status).toBe(400);
+    expect((ours.body as { errors: { message: string }[] }).errors[0]?.message).toBe((theirs.body as { errors: { message: string }[] }).errors[0]?.message);
+  });
+
+  it('filters with the filter argument alike', async () => {
+    const q = '{ namespaces_v1(filter: {delete: {ne: true}}) { name cluster { name } } clusters_v1(name: "prod-1") { name } }';
+    const theirs = await ask(real.url, '/graphql', q);
+    expect(theirs.status).toBe(200);
+    expect(await ask(own.url, '/graphql', q)).toEqual(theirs);
+  });
+});
