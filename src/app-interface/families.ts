@@ -51,10 +51,10 @@ export const FAMILIES: readonly DatafileFamily[] = [
     name: 'kubevirt',
     core: false,
     kinds: [
-      defineKind({ schema: '/kubevirt/vm-template-1.yml', modelKey: 'vmTemplates', graphqlField: 'vm_templates_v1', build: viaParser(parseVmTemplate) }),
-      defineKind({ schema: '/kubevirt/virtual-machine-1.yml', modelKey: 'virtualMachines', graphqlField: 'virtual_machines_v1', build: viaParser(parseVirtualMachine) }),
-      defineKind({ schema: '/kubevirt/cluster-instancetype-1.yml', modelKey: 'instancetypes', graphqlField: 'cluster_instancetypes_v1', build: viaParser(parseClusterInstancetype) }),
-      defineKind({ schema: '/kubevirt/cluster-preference-1.yml', modelKey: 'preferences', graphqlField: 'cluster_preferences_v1', build: viaParser(parseClusterPreference) }),
+      defineKind({ schema: '/kontract/kubevirt/vm-template-1.yml', modelKey: 'vmTemplates', graphqlField: 'vm_templates_v1', build: viaParser(parseVmTemplate) }),
+      defineKind({ schema: '/kontract/kubevirt/virtual-machine-1.yml', modelKey: 'virtualMachines', graphqlField: 'virtual_machines_v1', build: viaParser(parseVirtualMachine) }),
+      defineKind({ schema: '/kontract/kubevirt/cluster-instancetype-1.yml', modelKey: 'instancetypes', graphqlField: 'cluster_instancetypes_v1', build: viaParser(parseClusterInstancetype) }),
+      defineKind({ schema: '/kontract/kubevirt/cluster-preference-1.yml', modelKey: 'preferences', graphqlField: 'cluster_preferences_v1', build: viaParser(parseClusterPreference) }),
     ],
   },
   {

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   SAFETY: 'E_SAFETY',
   /** Applying a change failed. */
   APPLY: 'E_APPLY',
+  /** A secret (Vault or the secrets config file) could not be read. */
+  SECRET: 'E_SECRET',
   /** The GraphQL data source failed. */
   GRAPHQL: 'E_GRAPHQL',
   /** The local control plane harness failed. */

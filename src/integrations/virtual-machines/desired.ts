@@ -1,5 +1,5 @@
 /**
- * Desired KubeVirt VirtualMachines: one per `/kubevirt/virtual-machine-1.yml` datafile, built from
+ * Desired KubeVirt VirtualMachines: one per `/kontract/kubevirt/virtual-machine-1.yml` datafile, built from
  * its template plus overrides. Pure. What kontract sets (domain.md §2.3): labels, annotations,
  * `spec.runStrategy` (never `spec.running`), `spec.instancetype`/`spec.preference` as name + kind
  * (and then no CPU/memory in the domain), template metadata, disks/interfaces/volumes/networks
@@ -240,7 +240,7 @@ export function desiredVirtualMachines(data: AppInterfaceData): DesiredState {
     const ns = namespaces.get(vm.namespace);
     const tpl = templates.get(vm.template);
     if (ns === undefined) report(vm.path, 'namespace', `unknown namespace ${vm.namespace} (no namespace datafile at that path)`);
-    if (tpl === undefined) report(vm.path, 'template', `unknown template ${vm.template} (no /kubevirt/vm-template-1.yml datafile at that path)`);
+    if (tpl === undefined) report(vm.path, 'template', `unknown template ${vm.template} (no /kontract/kubevirt/vm-template-1.yml datafile at that path)`);
     if (ns === undefined || tpl === undefined) continue;
     if (ns.managedByExternal) {
       report(vm.path, 'namespace', `namespace ${ns.name} on cluster ${ns.cluster} is managedByExternal: kontract manages nothing in it`);

@@ -10,9 +10,8 @@ const customQuota = quota('team-a-quota', [
     name: 'compute-quota',
     resources: {
       limits: { cpu: '12', memory: '48Gi' },
-      requests: { cpu: '6', memory: '24Gi', storage: '200Gi' },
+      requests: { cpu: '6', memory: '24Gi' },
       pods: 40,
-      other: { persistentvolumeclaims: '15', services: '7' },
     },
     scopes: [],
   },
@@ -115,14 +114,6 @@ describe(desiredResourceQuotas, () => {
     expect(state.objects.map((o) => o.object.metadata.name)).toEqual(['compute']);
     expect(state.problems).toHaveLength(1);
     expect(state.problems[0]).toMatchObject({ file: '/openshift/c1/namespaces/w.yml', field: 'quotaComponents' });
-  });
-
-  it('reports an `other` key that repeats a structured field', () => {
-    const q = quota('q', [{ name: 'x', resources: { pods: 1, other: { pods: '2' } }, scopes: [] }]);
-    const state = desiredResourceQuotas(aData().namespace(namespace('w', 'c1', { quota: q })).build());
-    expect(state.problems).toEqual([
-      { file: '/openshift/quotas/q.yml', field: 'quotas[0].resources.other.pods', message: 'pods is already set by the structured field' },
-    ]);
   });
 
   it('sets every hard value of every quota to zero when the namespace is paused', () => {
