@@ -8,11 +8,9 @@
  *    data:      {"/path.yml": {<document>, "$file_sha256sum": sha256(file text)}, …},
  *    resources: {"/path.yml": {path, content, $schema, sha256sum, backrefs: []}, …}}
  *
- * `makeBundle` writes one from a directory snapshot: datafiles whose `$schema` some query of the
- * bundle's GraphQL schema serves go to `data`; the other datafiles (kontract-only kinds when the
- * schema is qontract's own) and every non-datafile file go to `resources`, where any qontract-server
- * answers them (`resources_v1(schema: …)`). `parseBundle` reads a bundle back, real ones included
- * (`$file_sha256sum`, qontract-validator's `__identifier`), for `serve --bundle`.
+ * `makeBundle` writes one from a directory snapshot (placement rules at the function);
+ * `parseBundle` reads one back, real ones included (`$file_sha256sum`, qontract-validator's
+ * `__identifier`), for `serve --bundle`.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -49,6 +47,8 @@ export interface QontractBundle {
 export interface BundleOptions {
   /** JSON Schemas by `$schema` id (readSchemasDir). */
   readonly schemas: Readonly<Record<string, unknown>>;
+  /** The `$schema`s whose datafiles go to `data` besides those a query lists. @default every key of `schemas` */
+  readonly knownSchemas?: ReadonlySet<string>;
   /** @default kontract's own schema (graphql-confs.ts) */
   readonly graphql?: QontractGraphqlSchema;
   readonly gitCommit: string;
@@ -70,10 +70,32 @@ function resource(path: string, content: string): BundleResource {
   return { path, content, $schema: RESOURCE_SCHEMA.exec(content)?.[1] ?? null, sha256sum: sha256(content), backrefs: [] };
 }
 
-/** A bundle of a directory snapshot (which must have `texts`, i.e. come from readDirSnapshot). */
+/**
+ * qontract-bundler's post-processing of the schemas: every schema written against qontract's
+ * metaschema gets a `$file_sha256sum` property, so the validator accepts the field it adds.
+ */
+function withFileShaProperty(schemas: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    const props = isRecord(schema) ? schema.properties : undefined;
+    out[id] = isRecord(schema) && schema.$schema === '/metaschema-1.json' && isRecord(props)
+      ? { ...schema, properties: { ...props, [FILE_SHA_FIELD]: { type: 'string', description: 'sha256sum of the datafile' } } }
+      : schema;
+  }
+  return out;
+}
+
+/**
+ * A bundle of a directory snapshot (which must have `texts`, i.e. come from readDirSnapshot).
+ * A datafile goes to `data` when `knownSchemas` or the GraphQL schema know its `$schema`, and
+ * to `resources` (too) when no query of the GraphQL schema lists its `$schema`: qontract's own
+ * quota and limit-range kinds, and kontract-only kinds next to qontract's schemas. Readers find
+ * those with `resources_v1(schema: …)` on any qontract-server.
+ */
 export function makeBundle(snap: Snapshot, opts: BundleOptions): QontractBundle {
   const graphql = opts.graphql ?? kontractGraphqlConfs();
   const served = servedSchemas(graphql);
+  const knownSchemas = opts.knownSchemas ?? new Set(Object.keys(opts.schemas));
   const text = (path: string): string => {
     const t = snap.texts?.get(path);
     if (t === undefined) throw new KontractError(ERROR_CODES.INTERNAL, `bundle: no text for ${path} (bundles are made from a directory)`);
@@ -83,18 +105,16 @@ export function makeBundle(snap: Snapshot, opts: BundleOptions): QontractBundle 
   const resources: Record<string, BundleResource> = {};
   for (const f of snap.files.values()) {
     const schema = schemaOf(f.raw);
-    if (schema !== undefined && served.has(schema) && typeof f.raw === 'object' && f.raw !== null) {
-      data[f.path] = { ...(f.raw as Record<string, unknown>), [FILE_SHA_FIELD]: sha256(text(f.path)) };
-    } else {
-      resources[f.path] = resource(f.path, text(f.path));
-    }
+    const known = schema !== undefined && (served.has(schema) || knownSchemas.has(schema));
+    if (known && isRecord(f.raw)) data[f.path] = { ...f.raw, [FILE_SHA_FIELD]: sha256(text(f.path)) };
+    if (!known || schema === undefined || !served.has(schema)) resources[f.path] = resource(f.path, text(f.path));
   }
   for (const [path, content] of snap.resources) resources[path] = resource(path, content);
   const sortKeys = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     git_commit: opts.gitCommit,
     git_commit_timestamp: opts.gitCommitTimestamp,
-    schemas: opts.schemas,
+    schemas: withFileShaProperty(opts.schemas),
     graphql,
     data: sortKeys(data),
     resources: sortKeys(resources),
@@ -158,6 +178,7 @@ export function parseBundle(text: string, source: string): ParsedBundle {
     const schema = isRecord(v) && typeof v.$schema === 'string' ? v.$schema : null;
     resources[path] = { path, content, $schema: schema, sha256sum: isRecord(v) && typeof v.sha256sum === 'string' ? v.sha256sum : sha256(content), backrefs: isRecord(v) && Array.isArray(v.backrefs) ? v.backrefs : [] };
     if (schema !== null && !served.has(schema) && kindOfSchema(schema) !== undefined) {
+      if (files.has(path)) continue; // also in `data` (a kind no query lists)
       try {
         files.set(path, { path, raw: yaml.load(content) });
       } catch (e) {
@@ -189,9 +210,10 @@ export function storeOfBundle(b: QontractBundle): QontractStore {
 /**
  * JSON Schemas of a directory by `$schema` id: a schema's `$id` when it is a path (kontract's
  * `schemas/`), else its path below `dir` (qontract-schemas' `schemas/`, as qontract-bundler keys them).
+ * Adds to `into` (an id already there is kept), so several directories can be merged.
  */
-export async function readSchemasDir(dir: string): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
+export async function readSchemasDir(dir: string, into: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const out = into;
   const walk = async (d: string): Promise<void> => {
     let entries;
     try {
@@ -211,7 +233,7 @@ export async function readSchemasDir(dir: string): Promise<Record<string, unknow
           throw new KontractError(ERROR_CODES.USAGE, `schema ${p} does not parse: ${errorMessage(err)}`);
         }
         const id = isRecord(doc) && typeof doc.$id === 'string' && doc.$id.startsWith('/') ? doc.$id : `/${nodePath.relative(dir, p).split(nodePath.sep).join('/')}`;
-        out[id] = doc;
+        if (!(id in out)) out[id] = doc; // the first directory given wins
       }
     }
   };

@@ -1,8 +1,9 @@
 /**
- * `kontract bundle --app-interface DIR [--schemas DIR] [--graphql-schema FILE] [--output FILE]`:
+ * `kontract bundle --app-interface DIR [--schemas DIR]... [--graphql-schema FILE] [--output FILE]`:
  * writes a qontract-server bundle of the directory (what qontract-bundler writes: datafiles with
  * `$file_sha256sum`, resources, the JSON Schemas, the GraphQL schema and the git commit), after
- * the same validation as `kontract validate`. Load it with `kontract serve --bundle FILE` or
+ * the same validation as `kontract validate`. kontract's own schemas are always added for the
+ * kinds the given directories lack. Load it with `kontract serve --bundle FILE` or
  * qontract-server (`LOAD_METHOD=fs DATAFILES_FILE=FILE`).
  */
 import * as nodePath from 'node:path';
@@ -25,7 +26,7 @@ export const bundleCommand: KontractCommand = {
   describe: 'Write a qontract-server bundle (JSON) of an app-interface directory',
   builder: (y: Argv<GlobalArgs>) => y
     .option('app-interface', { type: 'string', describe: 'app-interface directory', demandOption: true })
-    .option('schemas', { type: 'string', describe: 'JSON Schemas to include (default: kontract\'s schemas/; qontract-schemas\' schemas/ works too)' })
+    .option('schemas', { type: 'string', array: true, describe: 'JSON Schema directories to include, first wins (e.g. qontract-schemas\' schemas/); kontract\'s schemas/ fill in the rest' })
     .option('graphql-schema', { type: 'string', describe: 'GraphQL schema in qontract\'s format (qontract-schemas\' graphql-schemas/schema.yml; default: kontract\'s own)' })
     .option('git-commit', { type: 'string', describe: 'commit recorded in the bundle (default: the directory\'s git HEAD)' })
     .option('git-commit-timestamp', { type: 'string', describe: 'its time in seconds since the epoch (default: from git)' })
@@ -35,13 +36,16 @@ export const bundleCommand: KontractCommand = {
     const dir = nodePath.resolve(ctx.cwd, str(args['app-interface']) ?? '');
     const snapshot = await readDirSnapshot(dir);
     validateSnapshot(snapshot);
-    const schemasArg = str(args.schemas);
     const graphqlArg = str(args['graphql-schema']);
-    const schemas = await readSchemasDir(schemasArg === undefined ? SCHEMAS_DIR : nodePath.resolve(ctx.cwd, schemasArg));
+    const schemas: Record<string, unknown> = {};
+    const dirs = Array.isArray(args.schemas) ? args.schemas.filter((d): d is string => typeof d === 'string') : [];
+    for (const d of dirs) await readSchemasDir(nodePath.resolve(ctx.cwd, d), schemas);
+    const given = new Set(Object.keys(schemas));
+    await readSchemasDir(SCHEMAS_DIR, schemas);
     const graphql = graphqlArg === undefined ? undefined : await readGraphqlSchemaFile(nodePath.resolve(ctx.cwd, graphqlArg));
     const git = await gitCommitOf(dir);
     const bundle = makeBundle(snapshot, {
-      schemas,
+      schemas, ...(dirs.length === 0 ? {} : { knownSchemas: given }),
       gitCommit: str(args['git-commit']) ?? git.commit,
       gitCommitTimestamp: str(args['git-commit-timestamp']) ?? git.timestamp,
       ...(graphql === undefined ? {} : { graphql }),
