@@ -6,7 +6,8 @@
  *  - every qontract-reconcile query is valid against what `kontract serve --graphql-schema` serves;
  *  - the `filter` argument and the other qontract-server resolver rules, on a small schema.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execute, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,9 @@ import { kindQueries } from '../../../src/app-interface/graphql-client.js';
 import { kontractGraphqlConfs } from '../../../src/app-interface/graphql-confs.js';
 import type { QontractContext, QontractGraphqlSchema, QontractStore, StoredDatafile } from '../../../src/app-interface/qontract-schema.js';
 import { buildQontractSchema, confsOf } from '../../../src/app-interface/qontract-schema.js';
+import { startAppInterfaceServer } from '../../../src/app-interface/server.js';
+import { loadAppInterface } from '../../../src/app-interface/source-options.js';
+import { errorMessage, isKontractError } from '../../../src/core/errors.js';
 import { sharedQontract } from '../../support/shared-data.js';
 
 const EMPTY: QontractStore = { datafiles: new Map(), resources: new Map() };
@@ -89,7 +93,7 @@ describe('qontract-server resolver rules', () => {
       ] },
     ],
   };
-  const df = (path: string, body: Record<string, unknown>): [string, StoredDatafile] => [path, { ...body, path, $schema: String(body.$schema) } as StoredDatafile];
+  const df = (path: string, body: Record<string, unknown>): [string, StoredDatafile] => [path, { ...body, path, $schema: String(body.$schema) }];
   const store: QontractStore = {
     datafiles: new Map([
       df('/c/a.yml', { $schema: '/c-1.yml', name: 'a', labels: { env: 'prod' }, auth: [{ service: 'github-org', org: 'acme' }, { service: 'oidc', issuer: 'https://sso' }] }),
@@ -128,5 +132,55 @@ describe('qontract-server resolver rules', () => {
   it('resolves interfaces by a discriminator field and lists back-references (synthetic)', async () => {
     const r = await run('{ clusters_v1(name: "a") { auth { service ... on AuthGithub_v1 { org } ... on AuthOidc_v1 { issuer } } namespaces { name } } }');
     expect(r.data).toEqual({ clusters_v1: [{ auth: [{ service: 'github-org', org: 'acme' }, { service: 'oidc', issuer: 'https://sso' }], namespaces: [{ name: 'x' }, { name: 'y' }] }] });
+  });
+});
+
+describe('kontract serve endpoints and the GraphQL source\'s limits', () => {
+  async function withBundle<T>(bundle: unknown, f: (url: string, sha: string) => Promise<T>): Promise<T> {
+    const dir = mkdtempSync(join(tmpdir(), 'kontract-wire-'));
+    const file = join(dir, 'bundle.json');
+    writeFileSync(file, JSON.stringify(bundle));
+    const s = await startAppInterfaceServer({ source: { kind: 'bundle', file }, port: 0 });
+    try {
+      return await f(s.url, s.sha());
+    } finally {
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const cluster = { $schema: '/openshift/cluster-1.yml', name: 'c1', serverUrl: 'https://c1.invalid:6443', auth: [{ service: 'oidc' }], automationToken: { path: 'kv/c1', field: 'token' }, $file_sha256sum: '0'.repeat(64) };
+  const minimal = {
+    $schema: '/app-interface/graphql-schemas-1.yml',
+    confs: [
+      { name: 'Cluster_v1', fields: [{ name: 'path', type: 'string', isRequired: true }, { name: 'name', type: 'string', isRequired: true }] },
+      { name: 'Query', fields: [{ name: 'clusters_v1', type: 'Cluster_v1', isList: true, datafileSchema: '/openshift/cluster-1.yml' }] },
+    ],
+  };
+
+  it('answers GET queries, git commit endpoints and healthz; execution errors are HTTP 200 with INTERNAL_SERVER_ERROR', async () => {
+    await withBundle({ git_commit: 'f00d', git_commit_timestamp: '1700000000', data: { '/c1.yml': cluster } }, async (url, sha) => {
+      const get = await fetch(`${url}/graphql?query=${encodeURIComponent('{ clusters_v1 { name } }')}`);
+      expect(get.status).toBe(200);
+      expect(await get.json()).toEqual({ data: { clusters_v1: [{ name: 'c1' }] }, extensions: { schemas: ['/openshift/cluster-1.yml'] } });
+      expect(await (await fetch(`${url}/git-commit-info`)).json()).toEqual({ commit: 'f00d', timestamp: '1700000000' });
+      expect(await (await fetch(`${url}/git-commit/${sha}`)).text()).toBe('f00d');
+      expect(await (await fetch(`${url}/git-commit`)).text()).toBe('f00d');
+      expect((await fetch(`${url}/git-commit/${'1'.repeat(64)}`)).status).toBe(404);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const missing = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ resources_v1(path: "/nope.yml") { path } }' }) });
+      expect(missing.status).toBe(200);
+      const body = await missing.json() as { data: unknown; errors: { message: string; extensions: { code: string } }[] };
+      expect(body.data).toBeNull();
+      expect(body.errors[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(body.errors[0]?.message).toMatch(/Cannot return null for non-nullable field/);
+    });
+  });
+
+  it('a server with neither kontract\'s queries nor resources_v1(schema:) is a clear E_GRAPHQL, not an HTTP 400', async () => {
+    await withBundle({ graphql: minimal, data: { '/c1.yml': cluster } }, async (url) => {
+      const attempt = loadAppInterface({ kind: 'graphql', url: `${url}/graphql` });
+      await expect(attempt).rejects.toSatisfy((e: unknown) => isKontractError(e) && e.code === 'E_GRAPHQL'
+        && /has no .*namespaces_v1.* \(kontract extensions\) and no resources_v1\(schema:\).*kontract serve.*kontract bundle/.test(errorMessage(e)));
+    });
   });
 });
