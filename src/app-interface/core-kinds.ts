@@ -55,7 +55,7 @@ export const QONTRACT_INTEGRATION_NAMES: Readonly<Record<string, string>> = {
   'openshift-resourcequotas': 'resourcequotas',
   'openshift-limitranges': 'limitranges',
   'openshift-rolebindings': 'rolebindings',
-  'openshift-network-policies': 'network-policies',
+  'openshift-network-policies': 'networkpolicies',
 };
 
 /** `{k: v}` when v is defined, `{}` otherwise (exactOptionalPropertyTypes-friendly spreads). */
@@ -319,7 +319,11 @@ export const roleKind = defineKind({
   },
 });
 
+/** qontract's kinds (and kontract's tenants), typed in GraphQL. */
 export const CORE_KINDS = [
   clusterKind, namespaceKind, quotaKind, limitRangeKind, roleKind, userKind, botKind,
-  appKind, environmentKind, productKind, escalationPolicyKind, permissionKind, tenantKind, clusterSettingsKind, namespaceSettingsKind,
+  appKind, environmentKind, productKind, escalationPolicyKind, permissionKind, tenantKind,
 ] as const;
+
+/** kontract's settings for qontract objects (served as raw documents). */
+export const SETTINGS_KINDS = [clusterSettingsKind, namespaceSettingsKind] as const;

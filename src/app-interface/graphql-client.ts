@@ -13,6 +13,7 @@
  * The bearer token goes only into the Authorization header; error messages never contain it.
  */
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { GraphQLClient } from 'graphql-request';
 import { getNamedType, isInterfaceType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
 import type { GraphQLField, GraphQLInterfaceType, GraphQLObjectType, GraphQLOutputType, GraphQLSchema } from 'graphql';
@@ -21,8 +22,8 @@ import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { silentReporter } from '../core/reporter.js';
 import { ALL_KINDS, kindOfSchema } from './families.js';
-import { typedKindTypes } from './graphql-confs.js';
-import { appInterfaceGraphqlSchema } from './graphql-schema.js';
+import { kindTypes, typedKindTypes } from './graphql-confs.js';
+import { SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from './graphql-schema.js';
 import type { DatafileKind } from './kind.js';
 import type { AppInterfaceData } from './model.js';
 import type { Datafile } from './snapshot.js';
@@ -56,6 +57,7 @@ function selectionOf(schema: GraphQLSchema, type: Composite, refTypes: ReadonlyS
   if (depth > 8) throw new KontractError(ERROR_CODES.INTERNAL, `GraphQL selection of ${type.name} nests too deep`);
   const parts: string[] = [];
   for (const f of Object.values(type.getFields())) {
+    if (SYNTHETIC_FIELDS[type.name]?.[f.name] !== undefined) continue; // computed by the server, not in the datafile
     const named = getNamedType(f.type);
     if (isScalarType(named)) { parts.push(f.name); continue; }
     if (!isObjectType(named) && !isInterfaceType(named)) continue;
@@ -97,6 +99,17 @@ function fieldsOf(schema: GraphQLSchema, type: Composite): Map<string, GraphQLFi
   return out;
 }
 
+/** A referenced datafile answered inline (its type has no `path`): resolved to a `{$ref}` by content once all datafiles are read. */
+class InlineRef {
+  constructor(readonly schema: string, readonly value: Obj) {}
+}
+
+/** Type name → `$schema` of the kinds answered inline. */
+function inlineRefTypes(): ReadonlyMap<string, string> {
+  const typed = new Set(typedKindTypes().values());
+  return new Map([...kindTypes()].filter(([, t]) => !typed.has(t)).map(([s, t]) => [t, s]));
+}
+
 /** An answer back into a datafile value: nulls dropped, JSON strings parsed, referenced datafiles → `{$ref}`. */
 function rebuildValue(schema: GraphQLSchema, v: unknown, type: GraphQLOutputType, refTypes: ReadonlySet<string>): unknown {
   if (v === null || v === undefined) return undefined;
@@ -115,7 +128,26 @@ function rebuildValue(schema: GraphQLSchema, v: unknown, type: GraphQLOutputType
   }
   if (!isObj(v) || (!isObjectType(named) && !isInterfaceType(named))) return v;
   if (refTypes.has(named.name)) return typeof v.path === 'string' ? { $ref: v.path } : undefined;
-  return rebuildObject(schema, v, named, refTypes);
+  const inline = inlineRefTypes().get(named.name);
+  const obj = rebuildObject(schema, v, named, refTypes);
+  if (inline === undefined) return obj;
+  delete obj.schema;
+  return new InlineRef(inline, obj);
+}
+
+/**
+ * `{$ref}`s for inline answers: the datafile of that kind whose fields equal the answer (the first
+ * by path when several are equal, which then carry the same data).
+ */
+function resolveInlineRefs(v: unknown, docs: readonly Datafile[], where: string): unknown {
+  if (v instanceof InlineRef) {
+    const match = docs.find((d) => isObj(d.raw) && d.raw.$schema === v.schema && Object.entries(v.value).every(([k, x]) => isDeepStrictEqual((d.raw as Obj)[k], x)));
+    if (match === undefined) throw new KontractError(ERROR_CODES.GRAPHQL, `GraphQL source: ${where} refers to a ${v.schema} datafile the server did not list (resources_v1(schema: "${v.schema}"))`);
+    return { $ref: match.path };
+  }
+  if (Array.isArray(v)) return v.map((x) => resolveInlineRefs(x, docs, where));
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveInlineRefs(x, docs, where)]));
+  return v;
 }
 
 function rebuildObject(schema: GraphQLSchema, v: Obj, type: Composite, refTypes: ReadonlySet<string>): Obj {
@@ -258,8 +290,9 @@ export async function loadFromGraphql(opts: GraphqlSourceOptions): Promise<AppIn
       docs.push({ path: r.path, raw });
     }
   }
-  const resources = await fetchResources(request, endpoint, resourceDirsOf(docs));
-  return validateSnapshot(documentsSnapshot(sha, docs, resources));
+  const resolved = docs.map((d) => ({ ...d, raw: resolveInlineRefs(d.raw, docs, d.path) }));
+  const resources = await fetchResources(request, endpoint, resourceDirsOf(resolved));
+  return validateSnapshot(documentsSnapshot(sha, resolved, resources));
 }
 
 /** The in-tree directories the datafiles declare (DatafileKind.resourceDirs), without duplicates. */

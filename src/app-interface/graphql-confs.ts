@@ -9,11 +9,11 @@
 import { getNamedType, isInterfaceType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
 import type { GraphQLField, GraphQLOutputType } from 'graphql';
 import { ALL_KINDS } from './families.js';
-import { appInterfaceGraphqlSchema } from './graphql-schema.js';
+import { INTERFACES, SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from './graphql-schema.js';
 import type { QontractFieldConf, QontractGraphqlSchema, QontractTypeConf } from './qontract-schema.js';
 
-/** The GraphQL type name of a kind's query field in kontract's schema (undefined for raw-document kinds). */
-export function typedKindTypes(): ReadonlyMap<string, string> {
+/** `$schema` → the GraphQL type of the kind in kontract's schema (kinds served as raw documents, `Datafile_v1`, have none). */
+export function kindTypes(): ReadonlyMap<string, string> {
   const query = appInterfaceGraphqlSchema().getQueryType();
   const out = new Map<string, string>();
   for (const kind of ALL_KINDS) {
@@ -23,6 +23,18 @@ export function typedKindTypes(): ReadonlyMap<string, string> {
     if (named !== 'Datafile_v1') out.set(kind.schema, named);
   }
   return out;
+}
+
+/**
+ * The kinds with a query of their own: a type with `path` (qontract's DatafileObject_v1). A kind
+ * whose type has none (qontract's ResourceQuota_v1) is only answered inline where it is referenced.
+ */
+export function typedKindTypes(): ReadonlyMap<string, string> {
+  const schema = appInterfaceGraphqlSchema();
+  return new Map([...kindTypes()].filter(([, t]) => {
+    const type = schema.getType(t);
+    return (isObjectType(type) || isInterfaceType(type)) && type.getFields().path !== undefined;
+  }));
 }
 
 const SCALARS: Readonly<Record<string, string>> = { String: 'string', ID: 'string', Int: 'int', Float: 'float', Boolean: 'boolean', JSON: 'json' };
@@ -51,12 +63,16 @@ export function kontractGraphqlConfs(): QontractGraphqlSchema {
     if (t.name.startsWith('__') || ['Query', 'Datafile_v1', 'Resource_v1', 'DatafileObject_v1'].includes(t.name)) continue;
     if (!isObjectType(t) && !isInterfaceType(t)) continue;
     const datafile = datafileOfType.get(t.name);
-    const fields = Object.values(t.getFields()).map((f: GraphQLField<unknown, unknown>) => fieldConf(f.name, f.type, datafile !== undefined && f.name === 'name' ? { isSearchable: true } : {}));
+    const fields = Object.values(t.getFields()).map((f: GraphQLField<unknown, unknown>) => {
+      const synthetic = SYNTHETIC_FIELDS[t.name]?.[f.name];
+      return fieldConf(f.name, f.type, { ...(datafile !== undefined && f.name === 'name' ? { isSearchable: true } : {}), ...(synthetic === undefined ? {} : { synthetic }) });
+    });
+    const resolve = INTERFACES[t.name];
     const iface = isObjectType(t) ? t.getInterfaces()[0]?.name : undefined;
     confs.push({
       name: t.name,
       ...(datafile === undefined ? {} : { datafile }),
-      ...(isInterfaceType(t) ? { isInterface: true, interfaceResolve: { strategy: 'schema' } } : {}),
+      ...(isInterfaceType(t) ? { isInterface: true, interfaceResolve: resolve === undefined ? { strategy: 'schema' } : { strategy: 'fieldMap', ...resolve } } : {}),
       ...(iface === undefined ? {} : { interface: iface }),
       fields,
     });

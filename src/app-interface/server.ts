@@ -25,6 +25,7 @@ import { ERROR_CODES, KontractError, errorMessage, formatProblem, isValidationEr
 import type { Reporter } from '../core/reporter.js';
 import { silentReporter } from '../core/reporter.js';
 import type { QontractBundle } from './bundle.js';
+import { ALL_KINDS } from './families.js';
 import { makeBundle, parseBundle, storeOfBundle } from './bundle.js';
 import type { QontractContext, QontractGraphqlSchema } from './qontract-schema.js';
 import { buildQontractSchema, dropEmptyObjectsInLists } from './qontract-schema.js';
@@ -90,7 +91,8 @@ async function readSource(opts: ServeOptions): Promise<{ snapshot: Snapshot; bun
     const snapshot = await readDirSnapshot(source.path);
     validateSnapshot(snapshot);
     const git = opts.gitCommit === undefined ? { commit: '', timestamp: '' } : await opts.gitCommit(source.path);
-    const bundle = makeBundle(snapshot, { schemas: {}, gitCommit: git.commit, gitCommitTimestamp: git.timestamp, ...(opts.graphqlSchema === undefined ? {} : { graphql: opts.graphqlSchema }) });
+    // every kind kontract knows is a datafile (`data`), as in `kontract bundle` with kontract's own schemas
+    const bundle = makeBundle(snapshot, { schemas: {}, knownSchemas: new Set(ALL_KINDS.map((k) => k.schema)), gitCommit: git.commit, gitCommitTimestamp: git.timestamp, ...(opts.graphqlSchema === undefined ? {} : { graphql: opts.graphqlSchema }) });
     return { snapshot, bundle };
   }
   let text: string;

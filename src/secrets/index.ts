@@ -71,7 +71,7 @@ export function configFileSecretReader(file: string): SecretReader {
   }
   let parsed: Record<string, unknown>;
   try {
-    parsed = parseToml(text) as Record<string, unknown>;
+    parsed = parseToml(text);
   } catch (e) {
     // smol-toml's message names the line and column, never the value.
     throw new KontractError(ERROR_CODES.SECRET, `the secrets config file ${file} is not valid TOML: ${errorMessage(e).split('\n')[0] ?? ''}`);

@@ -12,7 +12,8 @@ import { fetchSha } from '../../../src/app-interface/graphql-client.js';
 import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import type { AppInterfaceServer } from '../../../src/app-interface/server.js';
 import { startAppInterfaceServer } from '../../../src/app-interface/server.js';
-import { makeBundle } from '../../../src/app-interface/bundle.js';
+import { makeBundle, readSchemasDir } from '../../../src/app-interface/bundle.js';
+import { SCHEMAS_DIR } from '../../../src/app-interface/schema-registry.js';
 import { readDirSnapshot } from '../../../src/app-interface/snapshot.js';
 import { loadAppInterface, sourceFromArgs } from '../../../src/app-interface/source-options.js';
 import { errorMessage, isKontractError, isValidationError } from '../../../src/core/errors.js';
@@ -85,28 +86,27 @@ describe('GraphQL source against kontract serve', () => {
     expect(one.body).toEqual({ data: { resources_v1: [{
       path: '/hedgehog/fabric-1/50-vpcs.yaml', content, sha256sum: createHash('sha256').update(content).digest('hex'),
     }] }, extensions: { schemas: [] } });
-    const fabrics = await post('/graphql', '{ resources_v1(schema: "/hedgehog/fabric-1.yml") { path schema } }');
-    expect(fabrics.body).toEqual({ data: { resources_v1: [{ path: '/hedgehog/fabric-1.yml', schema: '/hedgehog/fabric-1.yml' }] }, extensions: { schemas: ['/hedgehog/fabric-1.yml'] } });
+    const fabrics = await post('/graphql', '{ resources_v1(schema: "/kontract/hedgehog/fabric-1.yml") { path schema } }');
+    expect(fabrics.body).toEqual({ data: { resources_v1: [{ path: '/hedgehog/fabric-1.yml', schema: '/kontract/hedgehog/fabric-1.yml' }] }, extensions: { schemas: ['/kontract/hedgehog/fabric-1.yml'] } });
   });
 
   it('answers qontract-shaped queries with nested refs resolved', async () => {
     const { status, body } = await post('/graphql', `{
-      namespaces_v1(name: "acme-api") { path name cluster { name serverUrl } limitRanges { name limits { type default } }
-        networkPoliciesAllow { name cluster { name } } tenant { name } quotaComponents }
+      namespaces_v1(name: "acme-api") { path name cluster { name serverUrl auth { service } } app { name } environment { name }
+        limitRanges { name limits { type default { cpu memory } } } networkPoliciesAllow { name cluster { name } } }
       roles_v1(name: "acme-developers") { users { org_username } access { namespace { name cluster { name } } clusterRole } }
     }`);
     expect(status).toBe(200);
     const data = (body as { data: { namespaces_v1: unknown[]; roles_v1: unknown[] } }).data;
     expect(data.namespaces_v1).toEqual([{
       path: '/openshift/prod-1/namespaces/acme-api.yml', name: 'acme-api',
-      cluster: { name: 'prod-1', serverUrl: 'https://prod-1.kontract.invalid:6443' },
-      limitRanges: { name: 'default', limits: [
-        { type: 'Container', default: JSON.stringify({ cpu: '500m', memory: '512Mi' }) }, { type: 'PersistentVolumeClaim', default: null },
-      ] },
+      cluster: { name: 'prod-1', serverUrl: 'https://prod-1.kontract.invalid:6443', auth: [{ service: 'oidc' }] },
+      app: { name: 'acme' },
+      environment: { name: 'production' },
+      limitRanges: { name: 'default', limits: [{ type: 'Container', default: { cpu: '500m', memory: '512Mi' } }] },
       networkPoliciesAllow: [{ name: 'acme-web', cluster: { name: 'prod-1' } }, { name: 'ingress', cluster: { name: 'prod-1' } }],
-      tenant: { name: 'acme' },
-      quotaComponents: JSON.stringify({ cpu: 4, memoryGB: 8, storageGB: 100, pods: 50, burstFactor: 2 }),
     }]);
+    // Role_v1.users is the back-reference of the users' `roles` (as qontract-server's synthetic field).
     expect(data.roles_v1).toEqual([{
       users: [{ org_username: 'alice' }, { org_username: 'bob' }],
       access: [
@@ -193,7 +193,7 @@ describe('GraphQL source against kontract serve', () => {
     const watched = await startAppInterfaceServer({ source: { kind: 'dir', path: wdir }, port: 0, debounceMs: 50 });
     try {
       const first = watched.sha();
-      writeFileSync(join(wdir, 'access/users/erin.yml'), '$schema: /access/user-1.yml\nname: Erin\norg_username: erin\n');
+      writeFileSync(join(wdir, 'access/users/erin.yml'), '$schema: /access/user-1.yml\nlabels: {}\nname: Erin\norg_username: erin\ngithub_username: erin\n');
       const deadline = Date.now() + 5000;
       while (watched.sha() === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(watched.sha()).not.toBe(first);
@@ -208,10 +208,10 @@ describe('GraphQL source against kontract serve', () => {
 describe('serve --bundle', () => {
   it('serves a bundle as kontract bundle writes it ($file_sha256sum, untyped kinds as resources) with the same data', async () => {
     const snap = await readDirSnapshot(SAMPLE);
-    const bundle = makeBundle(snap, { schemas: {}, gitCommit: 'c0ffee', gitCommitTimestamp: '1700000000' });
+    const bundle = makeBundle(snap, { schemas: await readSchemasDir(SCHEMAS_DIR), gitCommit: 'c0ffee', gitCommitTimestamp: '1700000000' });
     const namespace = bundle.data['/openshift/prod-1/namespaces/acme-api.yml'];
     expect(namespace?.$file_sha256sum).toBe(createHash('sha256').update(readFileSync(join(SAMPLE, 'openshift/prod-1/namespaces/acme-api.yml'))).digest('hex'));
-    expect(bundle.resources['/hedgehog/fabric-1.yml']?.$schema).toBe('/hedgehog/fabric-1.yml');
+    expect(bundle.resources['/hedgehog/fabric-1.yml']?.$schema).toBe('/kontract/hedgehog/fabric-1.yml');
     const file = join(work, 'bundle.json');
     writeFileSync(file, JSON.stringify(bundle));
     const s = await startAppInterfaceServer({ source: { kind: 'bundle', file }, port: 0 });

@@ -148,7 +148,10 @@ describe('kontract serve endpoints and the GraphQL source\'s limits', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  const cluster = { $schema: '/openshift/cluster-1.yml', name: 'c1', serverUrl: 'https://c1.invalid:6443', auth: [{ service: 'oidc' }], automationToken: { path: 'kv/c1', field: 'token' }, $file_sha256sum: '0'.repeat(64) };
+  const cluster = {
+    $schema: '/openshift/cluster-1.yml', labels: {}, name: 'c1', serverUrl: 'https://c1.invalid:6443', consoleUrl: 'https://console.c1.invalid', prometheusUrl: 'https://prometheus.c1.invalid',
+    elbFQDN: 'elb.c1.invalid', internal: false, auth: [{ service: 'oidc', name: 'sso' }], automationToken: { path: 'kv/c1', field: 'token' }, $file_sha256sum: '0'.repeat(64),
+  };
   const minimal = {
     $schema: '/app-interface/graphql-schemas-1.yml',
     confs: [

@@ -15,8 +15,8 @@ describe('app-interface-sample', () => {
       ['prod-1', { kind: 'kubeconfig', context: 'prod-1' }],
       ['prod-2', { kind: 'kubeconfig', context: 'prod-2' }],
     ]);
-    // qontract's `disable.integrations: [openshift-network-policies]` disables kontract's network-policies.
-    expect(data.clusters.find((c) => c.name === 'dev-1')?.disabledIntegrations).toEqual(['network-policies']);
+    // qontract's `disable.integrations: [openshift-network-policies]` disables kontract's networkpolicies (before the qontract shape, the sample's kontract name was misspelt and disabled nothing).
+    expect(data.clusters.find((c) => c.name === 'dev-1')?.disabledIntegrations).toEqual(['networkpolicies']);
     expect(data.clusters.map((c) => c.authServices)).toEqual([['oidc'], ['oidc'], ['oidc']]);
     // Other families add their own datafiles to the sample; these are the tenant namespaces.
     expect(data.namespaces.map((n) => `${n.cluster}/${n.name}`)).toEqual(expect.arrayContaining([

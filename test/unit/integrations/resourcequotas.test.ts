@@ -43,10 +43,7 @@ describe(desiredResourceQuotas, () => {
               'limits.memory': '48Gi',
               'requests.cpu': '6',
               'requests.memory': '24Gi',
-              'requests.storage': '200Gi',
               pods: '40',
-              persistentvolumeclaims: '15',
-              services: '7',
             },
           },
         },
@@ -123,7 +120,7 @@ describe(desiredResourceQuotas, () => {
     for (const values of Object.values(hard)) {
       expect(Object.values(values).every((v) => v === '0')).toBe(true);
     }
-    expect(Object.keys(hard['compute-quota']!)).toHaveLength(8);
+    expect(Object.keys(hard['compute-quota']!)).toHaveLength(5);
     expect(hard.compute).toEqual({ 'requests.cpu': '0', 'limits.cpu': '0', 'requests.memory': '0', 'limits.memory': '0' });
   });
 
@@ -141,11 +138,7 @@ describe(desiredResourceQuotas, () => {
       'limits.memory': '1Gi',
       'requests.cpu': '1',
       'requests.memory': '1Gi',
-      'requests.storage': '1Gi',
       pods: '1',
-      // Keys other than cpu/memory/storage/pods keep their declared value.
-      persistentvolumeclaims: '15',
-      services: '7',
     });
     // A declared value below the cap is kept: downscaling never raises a quota.
     expect(hard.terminating).toEqual({ 'limits.cpu': '500m', pods: '1' });
@@ -165,10 +158,7 @@ describe(desiredResourceQuotas, () => {
         'limits.memory': '48Gi',
         'requests.cpu': '6',
         'requests.memory': '24Gi',
-        'requests.storage': '200Gi',
         pods: '40',
-        persistentvolumeclaims: '15',
-        services: '7',
       },
       terminating: { 'limits.cpu': '500m', pods: '3' },
       compute: {
