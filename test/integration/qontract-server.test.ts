@@ -22,6 +22,7 @@ import { SCHEMAS_DIR } from '../../src/app-interface/schema-registry.js';
 import { startAppInterfaceServer } from '../../src/app-interface/server.js';
 import type { AppInterfaceServer } from '../../src/app-interface/server.js';
 import { readDirSnapshot } from '../../src/app-interface/snapshot.js';
+import type { Snapshot } from '../../src/app-interface/snapshot.js';
 import { loadAppInterface } from '../../src/app-interface/source-options.js';
 import { INTEGRATIONS } from '../../src/integrations/index.js';
 import { buildWork } from '../../src/reconcile/desired.js';
@@ -38,6 +39,7 @@ let bundleFile: string;
 let real: QontractServer;
 let ownBundle: QontractBundle;
 let qontractBundle: QontractBundle;
+let sample: Snapshot;
 
 /**
  * Loads `bundle` into the real server (it re-reads DATAFILES_FILE on /reload) and returns its sha
@@ -71,6 +73,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'kontract-qontract-server-'));
   bundleFile = join(work, 'bundle.json');
   const snap = await readDirSnapshot(SAMPLE);
+  sample = snap;
   ownBundle = makeBundle(snap, { schemas: await readSchemasDir(SCHEMAS_DIR), gitCommit: 'a'.repeat(40), gitCommitTimestamp: '1764374400' });
   qontractBundle = makeBundle(snap, {
     schemas: await readSchemasDir(sharedQontract('schemas')), graphql: await readGraphqlSchemaFile(sharedQontract('graphql-schemas', 'schema.yml')),
@@ -152,7 +155,38 @@ describe('qontract-reconcile\'s queries: kontract serve and qontract-server answ
     const ours = await ask(own.url, `/graphqlsha/${sha}`, query);
     expect(theirs.status).toBe(200);
     expect(ours).toEqual(withoutStacktraces(theirs));
+    const body = ours.body as { data: Record<string, unknown>; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    checkAgainstSample(body.data);
   });
+
+  /** The answers hold the sample's data: every namespace, its cluster, quota and peers; every role and its users. */
+  function checkAgainstSample(data: Record<string, unknown>): void {
+    const raw = new Map([...sample.files.values()].map((f) => [f.path, f.raw as Record<string, unknown>]));
+    const bySchema = (schema: string): [string, Record<string, unknown>][] => [...raw.entries()].filter(([, d]) => d.$schema === schema).sort(([a], [b]) => (a < b ? -1 : 1));
+    const ref = (v: unknown): Record<string, unknown> | undefined => raw.get((v as { $ref?: string } | undefined)?.$ref ?? '');
+    const namespaces = bySchema('/openshift/namespace-1.yml');
+    if (Array.isArray(data.namespaces)) {
+      const answered = data.namespaces as Record<string, unknown>[];
+      expect(answered.map((n) => n.name)).toEqual(namespaces.map(([, n]) => n.name));
+      for (const [i, [, n]] of namespaces.entries()) {
+        const a = answered[i] ?? {};
+        expect((a.cluster as { name: string }).name).toBe(ref(n.cluster)?.name);
+        if ('quota' in a) expect((a.quota as { quotas: { name: string }[] } | null)?.quotas.map((q) => q.name) ?? null).toEqual((ref(n.quota)?.quotas as { name: string }[] | undefined)?.map((q) => q.name) ?? null);
+        if ('networkPoliciesAllow' in a) expect(((a.networkPoliciesAllow ?? []) as { name: string }[]).map((p) => p.name)).toEqual(((n.networkPoliciesAllow ?? []) as unknown[]).map((p) => ref(p)?.name));
+      }
+    }
+    if (Array.isArray(data.roles)) {
+      const answered = data.roles as { name: string; users: { org_username: string }[] }[];
+      const roles = bySchema('/access/role-1.yml');
+      expect(answered.map((r) => r.name)).toEqual(roles.map(([, r]) => r.name));
+      for (const [i, [path]] of roles.entries()) {
+        const users = bySchema('/access/user-1.yml').filter(([, u]) => ((u.roles ?? []) as { $ref: string }[]).some((r) => r.$ref === path)).map(([, u]) => u.org_username);
+        expect(answered[i]?.users.map((u) => u.org_username)).toEqual(users);
+      }
+    }
+    for (const key of ['integrations', 'vault_settings', 'settings']) if (key in data) expect(data[key]).toEqual([]); // the sample has no app-interface settings
+  }
 
   it('rejects an invalid query with HTTP 400 on both', async () => {
     const theirs = await ask(real.url, '/graphql', '{ namespaces_v1 { noSuchField } }');
