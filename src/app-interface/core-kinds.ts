@@ -4,7 +4,7 @@
  * have already accepted the document when `build` runs, so the raw shapes below are trusted.
  */
 import type {
-  Bot, Cluster, ClusterAuth, ClusterAuthService, ClusterSettings, Labels, LimitRange, LimitRangeItem, NamedEntry, Namespace,
+  AppInterfaceSettings, Bot, Cluster, ClusterAuth, ClusterAuthService, ClusterSettings, Labels, LimitRange, LimitRangeItem, NamedEntry, Namespace,
   NamespaceRef, NamespaceSettings, Quota, QuotaComponents, QuotaEntry, Role, RoleAccess, Tenant, User, VaultSecretRef,
 } from './model.js';
 import type { BuildContext, ParseResult } from './kind.js';
@@ -325,5 +325,15 @@ export const CORE_KINDS = [
   appKind, environmentKind, productKind, escalationPolicyKind, permissionKind, tenantKind,
 ] as const;
 
-/** kontract's settings for qontract objects (served as raw documents). */
-export const SETTINGS_KINDS = [clusterSettingsKind, namespaceSettingsKind] as const;
+export const appInterfaceSettingsKind = defineKind({
+  schema: '/app-interface/app-interface-settings-1.yml',
+  modelKey: 'appInterfaceSettings',
+  graphqlField: 'app_interface_settings_v1',
+  build: (f): ParseResult<AppInterfaceSettings> => {
+    const r = f.raw as { name: string; vault?: boolean };
+    return ok({ path: f.path, name: r.name, vault: r.vault ?? true });
+  },
+});
+
+/** kontract's settings for qontract objects, and qontract's app-interface settings (served as raw documents). */
+export const SETTINGS_KINDS = [clusterSettingsKind, namespaceSettingsKind, appInterfaceSettingsKind] as const;

@@ -183,6 +183,14 @@ export interface NamedEntry {
   readonly name: string;
 }
 
+/** qontract's app-interface settings: `vault: false` means secrets come from the config file, not Vault. */
+export interface AppInterfaceSettings {
+  readonly path: string;
+  readonly name: string;
+  /** @default true (as qontract-reconcile: Vault unless the settings say otherwise) */
+  readonly vault: boolean;
+}
+
 /** `/kontract/cluster-1.yml`: explicit credentials, CA and kontract integrations to skip for one qontract cluster. */
 export interface ClusterSettings {
   readonly path: string;
@@ -227,6 +235,8 @@ export interface AppInterfaceData {
    * Absent = none; as the next two.
    */
   readonly qontractDatafiles?: readonly NamedEntry[];
+  /** qontract's `/app-interface/app-interface-settings-1.yml` (at most one is expected); absent = none. */
+  readonly appInterfaceSettings?: readonly AppInterfaceSettings[];
   /** `/kontract/cluster-1.yml`: kontract's settings for qontract clusters (already merged into `clusters`). */
   readonly clusterSettings?: readonly ClusterSettings[];
   /** `/kontract/namespace-1.yml`: kontract's settings for qontract namespaces (already merged into `namespaces`). */

@@ -14,8 +14,6 @@
  *
  * Errors are KontractError E_SECRET naming the path and field, never the value.
  */
-import { readFileSync } from 'node:fs';
-import { parse as parseToml } from 'smol-toml';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 
 export interface SecretRef {
@@ -59,24 +57,6 @@ export function configSecretReader(config: Readonly<Record<string, unknown>>, de
       return Promise.resolve(value);
     },
   };
-}
-
-/** Reads and parses a qontract-reconcile style TOML config file (`--secrets-config FILE`). */
-export function configFileSecretReader(file: string): SecretReader {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new KontractError(ERROR_CODES.SECRET, `cannot read the secrets config file ${file}: ${errorMessage(e)}`);
-  }
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = parseToml(text);
-  } catch (e) {
-    // smol-toml's message names the line and column, never the value.
-    throw new KontractError(ERROR_CODES.SECRET, `the secrets config file ${file} is not valid TOML: ${errorMessage(e).split('\n')[0] ?? ''}`);
-  }
-  return configSecretReader(parsed, `config file ${file}`);
 }
 
 export type VaultAuth =

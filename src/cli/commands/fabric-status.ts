@@ -14,6 +14,7 @@ import { fabricStatus } from '../../integrations/hedgehog-fabric/status.js';
 import { writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
+import { secretOptions, secretReaderFromArgs } from '../secret-options.js';
 import { runReconcile } from '../../reconcile/run-reconcile.js';
 import type { KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
@@ -39,7 +40,7 @@ function renderText(statuses: readonly FabricStatus[]): string {
 export const fabricStatusCommand: KontractCommand = {
   command: 'fabric-status',
   describe: 'Per Hedgehog fabric: cluster reachable, in sync or drifted (per kind and object), last sync (read-only)',
-  builder: (y) => appInterfaceSourceOptions(y)
+  builder: (y) => secretOptions(appInterfaceSourceOptions(y))
     .option('fabric', { type: 'string', array: true, describe: 'Only these fabrics (repeatable)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context' })
     .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Status format on stdout' })
@@ -52,7 +53,8 @@ export const fabricStatusCommand: KontractCommand = {
     if (unknown.length > 0) throw new KontractError(ERROR_CODES.USAGE, `unknown fabric(s) ${unknown.join(', ')} (known: ${all.map((f) => f.name).join(', ')})`);
     const fabrics = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.name));
     const kubeconfig = typeof args.kubeconfig === 'string' ? args.kubeconfig : undefined;
-    const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
+    const secrets = secretReaderFromArgs(args, ctx, data);
+    const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, secrets: () => secrets, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
     let statuses: FabricStatus[];
     try {
       // The registered integration on the selected fabrics; the engine logs its warnings.

@@ -12,6 +12,7 @@ import { collectInventory } from '../../inventory/collect.js';
 import { INVENTORY_FORMATS, renderInventory } from '../../inventory/render.js';
 import type { InventoryFormat } from '../../inventory/render.js';
 import { createConnector } from '../../reconcile/connector.js';
+import { secretOptions, secretReaderFromArgs } from '../secret-options.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
 
@@ -29,7 +30,7 @@ export const inventoryCommand: KontractCommand = {
   command: 'inventory',
   describe: 'Read-only workload inventory per cluster: nodes, quota usage, deployments, services, pods (container vs VM launcher), VMs',
   builder(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
-    return appInterfaceSourceOptions(y)
+    return secretOptions(appInterfaceSourceOptions(y))
       .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
       .option('output', { choices: INVENTORY_FORMATS, default: 'table' as const, describe: 'Format on stdout' })
       .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context (env KONTRACT_KUBECONFIG)' })
@@ -48,8 +49,9 @@ export const inventoryCommand: KontractCommand = {
     const kubeconfig = typeof args.kubeconfig === 'string' ? args.kubeconfig : undefined;
     // Every in-flight request listens on the abort signal: ~10 parallel LISTs per cluster.
     setMaxListeners(16 * concurrency, ctx.signal);
+    const secrets = secretReaderFromArgs(args, ctx, data);
     const connector = createConnector({
-      env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal },
+      env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, secrets: () => secrets,
       ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
     });
     try {

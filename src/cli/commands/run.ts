@@ -14,6 +14,8 @@ import { INTEGRATIONS } from '../../integrations/index.js';
 import { serveMetrics, pushMetrics, writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
+import type { SecretReader } from '../../secrets/index.js';
+import { secretOptions, secretReaderFromArgs } from '../secret-options.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
 import { renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
@@ -26,7 +28,7 @@ type OutputFormat = 'text' | 'json' | 'markdown';
 
 /** Flags shared by `run` and the per-integration commands. */
 function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  return appInterfaceSourceOptions(y)
+  return secretOptions(appInterfaceSourceOptions(y))
     .option('dry-run', { type: 'string', describe: 'Plan only (--dry-run), or let the apiserver validate every change (--dry-run=server)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context (env KONTRACT_KUBECONFIG); ~/.kube/config is never read implicitly' })
     .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
@@ -142,9 +144,11 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   const started = Date.now();
   let result: ReconcileResult;
   const kubeconfig = str(args.kubeconfig);
-  const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, client: { signal: ctx.signal }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
+  let secrets: SecretReader | undefined;
+  const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, client: { signal: ctx.signal }, secrets: () => secrets, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
   try {
     const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    secrets = secretReaderFromArgs(args, ctx, data);
     const planFile = str(args['plan-file']);
     let pendingPlanFile: Promise<void> | undefined;
     result = await runReconcile({

@@ -93,9 +93,8 @@ function qontractPlan(): string[] {
       const services = ((cluster.auth as { service: string }[] | undefined) ?? []).map((a) => a.service);
       const keys = [...new Set(services.length === 0 ? ['github_username'] : services.map((s) => keyOf[s]!))];
       const where = `${cluster.name as string}/${ns.name as string}/RoleBinding`;
-      for (const u of holders('/access/user-1.yml')) {
-        for (const k of keys) if (typeof u[k] === 'string') out.push(`${where}/${roleName}-${u[k]} ClusterRole`);
-      }
+      const usernames = holders('/access/user-1.yml').flatMap((u) => keys.map((k) => u[k]).filter((n): n is string => typeof n === 'string'));
+      for (const name of usernames) out.push(`${where}/${roleName}-${name} ClusterRole`);
       for (const b of holders('/access/bot-1.yml')) {
         const sa = ((b.openshift_serviceaccount as string | undefined) ?? '').split('/');
         if (sa.length === 2) out.push(`${where}/${roleName}-${sa[0]!}-${sa[1]!} ClusterRole`);
