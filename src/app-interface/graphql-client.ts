@@ -25,6 +25,7 @@ import { ALL_KINDS, kindOfSchema } from './families.js';
 import { kindTypes, typedKindTypes } from './graphql-confs.js';
 import { SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from './graphql-schema.js';
 import type { DatafileKind } from './kind.js';
+import { isPlainObject } from '../core/plain-object.js';
 import type { AppInterfaceData } from './model.js';
 import type { Datafile } from './snapshot.js';
 import { documentsSnapshot, schemaOf } from './snapshot.js';
@@ -42,9 +43,7 @@ export interface GraphqlSourceOptions {
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isObj: (v: unknown) => v is Obj = isPlainObject;
 
 type Composite = GraphQLObjectType | GraphQLInterfaceType;
 
