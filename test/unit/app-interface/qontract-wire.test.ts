@@ -187,3 +187,22 @@ describe('kontract serve endpoints and the GraphQL source\'s limits', () => {
     });
   });
 });
+
+describe('kontract serve --app-interface DIR --graphql-schema qontract-schemas/schema.yml', () => {
+  it('answers qontract-reconcile\'s namespaces query over the sample directory', async () => {
+    const sample = new URL('../../../app-interface-sample', import.meta.url).pathname;
+    const s = await startAppInterfaceServer({ source: { kind: 'dir', path: sample }, port: 0, watch: false, graphqlSchema: await qontractSchemaDoc() });
+    try {
+      const query = readFileSync(join(QUERIES, '04_namespaces_minimal__openshift-namespaces.graphql'), 'utf8');
+      const res = await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      expect(res.status).toBe(200);
+      const body = await res.json() as { data: { namespaces: { name: string; labels: unknown; cluster: { automationToken: unknown } }[] }; errors?: unknown; extensions: { schemas: string[] } };
+      expect(body.errors).toBeUndefined();
+      expect(body.data.namespaces.map((n) => n.name)).toContain('acme-api');
+      expect(typeof body.data.namespaces[0]?.labels).toBe('string'); // qontract's json type: JSON text
+      expect(body.extensions.schemas).toEqual(['/openshift/namespace-1.yml', '/openshift/cluster-1.yml']);
+    } finally {
+      await s.close();
+    }
+  });
+});
