@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs qontract-validator (PyPI package qontract-validator 0.1.0, the validator app-interface CI
-# runs over a bundle) with the given arguments, e.g. `--only-errors bundle.json`. Installs it once
+# runs over a bundle) with the given arguments, e.g. `--only-errors bundle.json`; with `--bundler`
+# first, runs the same package's qontract-bundler instead (SCHEMAS GRAPHQL_SCHEMA DATA_DIR
+# RESOURCES_DIR GIT_COMMIT GIT_COMMIT_TIMESTAMP > bundle.json). Installs it once
 # into a virtualenv in ${XDG_CACHE_HOME:-~/.cache}/kontract/qontract-validator-0.1.0, outside the
 # repository: on Python 3.11 its PyYAML 5.x pin needs `cython<3` and `--no-build-isolation`.
 # The validator fetches the JSON Schema draft metaschemas over the network; this wrapper answers
@@ -19,6 +21,10 @@ if ! "$py" -c 'import validator.validator' 2>/dev/null; then
   "$py" -m pip install --quiet --disable-pip-version-check 'cython<3' wheel >&2
   "$py" -m pip install --quiet --disable-pip-version-check --no-build-isolation "qontract-validator==$VERSION" >&2
   echo "qontract-validator: installed in $(( $(date +%s) - t0 ))s" >&2
+fi
+if [ "${1:-}" = --bundler ]; then
+  shift
+  exec "$venv/bin/qontract-bundler" "$@"
 fi
 exec "$py" - "$@" <<'PY'
 import json, pkgutil, re, sys

@@ -10,9 +10,10 @@
  *  - the endpoints qontract-reconcile calls answer alike (/sha256, /git-commit-info/<sha>, /reload).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBundle, readGraphqlSchemaFile, readSchemasDir } from '../../src/app-interface/bundle.js';
@@ -27,6 +28,7 @@ import { loadAppInterface } from '../../src/app-interface/source-options.js';
 import { INTEGRATIONS } from '../../src/integrations/index.js';
 import { buildWork } from '../../src/reconcile/desired.js';
 import { createScope } from '../../src/reconcile/scope.js';
+import { repoRoot } from '../../src/local-cluster/index.js';
 import { startQontractServer } from '../support/qontract-server.js';
 import type { QontractServer } from '../support/qontract-server.js';
 import { sharedQontract } from '../support/shared-data.js';
@@ -122,6 +124,64 @@ describe('kontract reads the real qontract-server', () => {
   });
 });
 
+/**
+ * A bundle made by the real qontract-bundler (PyPI qontract-validator, scripts/qontract-validator.sh
+ * --bundler) from an app-interface in qontract's layout: qontract-kind datafiles under data/, the
+ * rest under resources/. `alsoAsResources` lists $schemas copied to resources/ as well.
+ */
+function qontractBundlerBundle(alsoAsResources: readonly string[]): string {
+  const root = mkdtempSync(join(work, 'qontract-layout-'));
+  const known = new Set(Object.keys(qontractBundle.schemas));
+  for (const [path, text] of sample.texts ?? new Map<string, string>()) {
+    const schema = /^\$schema: (\S+)$/m.exec(text)?.[1];
+    const dirs = schema !== undefined && known.has(schema) ? (alsoAsResources.includes(schema) ? ['data', 'resources'] : ['data']) : ['resources'];
+    for (const d of dirs) {
+      mkdirSync(dirname(join(root, d, path)), { recursive: true });
+      writeFileSync(join(root, d, path), text);
+    }
+  }
+  mkdirSync(join(root, 'resources'), { recursive: true });
+  const out = execFileSync(join(repoRoot(), 'scripts', 'qontract-validator.sh'), ['--bundler', sharedQontract('schemas'), sharedQontract('graphql-schemas', 'schema.yml'),
+    join(root, 'data'), join(root, 'resources'), 'c'.repeat(40), '1764374402'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024, timeout: 600_000 });
+  const file = join(root, 'bundle.json');
+  writeFileSync(file, out);
+  return file;
+}
+
+describe('bundles written by qontract-bundler', () => {
+  it('kontract serve --bundle accepts one ($file_sha256sum) and answers qontract-reconcile\'s queries as qontract-server does', async () => {
+    const file = qontractBundlerBundle([]);
+    const text = readFileSync(file, 'utf8');
+    expect(Object.values((JSON.parse(text) as { data: Record<string, { $file_sha256sum?: string }> }).data).every((d) => typeof d.$file_sha256sum === 'string')).toBe(true);
+    writeFileSync(bundleFile, text);
+    expect(await real.reload()).toBe(200);
+    const sha = createHash('sha256').update(text).digest('hex');
+    const own = await startAppInterfaceServer({ source: { kind: 'bundle', file }, port: 0 });
+    try {
+      expect(own.sha()).toBe(sha);
+      for (const f of readdirSync(QUERIES).filter((q) => q.endsWith('.graphql')).sort()) {
+        const query = readFileSync(join(QUERIES, f), 'utf8');
+        const ask = async (base: string): Promise<unknown> => {
+          const res = await fetch(`${base}/graphqlsha/${sha}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+          return { status: res.status, body: await res.json() };
+        };
+        expect({ f, answer: await ask(own.url) }).toEqual({ f, answer: withoutStacktraces(await ask(real.url)) });
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('kontract reads one from the real qontract-server when quotas and limit ranges are also resources', async () => {
+    const file = qontractBundlerBundle(['/openshift/quota-1.yml', '/openshift/limitrange-1.yml']);
+    writeFileSync(bundleFile, readFileSync(file, 'utf8'));
+    expect(await real.reload()).toBe(200);
+    const fromServer = await loadAppInterface({ kind: 'graphql', url: `${real.url}/graphql` });
+    const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
+    expect(comparable(fromServer)).toEqual(comparable(fromDir));
+  });
+});
+
 describe('qontract-reconcile\'s queries: kontract serve and qontract-server answer alike', () => {
   let own: AppInterfaceServer;
   let sha: string;
@@ -189,8 +249,8 @@ describe('qontract-reconcile\'s queries: kontract serve and qontract-server answ
   }
 
   it('rejects an invalid query with HTTP 400 on both', async () => {
-    const theirs = await ask(real.url, '/graphql', '{ namespaces_v1 { noSuchField } }');
-    const ours = await ask(own.url, '/graphql', '{ namespaces_v1 { noSuchField } }');
+    const theirs = await ask(real.url, `/graphqlsha/${sha}`, '{ namespaces_v1 { noSuchField } }');
+    const ours = await ask(own.url, `/graphqlsha/${sha}`, '{ namespaces_v1 { noSuchField } }');
     expect(theirs.status).toBe(400);
     expect(ours.status).toBe(400);
     expect((ours.body as { errors: { message: string }[] }).errors[0]?.message).toBe((theirs.body as { errors: { message: string }[] }).errors[0]?.message);
@@ -198,8 +258,8 @@ describe('qontract-reconcile\'s queries: kontract serve and qontract-server answ
 
   it('filters with the filter argument alike', async () => {
     const q = '{ namespaces_v1(filter: {delete: {ne: true}}) { name cluster { name } } clusters_v1(name: "prod-1") { name } }';
-    const theirs = await ask(real.url, '/graphql', q);
+    const theirs = await ask(real.url, `/graphqlsha/${sha}`, q);
     expect(theirs.status).toBe(200);
-    expect(await ask(own.url, '/graphql', q)).toEqual(theirs);
+    expect(await ask(own.url, `/graphqlsha/${sha}`, q)).toEqual(theirs);
   });
 });

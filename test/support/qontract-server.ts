@@ -58,7 +58,13 @@ export async function startQontractServer(bundleFile: string): Promise<QontractS
   }
   return {
     url,
-    reload: async () => (await fetch(`${url}/reload`, { method: 'POST' })).status,
+    reload: async () => {
+      try {
+        return (await fetch(`${url}/reload`, { method: 'POST' })).status;
+      } catch (e) {
+        throw new Error(`qontract-server /reload failed (${String(e)}); exit code ${String(child.exitCode)}; its log:\n${log}`);
+      }
+    },
     stop: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) { resolve(); return; }
       child.once('exit', () => { resolve(); });
