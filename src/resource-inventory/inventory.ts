@@ -75,6 +75,8 @@ export interface ComparisonRules {
    * plan refuses the update, like `immutableFields`); empty when the update is allowed.
    */
   readonly immutable?: (current: KubeObject, desired: KubeObject) => readonly string[];
+  /** The qontract-reconcile integration whose objects this one may adopt (`--adopt-qontract`). */
+  readonly qontractIntegration?: string;
 }
 
 export class ResourceInventory {
