@@ -16,12 +16,11 @@ import { fabricStatus } from '../../integrations/hedgehog-fabric/status.js';
 import { writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
-import { secretOptions, secretReaderFromArgs } from '../secret-options.js';
 import { lastApplyTime } from '../../reconcile/last-apply.js';
 import { runReconcile } from '../../reconcile/run-reconcile.js';
 import type { KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-import { appInterfaceSourceOptions, sourceArgsFrom, str, strs } from '../options.js';
+import { appInterfaceSourceOptions, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
 
 function renderText(statuses: readonly FabricStatus[]): string {
   const lines: string[] = [];

@@ -12,10 +12,9 @@ import { collectInventory } from '../../workload-inventory/collect.js';
 import { INVENTORY_FORMATS, renderInventory } from '../../workload-inventory/render.js';
 import type { InventoryFormat } from '../../workload-inventory/render.js';
 import { createConnector } from '../../reconcile/connector.js';
-import { secretOptions, secretReaderFromArgs } from '../secret-options.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-import { appInterfaceSourceOptions, sourceArgsFrom, str, strs } from '../options.js';
+import { appInterfaceSourceOptions, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
 
 function formatOf(v: unknown): InventoryFormat {
   const f = INVENTORY_FORMATS.find((x) => x === v);

@@ -15,14 +15,13 @@ import { serveMetrics, pushMetrics, writeMetricsFile } from '../../metrics/expor
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
 import type { SecretReader } from '../../secrets/index.js';
-import { secretOptions, secretReaderFromArgs } from '../secret-options.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
 import { renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
 import type { Plan } from '../../resource-inventory/plan.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-import { appInterfaceSourceOptions, num, sourceArgsFrom, str, strs } from '../options.js';
+import { appInterfaceSourceOptions, num, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
 
 type Args = Readonly<Record<string, unknown>> & GlobalArgs;
 type OutputFormat = 'text' | 'json' | 'markdown';

@@ -29,7 +29,7 @@ function props(node: Node): Readonly<Record<string, Node>> {
 
 function unwrap(t: GraphQLOutputType): { list: boolean; named: ReturnType<typeof getNamedType> } {
   const x = isNonNullType(t) ? t.ofType : t;
-  return isListType(x) ? { list: true, named: getNamedType(x.ofType) } : { list: false, named: getNamedType(x) };
+  return { list: isListType(x), named: getNamedType(x) };
 }
 
 const SCALAR_OF: Readonly<Record<string, string>> = { string: 'String', boolean: 'Boolean', integer: 'Int', number: 'Float' };
