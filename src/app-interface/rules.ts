@@ -72,10 +72,13 @@ export const networkPoliciesAllowSameCluster: Rule = (data) => {
   return out;
 };
 
-export const quotaExclusive: Rule = (data) =>
-  data.namespaces
+/** A namespace's `quota` (qontract) and its kontract settings' `quotaComponents` cannot both apply. */
+export const quotaExclusive: Rule = (data) => {
+  const settingsOf = new Map((data.namespaceSettings ?? []).map((s) => [s.namespace, s.path]));
+  return data.namespaces
     .filter((n) => n.quota !== undefined && n.quotaComponents !== undefined)
-    .map((n) => ({ file: n.path, field: 'quotaComponents', message: 'quota and quotaComponents are mutually exclusive: use one of them' }));
+    .map((n) => ({ file: settingsOf.get(n.path) ?? n.path, field: 'quotaComponents', message: `quota and quotaComponents are mutually exclusive: ${n.path} has a quota, so use one of them` }));
+};
 
 function quantityProblems(file: string, field: string, m: Labels | undefined): ValidationProblem[] {
   if (m === undefined) return [];
@@ -90,28 +93,12 @@ export const quantitiesParse: Rule = (data) => {
     q.quotas.forEach((e, i) => {
       const base = `quotas[${i}].resources`;
       out.push(...quantityProblems(q.path, `${base}.limits`, e.resources.limits), ...quantityProblems(q.path, `${base}.requests`, e.resources.requests));
-      out.push(...quantityProblems(q.path, base, e.resources.other));
     });
   }
   for (const l of data.limitRanges) {
     l.limits.forEach((item, i) => {
       for (const k of ['default', 'defaultRequest', 'max', 'min', 'maxLimitRequestRatio'] as const) {
         out.push(...quantityProblems(l.path, `limits[${i}].${k}`, item[k]));
-      }
-    });
-  }
-  return out;
-};
-
-/** RoleBindings are only managed in namespaces with `managedRoles: true`; access elsewhere would be silently ignored. */
-export const roleAccessManagedNamespaces: Rule = (data) => {
-  const byPath = new Map(data.namespaces.map((n) => [n.path, n]));
-  const out: ValidationProblem[] = [];
-  for (const r of data.roles) {
-    r.access.forEach((a, i) => {
-      const ns = byPath.get(a.namespace.path);
-      if (ns !== undefined && !ns.managedRoles) {
-        out.push({ file: r.path, field: `access[${i}].namespace`, message: `namespace ${ns.cluster}/${ns.name} (${ns.path}) does not set managedRoles: true, so this access would never be granted` });
       }
     });
   }
@@ -127,5 +114,4 @@ export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = 
   { name: 'network-policies-allow-same-cluster', rule: networkPoliciesAllowSameCluster },
   { name: 'quota-exclusive', rule: quotaExclusive },
   { name: 'quantities-parse', rule: quantitiesParse },
-  { name: 'role-access-managed-namespaces', rule: roleAccessManagedNamespaces },
 ];

@@ -44,7 +44,7 @@ export const DOWNSCALE_CAPS: Readonly<Record<string, string>> = {
 type Hard = Record<string, string>;
 
 /** `spec.hard` as declared by one `quotas[]` entry (qontract layout, flattened). */
-export function declaredHard(entry: QuotaEntry, file: string, field: string, problems: ValidationProblem[]): Hard {
+export function declaredHard(entry: QuotaEntry): Hard {
   const r = entry.resources;
   const hard: Hard = {};
   const put = (key: string, value: string | number | undefined): void => {
@@ -54,15 +54,7 @@ export function declaredHard(entry: QuotaEntry, file: string, field: string, pro
   put('limits.memory', r.limits?.memory);
   put('requests.cpu', r.requests?.cpu);
   put('requests.memory', r.requests?.memory);
-  put('requests.storage', r.requests?.storage);
   put('pods', r.pods);
-  for (const [key, value] of Object.entries(r.other ?? {})) {
-    if (key in hard) {
-      problems.push({ file, field: `${field}.resources.other.${key}`, message: `${key} is already set by the structured field` });
-      continue;
-    }
-    hard[key] = value;
-  }
   return hard;
 }
 
@@ -139,11 +131,7 @@ function quotasOf(ns: Namespace, problems: ValidationProblem[]): KubeObject[] {
     names.add(name);
     out.push(resourceQuotaObject(ns.name, name, applyState(hard, ns.state), scopes));
   };
-  ns.quota?.quotas.forEach((entry, i) => {
-    const field = `quotas[${i}]`;
-    const file = ns.quota?.path ?? ns.path;
-    add(entry.name, declaredHard(entry, file, field, problems), entry.scopes, 'quota');
-  });
+  for (const entry of ns.quota?.quotas ?? []) add(entry.name, declaredHard(entry), entry.scopes, 'quota');
   if (ns.quotaComponents !== undefined) {
     const hard = componentsHard(ns.quotaComponents, ns.path, problems);
     // Components that declare nothing give no quota (an empty `hard` limits nothing).

@@ -10,9 +10,8 @@ const customQuota = quota('team-a-quota', [
     name: 'compute-quota',
     resources: {
       limits: { cpu: '12', memory: '48Gi' },
-      requests: { cpu: '6', memory: '24Gi', storage: '200Gi' },
+      requests: { cpu: '6', memory: '24Gi' },
       pods: 40,
-      other: { persistentvolumeclaims: '15', services: '7' },
     },
     scopes: [],
   },
@@ -44,10 +43,7 @@ describe(desiredResourceQuotas, () => {
               'limits.memory': '48Gi',
               'requests.cpu': '6',
               'requests.memory': '24Gi',
-              'requests.storage': '200Gi',
               pods: '40',
-              persistentvolumeclaims: '15',
-              services: '7',
             },
           },
         },
@@ -119,14 +115,6 @@ describe(desiredResourceQuotas, () => {
     expect(blockedOf(state).problems[0]).toMatchObject({ file: '/openshift/c1/namespaces/w.yml', field: 'quotaComponents' });
   });
 
-  it('reports an `other` key that repeats a structured field', () => {
-    const q = quota('q', [{ name: 'x', resources: { pods: 1, other: { pods: '2' } }, scopes: [] }]);
-    const state = desiredResourceQuotas(aData().namespace(namespace('w', 'c1', { quota: q }), namespace('v', 'c1')).build());
-    expect(blockedOf(state)).toEqual({ units: ['namespace w@c1:w'], problems: [
-      { file: '/openshift/quotas/q.yml', field: 'quotas[0].resources.other.pods', message: 'pods is already set by the structured field' },
-    ] });
-  });
-
   it('sets every hard value of every quota to zero when the namespace is paused', () => {
     const hard = hardOf(
       namespace('p', 'c1', { state: 'paused', quota: customQuota, quotaComponents: { cpu: 2, memoryGB: 4, burstFactor: 3 } }),
@@ -134,7 +122,7 @@ describe(desiredResourceQuotas, () => {
     for (const values of Object.values(hard)) {
       expect(Object.values(values).every((v) => v === '0')).toBe(true);
     }
-    expect(Object.keys(hard['compute-quota']!)).toHaveLength(8);
+    expect(Object.keys(hard['compute-quota']!)).toHaveLength(5);
     expect(hard.compute).toEqual({ 'requests.cpu': '0', 'limits.cpu': '0', 'requests.memory': '0', 'limits.memory': '0' });
   });
 
@@ -152,11 +140,7 @@ describe(desiredResourceQuotas, () => {
       'limits.memory': '1Gi',
       'requests.cpu': '1',
       'requests.memory': '1Gi',
-      'requests.storage': '1Gi',
       pods: '1',
-      // Keys other than cpu/memory/storage/pods keep their declared value.
-      persistentvolumeclaims: '15',
-      services: '7',
     });
     // A declared value below the cap is kept: downscaling never raises a quota.
     expect(hard.terminating).toEqual({ 'limits.cpu': '500m', pods: '1' });
@@ -176,10 +160,7 @@ describe(desiredResourceQuotas, () => {
         'limits.memory': '48Gi',
         'requests.cpu': '6',
         'requests.memory': '24Gi',
-        'requests.storage': '200Gi',
         pods: '40',
-        persistentvolumeclaims: '15',
-        services: '7',
       },
       terminating: { 'limits.cpu': '500m', pods: '3' },
       compute: {
