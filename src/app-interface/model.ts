@@ -9,6 +9,7 @@
 import type { Fabric } from '../integrations/hedgehog-fabric/model.js';
 import type { ClusterInstancetype, ClusterPreference } from '../integrations/instancetypes/model.js';
 import type { VirtualMachineData, VmTemplate } from '../integrations/virtual-machines/model.js';
+import type { NamespaceResource } from './openshift-resources.js';
 
 export interface Labels {
   readonly [key: string]: string;
@@ -117,10 +118,14 @@ export interface Namespace {
   readonly managedRoles: boolean;
   /** qontract: the namespace's objects need the cluster-admin credential; kontract uses the cluster's one credential. */
   readonly clusterAdmin?: boolean;
-  /** qontract `managedResourceTypes` (openshift-resources); carried, not used by kontract's integrations. */
+  /** qontract `managedResourceTypes`: the kinds (`Kind` or `Kind.group`) the `resources` integration owns in this namespace. */
   readonly managedResourceTypes?: readonly string[];
-  /** qontract `managedResourceNames` (openshift-resources); carried, not used by kontract's integrations. */
+  /** qontract `managedResourceTypeOverrides`: `{resource: Deployment, override: Deployment.apps}`. */
+  readonly managedResourceTypeOverrides?: readonly { readonly resource: string; readonly override: string }[];
+  /** qontract `managedResourceNames`: per type, the only names the `resources` integration owns. */
   readonly managedResourceNames?: readonly { readonly resource: string; readonly resourceNames: readonly string[] }[];
+  /** qontract `openshiftResources`, then those of each `sharedResources` file, read and rendered (openshift-resources.ts). */
+  readonly openshiftResources?: readonly NamespaceResource[];
   /** Name of the qontract app (`app: $ref`). */
   readonly app?: string;
   /** Name of the qontract environment (`environment: $ref`). */

@@ -39,14 +39,39 @@ export interface Snapshot {
 
 const YAML_FILE = /\.ya?ml$/;
 
-async function listYamlFiles(dir: string): Promise<string[]> {
+async function listYamlFiles(dir: string, skip?: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const out: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = nodePath.join(dir, e.name);
+    if (p === skip) continue;
     if (e.isDirectory()) out.push(...await listYamlFiles(p));
     else if (e.isFile() && YAML_FILE.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * qontract's resources directory: `<root>/resources/` holds the files `openshiftResources` name
+ * by `path` (manifests and templates, any extension). As in qontract (`resources_v1`), a file
+ * `<root>/resources/app/deploy.yml` is the resource `/app/deploy.yml`. Its files are never datafiles.
+ */
+export const RESOURCES_DIR = 'resources';
+
+async function listAllFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = nodePath.join(dir, e.name);
+    if (e.isDirectory()) out.push(...await listAllFiles(p));
+    else if (e.isFile()) out.push(p);
   }
   return out;
 }
@@ -81,7 +106,7 @@ function isManifestStream(text: string): boolean {
 export async function readDirSnapshot(root: string): Promise<Snapshot> {
   let paths: string[];
   try {
-    paths = (await listYamlFiles(root)).sort();
+    paths = (await listYamlFiles(root, nodePath.join(root, RESOURCES_DIR))).sort();
   } catch (e) {
     throw new ValidationError([{ file: root, field: '', message: `cannot read the app-interface directory: ${errorMessage(e)}` }]);
   }
@@ -106,6 +131,13 @@ export async function readDirSnapshot(root: string): Promise<Snapshot> {
       const reason = (e as { reason?: string }).reason ?? errorMessage(e);
       problems.push({ file: path, ...(mark?.line === undefined ? {} : { line: mark.line + 1 }), field: '', message: `YAML syntax error: ${reason}` });
     }
+  }
+  const resourcesRoot = nodePath.join(root, RESOURCES_DIR);
+  for (const abs of (await listAllFiles(resourcesRoot)).sort()) {
+    const path = `/${nodePath.relative(resourcesRoot, abs).split(nodePath.sep).join('/')}`;
+    const text = await readFile(abs, 'utf8');
+    contents.set(`/${RESOURCES_DIR}${path}`, text);
+    resources.set(path, text);
   }
   return { sha: contentSha(contents), files, readProblems: problems, resources, root };
 }

@@ -9,6 +9,7 @@ import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Plan } from '../resource-inventory/plan.js';
+import type { SecretReader } from '../secrets/index.js';
 
 /** One desired object, placed on one cluster. */
 export interface DesiredObject {
@@ -36,6 +37,27 @@ export interface DesiredState {
    * goes on; the engine logs each as a warning and lists them in the plan (`plan.warnings`).
    */
   readonly warnings?: readonly ValidationProblem[];
+  /**
+   * Kinds the data names for this run (beyond the integration's static `kinds`), per cluster: the
+   * engine resolves each through API discovery on that cluster (plural, namespaced, preferred
+   * version), LISTs it once per cluster like a static kind, and accepts desired objects of it.
+   * A desired object whose kind a cluster does not serve is an error for that cluster only.
+   */
+  readonly dynamicKinds?: readonly DynamicKind[];
+  /**
+   * Which owned live objects the integration manages (e.g. only in namespaces whose data lists
+   * the kind): others of its kinds are ignored — never updated or deleted. Default: all.
+   */
+  readonly manages?: (cluster: string, kind: string, obj: KubeObject) => boolean;
+}
+
+/** A kind named by the data, resolved per cluster by the engine (DesiredState.dynamicKinds). */
+export interface DynamicKind {
+  readonly cluster: string;
+  /** `Kind` or `Kind.group` (qontract's resource type; `Deployment.apps`, `Route.route.openshift.io`). */
+  readonly type: string;
+  /** The datafile naming it (errors). */
+  readonly source: string;
 }
 
 /**
@@ -53,6 +75,8 @@ export interface DesiredContext {
   readonly now: Date;
   /** For progress of long builds (git fetches); warnings belong in `DesiredState.warnings`. */
   readonly reporter?: Reporter;
+  /** The run's secret reader (Vault or a config file), when one is configured. Values never go to output. */
+  readonly secrets?: SecretReader;
 }
 
 /** Input of `Integration.observe`: the run's plan and what the integration built for it. */

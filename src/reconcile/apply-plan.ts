@@ -29,10 +29,13 @@ export interface ApplyContext {
   readonly limits: RequestLimits;
   readonly reporter: Reporter;
   readonly clusterFailed: (cluster: string) => boolean;
+  /** Kinds resolved for this run (dynamic kinds, per cluster), consulted before the static `kinds`. */
+  readonly resolvedKind?: (integration: string, cluster: string, key: string) => ManagedKind | undefined;
 }
 
-function managedKind(integrations: readonly Integration[], change: PlannedChange): ManagedKind | undefined {
-  return integrations.find((i) => i.name === change.integration)?.kinds.find((k) => kindKey(k) === change.kind);
+function managedKind(ctx: ApplyContext, change: PlannedChange): ManagedKind | undefined {
+  return ctx.resolvedKind?.(change.integration, change.cluster, change.kind)
+    ?? ctx.integrations.find((i) => i.name === change.integration)?.kinds.find((k) => kindKey(k) === change.kind);
 }
 
 function levels(changes: readonly PlannedChange[], descending: boolean): PlannedChange[][] {
@@ -60,7 +63,7 @@ async function applyOne(ctx: ApplyContext, change: PlannedChange, nsCreated: Rea
   const id = resourceIdString(change);
   const client = ctx.clients.get(change.cluster);
   if (client === undefined || ctx.clusterFailed(change.cluster)) return { change, status: 'skipped' };
-  const kind = managedKind(ctx.integrations, change);
+  const kind = managedKind(ctx, change);
   try {
     if (kind === undefined) throw new KontractError(ERROR_CODES.INTERNAL, `no managed kind ${change.kind} in integration ${change.integration}`);
     if (change.action === 'delete') {

@@ -7,7 +7,7 @@ import { ERROR_CODES, KontractError, ValidationError, formatProblem } from '../c
 import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { apiVersionOf } from '../core/k8s-object.js';
-import type { DesiredContext, DesiredState, Integration } from '../integrations/define-integration.js';
+import type { DesiredContext, DesiredObject, DesiredState, DynamicKind, Integration } from '../integrations/define-integration.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
@@ -30,6 +30,14 @@ export interface IntegrationWork {
   readonly state?: DesiredState;
   /** Non-fatal findings of buildDesired (already logged). */
   readonly warnings: readonly ValidationProblem[];
+  /** DesiredState.dynamicKinds (in scope): resolved per cluster once connected (dynamic-kinds.ts). */
+  readonly dynamicKinds?: readonly DynamicKind[];
+  /** Desired objects of kinds only discovery can resolve (dynamic-kinds.ts turns them into `desired`). */
+  readonly pending?: readonly DesiredObject[];
+  /** The kinds to LIST per cluster once dynamic kinds are resolved (static `kinds` otherwise). */
+  readonly kindsByCluster?: ReadonlyMap<string, readonly ManagedKind[]>;
+  /** DesiredState.manages. */
+  readonly manages?: (cluster: string, kind: string, obj: KubeObject) => boolean;
 }
 
 /** The run's environment handed to every buildDesired (DesiredContext without the data). */
@@ -68,6 +76,8 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
       .filter((c): c is Cluster => c !== undefined && enabled(c) && scope.clusterInScope(c.name));
     const coveredNames = new Set(covered.map((c) => c.name));
     const desired: DesiredEntry[] = [];
+    const pending: DesiredObject[] = [];
+    const dynamic = state.dynamicKinds !== undefined;
     const lookup = kindLookup(integration);
     for (const d of state.objects) {
       const cluster = byName.get(d.cluster);
@@ -77,6 +87,12 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
       }
       if (!enabled(cluster) || !scope.clusterInScope(cluster.name)) continue;
       const kind = lookup(d.object);
+      if (kind === undefined && dynamic) {
+        // Resolved through discovery once the cluster is connected (dynamic-kinds.ts).
+        pending.push(d);
+        coveredNames.add(d.cluster);
+        continue;
+      }
       if (kind === undefined) {
         throw new KontractError(ERROR_CODES.DESIRED_STATE, `integration ${integration.name} produced ${d.object.apiVersion} ${d.object.kind} ${d.object.metadata.name}, which is not among its kinds`);
       }
@@ -88,7 +104,9 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
     }
     const clusters = [...coveredNames].map((n) => byName.get(n)).filter((c): c is Cluster => c !== undefined);
     work.push({ integration, clusters, desired, excludedNamespaces: state.excludedNamespaces ?? new Map<string, ReadonlySet<string>>(),
-      warnings: state.warnings ?? [], ...(integration.observe === undefined ? {} : { state }) });
+      warnings: state.warnings ?? [], ...(integration.observe === undefined ? {} : { state }),
+      ...(dynamic ? { pending, dynamicKinds: (state.dynamicKinds ?? []).filter((k) => coveredNames.has(k.cluster)) } : {}),
+      ...(state.manages === undefined ? {} : { manages: state.manages }) });
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return work;

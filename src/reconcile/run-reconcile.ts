@@ -15,6 +15,7 @@ import type { Reporter } from '../core/reporter.js';
 import type { DesiredState, Integration } from '../integrations/define-integration.js';
 import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
 import { ResourceInventory } from '../resource-inventory/inventory.js';
+import type { SecretReader } from '../secrets/index.js';
 import { computePlan } from '../resource-inventory/planner.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { applyPlan } from './apply-plan.js';
@@ -22,6 +23,7 @@ import type { AppliedChange } from './apply-plan.js';
 import type { Connect } from './connector.js';
 import { buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
+import { kindTable, resolveDynamicKinds } from './dynamic-kinds.js';
 import { ClusterFailures, fetchCurrent } from './fetch-current.js';
 import type { CurrentCount } from './fetch-current.js';
 import { requestLimits } from './request-limits.js';
@@ -64,6 +66,8 @@ export interface ReconcileOptions {
   readonly cwd?: string;
   /** The run's clock (DesiredContext.now). @default new Date() at the start of the run */
   readonly now?: Date;
+  /** Secret reader handed to the integrations (DesiredContext.secrets): vault-secret resources, Route TLS. */
+  readonly secrets?: SecretReader;
   /** Called with the plan before anything is applied (the CLI renders it here). */
   readonly onPlan?: (plan: Plan) => void;
 }
@@ -135,8 +139,9 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   });
   // 1. Desired state: pure; any data problem throws before a cluster is contacted.
   const defaults = processEnvironment();
-  const work = await buildWork(opts.integrations, opts.data, scope, {
+  let work = await buildWork(opts.integrations, opts.data, scope, {
     env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
+    ...(opts.secrets === undefined ? {} : { secrets: opts.secrets }),
   });
   const inventory = new ResourceInventory(opts.integrations);
   for (const w of work) {
@@ -150,6 +155,13 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   opts.reporter.progress?.('connecting to clusters');
   const clients = await connectAll(work, opts.connect, failures, concurrency);
   const limits = requestLimits(concurrency);
+  // Kinds only the data names (e.g. qontract managedResourceTypes) are resolved per cluster now.
+  const resolved = await resolveDynamicKinds({ clients, failures, limits, scope, reporter: opts.reporter }, work);
+  work = resolved.work;
+  for (const [i, added] of resolved.added.entries()) {
+    const w = work[i];
+    if (w !== undefined) for (const d of added) inventory.addDesired(w.integration.name, d.cluster, d.kind, d.object, d.source);
+  }
   opts.reporter.progress?.('reading current state');
   // Live objects are compared with their desired ones as LIST pages arrive (fetch-current.ts).
   const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limits }, failures, work);
@@ -174,7 +186,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   if (opts.dryRun !== 'client' && plan.changes.length > 0) {
     applied = await applyPlan({
       plan, integrations: opts.integrations, clients, dryRun: opts.dryRun === 'server', limits,
-      reporter: opts.reporter, clusterFailed: (c) => failures.has(c) || inventory.clusterHasError(c),
+      reporter: opts.reporter, clusterFailed: (c) => failures.has(c) || inventory.clusterHasError(c), resolvedKind: kindTable(work),
     });
   }
   const applyErrors: PlanError[] = applied.filter((a) => a.status === 'failed').map((a) => ({ cluster: a.change.cluster, code: 'E_APPLY', message: a.error ?? 'apply failed' }));

@@ -159,7 +159,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: strs(args.cluster), namespaces: strs(args.namespace),
       shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, ...(secrets === undefined ? {} : { secrets }),
       onPlan: (plan) => {
         ctx.reporter.result(render(plan, s.output, s.color));
         if (planFile !== undefined) {
