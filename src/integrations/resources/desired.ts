@@ -87,9 +87,10 @@ async function buildOne(r: NamespaceResource, ns: Namespace, secrets: SecretRead
   }
   if (r.provider === 'route') {
     if (r.tls === undefined || secrets === undefined) return { object: r.object };
+    const tlsRef = r.tls;
     let raw: Readonly<Record<string, string>>;
     try {
-      raw = await secrets.readAll({ path: r.tls.path, version: r.tls.version });
+      raw = await secrets.readAll({ path: tlsRef.path, version: tlsRef.version });
     } catch (e) {
       return { problem: errorMessage(e), field: 'vault_tls_secret_path' };
     }
@@ -98,9 +99,10 @@ async function buildOne(r: NamespaceResource, ns: Namespace, secrets: SecretRead
     for (const k of ROUTE_TLS_KEYS) if (raw[k] !== undefined) tls[k] = raw[k];
     return { object: { ...r.object, spec: { ...spec, tls } } };
   }
+  if (r.provider !== 'vault-secret' || secrets === undefined) return { problem: 'no secret reader' };
   let raw: Readonly<Record<string, string>>;
   try {
-    raw = await (secrets as SecretReader).readAll({ path: r.path, version: r.version });
+    raw = await secrets.readAll({ path: r.path, version: r.version });
   } catch (e) {
     return { problem: errorMessage(e), field: 'path' };
   }
