@@ -4,53 +4,23 @@
  * have already accepted the document when `build` runs, so the raw shapes below are trusted.
  */
 import type {
-  AppInterfaceSettings, Bot, Cluster, ClusterAuth, ClusterAuthService, ClusterSettings, Labels, LimitRange, LimitRangeItem, NamedEntry, Namespace,
-  NamespaceRef, NamespaceSettings, Quota, QuotaComponents, QuotaEntry, Role, RoleAccess, Tenant, User, VaultSecretRef,
+  AppInterfaceSettings, Bot, Cluster, ClusterAuth, ClusterSettings, Labels, LimitRange, LimitRangeItem, NamedEntry, Namespace,
+  NamespaceRef, NamespaceSettings, Quota, QuotaComponents, QuotaEntry, Role, RoleAccess, Tenant, User,
 } from './model.js';
 import type { ValidationProblem } from '../core/errors.js';
+import type {
+  RawAppInterfaceSettings, RawBot, RawCluster, RawClusterSettings, RawLimitRange, RawNamespace, RawNamespaceSettings, RawQuota, RawRole,
+  RawTenant, RawUser,
+} from './datafile-types.generated.js';
 import type { BuildContext, ParseResult } from './kind.js';
 import { SKIP, defineKind, ok } from './kind.js';
 import type { NamespaceResource, TemplateNamespace } from './openshift-resources.js';
 import { readOpenshiftResources } from './openshift-resources.js';
 
-interface Ref { readonly $ref: string }
-
-type ExplicitAuth = { kubeconfigContext: string; kubeconfigPath?: string } | { tokenEnv: string } | { tokenFile: string };
-
-interface RawCluster {
-  name: string; description?: string; serverUrl: string; labels: Record<string, string>;
-  auth: { service: ClusterAuthService }[];
-  automationToken?: VaultSecretRef;
-  insecureSkipTLSVerify?: boolean;
-  disable?: { integrations?: string[] };
-}
-interface RawClusterSettings {
-  cluster: Ref; auth?: ExplicitAuth; ca?: { inline: string } | { path: string }; disable?: { integrations?: string[] };
-}
-interface RawNamespace {
-  name: string; description: string; cluster: Ref; app: Ref; environment: Ref; labels: Record<string, string>;
-  delete?: boolean; managedByExternal?: boolean; managedRoles?: boolean; clusterAdmin?: boolean; quota?: Ref; limitRanges?: Ref;
-  networkPoliciesAllow?: Ref[]; managedResourceTypes?: string[]; managedResourceNames?: { resource: string; resourceNames: string[] }[];
-  managedResourceTypeOverrides?: { resource: string; override: string }[]; openshiftResources?: unknown; sharedResources?: Ref[];
-}
-interface RawNamespaceSettings {
-  namespace: Ref; tenant?: Ref; state?: Namespace['state']; annotations?: Record<string, string>; isolated?: boolean;
-  quotaComponents?: { cpu?: number; memoryGB?: number; storageGB?: number; pods?: number; burstFactor?: number };
-}
+// The raw shape of each kind is derived from its JSON Schema (schemas/), which has accepted the
+// document before `build` runs: see datafile-types.generated.ts (`npm run gen:types`).
+type ExplicitAuth = NonNullable<RawClusterSettings['auth']>;
 type CpuMemory = { cpu?: string; memory?: string };
-interface RawQuota {
-  name: string;
-  quotas: { name: string; resources: { limits?: CpuMemory; requests?: CpuMemory; pods?: number }; scopes?: string[] }[];
-}
-type LimitMap = 'default' | 'defaultRequest' | 'max' | 'min' | 'maxLimitRequestRatio';
-interface RawLimitRange { name: string; limits: (Partial<Record<LimitMap, CpuMemory>> & { type?: 'Container' | 'Pod' })[] }
-interface RawUser { name: string; org_username: string; github_username: string; roles?: Ref[] }
-interface RawBot { name: string; openshift_serviceaccount?: string; roles?: Ref[] }
-interface RawRole {
-  name: string; expirationDate?: string;
-  access?: { namespace?: Ref; role?: string; cluster?: Ref; group?: string; clusterRole?: string }[];
-}
-interface RawTenant { name: string; description?: string; isolated?: boolean }
 interface RawNamed { name: string }
 
 /** qontract integration names (cluster `disable.integrations`) of the integrations kontract implements. */
@@ -365,7 +335,7 @@ export const appInterfaceSettingsKind = defineKind({
   modelKey: 'appInterfaceSettings',
   graphqlField: 'app_interface_settings_v1',
   build: (f): ParseResult<AppInterfaceSettings> => {
-    const r = f.raw as { name: string; vault?: boolean };
+    const r = f.raw as RawAppInterfaceSettings;
     return ok({ path: f.path, name: r.name, vault: r.vault ?? true });
   },
 });

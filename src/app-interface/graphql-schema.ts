@@ -109,7 +109,7 @@ const CORE_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** qontract-server's synthetic back-references: `Role_v1.users` = the users whose `roles` list the role. */
-const BACKREFS: Readonly<Record<string, Readonly<Record<string, { readonly schema: string; readonly field: string }>>>> = {
+export const BACKREFS: Readonly<Record<string, Readonly<Record<string, { readonly schema: string; readonly field: string }>>>> = {
   Role_v1: { users: { schema: '/access/user-1.yml', field: 'roles' }, bots: { schema: '/access/bot-1.yml', field: 'roles' } },
 };
 

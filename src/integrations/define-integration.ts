@@ -117,6 +117,12 @@ export interface Integration {
    */
   readonly missingApiHint?: string;
   /**
+   * The qontract-reconcile integration that manages the same objects (`openshift-rolebindings`).
+   * With `--adopt-qontract`, a live object of a desired name whose `qontract.integration`
+   * annotation names it is adopted (reported in the plan) instead of being an ownership conflict.
+   */
+  readonly qontractIntegration?: string;
+  /**
    * Called by `run` after planning (dry or wet, before metrics are exported) to record
    * integration-specific metrics from the plan, e.g. hedgehog-fabric's drift gauge. Must not do
    * IO; replace (reset) its series each call so loop mode shows no stale values.

@@ -45,6 +45,8 @@ export interface ReconcileOptions {
   readonly dryRun: DryRunMode;
   /** Adopt unowned live objects that match a desired one. @default false */
   readonly takeOver?: boolean;
+  /** Adopt objects applied by the matching qontract-reconcile integration (`--adopt-qontract`). */
+  readonly adoptQontract?: boolean;
   /** @default DEFAULT_MAX_DELETIONS */
   readonly maxDeletions?: number;
   /** @default false */
@@ -172,6 +174,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     integrations: opts.integrations.map((i) => i.name),
     dataSha: opts.data.sha,
     takeOver: opts.takeOver ?? false,
+    adoptQontract: opts.adoptQontract ?? false,
     maxDeletions: opts.maxDeletions ?? DEFAULT_MAX_DELETIONS,
     allowMassDeletion: opts.allowMassDeletion ?? false,
   });

@@ -37,6 +37,7 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('shards', { type: 'number', default: 1, describe: 'Split the work into N shards by hash of cluster/namespace' })
     .option('shard-id', { type: 'number', default: 0, describe: 'Which shard this process handles (0-based)' })
     .option('take-over', { type: 'boolean', default: false, describe: 'Adopt unowned live objects that match desired ones' })
+    .option('adopt-qontract', { type: 'boolean', default: false, describe: 'Adopt objects applied by the matching qontract-reconcile integration (annotation qontract.integration); reported in the plan' })
     .option('max-deletions', { type: 'number', default: DEFAULT_MAX_DELETIONS, describe: 'Refuse plans deleting more objects than this' })
     .option('allow-mass-deletion', { type: 'boolean', default: false, describe: 'Lift the deletion safety limits' })
     .option('interval', { type: 'number', describe: 'Run forever, every SECONDS (default: run once)' })
@@ -154,6 +155,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
     result = await runReconcile({
       integrations: s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
       takeOver: args['take-over'] === true,
+      adoptQontract: args['adopt-qontract'] === true,
       maxDeletions: num(args['max-deletions'], 'max-deletions') ?? DEFAULT_MAX_DELETIONS,
       allowMassDeletion: args['allow-mass-deletion'] === true,
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
