@@ -9,7 +9,7 @@
 import pLimit from 'p-limit';
 import type { Registry } from 'prom-client';
 import type { AppInterfaceData } from '../app-interface/model.js';
-import { errorMessage } from '../core/errors.js';
+import { ERROR_CODES, errorMessage } from '../core/errors.js';
 import { kindKey } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
 import type { DesiredState, Integration } from '../integrations/define-integration.js';
@@ -24,6 +24,7 @@ import type { Connect } from './connector.js';
 import { buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 import { kindTable, resolveDynamicKinds } from './dynamic-kinds.js';
+import { applyRecycles, isRecycleTrigger, planRecycles } from './recycle.js';
 import { ClusterFailures, fetchCurrent } from './fetch-current.js';
 import type { CurrentCount } from './fetch-current.js';
 import { requestLimits } from './request-limits.js';
@@ -180,7 +181,15 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   });
   // Integration warnings (already logged while building) travel with the plan.
   const warnings = work.flatMap((w) => w.warnings.map((p) => ({ integration: w.integration.name, ...p })));
-  const plan: Plan = warnings.length === 0 ? computed : { ...computed, warnings };
+  const withWarnings: Plan = warnings.length === 0 ? computed : { ...computed, warnings };
+  // qontract.recycle: the workloads using an updated Secret/ConfigMap (reads only when there is one).
+  const recycles = computed.changes.some(isRecycleTrigger)
+    ? await planRecycles(computed.changes.filter((c) => !failures.has(c.cluster)), clients, limits).catch((e: unknown) => {
+      opts.reporter.log('error', `recycle: cannot read the workloads to restart: ${errorMessage(e)}`, { code: ERROR_CODES.CLUSTER_ACCESS });
+      return [];
+    })
+    : [];
+  const plan: Plan = recycles.length === 0 ? withWarnings : { ...withWarnings, recycles };
   const tPlan = process.hrtime.bigint();
   opts.onPlan?.(plan);
 
@@ -193,6 +202,16 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     });
   }
   const applyErrors: PlanError[] = applied.filter((a) => a.status === 'failed').map((a) => ({ cluster: a.change.cluster, code: 'E_APPLY', message: a.error ?? 'apply failed' }));
+  if (opts.dryRun === false && recycles.length > 0) {
+    // Restart only after the Secret/ConfigMap that triggers it was applied.
+    const done = new Set(applied.filter((a) => a.status === 'applied' && isRecycleTrigger(a.change)).map((a) => `${a.change.cluster}\0${a.change.namespace}\0${a.change.kind} ${a.change.name}`));
+    const due = recycles.filter((r) => r.because.split(', ').some((b) => done.has(`${r.cluster}\0${r.namespace}\0${b}`)));
+    for (const r of await applyRecycles(due, clients, limits, new Date())) {
+      const id = `${r.recycle.cluster}/${r.recycle.namespace}/${r.recycle.kind}/${r.recycle.name}`;
+      if (r.error === undefined) opts.reporter.log('info', `recycled ${id} (${r.recycle.because} changed)`);
+      else applyErrors.push({ cluster: r.recycle.cluster, code: 'E_APPLY', message: `recycle ${id}: ${r.error}` });
+    }
+  }
   const errors = [...plan.errors, ...applyErrors];
   const allClusters = new Set(work.flatMap((w) => w.clusters.map((c) => c.name)));
   const clusters: ClusterRunInfo[] = [...allClusters].sort().map((c) => ({

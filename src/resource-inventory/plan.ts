@@ -79,6 +79,17 @@ export interface ClusterSummary {
   readonly skipped: boolean;
 }
 
+/** A Deployment/StatefulSet/DaemonSet restarted (pod-template annotation) because of a changed Secret/ConfigMap. */
+export interface Recycle {
+  readonly cluster: string;
+  readonly namespace: string;
+  /** `Deployment.apps`, `StatefulSet.apps`, `DaemonSet.apps`. */
+  readonly kind: string;
+  readonly name: string;
+  /** What changed: `Secret app-config`. */
+  readonly because: string;
+}
+
 export interface Plan {
   /** Schema version of the JSON form. */
   readonly version: 1;
@@ -95,6 +106,12 @@ export interface Plan {
    * (immutable field). Shown to the user; never applied.
    */
   readonly skippedChanges: readonly PlannedChange[];
+  /**
+   * Workloads restarted because a Secret/ConfigMap annotated `qontract.recycle: "true"` that they
+   * use is updated by this plan (added by the run, src/reconcile/recycle.ts; absent when none).
+   * A dry-run only lists them.
+   */
+  readonly recycles?: readonly Recycle[];
   /** Non-fatal findings of the integrations' desired state (added by the run; absent when none). */
   readonly warnings?: readonly { readonly integration: string; readonly file: string; readonly line?: number; readonly field: string; readonly message: string }[];
 }

@@ -37,6 +37,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     withheldDeletions: plan.withheldDeletions.map(jsonChange),
     skippedChanges: plan.skippedChanges.map(jsonChange),
     errors: plan.errors,
+    ...(plan.recycles === undefined || plan.recycles.length === 0 ? {} : { recycles: plan.recycles }),
     ...(plan.warnings === undefined || plan.warnings.length === 0 ? {} : { warnings: plan.warnings }),
   };
 }

@@ -62,5 +62,9 @@ export function renderMarkdown(plan: Plan): string {
   }
   if (plan.withheldDeletions.length > 0) out.push('', '#### Withheld deletions', '', ...changeTable(plan.withheldDeletions));
   if (plan.skippedChanges.length > 0) out.push('', '#### Skipped changes', '', ...changeTable(plan.skippedChanges));
+  if (plan.recycles !== undefined && plan.recycles.length > 0) {
+    out.push('', '#### Recycle (restart, `qontract.recycle`)', '');
+    for (const r of plan.recycles) out.push(`- ${code(`${r.cluster}/${r.namespace}/${r.kind}/${r.name}`)} (${r.because} changes)`);
+  }
   return `${out.join('\n').trimEnd()}\n`;
 }

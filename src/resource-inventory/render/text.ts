@@ -58,6 +58,10 @@ export function renderText(plan: Plan, opts: TextOptions): string {
   }
   out.push(...listSection(paint, 'Withheld deletions:', plan.withheldDeletions));
   out.push(...listSection(paint, 'Skipped changes:', plan.skippedChanges));
+  if (plan.recycles !== undefined && plan.recycles.length > 0) {
+    out.push('', paint('1', 'Recycle (restart, qontract.recycle):'));
+    for (const r of plan.recycles) out.push(`  ${r.cluster}/${r.namespace}/${r.kind}/${r.name} (${r.because} changes)`);
+  }
   for (const c of plan.changes) out.push('', renderChange(paint, c));
   return `${out.join('\n')}\n`;
 }
