@@ -104,15 +104,15 @@ export function templateEnvironment(type: TemplateType): nunjucks.Environment {
   env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, ...(tags === undefined ? {} : { tags }) });
   env.addFilter('json_to_dict', (s: string) => JSON.parse(s) as unknown);
   env.addFilter('yaml_to_dict', (s: string) => yaml.load(s));
-  env.addFilter('urlescape', (s: string, safe = '/') => encodeURIComponent(s).replace(/%2F/g, safe.includes('/') ? '/' : '%2F'));
+  env.addFilter('urlescape', (s: string, safe: string = '/') => encodeURIComponent(s).replace(/%2F/g, safe.includes('/') ? '/' : '%2F'));
   env.addFilter('urlunescape', (s: string) => decodeURIComponent(s));
   env.addFilter('tojson', (v: unknown) => new nunjucks.runtime.SafeString(JSON.stringify(v)));
   env.addFilter('format', (f: string, ...args: unknown[]) => {
     let i = 0;
-    return String(f).replace(/%[sd]/g, () => String(args[i++]));
+    return f.replace(/%[sd]/g, () => String(args[i++]));
   });
   env.addFilter('unique', (l: readonly unknown[]) => [...new Set(l)]);
-  env.addFilter('b64encode', (s: string) => Buffer.from(String(s), 'utf8').toString('base64'));
+  env.addFilter('b64encode', (s: unknown) => Buffer.from(String(s), 'utf8').toString('base64'));
   ENVS.set(type, env);
   return env;
 }
@@ -171,10 +171,11 @@ function manifest(r: Reader, path: string, text: string, namespace: string, what
     problem(r, 'path', `${what} ${path}: not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
     return undefined;
   }
-  const { $schema: _drop, ...body } = doc;
-  const metadata = doc.metadata as Record<string, unknown>;
+  const body: Record<string, unknown> = { ...doc };
+  delete body.$schema;
+  const metadata = doc.metadata;
   if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
-    problem(r, 'path', `${what} ${path}: ${doc.kind} ${String(metadata.name)} has metadata.namespace ${String(metadata.namespace)}, but the datafile's namespace is ${namespace}`);
+    problem(r, 'path', `${what} ${path}: ${doc.kind} ${doc.metadata.name} has metadata.namespace ${JSON.stringify(metadata.namespace)}, but the datafile's namespace is ${namespace}`);
     return undefined;
   }
   return { ...(body as unknown as KubeObject), metadata: { ...(metadata as KubeObject['metadata']), namespace } };

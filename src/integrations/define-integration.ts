@@ -95,6 +95,11 @@ export interface Integration {
   readonly summary: string;
   /** Kinds the integration owns: the engine LISTs exactly these, filtered by the ownership label. */
   readonly kinds: readonly ManagedKind[];
+  /**
+   * True when the data names the kinds (DesiredState.dynamicKinds, resolved per cluster through
+   * discovery): `kinds` may then be empty.
+   */
+  readonly kindsFromData?: boolean;
   buildDesired(ctx: DesiredContext): DesiredState | Promise<DesiredState>;
   /**
    * Paths (dot-separated, under the object root) the engine should ignore when comparing desired

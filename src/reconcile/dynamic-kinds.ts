@@ -22,7 +22,7 @@ import type { RequestLimits } from './request-limits.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
-function orderOf(group: string, kind: string, namespaced: boolean): number {
+export function orderOf(group: string, kind: string, namespaced: boolean): number {
   if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') return 0;
   if (group === '' && kind === 'Namespace') return 10;
   return namespaced ? 50 : 20;
@@ -91,7 +91,8 @@ export interface ResolveContext {
 /** For cluster-scoped kinds the object carries no namespace. */
 function placed(kind: ManagedKind, obj: KubeObject): KubeObject {
   if (kind.namespaced || obj.metadata.namespace === undefined) return obj;
-  const { namespace: _ns, ...metadata } = obj.metadata;
+  const metadata = { ...obj.metadata };
+  delete metadata.namespace;
   return { ...obj, metadata };
 }
 

@@ -62,18 +62,14 @@ export function configSecretReader(config: Readonly<Record<string, unknown>>, de
   return {
     describe,
     readAll(ref) {
-      try {
-        return Promise.resolve(stringFields(table(ref)));
-      } catch (e) {
-        return Promise.reject(e as Error);
-      }
+      return Promise.resolve().then(() => stringFields(table(ref)));
     },
     read(ref) {
       let node: Readonly<Record<string, unknown>>;
       try {
         node = table(ref);
       } catch (e) {
-        return Promise.reject(e as Error);
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
       const value = node[ref.field];
       if (typeof value !== 'string') return Promise.reject(secretError(describe, ref, value === undefined ? 'no such field' : 'the field is not a string'));

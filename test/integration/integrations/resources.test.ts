@@ -54,7 +54,7 @@ async function run(args: Record<string, unknown> = {}): Promise<Run> {
   } catch (e) {
     error = e;
   }
-  allOutput.push(...logs, ...results, String(error ?? ''));
+  allOutput.push(...logs, ...results, error instanceof Error ? error.message : '');
   try {
     allOutput.push(readFileSync(metricsFile, 'utf8'));
   } catch { /* no metrics written */ }
@@ -66,13 +66,13 @@ interface PlanJson { changes: { action: string; kind: string; name: string; chan
 const planOf = (r: Run): PlanJson => JSON.parse(r.results[0] ?? '{}') as PlanJson;
 const changesOf = (r: Run): string[] => planOf(r).changes.map((c) => `${c.action} ${c.kind}/${c.name}`).sort();
 
-interface NsOptions { image: string; port: number; config: string; extra?: string[] }
+interface NsOptions { image: string; port: number; config: string; extra?: string[]; types?: string }
 
 function writeNamespace(o: NsOptions): void {
   write('ns.yml', [
     '$schema: /openshift/namespace-1.yml', 'labels: {}', `name: ${ns}`, 'description: resources test',
     'cluster: {$ref: /cluster.yml}', 'app: {$ref: /app.yml}', 'environment: {$ref: /env.yml}',
-    'managedResourceTypes: [ConfigMap, Deployment, Service, Secret, Route]',
+    `managedResourceTypes: [${o.types ?? 'ConfigMap, Deployment, Service, Secret, Route'}]`,
     'managedResourceTypeOverrides: [{resource: Deployment, override: Deployment.apps}]',
     'openshiftResources:',
     '- provider: resource',
@@ -247,6 +247,17 @@ describe('resources on real clusters', () => {
     expect((await live('ServiceAccount', 'foreign'))?.metadata.uid).toBe(sa.metadata.uid);
   });
 
+  it('prunes an owned object of a listed type with nothing desired (bare Kind resolved in its one group)', async () => {
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'stale', namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'kontract', 'kontract.io/integration': 'resources' } }, spec: { maxUnavailable: 1 } };
+    await createUnowned(C, pdb);
+    const unlisted = await run();
+    expect(changesOf(unlisted)).toEqual([]);
+    writeNamespace({ image: 'nginx:1.28', port: 8080, config: '{"a": 2}', types: 'ConfigMap, Deployment, Service, Secret, Route, PodDisruptionBudget' });
+    const r = await run();
+    expect(changesOf(r)).toEqual(['delete PodDisruptionBudget.policy/stale']);
+    expect(await readLive(C, pdb)).toBeUndefined();
+  });
+
   it('refuses an unowned object of a managed type without --take-over, adopts it with', async () => {
     await createUnowned(C, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'legacy', namespace: ns }, data: { a: 'old' } });
     write('resources/it/legacy.yml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: legacy}\ndata: {a: new}\n');
@@ -267,7 +278,7 @@ describe('resources on real clusters', () => {
     write('ns2.yml', [
       '$schema: /openshift/namespace-1.yml', 'labels: {}', `name: ${ns2}`, 'description: unknown kind',
       `cluster: {$ref: /${C2}.yml}`, 'app: {$ref: /app.yml}', 'environment: {$ref: /env.yml}',
-      'managedResourceTypes: [Widget.example.com]',
+      'managedResourceTypes: [Widget.example.com, Gadget.example.com]',
       'openshiftResources:', '- provider: resource', '  path: /it/widget.yml', '',
     ].join('\n'));
     await createNamespace(C2, ns2);
@@ -279,6 +290,8 @@ describe('resources on real clusters', () => {
     expect(errors[0]?.message).toContain('Widget');
     // prod-1 still ran: nothing to do there.
     expect(changesOf(r)).toEqual([]);
+    // A listed type no group serves, with nothing desired: a warning, nothing listed.
+    expect(r.logs.join('\n')).toContain(`cluster ${C2} serves no kind Gadget.example.com (named in /ns2.yml)`);
     rmSync(path.join(root, 'ns2.yml'));
   });
 
