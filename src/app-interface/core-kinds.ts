@@ -327,7 +327,7 @@ export const roleKind = defineKind({
 /** qontract's kinds (and kontract's tenants), typed in GraphQL. */
 export const CORE_KINDS = [
   clusterKind, namespaceKind, quotaKind, limitRangeKind, roleKind, userKind, botKind,
-  appKind, environmentKind, productKind, escalationPolicyKind, permissionKind, sharedResourcesKind, tenantKind,
+  appKind, environmentKind, productKind, escalationPolicyKind, permissionKind, tenantKind,
 ] as const;
 
 export const appInterfaceSettingsKind = defineKind({

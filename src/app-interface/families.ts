@@ -30,7 +30,7 @@ import type { ParseResult as VmParseResult } from '../integrations/virtual-machi
 import { parseVirtualMachine, parseVmTemplate } from '../integrations/virtual-machines/parse.js';
 import { parseClusterInstancetype, parseClusterPreference } from '../integrations/instancetypes/parse.js';
 import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from '../integrations/hedgehog-fabric/parse.js';
-import { CORE_KINDS, SETTINGS_KINDS, clusterKind } from './core-kinds.js';
+import { CORE_KINDS, SETTINGS_KINDS, clusterKind, sharedResourcesKind } from './core-kinds.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
 import { defineKind, ok } from './kind.js';
 
@@ -48,6 +48,8 @@ function viaParser<T>(parse: (path: string, raw: unknown) => VmParseResult<T>): 
 export const FAMILIES: readonly DatafileFamily[] = [
   { name: 'core', core: true, kinds: CORE_KINDS },
   { name: 'kontract-settings', core: false, kinds: SETTINGS_KINDS },
+  // qontract's shared openshiftResources lists, read by the namespaces that point at them.
+  { name: 'openshift-resources', core: false, kinds: [sharedResourcesKind] },
   {
     name: 'kubevirt',
     core: false,
