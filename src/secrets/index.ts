@@ -16,21 +16,9 @@
  */
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 
-export interface SecretRef {
-  readonly path: string;
-  readonly field: string;
-  readonly version?: number;
-  /** @default 'plain' */
-  readonly format?: 'plain' | 'base64';
-}
+import type { SecretRef, SecretReader } from '../core/secret-reader.js';
 
-export interface SecretReader {
-  /** A short description for messages: `vault https://vault.example:8200`, `config file /etc/kontract/config.toml`. */
-  readonly describe: string;
-  read(ref: SecretRef, signal?: AbortSignal): Promise<string>;
-  /** Every field of the secret at `path` (qontract's `read_all`: vault-secret resources, Route TLS). */
-  readAll(ref: Omit<SecretRef, 'field' | 'format'>, signal?: AbortSignal): Promise<Readonly<Record<string, string>>>;
-}
+export type { SecretRef, SecretReader } from '../core/secret-reader.js';
 
 function stringFields(node: Readonly<Record<string, unknown>>): Record<string, string> {
   return Object.fromEntries(Object.entries(node).filter((e): e is [string, string] => typeof e[1] === 'string'));

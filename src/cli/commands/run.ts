@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Argv } from 'yargs';
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Integration } from '../../integrations/define-integration.js';
@@ -15,13 +15,13 @@ import { serveMetrics, pushMetrics, writeMetricsFile } from '../../metrics/expor
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
 import type { SecretReader } from '../../secrets/index.js';
-import { secretOptions, secretReaderFromArgs } from '../secret-options.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
 import { renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
 import type { Plan } from '../../resource-inventory/plan.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
+import { appInterfaceSourceOptions, num, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
 
 type Args = Readonly<Record<string, unknown>> & GlobalArgs;
 type OutputFormat = 'text' | 'json' | 'markdown';
@@ -49,18 +49,6 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
 }
 
 const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false']);
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-function strs(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-function num(v: unknown, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new KontractError(ERROR_CODES.USAGE, `--${flag} must be a number`);
-  return v;
-}
 
 /**
  * `--dry-run` is a string flag so that `--dry-run=server` works; a bare `--dry-run` followed by a

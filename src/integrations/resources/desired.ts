@@ -15,7 +15,7 @@ import type { NamespaceResource } from '../../app-interface/openshift-resources.
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
-import type { SecretReader } from '../../secrets/index.js';
+import type { SecretReader } from '../../core/secret-reader.js';
 import type { DesiredObject, DesiredState, DynamicKind } from '../define-integration.js';
 import { externalNamespaces, managedNamespaces } from '../tenant-namespaces.js';
 

@@ -28,10 +28,8 @@ function props(node: Node): Readonly<Record<string, Node>> {
 }
 
 function unwrap(t: GraphQLOutputType): { list: boolean; named: ReturnType<typeof getNamedType> } {
-  let x = isNonNullType(t) ? t.ofType : t;
-  const list = isListType(x);
-  if (list) x = x.ofType;
-  return { list, named: getNamedType(x) };
+  const x = isNonNullType(t) ? t.ofType : t;
+  return { list: isListType(x), named: getNamedType(x) };
 }
 
 const SCALAR_OF: Readonly<Record<string, string>> = { string: 'String', boolean: 'Boolean', integer: 'Int', number: 'Float' };
@@ -50,7 +48,7 @@ function drift(node: Node, type: GraphQLObjectType, at: string, out: string[]): 
     if (isScalarType(named)) {
       if (named.name === 'JSON') continue;
       const want = typeof item.type === 'string' ? SCALAR_OF[item.type] : item.enum !== undefined ? 'String' : undefined;
-      if (want !== named.name) out.push(`${at}.${name}: GraphQL ${named.name}, JSON Schema ${String(item.type ?? 'enum')}`);
+      if (want !== named.name) out.push(`${at}.${name}: GraphQL ${named.name}, JSON Schema ${typeof item.type === 'string' ? item.type : 'enum'}`);
     } else if (isObjectType(named)) {
       if (props(item).$ref !== undefined) continue; // a `$ref` resolved to the target's type
       if (item.type !== 'object') { out.push(`${at}.${name}: GraphQL ${named.name}, JSON Schema ${String(item.type)}`); continue; }
