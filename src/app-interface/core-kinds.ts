@@ -257,7 +257,9 @@ export const namespaceKind = defineKind({
       managedResourceTypes: r.managedResourceTypes ?? [],
       managedResourceNames: r.managedResourceNames?.map((m) => ({ resource: m.resource, resourceNames: m.resourceNames })) ?? [],
       managedResourceTypeOverrides: r.managedResourceTypeOverrides?.map((o) => ({ resource: o.resource, override: o.override })) ?? [],
-      openshiftResources: resources.resources,
+      // Absent when the document has neither field (the GraphQL source does not carry them): the
+      // resources integration then leaves the namespace alone.
+      ...(r.openshiftResources === undefined && r.sharedResources === undefined ? {} : { openshiftResources: resources.resources }),
       ...opt('app', ctx.entry(appKind, r.app.$ref)?.name),
       ...opt('environment', ctx.entry(environmentKind, r.environment.$ref)?.name),
       ...opt('tenant', settings?.tenant),

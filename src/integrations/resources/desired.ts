@@ -131,18 +131,20 @@ export async function desiredResources(data: AppInterfaceData, secrets: SecretRe
   /** `cluster/namespace` → managed types. */
   const managed = new Map<string, ManagedType[]>();
   for (const ns of managedNamespaces(data, RESOURCES_INTEGRATION)) {
+    // A namespace takes part only when its document has openshiftResources or sharedResources.
+    if (ns.openshiftResources === undefined) continue;
     const types = managedTypes(ns);
-    if (types.length === 0 && (ns.openshiftResources ?? []).length === 0) continue;
     managed.set(`${ns.cluster}/${ns.name}`, types);
     for (const t of types) {
       if (seenTypes.has(`${ns.cluster}\0${t.type}`)) continue;
       seenTypes.add(`${ns.cluster}\0${t.type}`);
       dynamicKinds.push({ cluster: ns.cluster, type: t.type, source: ns.path });
     }
-    const built = await Promise.all((ns.openshiftResources ?? []).map((r) => buildOne(r, ns, secrets)));
+    const resources = ns.openshiftResources;
+    const built = await Promise.all(resources.map((r) => buildOne(r, ns, secrets)));
     const seen = new Map<string, string>();
     for (const [i, b] of built.entries()) {
-      const r = (ns.openshiftResources ?? [])[i];
+      const r = resources[i];
       if (r === undefined) continue;
       const field = (f?: string): string => (f === undefined ? r.origin.field : `${r.origin.field}.${f}`);
       if ('problem' in b) {

@@ -304,3 +304,53 @@ describe('resources on real clusters', () => {
     }
   });
 });
+
+describe('resources of app-interface-sample on a real cluster (what the demo applies)', () => {
+  const SAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'app-interface-sample');
+  const VMI_CRD = path.join(SAMPLE, '..', 'deploy', 'crds', 'kubevirt', 'virtualmachineinstances.kubevirt.io.yaml');
+  const namespaces = ['acme-web', 'acme-api'];
+  const sampleRun = async (args: Record<string, unknown> = {}): Promise<Run> => {
+    const logs: string[] = [];
+    const results: string[] = [];
+    let outcome: Outcome | undefined;
+    let error: unknown;
+    try {
+      outcome = await runCommand.run({
+        integrations: ['resources'], 'app-interface': SAMPLE, kubeconfig: testClusters().kubeconfig, cluster: [C], namespace: namespaces, output: 'json',
+        'log-level': 'debug', 'log-format': 'text', 'detailed-exitcode': false, concurrency: 4, shards: 1, 'shard-id': 0,
+        'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'secrets-config': path.join(SAMPLE, 'secrets', 'config.toml'), ...args,
+      }, {
+        reporter: { log: (_l, m) => { logs.push(m); }, result: (t) => { results.push(t); } },
+        env: {}, cwd: SAMPLE, signal: new AbortController().signal,
+      });
+    } catch (e) {
+      error = e;
+    }
+    const writes = logs.map((l) => /writes=(\d+)/.exec(l)?.[1]).filter((w): w is string => w !== undefined).reduce((n, w) => n + Number(w), 0);
+    return { outcome, error, logs, results, writes };
+  };
+  beforeAll(async () => {
+    await installCrds(testClusters().kubeconfig, C, [VMI_CRD]);
+    for (const n of namespaces) if ((await readLive(C, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } })) === undefined) await createNamespace(C, n);
+  }, 120_000);
+  afterAll(async () => {
+    await deleteNamespaces(C, namespaces);
+  });
+
+  it('applies Deployments, Services, ConfigMaps, templates, the vault-secret and a custom resource; a second run sends zero writes', async () => {
+    const first = await sampleRun();
+    expect(first.error).toBeUndefined();
+    expect(planOf(first).errors).toEqual([]);
+    expect(changesOf(first)).toEqual([
+      'create ConfigMap/platform-info', 'create ConfigMap/platform-info', 'create ConfigMap/web-config', 'create Deployment.apps/web',
+      'create Secret/web-db', 'create Service/web', 'create VirtualMachineInstance.kubevirt.io/web-debug',
+    ]);
+    const info = await readLive(C, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'platform-info', namespace: 'acme-api' } });
+    expect(info?.data).toEqual({ namespace: 'acme-api', cluster: C, environment: 'production', support: 'platform@example.com' });
+    const second = await sampleRun();
+    expect(second.outcome).toEqual({ kind: 'ok' });
+    expect(second.writes).toBe(0);
+    expect([...first.logs, ...first.results, ...second.logs, ...second.results].join('\n')).not.toContain('demo-password-not-secret');
+  });
+});
+

@@ -43,6 +43,9 @@ afterAll(async () => {
 function comparable(d: AppInterfaceData, root?: string): unknown {
   return {
     ...d,
+    // The GraphQL client does not select a namespace's openshiftResources, sharedResources and
+    // managedResourceTypeOverrides (src/integrations/resources/README.md): compared without them.
+    namespaces: d.namespaces.map((n) => ({ ...n, openshiftResources: undefined, managedResourceTypeOverrides: undefined })),
     fabrics: d.fabrics?.map((f) => (root !== undefined && f.source.kind === 'directory' && isAbsolute(f.source.directory)
       ? { ...f, source: { ...f.source, directory: relative(root, f.source.directory).split(sep).join('/') } }
       : f)),
