@@ -79,6 +79,9 @@ describe('GraphQL source against kontract serve', () => {
     ]);
     expect(tree?.[0]?.files[0]?.content).toBe(readFileSync(join(dir, 'hedgehog/fabric-1/10-namespaces.yaml'), 'utf8'));
     expect(fromGraphql.resources).toEqual(fromDir.resources);
+    // openshiftResources do not travel over GraphQL: such namespaces take no part in `resources`.
+    expect(fromDir.namespaces.filter((n) => n.openshiftResources !== undefined).map((n) => n.name)).toEqual(['acme-api', 'acme-web']);
+    expect(fromGraphql.namespaces.filter((n) => n.openshiftResources !== undefined)).toEqual([]);
   });
 
   it('serves non-datafile files as qontract resources_v1 (path, pathPrefix, sha256sum)', async () => {

@@ -220,6 +220,14 @@ describe('desired objects', () => {
     expect([orderOf('apiextensions.k8s.io', 'CustomResourceDefinition', false), orderOf('', 'Namespace', false), orderOf('rbac.authorization.k8s.io', 'ClusterRole', false), orderOf('apps', 'Deployment', true)]).toEqual([0, 10, 20, 50]);
   });
 
+  it('leaves a namespace alone whose document has neither openshiftResources nor sharedResources', async () => {
+    const data = await load({ 'ns.yml': nsFile([], ['managedResourceTypes: [ConfigMap]']).replace('openshiftResources:\n', '') });
+    expect(data.namespaces[0]?.openshiftResources).toBeUndefined();
+    const state = await desiredResources(data, undefined);
+    expect(state.dynamicKinds).toEqual([]);
+    expect(state.manages?.('c1', 'ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'web' } })).toBe(false);
+  });
+
   it('is registered with kinds from the data', () => {
     expect(resourcesIntegration.name).toBe('resources');
     expect(resourcesIntegration.kindsFromData).toBe(true);
