@@ -35,6 +35,8 @@ export interface Snapshot {
   readonly resources: ReadonlyMap<string, string>;
   /** The directory, for a YAML directory source (families may resolve relative paths against it). */
   readonly root?: string;
+  /** Every file's text by path, for a YAML directory source (`kontract bundle` hashes it: `$file_sha256sum`). */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 const YAML_FILE = /\.ya?ml$/;
@@ -139,7 +141,7 @@ export async function readDirSnapshot(root: string): Promise<Snapshot> {
     contents.set(`/${RESOURCES_DIR}${path}`, text);
     resources.set(path, text);
   }
-  return { sha: contentSha(contents), files, readProblems: problems, resources, root };
+  return { sha: contentSha(contents), files, readProblems: problems, resources, root, texts: contents };
 }
 
 /** A qontract-server bundle: `{data: {"<path>.yml": {...}}, graphql, resources, ...}`. */
