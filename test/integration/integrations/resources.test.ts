@@ -195,12 +195,18 @@ describe('resources on real clusters', () => {
     expect((route?.spec as { tls?: unknown }).tls).toEqual({ termination: 'edge', certificate: 'CERT' });
   });
 
-  it('sends no write on a second run', async () => {
+  it('sends no write on a second run, and LISTs each kind once per cluster, not per namespace', async () => {
     const r = await run();
     expect(r.error).toBeUndefined();
     expect(r.outcome).toEqual({ kind: 'ok' });
     expect(changesOf(r)).toEqual([]);
     expect(r.writes).toBe(0);
+    // Without --namespace: one LIST per managed kind on prod-1 (5 kinds), whatever the namespaces.
+    const all = await run({ namespace: [] });
+    expect(changesOf(all)).toEqual([]);
+    expect(all.writes).toBe(0);
+    const metrics = readFileSync(path.join(root, 'metrics.prom'), 'utf8');
+    expect(metrics).toMatch(new RegExp(`kontract_api_requests_total\\{cluster="${C}",verb="list"\\} 5\\b`));
   });
 
   it('a template variable change updates exactly the object it renders', async () => {
