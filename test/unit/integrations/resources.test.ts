@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import { renderTemplate } from '../../../src/app-interface/openshift-resources.js';
+import { validateCommand } from '../../../src/cli/commands/validate.js';
 import { loadAppInterface } from '../../../src/app-interface/source-options.js';
 import type { ValidationProblem } from '../../../src/core/errors.js';
 import { ValidationError } from '../../../src/core/errors.js';
@@ -91,6 +92,16 @@ describe('reading openshiftResources', () => {
     expect(p).toEqual([expect.objectContaining({ file: '/ns.yml', field: 'openshiftResources[0].path', message: 'template /t.yml line 3: undefined variable in `missing.name`', line: 10 })]);
   });
 
+  it('kontract validate reports a template error (no cluster in the data is reachable)', async () => {
+    const dir = tree({ 'ns.yml': nsFile(['- provider: resource-template', '  path: /t.yml']), 'resources/t.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "{{ nope }}"}\n' });
+    const err = await validateCommand.run(
+      { 'app-interface': dir, 'log-level': 'info', 'log-format': 'text', 'detailed-exitcode': false },
+      { reporter: { log: () => undefined, result: () => undefined }, env: {}, cwd: dir, signal: new AbortController().signal },
+    ).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).message).toContain('/ns.yml:10 openshiftResources[0].path: template /t.yml line 3: undefined variable in `nope`');
+  });
+
   it('reports a template syntax error, invalid YAML after rendering and a foreign namespace', async () => {
     const p = await problems({
       'ns.yml': nsFile(['- provider: resource-template', '  path: /syntax.yml', '- provider: resource-template', '  path: /yaml.yml', '- provider: resource', '  path: /other-ns.yml']),
@@ -146,6 +157,8 @@ describe('Jinja2 features (nunjucks)', () => {
   it('does not offer Python string methods on literals or qontract\'s IO functions (vault, github, query, s3)', () => {
     expect(() => r('{{ "ab".startswith("a") }}')).toThrow();
     expect(() => r('{{ vault("p", "k") }}')).toThrow();
+    expect(() => r('{% b64encode %}x{% endb64encode %}')).toThrow();
+    expect(() => r('{% raise_error "x" %}')).toThrow();
   });
 });
 
@@ -161,6 +174,12 @@ describe('desired objects', () => {
       metadata: { name: 'db', namespace: 'web', labels: { a: 'b' }, annotations: { 'qontract.recycle': 'true' } },
       data: { user: 'YXBw', password: 'cHc=', cert: 'Q0VSVA==' },
     }]);
+  });
+
+  it('names a vault-secret after the last path segment and types it Opaque by default', async () => {
+    const data = await load({ 'ns.yml': nsFile(['- provider: vault-secret', '  path: app/db', '  version: 1'], ['managedResourceTypes: [Secret]']) });
+    const o = (await desiredResources(data, secrets)).objects[0]?.object;
+    expect([o?.metadata.name, o?.type, o?.metadata.labels, o?.metadata.annotations]).toEqual(['db', 'Opaque', undefined, undefined]);
   });
 
   it('fills a Route\'s spec.tls from the secret (qontract\'s TLS keys only)', async () => {
@@ -247,6 +266,7 @@ describe('recycle and Secret masking', () => {
     expect(isRecycleTrigger(change('ConfigMap', { 'qontract.recycle': 'true' }, {}, {}))).toBe(true);
     expect(isRecycleTrigger(change('Secret', {}, {}, {}))).toBe(false);
     expect(isRecycleTrigger(change('Service', { 'qontract.recycle': 'true' }, {}, {}))).toBe(false);
+    expect(isRecycleTrigger({ ...change('Secret', { 'qontract.recycle': 'true' }, {}, {}), action: 'create' })).toBe(false);
   });
 
   it('finds Secrets and ConfigMaps a pod spec uses (volumes, projected, env, envFrom, init containers)', () => {
