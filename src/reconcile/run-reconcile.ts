@@ -21,7 +21,7 @@ import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { applyPlan } from './apply-plan.js';
 import type { AppliedChange } from './apply-plan.js';
 import type { Connect } from './connector.js';
-import { buildWork, processEnvironment } from './desired.js';
+import { blockedUnitError, buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 import { kindTable, resolveDynamicKinds } from './dynamic-kinds.js';
 import { applyRecycles, isRecycleTrigger, planRecycles } from './recycle.js';
@@ -71,6 +71,8 @@ export interface ReconcileOptions {
   readonly now?: Date;
   /** Secret reader handed to the integrations (DesiredContext.secrets): vault-secret resources, Route TLS. */
   readonly secrets?: SecretReader;
+  /** Directories the integrations may read from disk (DesiredContext.allowedPaths). @default no restriction */
+  readonly allowedPaths?: readonly string[];
   /** Called with the plan before anything is applied (the CLI renders it here). */
   readonly onPlan?: (plan: Plan) => void;
 }
@@ -140,16 +142,19 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     ...(opts.shards === undefined ? {} : { shards: opts.shards }),
     ...(opts.shardId === undefined ? {} : { shardId: opts.shardId }),
   });
-  // 1. Desired state: pure; any data problem throws before a cluster is contacted.
+  // 1. Desired state: pure; a data problem throws before a cluster is contacted (a blocked unit only withholds its scope).
   const defaults = processEnvironment();
   let work = await buildWork(opts.integrations, opts.data, scope, {
     env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
     ...(opts.secrets === undefined ? {} : { secrets: opts.secrets }),
+    ...(opts.allowedPaths === undefined ? {} : { allowedPaths: opts.allowedPaths }),
   });
   const inventory = new ResourceInventory(opts.integrations);
   for (const w of work) {
     for (const c of w.clusters) inventory.addCluster(c.name);
     for (const d of w.desired) inventory.addDesired(w.integration.name, d.cluster, d.kind, d.object, d.source);
+    // A unit that could not be built fails the run but withholds only its own scope.
+    for (const u of w.blocked) inventory.registerError(blockedUnitError(w.integration.name, u));
   }
   const failures = new ClusterFailures(inventory);
   const tDesired = process.hrtime.bigint();

@@ -78,13 +78,12 @@ function encodeSecretData(raw: Readonly<Record<string, string>>): Record<string,
   return data;
 }
 
-type Built = { object: KubeObject } | { problem: string; field?: string };
+type Built = { object: KubeObject } | { problem: string; field?: string } | { unread: { kind: string; name: string; secret: string } };
 
 async function buildOne(r: NamespaceResource, ns: Namespace, secrets: SecretReader | undefined): Promise<Built> {
   if (r.provider === 'resource' || r.provider === 'resource-template') return { object: r.object };
-  if (secrets === undefined && (r.provider === 'vault-secret' || r.tls !== undefined)) {
-    return { problem: `${r.provider} needs a secret reader (--secrets-config or --vault-server): secret ${r.provider === 'route' ? r.tls?.path ?? '' : r.path}` };
-  }
+  if (secrets === undefined && r.provider === 'vault-secret') return { unread: { kind: 'Secret', name: r.name, secret: r.path } };
+  if (secrets === undefined && r.provider === 'route' && r.tls !== undefined) return { unread: { kind: 'Route', name: r.object.metadata.name, secret: r.tls.path } };
   if (r.provider === 'route') {
     if (r.tls === undefined || secrets === undefined) return { object: r.object };
     const tlsRef = r.tls;
@@ -127,6 +126,9 @@ export async function desiredResources(data: AppInterfaceData, secrets: SecretRe
   const objects: DesiredObject[] = [];
   const problems: ValidationProblem[] = [];
   const dynamicKinds: DynamicKind[] = [];
+  const warnings: ValidationProblem[] = [];
+  /** `cluster/namespace/Kind/name` of objects not built for want of a secret reader: left alone. */
+  const unread = new Set<string>();
   const seenTypes = new Set<string>();
   /** `cluster/namespace` → managed types. */
   const managed = new Map<string, ManagedType[]>();
@@ -147,6 +149,13 @@ export async function desiredResources(data: AppInterfaceData, secrets: SecretRe
       const r = resources[i];
       if (r === undefined) continue;
       const field = (f?: string): string => (f === undefined ? r.origin.field : `${r.origin.field}.${f}`);
+      if ('unread' in b) {
+        // No secret reader (e.g. `validate`, or a run without --secrets-config / --vault-server):
+        // the object is neither built nor touched (not created, updated or deleted).
+        unread.add(`${ns.cluster}/${ns.name}/${b.unread.kind}/${b.unread.name}`);
+        warnings.push({ file: r.origin.file, field: field('path'), message: `${b.unread.kind} ${b.unread.name} of namespace ${ns.path} needs secret ${b.unread.secret}, and no secret reader is configured (--secrets-config or --vault-server): left as it is` });
+        continue;
+      }
       if ('problem' in b) {
         problems.push({ file: r.origin.file, field: field(b.field), message: `namespace ${ns.path}: ${b.problem}` });
         continue;
@@ -177,8 +186,9 @@ export async function desiredResources(data: AppInterfaceData, secrets: SecretRe
     const types = managed.get(`${cluster}/${obj.metadata.namespace ?? ''}`);
     if (types === undefined) return false;
     const k = splitKindKey(kind);
+    if (unread.has(`${cluster}/${obj.metadata.namespace ?? ''}/${k.kind}/${obj.metadata.name}`)) return false;
     const t = typeFor(types, k.kind, k.group);
     return t !== undefined && (t.names === undefined || t.names.has(obj.metadata.name));
   };
-  return { objects, problems, dynamicKinds, manages, excludedNamespaces: externalNamespaces(data) };
+  return { objects, problems, dynamicKinds, manages, excludedNamespaces: externalNamespaces(data), ...(warnings.length === 0 ? {} : { warnings }) };
 }

@@ -191,10 +191,15 @@ describe('desired objects', () => {
     expect(state.objects[0]?.object.spec).toEqual({ host: 'h', tls: { termination: 'edge', key: 'K' } });
   });
 
-  it('a missing secret is a problem naming the file and path, and a secret-backed provider needs a reader', async () => {
+  it('a missing secret is a problem naming the file and path; without a reader the object is left alone', async () => {
     const data = await load({ 'ns.yml': nsFile(['- provider: vault-secret', '  path: app/nope', '  version: 1'], ['managedResourceTypes: [Secret]']) });
     expect((await desiredResources(data, secrets)).problems).toEqual([expect.objectContaining({ file: '/ns.yml', field: 'openshiftResources[0].path', message: expect.stringContaining('app/nope') as string })]);
-    expect((await desiredResources(data, undefined)).problems[0]?.message).toContain('needs a secret reader');
+    // Without any secret reader (validate, or a run without one): a warning, and the Secret is left alone.
+    const none = await desiredResources(data, undefined);
+    expect(none.problems).toEqual([]);
+    expect(none.objects).toEqual([]);
+    expect(none.warnings?.[0]?.message).toContain('no secret reader is configured');
+    expect(none.manages?.('c1', 'Secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'nope', namespace: 'web' } })).toBe(false);
   });
 
   it('checks managedResourceTypes (with overrides) and managedResourceNames; names the kinds to discover', async () => {
