@@ -4,7 +4,7 @@
  * work with nunjucks, the data errors `validate` reports (file, field, template path and line),
  * the secret-backed providers, managedResourceTypes / overrides / names and recycle references.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,6 +114,16 @@ describe('reading openshiftResources', () => {
       expect.stringMatching(/^\/ns\.yml openshiftResources\[1\]\.path: template \/yaml\.yml line \d+: invalid YAML: /),
       '/ns.yml openshiftResources[2].path: resource /other-ns.yml: ConfigMap x has metadata.namespace "elsewhere", but the datafile\'s namespace is web',
     ]);
+  });
+
+  it('does not follow a symbolic link under resources/', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'kontract-res-outside-'));
+    writeFileSync(path.join(outside, 'cm.yml'), CM);
+    const dir = tree({ 'ns.yml': nsFile(['- provider: resource', '  path: /link.yml']), 'resources/.keep': '' });
+    symlinkSync(path.join(outside, 'cm.yml'), path.join(dir, 'resources', 'link.yml'));
+    const e = await loadAppInterface({ kind: 'dir', path: dir }).then(() => undefined, (x: unknown) => x);
+    rmSync(outside, { recursive: true, force: true });
+    expect((e as ValidationError).problems.map((p) => p.message)).toEqual(['resource /link.yml not found (resources live under the app-interface\'s resources/ directory)']);
   });
 
   it('reports an unknown provider, a missing resource and validate_json failures', async () => {
