@@ -185,7 +185,9 @@ describe('fabric-status on a cluster it cannot read', () => {
     try {
       cpSync(path.join(SAMPLE_ROOT, 'hedgehog'), path.join(dir, 'hedgehog'), { recursive: true });
       mkdirSync(path.join(dir, 'clusters'));
-      writeFileSync(path.join(dir, 'clusters', 'gone.yml'), ['$schema: /openshift/cluster-1.yml', 'name: gone', 'serverUrl: https://127.0.0.1:1', 'auth:', '  tokenEnv: GONE_TOKEN', ''].join('\n'));
+      writeFileSync(path.join(dir, 'clusters', 'gone.yml'), ['$schema: /openshift/cluster-1.yml', 'labels: {}', 'name: gone', 'description: nobody listens', 'serverUrl: https://127.0.0.1:1',
+        'consoleUrl: https://console.invalid', 'prometheusUrl: https://prometheus.invalid', 'elbFQDN: https://elb.invalid', 'internal: false', 'auth: []', ''].join('\n'));
+      writeFileSync(path.join(dir, 'clusters', 'gone-kontract.yml'), ['$schema: /kontract/cluster-1.yml', 'cluster:', '  $ref: /clusters/gone.yml', 'auth:', '  tokenEnv: GONE_TOKEN', ''].join('\n'));
       const f = path.join(dir, 'hedgehog', 'fabric-1.yml');
       writeFileSync(f, readFileSync(f, 'utf8').replace('/openshift/dev-1/cluster.yml', '/clusters/gone.yml'));
       const metricsFile = path.join(dir, 'fabric.prom');
