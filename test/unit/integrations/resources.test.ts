@@ -71,10 +71,10 @@ describe('reading openshiftResources', () => {
   });
 
   it('renders a template with variables and the namespace/cluster/environment context', async () => {
-    const tpl = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: {{ name }}}\ndata:\n  ns: {{ resource.namespace.name }}\n  cluster: {{ resource.namespace.cluster.name }}\n  region: {{ resource.namespace.cluster.labels.region }}\n  env: {{ resource.namespace.environment.name }}\n  tier: "{{ (resource.namespace.environment.parameters | json_to_dict).tier }}"\n  team: {{ resource.namespace.labels.team }}\n  path: {{ resource.path }}\n';
-    const data = await load({ 'ns.yml': nsFile(['- provider: resource-template', '  path: /t.yml', '  variables: {name: x}']), 'resources/t.yml': tpl });
+    const tpl = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: {{ name }}}\ndata:\n  ns: {{ resource.namespace.name }}\n  cluster: {{ resource.namespace.cluster.name }}\n  region: {{ resource.namespace.cluster.labels.region }}\n  env: {{ resource.namespace.environment.name }}\n  tier: "{{ (resource.namespace.environment.parameters | json_to_dict).tier }}"\n  team: {{ resource.namespace.labels.team }}\n  path: {{ resource.path }}\n  nspath: {{ resource.namespace.path }}\n  server: {{ resource.namespace.cluster.serverUrl }}\n  flags: "{{ resource.namespace.delete }} {{ resource.namespace.clusterAdmin }} {{ resource.namespace.managedResourceTypes | join(\',\') }}"\n';
+    const data = await load({ 'ns.yml': nsFile(['- provider: resource-template', '  path: /t.yml', '  variables: {name: x}'], ['managedResourceTypes: [ConfigMap, Secret]']), 'resources/t.yml': tpl });
     const r = data.namespaces[0]?.openshiftResources?.[0];
-    expect(r?.provider === 'vault-secret' ? undefined : r?.object.data).toEqual({ ns: 'web', cluster: 'c1', region: 'eu', env: 'stage', tier: 'gold', team: 'a', path: '/t.yml' });
+    expect(r?.provider === 'vault-secret' ? undefined : r?.object.data).toEqual({ ns: 'web', cluster: 'c1', region: 'eu', env: 'stage', tier: 'gold', team: 'a', path: '/t.yml', nspath: '/ns.yml', server: 'https://c1.invalid:6443', flags: 'false false ConfigMap,Secret' });
   });
 
   it('adds the resources of sharedResources files after the namespace\'s own', async () => {
