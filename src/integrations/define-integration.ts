@@ -64,6 +64,15 @@ export interface DesiredState {
    */
   readonly warnings?: readonly ValidationProblem[];
   /**
+   * Kinds (kindKey, e.g. `Namespace`) whose owned objects are deleted only when listed in
+   * `objects`; an owned object of such a kind that is neither desired nor listed is `orphaned`
+   * (reported in the plan and metrics, left alone). Other kinds: owned and not desired = delete.
+   */
+  readonly explicitDeletion?: {
+    readonly kinds: readonly string[];
+    readonly objects: readonly { readonly cluster: string; readonly kind: string; readonly namespace: string; readonly name: string }[];
+  };
+  /**
    * Kinds the data names for this run (beyond the integration's static `kinds`), per cluster: the
    * engine resolves each through API discovery on that cluster (plural, namespaced, preferred
    * version), LISTs it once per cluster like a static kind, and accepts desired objects of it.

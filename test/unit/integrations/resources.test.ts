@@ -298,7 +298,7 @@ describe('recycle and Secret masking', () => {
     const c = change('Secret', { 'qontract.recycle': 'true' }, { password: Buffer.from('NEW-VALUE').toString('base64') }, { password: Buffer.from('OLD-VALUE').toString('base64') });
     const plan: Plan = {
       version: 1, integrations: ['resources'], dataSha: 'x', changes: [c], withheldDeletions: [], skippedChanges: [], errors: [],
-      clusters: [{ cluster: 'c1', reachable: true, desired: 1, current: 1, create: 0, update: 1, delete: 0, unchanged: 0, withheld: 0, errors: 0, skipped: false }],
+      clusters: [{ cluster: 'c1', reachable: true, read: true, desired: 1, current: 1, create: 0, update: 1, delete: 0, unchanged: 0, withheld: 0, orphaned: 0, notSent: 0, errors: 0, skipped: false }], orphaned: [],
       recycles: [{ cluster: 'c1', namespace: 'web', kind: 'Deployment.apps', name: 'api', because: 'Secret x' }],
     };
     expect(renderJson(plan)).toContain('"path": "data.password"');
