@@ -7,12 +7,15 @@ import type {
   AppInterfaceSettings, Bot, Cluster, ClusterAuth, ClusterSettings, Labels, LimitRange, LimitRangeItem, NamedEntry, Namespace,
   NamespaceRef, NamespaceSettings, Quota, QuotaComponents, QuotaEntry, Role, RoleAccess, Tenant, User,
 } from './model.js';
+import type { ValidationProblem } from '../core/errors.js';
 import type {
   RawAppInterfaceSettings, RawBot, RawCluster, RawClusterSettings, RawLimitRange, RawNamespace, RawNamespaceSettings, RawQuota, RawRole,
   RawTenant, RawUser,
 } from './datafile-types.generated.js';
 import type { BuildContext, ParseResult } from './kind.js';
 import { SKIP, defineKind, ok } from './kind.js';
+import type { NamespaceResource, TemplateNamespace } from './openshift-resources.js';
+import { readOpenshiftResources } from './openshift-resources.js';
 
 // The raw shape of each kind is derived from its JSON Schema (schemas/), which has accepted the
 // document before `build` runs: see datafile-types.generated.ts (`npm run gen:types`).
@@ -27,6 +30,7 @@ export const QONTRACT_INTEGRATION_NAMES: Readonly<Record<string, string>> = {
   'openshift-limitranges': 'limitranges',
   'openshift-rolebindings': 'rolebindings',
   'openshift-network-policies': 'networkpolicies',
+  'openshift-resources': 'resources',
 };
 
 /** `{k: v}` when v is defined, `{}` otherwise (exactOptionalPropertyTypes-friendly spreads). */
@@ -212,6 +216,7 @@ function qontractDatafileKind(schema: string, graphqlField: string) {
 }
 
 export const appKind = qontractDatafileKind('/app-sre/app-1.yml', 'apps_v1');
+export const sharedResourcesKind = qontractDatafileKind('/openshift/shared-resources-1.yml', 'shared_resources_v1');
 export const environmentKind = qontractDatafileKind('/app-sre/environment-1.yml', 'environments_v1');
 export const productKind = qontractDatafileKind('/app-sre/product-1.yml', 'products_v1');
 export const escalationPolicyKind = qontractDatafileKind('/app-sre/escalation-policy-1.yml', 'escalation_policies_v1');
@@ -233,8 +238,11 @@ export const namespaceKind = defineKind({
       return { ok: false, problems: settingsFiles.slice(1).map((s) => ({ file: s.path, field: 'namespace', message: `${f.path} already has kontract settings in ${settingsFiles[0]?.path ?? ''}: one /kontract/namespace-1.yml per namespace` })) };
     }
     const settings = settingsFiles[0] === undefined ? undefined : ctx.entry(namespaceSettingsKind, settingsFiles[0].path);
-    if (cluster === undefined || (r.quota !== undefined && quota === undefined) || (r.limitRanges !== undefined && limitRanges === undefined)
+    const shared = (r.sharedResources ?? []).map((s) => ({ path: s.$ref, entry: ctx.entry(sharedResourcesKind, s.$ref) }));
+    if (cluster === undefined || shared.some((s) => s.entry === undefined) || (r.quota !== undefined && quota === undefined) || (r.limitRanges !== undefined && limitRanges === undefined)
       || (settingsFiles[0] !== undefined && settings === undefined) || allow.includes(undefined)) return SKIP;
+    const resources = namespaceResources(f.path, r, cluster, shared.map((s) => s.path), ctx);
+    if (resources.problems.length > 0) return { ok: false, problems: resources.problems };
     return ok({
       path: f.path,
       name: r.name,
@@ -248,6 +256,10 @@ export const namespaceKind = defineKind({
       clusterAdmin: r.clusterAdmin ?? false,
       managedResourceTypes: r.managedResourceTypes ?? [],
       managedResourceNames: r.managedResourceNames?.map((m) => ({ resource: m.resource, resourceNames: m.resourceNames })) ?? [],
+      managedResourceTypeOverrides: r.managedResourceTypeOverrides?.map((o) => ({ resource: o.resource, override: o.override })) ?? [],
+      // Absent when the document has neither field (the GraphQL source does not carry them): the
+      // resources integration then leaves the namespace alone.
+      ...(r.openshiftResources === undefined && r.sharedResources === undefined ? {} : { openshiftResources: resources.resources }),
       ...opt('app', ctx.entry(appKind, r.app.$ref)?.name),
       ...opt('environment', ctx.entry(environmentKind, r.environment.$ref)?.name),
       ...opt('tenant', settings?.tenant),
@@ -260,6 +272,30 @@ export const namespaceKind = defineKind({
     });
   },
 });
+
+/** The namespace's own openshiftResources, then those of its sharedResources files, read and rendered. */
+function namespaceResources(path: string, r: RawNamespace, cluster: Cluster, shared: readonly string[], ctx: BuildContext): { resources: NamespaceResource[]; problems: ValidationProblem[] } {
+  const envFile = ctx.file(r.environment.$ref)?.raw as { name?: unknown; parameters?: unknown } | undefined;
+  const namespace: TemplateNamespace = {
+    name: r.name, path, labels: r.labels, delete: r.delete ?? false, clusterAdmin: r.clusterAdmin ?? false,
+    managedResourceTypes: r.managedResourceTypes ?? [],
+    cluster: { name: cluster.name, serverUrl: cluster.serverUrl, labels: cluster.labels },
+    // qontract's GraphQL answers environment parameters as a JSON string.
+    environment: { name: typeof envFile?.name === 'string' ? envFile.name : '', parameters: envFile?.parameters === undefined ? null : JSON.stringify(envFile.parameters) },
+  };
+  const lists = [
+    { entries: r.openshiftResources, origin: { file: path, field: 'openshiftResources' } },
+    ...shared.map((s) => ({ entries: (ctx.file(s)?.raw as { openshiftResources?: unknown } | undefined)?.openshiftResources, origin: { file: s, field: 'openshiftResources' } })),
+  ];
+  const out = { resources: [] as NamespaceResource[], problems: [] as ValidationProblem[] };
+  for (const l of lists) {
+    const got = readOpenshiftResources({ ...l, namespace, resource: (p) => ctx.resource(p) });
+    out.resources.push(...got.resources);
+    // A shared file's problem concerns every namespace using it: say which.
+    out.problems.push(...(l.origin.file === path ? got.problems : got.problems.map((p) => ({ ...p, message: `${p.message} (rendered for namespace ${path})` }))));
+  }
+  return out;
+}
 
 export const roleKind = defineKind({
   schema: '/access/role-1.yml',

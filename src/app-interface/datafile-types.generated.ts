@@ -264,22 +264,28 @@ export interface RawNamespace {
    * qontract field: accepted, not read by kontract
    */
   grafanaUrl?: unknown;
-  /**
-   * qontract field: accepted, not read by kontract
-   */
-  managedResourceTypeOverrides?: unknown;
-  /**
-   * qontract field: accepted, not read by kontract
-   */
-  sharedResources?: unknown;
+  managedResourceTypeOverrides?: {
+    resource: string;
+    override: string;
+  }[];
+  sharedResources?: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  }[];
   /**
    * qontract field: accepted, not read by kontract
    */
   skupperSite?: unknown;
-  /**
-   * qontract field: accepted, not read by kontract
-   */
-  openshiftResources?: unknown;
+  openshiftResources?: {
+    /**
+     * resource, resource-template, vault-secret or route (others are reported as unknown providers)
+     */
+    provider: string;
+    path?: string;
+    [k: string]: unknown;
+  }[];
   /**
    * qontract field: accepted, not read by kontract
    */

@@ -9,6 +9,7 @@
 import type { Fabric } from './hedgehog/model.js';
 import type { ClusterInstancetype, ClusterPreference } from './kubevirt/instancetype-model.js';
 import type { VirtualMachineData, VmTemplate } from './kubevirt/vm-model.js';
+import type { NamespaceResource } from './openshift-resources.js';
 
 export type { Labels } from '../core/k8s-object.js';
 import type { Labels } from '../core/k8s-object.js';
@@ -116,10 +117,14 @@ export interface Namespace {
   readonly managedRoles: boolean;
   /** qontract: the namespace's objects need the cluster-admin credential; kontract uses the cluster's one credential. */
   readonly clusterAdmin?: boolean;
-  /** qontract `managedResourceTypes` (openshift-resources); carried, not used by kontract's integrations. */
+  /** qontract `managedResourceTypes`: the kinds (`Kind` or `Kind.group`) the `resources` integration owns in this namespace. */
   readonly managedResourceTypes?: readonly string[];
-  /** qontract `managedResourceNames` (openshift-resources); carried, not used by kontract's integrations. */
+  /** qontract `managedResourceTypeOverrides`: `{resource: Deployment, override: Deployment.apps}`. */
+  readonly managedResourceTypeOverrides?: readonly { readonly resource: string; readonly override: string }[];
+  /** qontract `managedResourceNames`: per type, the only names the `resources` integration owns. */
   readonly managedResourceNames?: readonly { readonly resource: string; readonly resourceNames: readonly string[] }[];
+  /** qontract `openshiftResources`, then those of each `sharedResources` file, read and rendered (openshift-resources.ts). */
+  readonly openshiftResources?: readonly NamespaceResource[];
   /** Name of the qontract app (`app: $ref`). */
   readonly app?: string;
   /** Name of the qontract environment (`environment: $ref`). */

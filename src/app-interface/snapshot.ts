@@ -53,6 +53,7 @@ async function listYamlFiles(root: string, dir: string, allowed: readonly string
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = nodePath.join(dir, e.name);
+    if (p === nodePath.join(root, RESOURCES_DIR)) continue; // qontract's resources directory: not datafiles
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     if (e.isSymbolicLink()) {
@@ -71,6 +72,30 @@ async function listYamlFiles(root: string, dir: string, allowed: readonly string
     }
     if (isDir) out.push(...await listYamlFiles(root, p, allowed, problems, seen));
     else if (isFile && YAML_FILE.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * qontract's resources directory: `<root>/resources/` holds the files `openshiftResources` name
+ * by `path` (manifests and templates, any extension). As in qontract (`resources_v1`), a file
+ * `<root>/resources/app/deploy.yml` is the resource `/app/deploy.yml`. Its files are never datafiles.
+ */
+export const RESOURCES_DIR = 'resources';
+
+async function listAllFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = nodePath.join(dir, e.name);
+    if (e.isDirectory()) out.push(...await listAllFiles(p));
+    else if (e.isFile()) out.push(p);
   }
   return out;
 }
@@ -144,6 +169,13 @@ export async function readDirSnapshot(root: string, opts: ReadDirOptions = {}): 
       const reason = (e as { reason?: string }).reason ?? errorMessage(e);
       problems.push({ file: path, ...(mark?.line === undefined ? {} : { line: mark.line + 1 }), field: '', message: `YAML syntax error: ${reason}` });
     }
+  }
+  const resourcesRoot = nodePath.join(root, RESOURCES_DIR);
+  for (const abs of (await listAllFiles(resourcesRoot)).sort()) {
+    const path = `/${nodePath.relative(resourcesRoot, abs).split(nodePath.sep).join('/')}`;
+    const text = await readFile(abs, 'utf8');
+    contents.set(`/${RESOURCES_DIR}${path}`, text);
+    resources.set(path, text);
   }
   return { sha: contentSha(contents), files, readProblems: problems, resources, root, texts: contents };
 }

@@ -10,6 +10,7 @@ import { limitRangesIntegration } from './limitranges/integration.js';
 import { namespacesIntegration } from './namespaces/integration.js';
 import { networkPoliciesIntegration } from './networkpolicies/integration.js';
 import { resourceQuotasIntegration } from './resourcequotas/integration.js';
+import { resourcesIntegration } from './resources/integration.js';
 import { roleBindingsIntegration } from './rolebindings/integration.js';
 import { virtualMachinesIntegration } from './virtual-machines/integration.js';
 
@@ -22,6 +23,7 @@ export const INTEGRATIONS: readonly Integration[] = [
   instancetypesIntegration,
   virtualMachinesIntegration,
   hedgehogFabricIntegration,
+  resourcesIntegration,
 ];
 
 export function findIntegration(name: string): Integration | undefined {

@@ -16,25 +16,19 @@
  */
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 
-export interface SecretRef {
-  readonly path: string;
-  readonly field: string;
-  readonly version?: number;
-  /** @default 'plain' */
-  readonly format?: 'plain' | 'base64';
+import type { SecretRef, SecretReader } from '../core/secret-reader.js';
+
+export type { SecretRef, SecretReader } from '../core/secret-reader.js';
+
+function stringFields(node: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(node).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
-export interface SecretReader {
-  /** A short description for messages: `vault https://vault.example:8200`, `config file /etc/kontract/config.toml`. */
-  readonly describe: string;
-  read(ref: SecretRef, signal?: AbortSignal): Promise<string>;
+function where(ref: Omit<SecretRef, 'field'> & { readonly field?: string }): string {
+  return `${ref.path}${ref.field === undefined ? '' : ` field ${ref.field}`}${ref.version === undefined ? '' : ` version ${ref.version}`}`;
 }
 
-function where(ref: SecretRef): string {
-  return `${ref.path} field ${ref.field}${ref.version === undefined ? '' : ` version ${ref.version}`}`;
-}
-
-function secretError(reader: string, ref: SecretRef, message: string, cause?: unknown): KontractError {
+function secretError(reader: string, ref: Omit<SecretRef, 'field'> & { readonly field?: string }, message: string, cause?: unknown): KontractError {
   return new KontractError(ERROR_CODES.SECRET, `secret ${where(ref)} (${reader}): ${message}`, cause === undefined ? {} : { cause });
 }
 
@@ -44,15 +38,28 @@ function isTable(v: unknown): v is Record<string, unknown> {
 
 /** qontract-reconcile's config-file secret reader over parsed TOML (or any nested object). */
 export function configSecretReader(config: Readonly<Record<string, unknown>>, describe = 'config file'): SecretReader {
+  const table = (ref: Omit<SecretRef, 'field'> & { readonly field?: string }): Readonly<Record<string, unknown>> => {
+    let node: unknown = config;
+    for (const seg of ref.path.split('/')) {
+      if (!isTable(node) || !(seg in node)) throw secretError(describe, ref, `no table ${ref.path.split('/').join('.')}`);
+      node = node[seg];
+    }
+    if (!isTable(node)) throw secretError(describe, ref, `${ref.path.split('/').join('.')} is not a table`);
+    return node;
+  };
   return {
     describe,
+    readAll(ref) {
+      return Promise.resolve().then(() => stringFields(table(ref)));
+    },
     read(ref) {
-      let node: unknown = config;
-      for (const seg of ref.path.split('/')) {
-        if (!isTable(node) || !(seg in node)) return Promise.reject(secretError(describe, ref, `no table ${ref.path.split('/').join('.')}`));
-        node = node[seg];
+      let node: Readonly<Record<string, unknown>>;
+      try {
+        node = table(ref);
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
-      const value = isTable(node) ? node[ref.field] : undefined;
+      const value = node[ref.field];
       if (typeof value !== 'string') return Promise.reject(secretError(describe, ref, value === undefined ? 'no such field' : 'the field is not a string'));
       return Promise.resolve(value);
     },
@@ -130,30 +137,37 @@ export function vaultSecretReader(opts: VaultOptions): SecretReader {
     return v;
   };
 
+  const readData = async (ref: Omit<SecretRef, 'field'> & { readonly field?: string }, signal?: AbortSignal): Promise<Readonly<Record<string, unknown>>> => {
+    const [mount = '', ...rest] = ref.path.split('/').filter((s) => s !== '');
+    let answer: VaultAnswer;
+    let data: unknown;
+    try {
+      const version = await kvVersion(mount, signal);
+      if (version === 2) {
+        const q = ref.version === undefined ? '' : `?version=${ref.version}`;
+        answer = await get(`${mount}/data/${rest.join('/')}${q}`, signal);
+        data = (answer.body as { data?: { data?: unknown } } | undefined)?.data?.data;
+      } else {
+        answer = await get([mount, ...rest].join('/'), signal);
+        data = (answer.body as { data?: unknown } | undefined)?.data;
+      }
+    } catch (e) {
+      if (e instanceof KontractError) throw e;
+      throw secretError(describe, ref, `request failed: ${errorMessage(e)}`);
+    }
+    if (answer.status === 403) throw secretError(describe, ref, 'permission denied (HTTP 403)');
+    if (answer.status === 404) throw secretError(describe, ref, ref.version === undefined ? 'not found (HTTP 404)' : 'this version was not found (HTTP 404)');
+    if (answer.status !== 200) throw secretError(describe, ref, `HTTP ${answer.status}`);
+    return isTable(data) ? data : {};
+  };
+
   return {
     describe,
+    async readAll(ref, signal) {
+      return stringFields(await readData(ref, signal));
+    },
     async read(ref, signal) {
-      const [mount = '', ...rest] = ref.path.split('/').filter((s) => s !== '');
-      let answer: VaultAnswer;
-      let data: unknown;
-      try {
-        const version = await kvVersion(mount, signal);
-        if (version === 2) {
-          const q = ref.version === undefined ? '' : `?version=${ref.version}`;
-          answer = await get(`${mount}/data/${rest.join('/')}${q}`, signal);
-          data = (answer.body as { data?: { data?: unknown } } | undefined)?.data?.data;
-        } else {
-          answer = await get([mount, ...rest].join('/'), signal);
-          data = (answer.body as { data?: unknown } | undefined)?.data;
-        }
-      } catch (e) {
-        if (e instanceof KontractError) throw e;
-        throw secretError(describe, ref, `request failed: ${errorMessage(e)}`);
-      }
-      if (answer.status === 403) throw secretError(describe, ref, 'permission denied (HTTP 403)');
-      if (answer.status === 404) throw secretError(describe, ref, ref.version === undefined ? 'not found (HTTP 404)' : 'this version was not found (HTTP 404)');
-      if (answer.status !== 200) throw secretError(describe, ref, `HTTP ${answer.status}`);
-      const value = isTable(data) ? data[ref.field] : undefined;
+      const value = (await readData(ref, signal))[ref.field];
       if (typeof value !== 'string') throw secretError(describe, ref, value === undefined ? 'no such field' : 'the field is not a string');
       if (ref.format === 'base64') return Buffer.from(value, 'base64').toString('utf8');
       return value;

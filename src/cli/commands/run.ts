@@ -193,7 +193,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: strs(args.cluster), namespaces: strs(args.namespace),
       shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), stop: ctx.signal,
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), stop: ctx.signal, ...(secrets === undefined ? {} : { secrets }),
       lock: { namespace: lockNamespace, waitMs },
       onPlan: (plan) => {
         if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color));

@@ -27,7 +27,7 @@ describe('tenant integrations on app-interface-sample', () => {
   beforeAll(async () => {
     const snap = await readDirSnapshot(SAMPLE);
     const tenantFiles = [...snap.files.values()].filter((f) => TENANT_SCHEMAS.test(schemaOf(f.raw) ?? ''));
-    data = validateSnapshot(documentsSnapshot(snap.sha, tenantFiles));
+    data = validateSnapshot(documentsSnapshot(snap.sha, tenantFiles, snap.resources));
   });
 
   it.each([

@@ -7,9 +7,9 @@ describe('qontract integration names', () => {
   it.each(Object.entries(QONTRACT_INTEGRATION_NAMES))('%s disables the registered kontract integration %s', (_q, k) => {
     expect(findIntegration(k)?.name).toBe(k);
   });
-  it('covers the five openshift-* integrations kontract implements', () => {
+  it('covers the six openshift-* integrations kontract implements', () => {
     expect(Object.keys(QONTRACT_INTEGRATION_NAMES).sort()).toEqual([
-      'openshift-limitranges', 'openshift-namespaces', 'openshift-network-policies', 'openshift-resourcequotas', 'openshift-rolebindings',
+      'openshift-limitranges', 'openshift-namespaces', 'openshift-network-policies', 'openshift-resourcequotas', 'openshift-resources', 'openshift-rolebindings',
     ]);
   });
 });

@@ -125,7 +125,7 @@ describe('same plan as qontract-reconcile on the qontract-shaped sample', () => 
     // only say how to connect); no /kontract/namespace-1.yml settings.
     const kept: Datafile[] = [...snap.files.values()].filter((f) => /^\/(openshift|access|app-sre)\/|^\/kontract\/cluster-1\.yml$/.test(schemaOf(f.raw) ?? ''));
     files = new Map(kept.filter((f) => !(schemaOf(f.raw) ?? '').startsWith('/kontract/')).map((f) => [f.path, f.raw as Doc]));
-    data = validateSnapshot(documentsSnapshot(snap.sha, kept));
+    data = validateSnapshot(documentsSnapshot(snap.sha, kept, snap.resources));
   });
 
   it('creates the same objects, with the same RoleBinding roleRef kind', () => {

@@ -19,7 +19,8 @@ function datafiles(dir: string): Map<string, unknown> {
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
+      // resources/ holds manifests and templates (qontract's resources directory), not datafiles.
+      if (e.isDirectory() && p !== path.join(dir, 'resources')) walk(p);
       else if (/\.ya?ml$/.test(e.name)) {
         const docs = yaml.loadAll(readFileSync(p, 'utf8'));
         const doc = docs[0];
