@@ -20,6 +20,8 @@ export const TYPES = {
   RawUser: 'access/user-1.json',
   RawBot: 'access/bot-1.json',
   RawTenant: 'kontract/tenant-1.json',
+  RawOrganisation: 'kontract/organisation-1.json',
+  RawVdc: 'kontract/vdc-1.json',
   RawClusterSettings: 'kontract/cluster-1.json',
   RawNamespaceSettings: 'kontract/namespace-1.json',
   RawAppInterfaceSettings: 'app-interface/app-interface-settings-1.json',

@@ -32,6 +32,7 @@ import { parseVirtualMachine, parseVmTemplate } from './kubevirt/vm-parse.js';
 import { parseClusterInstancetype, parseClusterPreference } from './kubevirt/instancetype-parse.js';
 import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from './hedgehog/parse.js';
 import { CORE_KINDS, SETTINGS_KINDS, clusterKind } from './core-kinds.js';
+import { TENANCY_KINDS } from './tenancy/kinds.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
 import { defineKind } from './kind.js';
 
@@ -49,6 +50,7 @@ function viaParser<T>(parse: (path: string, raw: unknown) => ParseResult<T>): (f
 export const FAMILIES: readonly DatafileFamily[] = [
   { name: 'core', core: true, kinds: CORE_KINDS },
   { name: 'kontract-settings', core: false, kinds: SETTINGS_KINDS },
+  { name: 'tenancy', core: false, kinds: TENANCY_KINDS },
   {
     name: 'kubevirt',
     core: false,

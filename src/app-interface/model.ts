@@ -59,6 +59,8 @@ export interface QuotaEntry {
     readonly limits?: { readonly cpu?: string; readonly memory?: string };
     readonly requests?: { readonly cpu?: string; readonly memory?: string };
     readonly pods?: number;
+    /** `spec.hard` keys kontract derives itself (a VDC's storage: `requests.storage`, per-StorageClass keys); qontract quota files have none. */
+    readonly other?: Labels;
   };
   readonly scopes: readonly string[];
 }
@@ -133,6 +135,11 @@ export interface Namespace {
   readonly networkPoliciesAllow: readonly NamespaceRef[];
   /** Adds a default-deny ingress policy (ssvirt VDC isolation). */
   readonly isolated: boolean;
+  /**
+   * Roles granted in this namespace besides the role datafiles' (a VDC's organisation members,
+   * see tenancy/): the rolebindings integration binds them like role datafiles. Absent = none.
+   */
+  readonly memberRoles?: readonly Role[];
 }
 
 export interface User {
@@ -172,6 +179,20 @@ export interface Tenant {
   readonly description: string;
   /** Isolate every namespace of the tenant (default-deny ingress except from its own namespaces). */
   readonly isolated: boolean;
+  /** Set when the tenant is an organisation (`/kontract/organisation-1.yml`, see tenancy/). */
+  readonly organisation?: Organisation;
+}
+
+/** An organisation's member role and the ClusterRole it binds. */
+export type OrganisationRole = 'owner' | 'manager' | 'member';
+
+/** What an organisation adds to a tenant (`/kontract/organisation-1.yml`). */
+export interface Organisation {
+  /** The human name. */
+  readonly displayName: string;
+  /** `false` pauses every VDC of the organisation. */
+  readonly enabled: boolean;
+  readonly members: readonly { readonly user: User; readonly role: OrganisationRole }[];
 }
 
 /** A datafile kontract reads only the name of. */

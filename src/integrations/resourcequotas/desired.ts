@@ -86,6 +86,8 @@ export function declaredHard(entry: QuotaEntry): Hard {
   put('requests.cpu', r.requests?.cpu);
   put('requests.memory', r.requests?.memory);
   put('pods', r.pods);
+  // Keys kontract derives itself (a VDC's storage and per-StorageClass keys).
+  for (const [key, value] of Object.entries(r.other ?? {})) put(key, value);
   return hard;
 }
 
