@@ -1,0 +1,150 @@
+/**
+ * Organisations and VDCs (src/app-interface/tenancy/): the namespace naming rule, exact unit
+ * conversion, the allocation-model quota mapping, and what the sample's two organisations expand
+ * into through the existing namespaces, resourcequotas, networkpolicies and rolebindings builds.
+ */
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AppInterfaceData } from '../../../src/app-interface/model.js';
+import { loadAppInterface } from '../../../src/app-interface/source-options.js';
+import type { ValidationProblem } from '../../../src/core/errors.js';
+import { bytesQuantity, coresQuantity, vdcQuotaEntry } from '../../../src/app-interface/tenancy/allocation.js';
+import { vdcNamespaceName } from '../../../src/app-interface/tenancy/naming.js';
+import type { DesiredState } from '../../../src/integrations/define-integration.js';
+import { desiredNamespaces } from '../../../src/integrations/namespaces/desired.js';
+import { desiredNetworkPolicies } from '../../../src/integrations/networkpolicies/desired.js';
+import { desiredResourceQuotas } from '../../../src/integrations/resourcequotas/desired.js';
+import { desiredRoleBindings } from '../../../src/integrations/rolebindings/desired.js';
+
+const SAMPLE = fileURLToPath(new URL('../../../app-interface-sample', import.meta.url));
+
+describe(vdcNamespaceName, () => {
+  it('is vdc-<organisation>-<vdc> when that fits in 63 characters', () => {
+    expect(vdcNamespaceName('initech', 'prod')).toBe('vdc-initech-prod');
+    const org = 'o'.repeat(29);
+    const vdc = 'v'.repeat(29);
+    expect(vdcNamespaceName(org, vdc)).toBe(`vdc-${org}-${vdc}`);
+    expect(vdcNamespaceName(org, vdc)).toHaveLength(63);
+  });
+
+  it('cuts a longer name to 54 characters and appends 8 hex digits of its SHA-256', () => {
+    const org = 'a'.repeat(41); // the full name is 64 characters
+    const full = `vdc-${org}-production-eu-west`;
+    const name = vdcNamespaceName(org, 'production-eu-west');
+    const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+    expect(name).toBe(`${full.slice(0, 54)}-${hash}`);
+    expect(name).toHaveLength(63);
+    expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    // Two long names sharing the first 54 characters stay distinct.
+    expect(vdcNamespaceName(org, 'production-eu-east')).not.toBe(name);
+  });
+
+  it('drops a trailing dash before the suffix', () => {
+    const org = 'b'.repeat(49);
+    const name = vdcNamespaceName(org, 'x'.repeat(20)); // character 54 is the dash after the organisation
+    expect(name).toMatch(new RegExp(`^vdc-${org}-[0-9a-f]{8}$`));
+  });
+});
+
+describe('unit conversion', () => {
+  it.each([[4, '4'], [2.5, '2500m'], [0.001, '1m'], [0, '0']])('%s cores → %s', (cores, q) => {
+    expect(coresQuantity(cores)).toBe(q);
+  });
+  it('refuses cores finer than a millicore', () => {
+    expect(coresQuantity(0.0005)).toBeUndefined();
+  });
+  it.each([['512MB', '512Mi'], ['1024MB', '1Gi'], ['8GB', '8Gi'], ['1.5GB', '1536Mi'], ['0GB', '0Gi']])('%s → %s', (w, q) => {
+    expect(bytesQuantity(w)).toBe(q);
+  });
+  it('refuses sizes that are not a whole number of MB', () => {
+    expect(bytesQuantity('1.5MB')).toBeUndefined();
+    expect(bytesQuantity('0.1GB')).toBeUndefined();
+  });
+});
+
+describe('allocation models', () => {
+  const limits = { cpuCores: 2, memory: '4GB', storage: '100GB', storagePolicies: [{ storageClass: 'fast', limit: '10GB' }] };
+  const hardOf = (allocationModel: 'pay-as-you-go' | 'allocation-pool' | 'reservation-pool') => {
+    const problems: ValidationProblem[] = [];
+    const e = vdcQuotaEntry({ allocationModel, ...limits }, '/v.yml', problems);
+    expect(problems).toEqual([]);
+    return e?.resources;
+  };
+  const storage = { 'requests.storage': '100Gi', 'fast.storageclass.storage.k8s.io/requests.storage': '10Gi' };
+
+  it('pay-as-you-go limits only limits (nothing reserved)', () => {
+    expect(hardOf('pay-as-you-go')).toEqual({ limits: { cpu: '2', memory: '4Gi' }, other: storage });
+  });
+  it('allocation-pool limits only requests (the pool that can be guaranteed)', () => {
+    expect(hardOf('allocation-pool')).toEqual({ requests: { cpu: '2', memory: '4Gi' }, other: storage });
+  });
+  it('reservation-pool limits requests and limits alike', () => {
+    expect(hardOf('reservation-pool')).toEqual({ requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '2', memory: '4Gi' }, other: storage });
+  });
+  it('gives no quota for a VDC without limits', () => {
+    expect(vdcQuotaEntry({ allocationModel: 'reservation-pool' }, '/v.yml', [])).toBeUndefined();
+  });
+});
+
+describe('organisations and VDCs of app-interface-sample', () => {
+  let data: AppInterfaceData;
+  const inVdcs = (s: DesiredState) => {
+    expect(s.problems).toEqual([]);
+    return s.objects.filter((o) => (o.object.metadata.namespace ?? o.object.metadata.name).startsWith('vdc-'));
+  };
+  const ids = (s: DesiredState): string[] => inVdcs(s).map((o) => `${o.cluster}/${o.object.metadata.namespace ?? '-'}/${o.object.kind}/${o.object.metadata.name}`).sort();
+
+  beforeAll(async () => {
+    data = await loadAppInterface({ kind: 'dir', path: SAMPLE });
+  });
+
+  it('derives one namespace per VDC with the organisation label and the human names', () => {
+    const byName = new Map(inVdcs(desiredNamespaces(data)).map((o) => [`${o.cluster}/${o.object.metadata.name}`, o.object.metadata]));
+    expect([...byName.keys()].sort()).toEqual(['dev-1/vdc-initech-dev', 'prod-1/vdc-initech-prod', 'prod-2/vdc-umbrella-lab']);
+    expect(byName.get('prod-1/vdc-initech-prod')).toMatchObject({
+      labels: { 'kontract.io/tenant': 'initech', 'kontract.io/vdc': 'prod' },
+      annotations: { 'openshift.io/display-name': 'Initech Production', 'kontract.io/organisation-display-name': 'Initech Inc.' },
+    });
+  });
+
+  it('derives the VDC quota per allocation model, with per-storage-class keys', () => {
+    const hard = Object.fromEntries(inVdcs(desiredResourceQuotas(data)).map((o) => [
+      `${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`, (o.object.spec as { hard: unknown }).hard,
+    ]));
+    expect(hard['vdc-initech-prod/vdc']).toEqual({
+      'requests.cpu': '4', 'limits.cpu': '4', 'requests.memory': '8Gi', 'limits.memory': '8Gi', 'requests.storage': '200Gi',
+      'fast-ssd.storageclass.storage.k8s.io/requests.storage': '50Gi', 'standard.storageclass.storage.k8s.io/requests.storage': '150Gi',
+    });
+    expect(hard['vdc-initech-dev/vdc']).toEqual({ 'limits.cpu': '2500m', 'limits.memory': '3584Mi' });
+  });
+
+  it('pauses every VDC of a disabled organisation', () => {
+    expect(data.namespaces.find((n) => n.name === 'vdc-umbrella-lab')?.state).toBe('paused');
+    expect(data.namespaces.find((n) => n.name === 'vdc-initech-prod')?.state).toBe('active');
+    const hard = inVdcs(desiredResourceQuotas(data)).filter((o) => o.object.metadata.namespace === 'vdc-umbrella-lab')
+      .map((o) => (o.object.spec as { hard: Record<string, string> }).hard);
+    expect(hard).toHaveLength(2); // the VDC quota and the lifecycle quota
+    for (const h of hard) expect(Object.values(h).every((v) => v === '0')).toBe(true);
+  });
+
+  it('isolates every VDC (same namespace and same organisation only)', () => {
+    expect(ids(desiredNetworkPolicies(data))).toEqual([
+      'prod-1/vdc-initech-prod/NetworkPolicy/allow-same-namespace', 'prod-1/vdc-initech-prod/NetworkPolicy/allow-same-tenant',
+      'prod-1/vdc-initech-prod/NetworkPolicy/default-deny-ingress',
+      'prod-2/vdc-umbrella-lab/NetworkPolicy/allow-same-namespace', 'prod-2/vdc-umbrella-lab/NetworkPolicy/allow-same-tenant',
+      'prod-2/vdc-umbrella-lab/NetworkPolicy/default-deny-ingress',
+    ]); // dev-1 disables networkpolicies
+  });
+
+  it('binds owner/manager/member (and the default role) to admin/edit/view in every VDC of the organisation', () => {
+    const bindings = inVdcs(desiredRoleBindings(data, { now: new Date('2025-06-15T00:00:00Z') }))
+      .map((o) => `${o.cluster}/${o.object.metadata.namespace ?? ''} ${(o.object as { roleRef: { name: string } }).roleRef.name} ${(o.object as { subjects: { name: string }[] }).subjects[0]?.name ?? ''}`)
+      .sort();
+    expect(bindings).toEqual([
+      'dev-1/vdc-initech-dev admin alice', 'dev-1/vdc-initech-dev edit bob', 'dev-1/vdc-initech-dev view carolg',
+      'prod-1/vdc-initech-prod admin alice', 'prod-1/vdc-initech-prod edit bob', 'prod-1/vdc-initech-prod view carolg',
+      'prod-2/vdc-umbrella-lab admin dave',
+    ]);
+  });
+});
