@@ -139,7 +139,10 @@ describe('organisations and VDCs of app-interface-sample', () => {
 
   it('binds owner/manager/member (and the default role) to admin/edit/view in every VDC of the organisation', () => {
     const bindings = inVdcs(desiredRoleBindings(data, { now: new Date('2025-06-15T00:00:00Z') }))
-      .map((o) => `${o.cluster}/${o.object.metadata.namespace ?? ''} ${(o.object as { roleRef: { name: string } }).roleRef.name} ${(o.object as { subjects: { name: string }[] }).subjects[0]?.name ?? ''}`)
+      .map((o) => {
+        const rb = o.object as unknown as { roleRef: { name: string }; subjects: { name: string }[] };
+        return `${o.cluster}/${o.object.metadata.namespace ?? ''} ${rb.roleRef.name} ${rb.subjects[0]?.name ?? ''}`;
+      })
       .sort();
     expect(bindings).toEqual([
       'dev-1/vdc-initech-dev admin alice', 'dev-1/vdc-initech-dev edit bob', 'dev-1/vdc-initech-dev view carolg',
