@@ -19,14 +19,14 @@
  *     `build(file, ctx)` turns one datafile (`file.raw`, `$ref`s unresolved, `file.path`) into
  *     one model entry or problems `{file, field, message}`; `ctx.file(path)` / `ctx.entry(kind,
  *     path)` read other datafiles. Pure: no IO.
- *  4. Add it to FAMILIES below. Nothing else: the YAML loader, `kontract validate`, `serve`
- *     (GraphQL field `graphqlField`, each entry `{path, schema, data}` with `data` the raw JSON
- *     document) and the GraphQL client (which rebuilds the documents and runs the same `build`)
- *     pick it up. Cross-file rules over the assembled model go into rules.ts (RULES).
+ *  4. Add it to FAMILIES below. Nothing else: the YAML loader, `kontract validate`, `serve` and
+ *     `bundle` (a kind without a GraphQL type in graphql-schema.ts travels as a qontract resource,
+ *     `resources_v1(schema: …)`) and the GraphQL client (which rebuilds the documents and runs the
+ *     same `build`) pick it up. Cross-file rules over the assembled model go into rules.ts (RULES).
  *  5. If a datafile points at non-datafile files inside the tree (manifests, templates), declare
  *     `resourceDirs(file)`: their files then reach the model as `AppInterfaceData.resources[path]`
- *     from every source (`serve` answers `resources_v1(path, pathPrefix)`, the GraphQL client
- *     fetches them pinned to the same sha). Read them from there, not from disk.
+ *     from every source (`serve` answers them as `resources_v1`, the GraphQL client fetches them
+ *     pinned to the same sha). Read them from there, not from disk.
  */
 import { parseVirtualMachine, parseVmTemplate } from './kubevirt/vm-parse.js';
 import { parseClusterInstancetype, parseClusterPreference } from './kubevirt/instancetype-parse.js';

@@ -35,6 +35,8 @@ export interface Snapshot {
   readonly resources: ReadonlyMap<string, string>;
   /** The directory, for a YAML directory source (families may resolve relative paths against it). */
   readonly root?: string;
+  /** Every file's text by path, for a YAML directory source (`kontract bundle` hashes it: `$file_sha256sum`). */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 const YAML_FILE = /\.ya?ml$/;
@@ -107,7 +109,7 @@ export async function readDirSnapshot(root: string): Promise<Snapshot> {
       problems.push({ file: path, ...(mark?.line === undefined ? {} : { line: mark.line + 1 }), field: '', message: `YAML syntax error: ${reason}` });
     }
   }
-  return { sha: contentSha(contents), files, readProblems: problems, resources, root };
+  return { sha: contentSha(contents), files, readProblems: problems, resources, root, texts: contents };
 }
 
 /** A qontract-server bundle: `{data: {"<path>.yml": {...}}, graphql, resources, ...}`. */

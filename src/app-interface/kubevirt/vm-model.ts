@@ -1,8 +1,7 @@
 /**
  * The app-interface model of KubeVirt virtual machines: VM templates (a catalog, like vApp
  * templates) and virtual machines built from a template plus overrides. Produced by vm-parse.ts
- * from the `/kontract/kubevirt/vm-template-1.yml` and
- * `/kontract/kubevirt/virtual-machine-1.yml` datafiles;
+ * from the `/kontract/kubevirt/vm-template-1.yml` and `/kontract/kubevirt/virtual-machine-1.yml` datafiles;
  * references to other datafiles stay as datafile paths and are resolved (and checked) by the
  * virtual-machines integration (src/integrations/virtual-machines/desired.ts).
  */

@@ -12,6 +12,8 @@ import { fetchSha } from '../../../src/app-interface/graphql-client.js';
 import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import type { AppInterfaceServer } from '../../../src/app-interface/server.js';
 import { startAppInterfaceServer } from '../../../src/app-interface/server.js';
+import { makeBundle, readSchemasDir } from '../../../src/app-interface/bundle.js';
+import { SCHEMAS_DIR } from '../../../src/app-interface/schema-registry.js';
 import { readDirSnapshot } from '../../../src/app-interface/snapshot.js';
 import { loadAppInterface, sourceFromArgs } from '../../../src/app-interface/source-options.js';
 import { errorMessage, isKontractError, isValidationError } from '../../../src/core/errors.js';
@@ -78,21 +80,20 @@ describe('GraphQL source against kontract serve', () => {
     expect(fromGraphql.resources).toEqual(fromDir.resources);
   });
 
-  it('serves non-datafile files as qontract resources_v1 (path, pathPrefix, sha256sum)', async () => {
+  it('serves non-datafile files and untyped kinds as qontract resources_v1 (path, schema, sha256sum)', async () => {
     const content = readFileSync(join(dir, 'hedgehog/fabric-1/50-vpcs.yaml'), 'utf8');
     const one = await post('/graphql', '{ resources_v1(path: "/hedgehog/fabric-1/50-vpcs.yaml") { path content sha256sum } }');
     expect(one.body).toEqual({ data: { resources_v1: [{
       path: '/hedgehog/fabric-1/50-vpcs.yaml', content, sha256sum: createHash('sha256').update(content).digest('hex'),
-    }] } });
-    const dirList = await post('/graphql', '{ resources_v1(pathPrefix: "/hedgehog/fabric-1/") { path } }');
-    expect((dirList.body as { data: { resources_v1: { path: string }[] } }).data.resources_v1).toHaveLength(5);
-    expect((await post('/graphql', '{ resources_v1(pathPrefix: "/openshift/") { path } }')).body).toEqual({ data: { resources_v1: [] } });
+    }] }, extensions: { schemas: [] } });
+    const fabrics = await post('/graphql', '{ resources_v1(schema: "/kontract/hedgehog/fabric-1.yml") { path schema } }');
+    expect(fabrics.body).toEqual({ data: { resources_v1: [{ path: '/hedgehog/fabric-1.yml', schema: '/kontract/hedgehog/fabric-1.yml' }] }, extensions: { schemas: ['/kontract/hedgehog/fabric-1.yml'] } });
   });
 
   it('answers qontract-shaped queries with nested refs resolved', async () => {
     const { status, body } = await post('/graphql', `{
       namespaces_v1(name: "acme-api") { path name cluster { name serverUrl auth { service } } app { name } environment { name }
-        limitRanges { name limits { type default } } networkPoliciesAllow { name cluster { name } } }
+        limitRanges { name limits { type default { cpu memory } } } networkPoliciesAllow { name cluster { name } } }
       roles_v1(name: "acme-developers") { users { org_username } access { namespace { name cluster { name } } clusterRole } }
     }`);
     expect(status).toBe(200);
@@ -127,9 +128,10 @@ describe('GraphQL source against kontract serve', () => {
       expect(r.sha).not.toBe(oldSha);
       expect(await fetchSha({ url: `${server.url}/graphql`, token: TOKEN })).toBe(r.sha);
       const q = '{ tenants_v1(name: "acme") { description } }';
-      expect((await post(`/graphqlsha/${oldSha}`, q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corp (web shop and APIs)' }] } });
-      expect((await post(`/graphqlsha/${r.sha}`, q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corporation' }] } });
-      expect((await post('/graphql', q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corporation' }] } });
+      const ext = { schemas: ['/kontract/tenant-1.yml'] };
+      expect((await post(`/graphqlsha/${oldSha}`, q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corp (web shop and APIs)' }] }, extensions: ext });
+      expect((await post(`/graphqlsha/${r.sha}`, q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corporation' }] }, extensions: ext });
+      expect((await post('/graphql', q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corporation' }] }, extensions: ext });
       const loaded = await loadAppInterface({ kind: 'graphql', url: `${server.url}/graphql`, token: TOKEN });
       expect(loaded.sha).toBe(r.sha);
       expect(loaded.tenants.find((t) => t.name === 'acme')?.description).toBe('ACME Corporation');
@@ -146,7 +148,7 @@ describe('GraphQL source against kontract serve', () => {
     writeFileSync(file, '$schema: /kontract/tenant-1.yml\nname: Not_Valid\n');
     try {
       const res = await fetch(`${server.url}/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
-      expect(res.status).toBe(422);
+      expect(res.status).toBe(503); // qontract-server's answer when the new data cannot be loaded
       expect(await res.text()).toContain('/tenants/broken.yml');
       expect(server.sha()).toBe(before);
     } finally {
@@ -204,10 +206,12 @@ describe('GraphQL source against kontract serve', () => {
 });
 
 describe('serve --bundle', () => {
-  it('serves a qontract-server bundle with the same data', async () => {
+  it('serves a bundle as kontract bundle writes it ($file_sha256sum, untyped kinds as resources) with the same data', async () => {
     const snap = await readDirSnapshot(SAMPLE);
-    const resources = Object.fromEntries([...snap.resources].map(([path, content]) => [path, { path, content, sha256sum: createHash('sha256').update(content).digest('hex') }]));
-    const bundle = { data: Object.fromEntries([...snap.files.values()].map((f) => [f.path, f.raw])), graphql: [], resources };
+    const bundle = makeBundle(snap, { schemas: await readSchemasDir(SCHEMAS_DIR), gitCommit: 'c0ffee', gitCommitTimestamp: '1700000000' });
+    const namespace = bundle.data['/openshift/prod-1/namespaces/acme-api.yml'];
+    expect(namespace?.$file_sha256sum).toBe(createHash('sha256').update(readFileSync(join(SAMPLE, 'openshift/prod-1/namespaces/acme-api.yml'))).digest('hex'));
+    expect(bundle.resources['/hedgehog/fabric-1.yml']?.$schema).toBe('/kontract/hedgehog/fabric-1.yml');
     const file = join(work, 'bundle.json');
     writeFileSync(file, JSON.stringify(bundle));
     const s = await startAppInterfaceServer({ source: { kind: 'bundle', file }, port: 0 });
@@ -215,8 +219,12 @@ describe('serve --bundle', () => {
       const fromBundle = await loadAppInterface({ kind: 'graphql', url: `${s.url}/graphql` });
       const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
       expect(fromBundle.sha).toBe(s.sha());
+      expect(s.sha()).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
       expect(comparable({ ...fromBundle, sha: '' })).toEqual(comparable({ ...fromDir, sha: '' }, SAMPLE));
       expect(fromBundle.resources?.['/hedgehog/fabric-1.yml']?.[0]?.files).toHaveLength(5);
+      const info = await fetch(`${s.url}/git-commit-info/${s.sha()}`);
+      expect(await info.json()).toEqual({ commit: 'c0ffee', timestamp: '1700000000' });
+      expect((await fetch(`${s.url}/git-commit-info/${'0'.repeat(64)}`)).status).toBe(404);
     } finally {
       await s.close();
     }

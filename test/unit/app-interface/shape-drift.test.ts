@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { getNamedType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
 import type { GraphQLObjectType, GraphQLOutputType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { BACKREFS, appInterfaceGraphqlSchema } from '../../../src/app-interface/graphql-schema.js';
+import { SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from '../../../src/app-interface/graphql-schema.js';
 import { CORE_KINDS } from '../../../src/app-interface/core-kinds.js';
 import { SCHEMAS_DIR } from '../../../src/app-interface/schema-registry.js';
 
@@ -36,7 +36,7 @@ const SCALAR_OF: Readonly<Record<string, string>> = { string: 'String', boolean:
 
 function drift(node: Node, type: GraphQLObjectType, at: string, out: string[]): void {
   const fields = type.getFields();
-  const back = BACKREFS[type.name] ?? {};
+  const back = SYNTHETIC_FIELDS[type.name] ?? {};
   for (const [name, field] of Object.entries(fields)) {
     if (name === 'path' || name === 'schema' || back[name] !== undefined) continue;
     const p = props(node)[name];
