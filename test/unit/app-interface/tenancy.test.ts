@@ -4,8 +4,11 @@
  * into through the existing namespaces, resourcequotas, networkpolicies and rolebindings builds.
  */
 import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import { loadAppInterface } from '../../../src/app-interface/source-options.js';
 import type { ValidationProblem } from '../../../src/core/errors.js';
@@ -54,7 +57,7 @@ describe('unit conversion', () => {
   it('refuses cores finer than a millicore', () => {
     expect(coresQuantity(0.0005)).toBeUndefined();
   });
-  it.each([['512MB', '512Mi'], ['1024MB', '1Gi'], ['8GB', '8Gi'], ['1.5GB', '1536Mi'], ['0GB', '0Gi']])('%s → %s', (w, q) => {
+  it.each([['512MB', '512Mi'], ['1536MB', '1536Mi'], ['1024MB', '1Gi'], ['8GB', '8Gi'], ['1.5GB', '1536Mi'], ['0GB', '0Gi']])('%s → %s', (w, q) => {
     expect(bytesQuantity(w)).toBe(q);
   });
   it('refuses sizes that are not a whole number of MB', () => {
@@ -149,5 +152,45 @@ describe('organisations and VDCs of app-interface-sample', () => {
       'prod-1/vdc-initech-prod admin alice', 'prod-1/vdc-initech-prod edit bob', 'prod-1/vdc-initech-prod view carolg',
       'prod-2/vdc-umbrella-lab admin dave',
     ]);
+  });
+});
+
+describe('an organisation with a configured default role and two VDCs on one cluster', () => {
+  const BASE = fileURLToPath(new URL('../../fixtures/app-interface/base', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'kontract-tenancy-'));
+  const write = (path: string, text: string): void => {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  let data: AppInterfaceData;
+  beforeAll(async () => {
+    cpSync(BASE, dir, { recursive: true });
+    write('/tenancy/o.yml', '$schema: /kontract/organisation-1.yml\nname: o\ndisplayName: Org O\ndefaultRole: manager\nmembers:\n  - user: {$ref: /users/u1.yml}\n');
+    const vdc = (name: string, extra: string) =>
+      `$schema: /kontract/vdc-1.yml\nname: ${name}\norganisation: {$ref: /tenancy/o.yml}\ncluster: {$ref: /openshift/c1/cluster.yml}\nallocationModel: pay-as-you-go\n${extra}`;
+    write('/tenancy/a.yml', vdc('a', 'cpuCores: 1\n'));
+    write('/tenancy/b.yml', vdc('b', 'displayName: Bee\nenabled: false\n'));
+    data = await loadAppInterface({ kind: 'dir', path: dir });
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('binds a member without a role to the defaultRole\'s ClusterRole', () => {
+    const rb = desiredRoleBindings(data, { now: new Date('2025-06-15T00:00:00Z') }).objects
+      .filter((o) => o.object.metadata.namespace === 'vdc-o-a')
+      .map((o) => (o.object as unknown as { roleRef: { name: string } }).roleRef.name);
+    expect(rb).toEqual(['edit']);
+  });
+
+  it('pauses a disabled VDC only, and shows name as the display name when none is given', () => {
+    expect(data.namespaces.filter((n) => n.tenant === 'o').map((n) => [n.name, n.state, n.annotations['openshift.io/display-name']])).toEqual([
+      ['vdc-o-a', 'active', 'a'], ['vdc-o-b', 'paused', 'Bee'],
+    ]);
+  });
+
+  it('lets each VDC accept ingress from the organisation\'s other VDCs on the cluster', () => {
+    const sameTenant = desiredNetworkPolicies(data).objects.find((o) => o.object.metadata.namespace === 'vdc-o-a' && o.object.metadata.name === 'allow-same-tenant');
+    expect(JSON.stringify(sameTenant?.object.spec)).toContain('["vdc-o-a","vdc-o-b"]');
   });
 });

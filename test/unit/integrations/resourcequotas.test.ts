@@ -169,11 +169,13 @@ describe(desiredResourceQuotas, () => {
 
   it('reports a quota entry named like the lifecycle quota, in every state', () => {
     const q = quota('q', [{ name: LIFECYCLE_QUOTA_NAME, resources: { pods: 1 }, scopes: [] }]);
-    const state = desiredResourceQuotas(aData().namespace(namespace('w', 'c1', { quota: q })).build());
-    expect(state.objects).toEqual([]);
-    expect(state.problems).toEqual([
-      { file: '/openshift/c1/namespaces/w.yml', field: 'quota', message: 'ResourceQuota name lifecycle is reserved for the quota kontract adds while a namespace is paused or downscaled' },
-    ]);
+    for (const st of ['active', 'paused', 'downscaled'] as const) {
+      const state = desiredResourceQuotas(aData().namespace(namespace('w', 'c1', { quota: q, state: st })).build());
+      expect(state.objects.map((o) => o.object.metadata.name)).toEqual(st === 'active' ? [] : [LIFECYCLE_QUOTA_NAME]);
+      expect(state.problems).toEqual([
+        { file: '/openshift/c1/namespaces/w.yml', field: 'quota', message: 'ResourceQuota name lifecycle is reserved for the quota kontract adds while a namespace is paused or downscaled' },
+      ]);
+    }
   });
 
   it('restores exactly the declared custom quota when a paused namespace becomes active again', () => {
