@@ -650,6 +650,10 @@ export interface RawVdc {
     storageClass: string;
     limit: string;
   }[];
+  /**
+   * ServiceAccounts created in the VDC's namespace (not `default`, which Kubernetes creates)
+   */
+  serviceAccounts?: string[];
 }
 
 /** `kontract/cluster-1.json` */

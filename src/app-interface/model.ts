@@ -140,6 +140,8 @@ export interface Namespace {
    * see tenancy/): the rolebindings integration binds them like role datafiles. Absent = none.
    */
   readonly memberRoles?: readonly Role[];
+  /** ServiceAccounts to create in the namespace (a VDC's `serviceAccounts`, see tenancy/). Absent = none. */
+  readonly serviceAccounts?: readonly string[];
 }
 
 export interface User {

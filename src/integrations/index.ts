@@ -11,6 +11,7 @@ import { namespacesIntegration } from './namespaces/integration.js';
 import { networkPoliciesIntegration } from './networkpolicies/integration.js';
 import { resourceQuotasIntegration } from './resourcequotas/integration.js';
 import { roleBindingsIntegration } from './rolebindings/integration.js';
+import { serviceAccountsIntegration } from './serviceaccounts/integration.js';
 import { virtualMachinesIntegration } from './virtual-machines/integration.js';
 
 export const INTEGRATIONS: readonly Integration[] = [
@@ -19,6 +20,7 @@ export const INTEGRATIONS: readonly Integration[] = [
   limitRangesIntegration,
   roleBindingsIntegration,
   networkPoliciesIntegration,
+  serviceAccountsIntegration,
   instancetypesIntegration,
   virtualMachinesIntegration,
   hedgehogFabricIntegration,

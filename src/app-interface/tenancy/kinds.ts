@@ -90,6 +90,9 @@ export const vdcKind = defineKind({
       f.path,
       problems,
     );
+    (r.serviceAccounts ?? []).forEach((sa, i) => {
+      if (sa === 'default') problems.push({ file: f.path, field: `serviceAccounts[${i}]`, message: 'default is created by Kubernetes in every namespace: choose another name' });
+    });
     if (problems.length > 0) return { ok: false, problems };
     const name = vdcNamespaceName(org.name, r.name);
     const ref: NamespaceRef = { name, cluster: cluster.name, path: f.path };
@@ -112,6 +115,7 @@ export const vdcKind = defineKind({
       networkPoliciesAllow: [],
       isolated: true,
       memberRoles: memberRoles(org, ref),
+      ...(r.serviceAccounts === undefined ? {} : { serviceAccounts: r.serviceAccounts }),
     });
   },
 });

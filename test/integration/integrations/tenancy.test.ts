@@ -1,7 +1,7 @@
 /**
  * Organisations and VDCs against a real kube-apiserver: datafiles (organisation, VDC, users, the
  * sample's qontract cluster) loaded by the real YAML loader and validator, reconciled by the
- * namespaces, resourcequotas, networkpolicies and rolebindings integrations; per-storage-class
+ * namespaces, serviceaccounts, resourcequotas, networkpolicies and rolebindings integrations; per-storage-class
  * quota enforced by the apiserver's quota admission; a disabled organisation pauses its VDC.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { networkPoliciesIntegration } from '../../../src/integrations/networkpol
 import { LIFECYCLE_QUOTA_NAME } from '../../../src/integrations/resourcequotas/desired.js';
 import { resourceQuotasIntegration } from '../../../src/integrations/resourcequotas/integration.js';
 import { roleBindingsIntegration } from '../../../src/integrations/rolebindings/integration.js';
+import { serviceAccountsIntegration } from '../../../src/integrations/serviceaccounts/integration.js';
 import { uniqueName } from '../support/clusters.js';
 import { clusterFor, createUnowned, deleteNamespaces, readLive, reconcile } from './tenant-harness.js';
 
@@ -27,7 +28,7 @@ const C = 'prod-1';
 const SAMPLE = fileURLToPath(new URL('../../../app-interface-sample', import.meta.url));
 const org = uniqueName('it-org');
 const ns = vdcNamespaceName(org, 'prod');
-const INTEGRATIONS: readonly Integration[] = [namespacesIntegration, resourceQuotasIntegration, networkPoliciesIntegration, roleBindingsIntegration];
+const INTEGRATIONS: readonly Integration[] = [namespacesIntegration, serviceAccountsIntegration, resourceQuotasIntegration, networkPoliciesIntegration, roleBindingsIntegration];
 
 const tree = mkdtempSync(join(tmpdir(), 'kontract-it-tenancy-'));
 function write(path: string, text: string): void {
@@ -118,6 +119,7 @@ storagePolicies:
     limit: 1GB
   - storageClass: standard
     limit: 5GB
+serviceAccounts: [deployer]
 `);
   });
   afterAll(async () => {
@@ -134,6 +136,7 @@ storagePolicies:
       `create ${C}/${ns}/ResourceQuota/vdc`,
       `create ${C}/${ns}/RoleBinding.rbac.authorization.k8s.io/admin-alice`,
       `create ${C}/${ns}/RoleBinding.rbac.authorization.k8s.io/view-bob`,
+      `create ${C}/${ns}/ServiceAccount/deployer`,
     ]);
     const live = await readLive(C, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     expect(live?.metadata.labels).toMatchObject({ 'kontract.io/tenant': org, 'kontract.io/vdc': 'prod' });

@@ -19,6 +19,7 @@ import { desiredNamespaces } from '../../../src/integrations/namespaces/desired.
 import { desiredNetworkPolicies } from '../../../src/integrations/networkpolicies/desired.js';
 import { desiredResourceQuotas } from '../../../src/integrations/resourcequotas/desired.js';
 import { desiredRoleBindings } from '../../../src/integrations/rolebindings/desired.js';
+import { desiredServiceAccounts } from '../../../src/integrations/serviceaccounts/desired.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../app-interface-sample', import.meta.url));
 
@@ -129,6 +130,10 @@ describe('organisations and VDCs of app-interface-sample', () => {
       .map((o) => (o.object.spec as { hard: Record<string, string> }).hard);
     expect(hard).toHaveLength(2); // the VDC quota and the lifecycle quota
     for (const h of hard) expect(Object.values(h).every((v) => v === '0')).toBe(true);
+  });
+
+  it('declares the VDC\'s ServiceAccounts for the serviceaccounts integration', () => {
+    expect(ids(desiredServiceAccounts(data))).toEqual(['prod-1/vdc-initech-prod/ServiceAccount/deployer']);
   });
 
   it('isolates every VDC (same namespace and same organisation only)', () => {
