@@ -103,10 +103,15 @@ class InlineRef {
   constructor(readonly schema: string, readonly value: Obj) {}
 }
 
+let inlineTypes: ReadonlyMap<string, string> | undefined;
+
 /** Type name → `$schema` of the kinds answered inline. */
 function inlineRefTypes(): ReadonlyMap<string, string> {
-  const typed = new Set(typedKindTypes().values());
-  return new Map([...kindTypes()].filter(([, t]) => !typed.has(t)).map(([s, t]) => [t, s]));
+  if (inlineTypes === undefined) {
+    const typed = new Set(typedKindTypes().values());
+    inlineTypes = new Map([...kindTypes()].filter(([, t]) => !typed.has(t)).map(([s, t]) => [t, s]));
+  }
+  return inlineTypes;
 }
 
 /** An answer back into a datafile value: nulls dropped, JSON strings parsed, referenced datafiles → `{$ref}`. */

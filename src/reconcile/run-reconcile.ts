@@ -20,7 +20,7 @@ import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { applyPlan } from './apply-plan.js';
 import type { AppliedChange } from './apply-plan.js';
 import type { Connect } from './connector.js';
-import { buildWork, processEnvironment } from './desired.js';
+import { blockedUnitError, buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 import { ClusterFailures, fetchCurrent } from './fetch-current.js';
 import type { CurrentCount } from './fetch-current.js';
@@ -66,6 +66,8 @@ export interface ReconcileOptions {
   readonly cwd?: string;
   /** The run's clock (DesiredContext.now). @default new Date() at the start of the run */
   readonly now?: Date;
+  /** Directories the integrations may read from disk (DesiredContext.allowedPaths). @default no restriction */
+  readonly allowedPaths?: readonly string[];
   /** Called with the plan before anything is applied (the CLI renders it here). */
   readonly onPlan?: (plan: Plan) => void;
 }
@@ -135,15 +137,18 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     ...(opts.shards === undefined ? {} : { shards: opts.shards }),
     ...(opts.shardId === undefined ? {} : { shardId: opts.shardId }),
   });
-  // 1. Desired state: pure; any data problem throws before a cluster is contacted.
+  // 1. Desired state: pure; a data problem throws before a cluster is contacted (a blocked unit only withholds its scope).
   const defaults = processEnvironment();
   const work = await buildWork(opts.integrations, opts.data, scope, {
     env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
+    ...(opts.allowedPaths === undefined ? {} : { allowedPaths: opts.allowedPaths }),
   });
   const inventory = new ResourceInventory(opts.integrations);
   for (const w of work) {
     for (const c of w.clusters) inventory.addCluster(c.name);
     for (const d of w.desired) inventory.addDesired(w.integration.name, d.cluster, d.kind, d.object, d.source);
+    // A unit that could not be built fails the run but withholds only its own scope.
+    for (const u of w.blocked) inventory.registerError(blockedUnitError(w.integration.name, u));
   }
   const failures = new ClusterFailures(inventory);
   const tDesired = process.hrtime.bigint();

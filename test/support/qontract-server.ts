@@ -59,10 +59,15 @@ export async function startQontractServer(bundleFile: string): Promise<QontractS
   return {
     url,
     reload: async () => {
-      try {
-        return (await fetch(`${url}/reload`, { method: 'POST' })).status;
-      } catch (e) {
-        throw new Error(`qontract-server /reload failed (${String(e)}); exit code ${String(child.exitCode)}; its log:\n${log}`);
+      // One retry: after a pause longer than the server's keep-alive timeout (5 s), the pooled
+      // connection may be closed by the server just as the request goes out.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await fetch(`${url}/reload`, { method: 'POST' })).status;
+        } catch (e) {
+          if (attempt < 2 && child.exitCode === null) continue;
+          throw new Error(`qontract-server /reload failed (${String(e)}); exit code ${String(child.exitCode)}; its log:\n${log}`);
+        }
       }
     },
     stop: () => new Promise<void>((resolve) => {

@@ -16,10 +16,7 @@ import { readDirSnapshot } from '../../app-interface/snapshot.js';
 import { validateSnapshot } from '../../app-interface/validate.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import type { GlobalArgs, KontractCommand } from '../command.js';
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
+import { str, strs } from '../options.js';
 
 export const bundleCommand: KontractCommand = {
   command: 'bundle',
@@ -38,7 +35,7 @@ export const bundleCommand: KontractCommand = {
     validateSnapshot(snapshot);
     const graphqlArg = str(args['graphql-schema']);
     const schemas: Record<string, unknown> = {};
-    const dirs = Array.isArray(args.schemas) ? args.schemas.filter((d): d is string => typeof d === 'string') : [];
+    const dirs = strs(args.schemas);
     for (const d of dirs) await readSchemasDir(nodePath.resolve(ctx.cwd, d), schemas);
     const given = new Set(Object.keys(schemas));
     await readSchemasDir(SCHEMAS_DIR, schemas);

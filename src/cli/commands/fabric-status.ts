@@ -5,7 +5,7 @@
  * The command of the hedgehog-fabric integration (src/integrations/hedgehog-fabric/README.md,
  * "Drift and status"); it is here because integrations do not import the CLI or the engine.
  */
-import { loadAppInterface } from '../../app-interface/source-options.js';
+import { allowedPathsOf, loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import { HEDGEHOG_FABRIC_INTEGRATION } from '../../integrations/hedgehog-fabric/desired.js';
 import { hedgehogFabricIntegration, isFabricDesiredState } from '../../integrations/hedgehog-fabric/integration.js';
@@ -25,8 +25,8 @@ import { appInterfaceSourceOptions, secretOptions, secretReaderFromArgs, sourceA
 function renderText(statuses: readonly FabricStatus[]): string {
   const lines: string[] = [];
   for (const s of statuses) {
-    lines.push(`fabric ${s.fabric} (cluster ${s.cluster}, ${s.source}${s.revision === undefined ? '' : ` @ ${s.revision.slice(0, 12)}`}): ${s.state}, ${s.driftCount} drifted, last sync ${s.lastSync ?? 'unknown'}`);
-    for (const [kind, k] of Object.entries(s.kinds)) if (k.desired > 0 || k.drifted > 0) lines.push(`  ${kind.padEnd(20)} desired ${String(k.desired).padStart(4)}  drifted ${String(k.drifted).padStart(4)}`);
+    lines.push(`fabric ${s.fabric} (cluster ${s.cluster}, ${s.source}${s.revision === undefined ? '' : ` @ ${s.revision.slice(0, 12)}`}): ${s.state}, ${s.driftCount === null ? 'drift not read' : `${s.driftCount} drifted`}, last sync ${s.lastSync ?? 'unknown'}`);
+    for (const [kind, k] of Object.entries(s.kinds)) if (k.desired > 0 || k.drifted > 0) lines.push(`  ${kind.padEnd(20)} desired ${String(k.desired).padStart(4)}  drifted ${s.read ? String(k.drifted).padStart(4) : 'not read'}`);
     for (const d of s.drift) {
       lines.push(`  ${d.blocked ? '!' : '~'} ${d.action} ${d.kind} ${d.name}: ${d.reason}`);
       for (const c of d.changes) lines.push(`      ${c.op} ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`);
@@ -45,7 +45,8 @@ export const fabricStatusCommand: KontractCommand = {
     .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Status format on stdout' })
     .option('metrics-file', { type: 'string', describe: 'Write kontract_fabric_drift_objects (textfile format)' }),
   async run(args, ctx): Promise<Outcome> {
-    const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    const source = sourceArgsFrom(args, ctx);
+    const data = await loadAppInterface(source);
     const wanted = strs(args.fabric);
     const all = data.fabrics ?? [];
     const unknown = wanted.filter((w) => !all.some((f) => f.name === w));
@@ -59,7 +60,7 @@ export const fabricStatusCommand: KontractCommand = {
       // The registered integration on the selected fabrics; the engine logs its warnings.
       const result = await runReconcile({
         integrations: [hedgehogFabricIntegration], data: { ...data, fabrics }, connect: connector.connect, dryRun: 'client',
-        reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
+        reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source),
       });
       const desired = result.states?.get(HEDGEHOG_FABRIC_INTEGRATION);
       const lastSync = new Map<string, string>();
@@ -86,7 +87,7 @@ export const fabricStatusCommand: KontractCommand = {
     }
     const failed = statuses.filter((s) => s.state === 'error' || s.state === 'unreachable').length;
     if (failed > 0) return { kind: 'failed', errors: failed };
-    const drift = statuses.reduce((n, s) => n + s.driftCount, 0);
+    const drift = statuses.reduce((n, s) => n + (s.driftCount ?? 0), 0);
     return drift > 0 ? { kind: 'changes', count: drift } : { kind: 'ok' };
   },
 };

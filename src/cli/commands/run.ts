@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Argv } from 'yargs';
-import { loadAppInterface } from '../../app-interface/source-options.js';
+import { allowedPathsOf, loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Integration } from '../../integrations/define-integration.js';
@@ -136,7 +136,8 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   let secrets: SecretReader | undefined;
   const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, client: { signal: ctx.signal }, secrets: () => secrets, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
   try {
-    const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    const source = sourceArgsFrom(args, ctx);
+    const data = await loadAppInterface(source);
     secrets = secretReaderFromArgs(args, ctx, data);
     const planFile = str(args['plan-file']);
     let pendingPlanFile: Promise<void> | undefined;
@@ -149,7 +150,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: strs(args.cluster), namespaces: strs(args.namespace),
       shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source),
       onPlan: (plan) => {
         ctx.reporter.result(render(plan, s.output, s.color));
         if (planFile !== undefined) {

@@ -4,7 +4,8 @@
  * drifted counts per kind. `kontract fabric-status --output json` prints this; the drift gauge
  * `kontract_fabric_drift_objects{fabric,kind}` is set from it.
  */
-import type { FieldChange, Plan, PlannedChange } from '../../resource-inventory/plan.js';
+import { formatProblem } from '../../core/errors.js';
+import type { FieldChange, Plan, PlanError, PlannedChange } from '../../resource-inventory/plan.js';
 import type { FabricDesired } from './desired.js';
 import { HEDGEHOG_FABRIC_INTEGRATION, emptyKindCounts } from './desired.js';
 import { FABRIC_KINDS } from './kinds.js';
@@ -39,7 +40,13 @@ export interface FabricStatus {
   readonly state: FabricState;
   /** ISO time of the last apply kontract made to the fabric's objects, when known. */
   readonly lastSync?: string;
-  readonly driftCount: number;
+  /**
+   * False when the fabric's objects could not be read from its cluster (cluster unreachable or
+   * failing, or the fabric's own source is in error): then nothing is known about drift, so
+   * `driftCount` is null, `drift` and the per-kind drift are empty and no drift gauge is written.
+   */
+  readonly read: boolean;
+  readonly driftCount: number | null;
   readonly kinds: Readonly<Record<FabricKindName, FabricKindStatus>>;
   readonly drift: readonly FabricDriftObject[];
   readonly errors: readonly string[];
@@ -74,18 +81,26 @@ function driftObjects(plan: Plan, cluster: string): FabricDriftObject[] {
   return out;
 }
 
+/** The run error registered for the fabric's own blocked unit (already listed from its problems). */
+function isUnitErrorOf(e: PlanError, f: FabricDesired): boolean {
+  return f.problems.length > 0 && e.objectOnly === true && e.object === undefined && e.message.startsWith(`${HEDGEHOG_FABRIC_INTEGRATION}: fabric ${f.fabric.name} withheld`);
+}
+
 export function fabricStatus(input: FabricStatusInput): FabricStatus[] {
   return input.fabrics.map((f) => {
     const cluster = f.fabric.cluster;
     const summary = input.plan.clusters.find((c) => c.cluster === cluster);
     const reachable = summary?.reachable ?? false;
-    const errors = input.plan.errors.filter((e) => e.cluster === cluster || e.cluster === undefined).map((e) => `${e.code}: ${e.message}`);
-    const drift = driftObjects(input.plan, cluster);
+    const sourceErrors = f.problems.map((p) => `E_VALIDATION: ${formatProblem(p)}`);
+    const errors = [...sourceErrors, ...input.plan.errors.filter((e) => (e.cluster === cluster || e.cluster === undefined) && !isUnitErrorOf(e, f)).map((e) => `${e.code}: ${e.message}`)];
+    // A fabric in error is not read for this run; an unreachable cluster was not read either.
+    const read = reachable && sourceErrors.length === 0;
+    const drift = read ? driftObjects(input.plan, cluster) : [];
     const desired = emptyKindCounts();
     for (const k of FABRIC_KIND_NAMES) desired[k] = f.counts[k];
     const kinds = Object.fromEntries(FABRIC_KIND_NAMES.map((k) => [k, { desired: desired[k], drifted: drift.filter((d) => d.kind === k).length }])) as Record<FabricKindName, FabricKindStatus>;
     const clusterWide = input.plan.errors.some((e) => e.cluster === cluster && e.objectOnly !== true);
-    const state: FabricState = !reachable ? 'unreachable' : clusterWide ? 'error' : drift.length > 0 ? 'drift_detected' : 'in_sync';
+    const state: FabricState = sourceErrors.length > 0 ? 'error' : !reachable ? 'unreachable' : clusterWide ? 'error' : drift.length > 0 ? 'drift_detected' : 'in_sync';
     const lastSync = input.lastSync?.get(f.fabric.name);
     return {
       fabric: f.fabric.name,
@@ -96,7 +111,8 @@ export function fabricStatus(input: FabricStatusInput): FabricStatus[] {
       reachable,
       state,
       ...(lastSync === undefined ? {} : { lastSync }),
-      driftCount: drift.length,
+      read,
+      driftCount: read ? drift.length : null,
       kinds,
       drift,
       errors,
@@ -104,7 +120,7 @@ export function fabricStatus(input: FabricStatusInput): FabricStatus[] {
   });
 }
 
-/** Drift per (fabric, kind), every kind present (0 when in sync), for the gauge. */
+/** Drift per (fabric, kind), every kind present (0 when in sync), for the gauge; none for a fabric not read. */
 export function driftSamples(statuses: readonly FabricStatus[]): { fabric: string; kind: FabricKindName; value: number }[] {
-  return statuses.flatMap((s) => FABRIC_KIND_NAMES.map((k) => ({ fabric: s.fabric, kind: k, value: s.kinds[k].drifted })));
+  return statuses.filter((s) => s.read).flatMap((s) => FABRIC_KIND_NAMES.map((k) => ({ fabric: s.fabric, kind: k, value: s.kinds[k].drifted })));
 }

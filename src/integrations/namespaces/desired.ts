@@ -5,8 +5,8 @@
 import type { AppInterfaceData, Namespace } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
-import type { DesiredObject, DesiredState } from '../define-integration.js';
-import { externalNamespaces, managedNamespaces, namespaceKey } from '../tenant-namespaces.js';
+import type { DesiredState } from '../define-integration.js';
+import { externalNamespaces, managedNamespaces, namespaceKey, perNamespace, METADATA_SOURCE_FIELDS } from '../tenant-namespaces.js';
 import { isLabelValue } from '../../core/k8s-names.js';
 
 export const NAMESPACES_INTEGRATION = 'namespaces';
@@ -36,7 +36,6 @@ export function namespaceObject(ns: Namespace): KubeObject {
 }
 
 export function desiredNamespaces(data: AppInterfaceData): DesiredState {
-  const objects: DesiredObject[] = [];
   const problems: ValidationProblem[] = [];
   const seen = new Map<string, string>();
   // Duplicates are checked over every datafile (also deleted/external ones): two files claiming
@@ -55,13 +54,13 @@ export function desiredNamespaces(data: AppInterfaceData): DesiredState {
     }
   }
   const duplicated = new Set(problems.map((p) => p.file));
-  for (const ns of managedNamespaces(data, NAMESPACES_INTEGRATION)) {
-    if (duplicated.has(ns.path)) continue;
+  // A namespace that cannot be built is a blocked unit (only it is withheld); duplicates abort.
+  const { objects, blocked } = perNamespace(managedNamespaces(data, NAMESPACES_INTEGRATION).filter((ns) => !duplicated.has(ns.path)), (ns, own) => {
     if (ns.tenant !== undefined && !isLabelValue(ns.tenant)) {
-      problems.push({ file: ns.path, field: 'tenant', message: `${ns.tenant} is not a valid label value for ${TENANT_LABEL}` });
-      continue;
+      own.push({ file: ns.path, field: 'tenant', message: `${ns.tenant} is not a valid label value for ${TENANT_LABEL}` });
+      return [];
     }
-    objects.push({ cluster: ns.cluster, object: namespaceObject(ns), source: ns.path });
-  }
-  return { objects, problems, excludedNamespaces: externalNamespaces(data) };
+    return [namespaceObject(ns)];
+  }, METADATA_SOURCE_FIELDS);
+  return { objects, problems, blocked, excludedNamespaces: externalNamespaces(data) };
 }

@@ -12,7 +12,6 @@ import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fabricStatusCommand } from '../../../src/cli/commands/fabric-status.js';
 import { runCommand } from '../../../src/cli/commands/run.js';
-import { isValidationError } from '../../../src/core/errors.js';
 import { INTEGRATION_LABEL } from '../../../src/resource-inventory/ownership.js';
 import type { Doc } from '../../unit/hedgehog/support.js';
 import { SAMPLE_FABRIC_DIR, SAMPLE_ROOT, fabric, sampleDocs } from '../../unit/hedgehog/support.js';
@@ -105,7 +104,7 @@ describe('hedgehog-fabric on a real cluster', () => {
     expect(r.statuses[0]?.state).toBe('in_sync');
   });
 
-  it('refuses broken references and webhook-rule violations before any write', async () => {
+  it('refuses broken references and webhook-rule violations: the fabric fails alone, nothing written', async () => {
     const docs = sampleDocs();
     const att = docs.find((d) => d.metadata.name === 'server-02--vpc-1--backend');
     if (att?.spec === undefined) throw new Error('sample changed');
@@ -115,13 +114,17 @@ describe('hedgehog-fabric on a real cluster', () => {
     const dir = writeDocs(path.join(tmp, 'broken'), docs);
     const before = (await readFabricObject(C, 'VPC', 'vpc-1'))?.metadata.resourceVersion;
 
-    const err: unknown = await runFabric(dataWith(C, [fabric(dir)]), false).catch((e: unknown) => e);
+    const r = await runFabric(dataWith(C, [fabric(dir)]), false);
 
-    expect(isValidationError(err)).toBe(true);
-    const problems = isValidationError(err) ? err.problems : [];
+    // The fabric is a blocked unit: the run fails (one error naming it), nothing of it is written or deleted.
+    expect(r.writes).toBe(0);
+    expect(r.deletes).toEqual([]);
+    expect(r.result.errors).toEqual([expect.objectContaining({ cluster: C, code: 'E_VALIDATION', message: expect.stringMatching(/^hedgehog-fabric: fabric fabric-1 withheld/) as unknown })]);
+    expect(r.statuses[0]).toMatchObject({ state: 'error', read: false, driftCount: null });
+    const problems = r.statuses[0]?.errors ?? [];
     expect(problems).toEqual(expect.arrayContaining([
-      expect.objectContaining({ file: `${dir}/fabric.yaml#13`, field: 'spec.subnet', message: 'VPCAttachment server-02--vpc-1--backend: VPC vpc-1 has no subnet frontend' }),
-      expect.objectContaining({ file: `${dir}/fabric.yaml#11`, field: 'spec.subnets.default.gateway', message: expect.stringMatching(/10\.9\.9\.9 is not inside subnet 10\.0\.1\.0\/24/) as unknown }),
+      `E_VALIDATION: ${dir}/fabric.yaml#13:173 spec.subnet: VPCAttachment server-02--vpc-1--backend: VPC vpc-1 has no subnet frontend`,
+      expect.stringMatching(new RegExp(`^E_VALIDATION: ${dir}/fabric\\.yaml#11:\\d+ spec\\.subnets\\.default\\.gateway: .*10\\.9\\.9\\.9 is not inside subnet 10\\.0\\.1\\.0/24`)) as unknown,
     ]));
     expect((await readFabricObject(C, 'VPC', 'vpc-1'))?.metadata.resourceVersion).toBe(before);
   });

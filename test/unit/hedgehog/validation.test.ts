@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import type { Doc } from './support.js';
-import { cleanupDirs, docsDir, fabric, find, indexOf, sampleDocs } from './support.js';
+import { cleanupDirs, docsDir, fabric, fabricProblems, find, indexOf, sampleDocs } from './support.js';
 
 afterEach(cleanupDirs);
 
@@ -213,7 +213,7 @@ const CASES: readonly BadCase[] = [
 describe('fabric validation (webhook rules)', () => {
   it('accepts the sample fabric', async () => {
     const state = await desiredFabrics([fabric(docsDir(sampleDocs()))], opts);
-    expect(state.problems).toEqual([]);
+    expect(fabricProblems(state)).toEqual([]);
   });
 
   it('has at least 15 bad cases', () => {
@@ -230,13 +230,13 @@ describe('fabric validation (webhook rules)', () => {
       : indexOf(docs, c.doc[0], c.doc[1]);
     const state = await desiredFabrics([fabric(dir)], opts);
     expect(state.objects).toEqual([]);
-    expect(state.problems).toContainEqual(expect.objectContaining({
+    expect(fabricProblems(state)).toContainEqual(expect.objectContaining({
       file: `${dir}/fabric.yaml#${String(index)}`,
       field: c.field,
       message: expect.stringMatching(c.message) as unknown,
     }));
     // every message names the object
-    for (const p of state.problems) expect(p.message).toMatch(/^[A-Za-z0-9]+ \S+: /);
+    for (const p of fabricProblems(state)) expect(p.message).toMatch(/^[A-Za-z0-9]+ \S+: /);
   });
 
   it('accepts a complete external setup and a peering between two VPCs', async () => {
@@ -251,7 +251,7 @@ describe('fabric validation (webhook rules)', () => {
       { apiVersion: wiringApi, kind: 'SwitchGroup', metadata: md('empty'), spec: {} },
     );
     const state = await desiredFabrics([fabric(docsDir(docs))], opts);
-    expect(state.problems).toEqual([]);
+    expect(fabricProblems(state)).toEqual([]);
     expect(state.objects).toHaveLength(21);
   });
 
@@ -259,7 +259,7 @@ describe('fabric validation (webhook rules)', () => {
     const docs = sampleDocs();
     docs.push({ apiVersion: wiringApi, kind: 'Connection', metadata: md('server-01--mclag'), spec: { mclag: { links: [{ server: { port: 'server-01/enp2s2' }, switch: { port: 'leaf-01/E1/2' } }] } } });
     const state = await desiredFabrics([fabric(docsDir(docs))], opts);
-    expect(state.problems).toEqual([]);
+    expect(fabricProblems(state)).toEqual([]);
     expect(state.warnings).toEqual([expect.objectContaining({ field: 'spec.mclag', message: expect.stringMatching(/deprecated/) as unknown })]);
   });
 
@@ -267,6 +267,6 @@ describe('fabric validation (webhook rules)', () => {
     const docs = sampleDocs();
     docs.push({ apiVersion: vpcApi, kind: 'VPC', metadata: md('vpc-2'), spec: { subnets: { default: { subnet: '10.0.1.128/25', vlan: 1005 } } } });
     const state = await desiredFabrics([fabric(docsDir(docs))], opts);
-    expect(state.problems).toEqual([expect.objectContaining({ field: 'spec.subnets.default.subnet', message: expect.stringMatching(/overlaps a subnet of VPC vpc-1/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ field: 'spec.subnets.default.subnet', message: expect.stringMatching(/overlaps a subnet of VPC vpc-1/) as unknown })]);
   });
 });

@@ -8,7 +8,7 @@ import { FABRIC_KINDS, FABRIC_MANAGED_KINDS } from '../../../src/integrations/he
 import { markOwned } from '../../../src/resource-inventory/ownership.js';
 import { ResourceInventory } from '../../../src/resource-inventory/inventory.js';
 import { computePlan } from '../../../src/resource-inventory/planner.js';
-import { SAMPLE_FABRIC_DIR, cleanupDirs, docsDir, fabric, find, sampleDocs, tempDir } from '../hedgehog/support.js';
+import { SAMPLE_FABRIC_DIR, cleanupDirs, docsDir, fabric, fabricProblems, find, sampleDocs, tempDir } from '../hedgehog/support.js';
 
 const opts = { env: {}, cwd: '/' };
 afterEach(cleanupDirs);
@@ -48,7 +48,7 @@ describe('desiredFabrics (sample fabric)', () => {
 
   it('reports a missing directory on the fabric datafile', async () => {
     const state = await desiredFabrics([fabric('/nonexistent/fabric')], opts);
-    expect(state.problems).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source', message: expect.stringMatching(/does not exist/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source', message: expect.stringMatching(/does not exist/) as unknown })]);
   });
 });
 
@@ -89,7 +89,7 @@ describe('documents that are not fabric kinds', () => {
     const dir = docsDir([...sampleDocs(), configMap]);
     const state = await desiredFabrics([fabric(dir, { unknownDocuments: 'error' })], opts);
     expect(state.objects).toEqual([]);
-    expect(state.problems).toEqual([expect.objectContaining({ file: `${dir}/fabric.yaml#14`, message: expect.stringMatching(/unknownDocuments: error/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ file: `${dir}/fabric.yaml#14`, message: expect.stringMatching(/unknownDocuments: error/) as unknown })]);
   });
 
   it('skips kinds the fabric does not enable, with a warning', async () => {
