@@ -52,7 +52,7 @@ describe('app-interface-sample', () => {
       { type: 'Pod', max: { cpu: '8', memory: '16Gi' } },
     ]);
     // Organisations (tenancy/) are tenants too, always isolated.
-    expect(data.tenants.map((t) => [t.name, t.isolated])).toEqual([['initech', true], ['umbrella', true], ['acme', false], ['globex', true]]);
+    expect(data.tenants.map((t) => [t.name, t.isolated])).toEqual([['umbrella', true], ['wayne', true], ['acme', false], ['globex', true]]);
     const devs = data.roles.find((r) => r.name === 'acme-developers');
     expect(devs?.users.map((u) => u.orgUsername)).toEqual(['alice', 'bob']);
     expect(devs?.access).toEqual([

@@ -25,7 +25,7 @@ const SAMPLE = fileURLToPath(new URL('../../../app-interface-sample', import.met
 
 describe(vdcNamespaceName, () => {
   it('is vdc-<organisation>-<vdc> when that fits in 63 characters', () => {
-    expect(vdcNamespaceName('initech', 'prod')).toBe('vdc-initech-prod');
+    expect(vdcNamespaceName('wayne', 'prod')).toBe('vdc-wayne-prod');
     const org = 'o'.repeat(29);
     const vdc = 'v'.repeat(29);
     expect(vdcNamespaceName(org, vdc)).toBe(`vdc-${org}-${vdc}`);
@@ -105,10 +105,10 @@ describe('organisations and VDCs of app-interface-sample', () => {
 
   it('derives one namespace per VDC with the organisation label and the human names', () => {
     const byName = new Map(inVdcs(desiredNamespaces(data)).map((o) => [`${o.cluster}/${o.object.metadata.name}`, o.object.metadata]));
-    expect([...byName.keys()].sort()).toEqual(['dev-1/vdc-initech-dev', 'prod-1/vdc-initech-prod', 'prod-2/vdc-umbrella-lab']);
-    expect(byName.get('prod-1/vdc-initech-prod')).toMatchObject({
-      labels: { 'kontract.io/tenant': 'initech', 'kontract.io/vdc': 'prod' },
-      annotations: { 'openshift.io/display-name': 'Initech Production', 'kontract.io/organisation-display-name': 'Initech Inc.' },
+    expect([...byName.keys()].sort()).toEqual(['dev-1/vdc-wayne-dev', 'prod-1/vdc-wayne-prod', 'prod-2/vdc-umbrella-lab']);
+    expect(byName.get('prod-1/vdc-wayne-prod')).toMatchObject({
+      labels: { 'kontract.io/tenant': 'wayne', 'kontract.io/vdc': 'prod' },
+      annotations: { 'openshift.io/display-name': 'Wayne Production', 'kontract.io/organisation-display-name': 'Wayne Enterprises' },
     });
   });
 
@@ -116,16 +116,16 @@ describe('organisations and VDCs of app-interface-sample', () => {
     const hard = Object.fromEntries(inVdcs(desiredResourceQuotas(data)).map((o) => [
       `${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`, (o.object.spec as { hard: unknown }).hard,
     ]));
-    expect(hard['vdc-initech-prod/vdc']).toEqual({
+    expect(hard['vdc-wayne-prod/vdc']).toEqual({
       'requests.cpu': '4', 'limits.cpu': '4', 'requests.memory': '8Gi', 'limits.memory': '8Gi', 'requests.storage': '200Gi',
       'fast-ssd.storageclass.storage.k8s.io/requests.storage': '50Gi', 'standard.storageclass.storage.k8s.io/requests.storage': '150Gi',
     });
-    expect(hard['vdc-initech-dev/vdc']).toEqual({ 'limits.cpu': '2500m', 'limits.memory': '3584Mi' });
+    expect(hard['vdc-wayne-dev/vdc']).toEqual({ 'limits.cpu': '2500m', 'limits.memory': '3584Mi' });
   });
 
   it('pauses every VDC of a disabled organisation', () => {
     expect(data.namespaces.find((n) => n.name === 'vdc-umbrella-lab')?.state).toBe('paused');
-    expect(data.namespaces.find((n) => n.name === 'vdc-initech-prod')?.state).toBe('active');
+    expect(data.namespaces.find((n) => n.name === 'vdc-wayne-prod')?.state).toBe('active');
     const hard = inVdcs(desiredResourceQuotas(data)).filter((o) => o.object.metadata.namespace === 'vdc-umbrella-lab')
       .map((o) => (o.object.spec as { hard: Record<string, string> }).hard);
     expect(hard).toHaveLength(2); // the VDC quota and the lifecycle quota
@@ -133,13 +133,13 @@ describe('organisations and VDCs of app-interface-sample', () => {
   });
 
   it('declares the VDC\'s ServiceAccounts for the serviceaccounts integration', () => {
-    expect(ids(desiredServiceAccounts(data))).toEqual(['prod-1/vdc-initech-prod/ServiceAccount/deployer']);
+    expect(ids(desiredServiceAccounts(data))).toEqual(['prod-1/vdc-wayne-prod/ServiceAccount/deployer']);
   });
 
   it('isolates every VDC (same namespace and same organisation only)', () => {
     expect(ids(desiredNetworkPolicies(data))).toEqual([
-      'prod-1/vdc-initech-prod/NetworkPolicy/allow-same-namespace', 'prod-1/vdc-initech-prod/NetworkPolicy/allow-same-tenant',
-      'prod-1/vdc-initech-prod/NetworkPolicy/default-deny-ingress',
+      'prod-1/vdc-wayne-prod/NetworkPolicy/allow-same-namespace', 'prod-1/vdc-wayne-prod/NetworkPolicy/allow-same-tenant',
+      'prod-1/vdc-wayne-prod/NetworkPolicy/default-deny-ingress',
       'prod-2/vdc-umbrella-lab/NetworkPolicy/allow-same-namespace', 'prod-2/vdc-umbrella-lab/NetworkPolicy/allow-same-tenant',
       'prod-2/vdc-umbrella-lab/NetworkPolicy/default-deny-ingress',
     ]); // dev-1 disables networkpolicies
@@ -153,8 +153,8 @@ describe('organisations and VDCs of app-interface-sample', () => {
       })
       .sort();
     expect(bindings).toEqual([
-      'dev-1/vdc-initech-dev admin alice', 'dev-1/vdc-initech-dev edit bob', 'dev-1/vdc-initech-dev view carolg',
-      'prod-1/vdc-initech-prod admin alice', 'prod-1/vdc-initech-prod edit bob', 'prod-1/vdc-initech-prod view carolg',
+      'dev-1/vdc-wayne-dev admin alice', 'dev-1/vdc-wayne-dev edit bob', 'dev-1/vdc-wayne-dev view carolg',
+      'prod-1/vdc-wayne-prod admin alice', 'prod-1/vdc-wayne-prod edit bob', 'prod-1/vdc-wayne-prod view carolg',
       'prod-2/vdc-umbrella-lab admin dave',
     ]);
   });

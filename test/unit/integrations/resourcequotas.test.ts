@@ -173,10 +173,10 @@ describe(desiredResourceQuotas, () => {
     const q = quota('q', [{ name: LIFECYCLE_QUOTA_NAME, resources: { pods: 1 }, scopes: [] }]);
     for (const st of ['active', 'paused', 'downscaled'] as const) {
       const state = desiredResourceQuotas(aData().namespace(namespace('w', 'c1', { quota: q, state: st })).build());
-      expect(state.objects.map((o) => o.object.metadata.name)).toEqual(st === 'active' ? [] : [LIFECYCLE_QUOTA_NAME]);
-      expect(state.problems).toEqual([
+      expect(state.objects).toEqual([]);
+      expect(blockedOf(state)).toEqual({ units: ['namespace w@c1:w'], problems: [
         { file: '/openshift/c1/namespaces/w.yml', field: 'quota', message: 'ResourceQuota name lifecycle is reserved for the quota kontract adds while a namespace is paused or downscaled' },
-      ]);
+      ] });
     }
   });
 
