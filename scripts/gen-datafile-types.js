@@ -22,6 +22,7 @@ export const TYPES = {
   RawTenant: 'kontract/tenant-1.json',
   RawOrganisation: 'kontract/organisation-1.json',
   RawVdc: 'kontract/vdc-1.json',
+  RawCatalog: 'kontract/catalog-1.json',
   RawClusterSettings: 'kontract/cluster-1.json',
   RawNamespaceSettings: 'kontract/namespace-1.json',
   RawAppInterfaceSettings: 'app-interface/app-interface-settings-1.json',

@@ -656,6 +656,29 @@ export interface RawVdc {
   serviceAccounts?: string[];
 }
 
+/** `kontract/catalog-1.json` */
+export interface RawCatalog {
+  $schema: "/kontract/catalog-1.yml";
+  name: string;
+  description?: string;
+  organisation: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  };
+  /**
+   * true makes the catalog's templates usable by every organisation
+   */
+  shared?: boolean;
+  templates: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  }[];
+}
+
 /** `kontract/cluster-1.json` */
 export interface RawClusterSettings {
   $schema: "/kontract/cluster-1.yml";

@@ -197,6 +197,18 @@ export interface Organisation {
   readonly members: readonly { readonly user: User; readonly role: OrganisationRole }[];
 }
 
+/** `/kontract/catalog-1.yml`: VM templates of an organisation (or tenant), see tenancy/. */
+export interface Catalog {
+  readonly path: string;
+  readonly name: string;
+  /** Name of the owning organisation or tenant. */
+  readonly organisation: string;
+  /** Visible to every organisation. */
+  readonly shared: boolean;
+  /** Paths of the VM template datafiles. */
+  readonly templates: readonly string[];
+}
+
 /** A datafile kontract reads only the name of. */
 export interface NamedEntry {
   readonly path: string;
@@ -263,6 +275,8 @@ export interface AppInterfaceData {
   readonly clusterSettings?: readonly ClusterSettings[];
   /** `/kontract/namespace-1.yml`: kontract's settings for qontract namespaces (already merged into `namespaces`). */
   readonly namespaceSettings?: readonly NamespaceSettings[];
+  /** Catalogs of VM templates (`/kontract/catalog-1.yml`); absent = none. */
+  readonly catalogs?: readonly Catalog[];
   /** KubeVirt VM templates (`/kontract/kubevirt/vm-template-1.yml`); absent = none. */
   readonly vmTemplates?: readonly VmTemplate[];
   /** KubeVirt virtual machines (`/kontract/kubevirt/virtual-machine-1.yml`); absent = none. */

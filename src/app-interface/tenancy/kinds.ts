@@ -6,11 +6,11 @@
  * the namespaces, resourcequotas, networkpolicies and rolebindings integrations reconcile it as
  * any other namespace. Their JSON Schemas have accepted the documents when `build` runs.
  */
-import type { RawOrganisation, RawVdc } from '../datafile-types.generated.js';
-import { clusterKind, userKind } from '../core-kinds.js';
+import type { RawCatalog, RawOrganisation, RawVdc } from '../datafile-types.generated.js';
+import { clusterKind, tenantKind, userKind } from '../core-kinds.js';
 import type { ParseResult } from '../kind.js';
 import { SKIP, defineKind, ok } from '../kind.js';
-import type { Namespace, NamespaceRef, OrganisationRole, Role, Tenant, User } from '../model.js';
+import type { Catalog, Namespace, NamespaceRef, OrganisationRole, Role, Tenant, User } from '../model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import { vdcQuotaEntry } from './allocation.js';
 import { vdcNamespaceName } from './naming.js';
@@ -120,4 +120,16 @@ export const vdcKind = defineKind({
   },
 });
 
-export const TENANCY_KINDS = [organisationKind, vdcKind] as const;
+export const catalogKind = defineKind({
+  schema: '/kontract/catalog-1.yml',
+  modelKey: 'catalogs',
+  graphqlField: 'catalogs_v1',
+  build(f, ctx): ParseResult<Catalog> {
+    const r = f.raw as RawCatalog;
+    const owner = ctx.entry(organisationKind, r.organisation.$ref) ?? ctx.entry(tenantKind, r.organisation.$ref);
+    if (owner === undefined) return SKIP;
+    return ok({ path: f.path, name: r.name, organisation: owner.name, shared: r.shared ?? false, templates: r.templates.map((t) => t.$ref) });
+  },
+});
+
+export const TENANCY_KINDS = [organisationKind, vdcKind, catalogKind] as const;

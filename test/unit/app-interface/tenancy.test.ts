@@ -4,7 +4,7 @@
  * into through the existing namespaces, resourcequotas, networkpolicies and rolebindings builds.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import { loadAppInterface } from '../../../src/app-interface/source-options.js';
 import type { ValidationProblem } from '../../../src/core/errors.js';
+import { isValidationError } from '../../../src/core/errors.js';
 import { bytesQuantity, coresQuantity, vdcQuotaEntry } from '../../../src/app-interface/tenancy/allocation.js';
 import { vdcNamespaceName } from '../../../src/app-interface/tenancy/naming.js';
 import type { DesiredState } from '../../../src/integrations/define-integration.js';
@@ -197,5 +198,45 @@ describe('an organisation with a configured default role and two VDCs on one clu
   it('lets each VDC accept ingress from the organisation\'s other VDCs on the cluster', () => {
     const sameTenant = desiredNetworkPolicies(data).objects.find((o) => o.object.metadata.namespace === 'vdc-o-a' && o.object.metadata.name === 'allow-same-tenant');
     expect(JSON.stringify(sameTenant?.object.spec)).toContain('["vdc-o-a","vdc-o-b"]');
+  });
+});
+
+describe('catalog visibility of VM templates', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kontract-catalogs-'));
+  const PRIVATE = join(dir, 'tenancy/catalogs/acme-private.yml');
+  const original = (): string => readFileSync(join(SAMPLE, 'tenancy/catalogs/acme-private.yml'), 'utf8');
+  async function problems(): Promise<readonly ValidationProblem[]> {
+    try {
+      await loadAppInterface({ kind: 'dir', path: dir });
+      return [];
+    } catch (e) {
+      if (isValidationError(e)) return e.problems;
+      throw e;
+    }
+  }
+  beforeAll(() => {
+    cpSync(SAMPLE, dir, { recursive: true });
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets a VM use a template of its own organisation\'s catalog or of a shared one', async () => {
+    expect(await problems()).toEqual([]);
+    const data = await loadAppInterface({ kind: 'dir', path: dir });
+    expect(data.catalogs?.map((c) => [c.name, c.organisation, c.shared])).toEqual([['acme-private', 'acme', false], ['public', 'wayne', true]]);
+  });
+
+  it('reports a VM using a template only in another organisation\'s private catalog, naming file, line and field', async () => {
+    writeFileSync(PRIVATE, original().replace('/tenants/acme.yml', '/tenants/globex.yml'));
+    expect(await problems()).toEqual([{
+      file: '/kubevirt/vms/acme-db-1.yml', field: 'template', line: 7,
+      message: "/kubevirt/templates/centos-stream.yml is only in catalogs of other organisations that are not shared: acme-private (globex); the VM's namespace belongs to acme",
+    }]);
+  });
+
+  it('accepts the same template once the catalog is shared', async () => {
+    writeFileSync(PRIVATE, `${original().replace('/tenants/acme.yml', '/tenants/globex.yml')}shared: true\n`);
+    expect(await problems()).toEqual([]);
   });
 });
