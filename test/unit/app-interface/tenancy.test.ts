@@ -239,4 +239,12 @@ describe('catalog visibility of VM templates', () => {
     writeFileSync(PRIVATE, `${original().replace('/tenants/acme.yml', '/tenants/globex.yml')}shared: true\n`);
     expect(await problems()).toEqual([]);
   });
+
+  it('leaves a template in no catalog usable by every VM', async () => {
+    rmSync(PRIVATE);
+    rmSync(join(dir, 'tenancy/catalogs/public.yml'));
+    expect(await problems()).toEqual([]);
+    const data = await loadAppInterface({ kind: 'dir', path: dir });
+    expect(data.virtualMachines?.length).toBe(4);
+  });
 });
