@@ -35,6 +35,10 @@ export interface IntegrationWork {
   readonly warnings: readonly ValidationProblem[];
   /** Units that could not be built, on clusters in scope: their scope is withheld (see BlockedUnit). */
   readonly blocked: readonly BlockedUnit[];
+  /** Namespaces (scopeNamespace) of every desired object on an in-scope cluster, before --namespace/shard filtering. */
+  readonly namespacesSeen: ReadonlySet<string>;
+  /** DesiredState.explicitDeletion. */
+  readonly explicitDeletion?: DesiredState['explicitDeletion'];
 }
 
 /** The run's environment handed to every buildDesired (DesiredContext without the data). */
@@ -164,8 +168,10 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
     const covered = (state.clusters ?? data.clusters.map((c) => c.name)).filter((name) => inScope(name) && !wholeCluster.has(name));
     const coveredNames = new Set(covered);
     const desired: DesiredEntry[] = [];
+    const namespacesSeen = new Set<string>();
     for (const d of objects) {
       if (!inScope(d.cluster) || wholeCluster.has(d.cluster)) continue;
+      namespacesSeen.add(scopeNamespace(d.kind, d.object));
       if (!scope.objectInScope(d.cluster, d.kind, d.object)) continue;
       const excluded = excludedNamespaces.get(d.cluster);
       if (excluded !== undefined && excluded.has(scopeNamespace(d.kind, d.object))) continue;
@@ -173,8 +179,10 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
       desired.push(d);
     }
     const clusters = [...coveredNames].map((n) => byName.get(n)).filter((c): c is Cluster => c !== undefined);
+    const explicit = state.explicitDeletion;
     work.push({ integration, clusters, desired, excludedNamespaces, blocked,
-      warnings: state.warnings ?? [], ...(integration.observe === undefined ? {} : { state }) });
+      warnings: state.warnings ?? [], namespacesSeen, ...(integration.observe === undefined ? {} : { state }),
+      ...(explicit === undefined ? {} : { explicitDeletion: explicit }) });
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return work;

@@ -16,6 +16,8 @@ import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
 import type { SecretReader } from '../../secrets/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
+import { DEFAULT_GIVE_UP_AFTER } from '../../k8s/cluster-client.js';
+import { DEFAULT_LOCK_NAMESPACE, parseDuration } from '../../reconcile/run-lock.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
 import { renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
 import type { Plan } from '../../resource-inventory/plan.js';
@@ -45,8 +47,16 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('plan-file', { type: 'string', describe: 'Also write the JSON plan to this file' })
     .option('metrics-file', { type: 'string', describe: 'Write Prometheus metrics (node_exporter textfile format, atomic)' })
     .option('pushgateway', { type: 'string', describe: 'Push metrics to this Pushgateway URL (job kontract)' })
-    .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' });
+    .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' })
+    .option('give-up-after', { type: 'number', default: DEFAULT_GIVE_UP_AFTER, describe: 'Give a cluster up after N consecutive connection failures (its remaining requests are not sent)' })
+    .option('cluster-timeout', { type: 'number', describe: 'Give a cluster up SECONDS after the run connected to it (default: no deadline)' })
+    .option('wait-for-lock', { type: 'string', describe: 'Wet runs: wait up to DURATION (90, 90s, 5m, 1h) for another run holding the Lease of an (integration, cluster) to finish (default: fail that cluster at once)' })
+    .option('lock-namespace', { type: 'string', default: DEFAULT_LOCK_NAMESPACE, describe: 'Namespace of the Leases wet runs take per (integration, cluster)' })
+    .option('grace-period', { type: 'number', default: DEFAULT_GRACE_SECONDS, describe: 'On SIGINT/SIGTERM: SECONDS requests in flight may take to finish before they are aborted' });
 }
+
+/** Default of --grace-period. */
+export const DEFAULT_GRACE_SECONDS = 10;
 
 const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false']);
 
@@ -96,18 +106,23 @@ function summarise(result: ReconcileResult, reporter: Reporter): void {
   const failed = result.applied.filter((a) => a.status === 'failed').length;
   const applied = result.applied.filter((a) => a.status === 'applied').length;
   const skipped = result.applied.filter((a) => a.status === 'skipped').length;
+  const notSent = result.applied.filter((a) => a.status === 'not-sent').length;
+  const withheld = result.applied.filter((a) => a.status === 'withheld').length;
   const verb = result.dryRun === false ? 'applied' : result.dryRun === 'server' ? 'validated by the apiserver (dry-run)' : 'planned (dry-run)';
   const n = result.dryRun === 'client' ? result.plan.changes.length : applied;
   // Plan errors (cluster access, conflicts, safety) also go to stderr; apply failures were logged as they happened.
-  for (const e of result.plan.errors) reporter.log('error', e.message, { code: e.code, cluster: e.cluster });
+  for (const e of result.plan.errors) if (e.code !== ERROR_CODES.APPLY) reporter.log('error', e.message, { code: e.code, cluster: e.cluster });
   for (const c of result.clusters) {
     reporter.log('debug', `cluster ${c.cluster}: reachable=${c.reachable} reads=${c.stats.reads} writes=${c.stats.writes}`, { cluster: c.cluster });
   }
   reporter.log(result.outcome === 'failed' ? 'error' : 'info',
-    `${n} change(s) ${verb}${failed > 0 ? `, ${failed} failed` : ''}${skipped > 0 ? `, ${skipped} skipped (cluster errors)` : ''}; ${result.errors.length} error(s) in ${result.durationSeconds.toFixed(2)} s`);
+    `${n} change(s) ${verb}${failed > 0 ? `, ${failed} failed` : ''}${skipped > 0 ? `, ${skipped} skipped (cluster errors)` : ''}`
+    + `${withheld > 0 ? `, ${withheld} deletion(s) withheld` : ''}${notSent > 0 ? `, ${notSent} not sent` : ''}`
+    + `${result.interrupted === undefined ? '' : ` (interrupted by ${result.interrupted})`}; ${result.errors.length} error(s) in ${result.durationSeconds.toFixed(2)} s`);
 }
 
 function toOutcome(result: ReconcileResult): Outcome {
+  if (result.interrupted === 'SIGINT' || result.interrupted === 'SIGTERM') return { kind: 'interrupted', signal: result.interrupted };
   if (result.outcome === 'failed') return { kind: 'failed', errors: result.errors.length };
   if (result.outcome === 'changes') return { kind: 'changes', count: result.plan.changes.length };
   return { kind: 'ok' };
@@ -129,17 +144,45 @@ async function exportMetrics(args: Args, s: RunSettings): Promise<void> {
   if (gw !== undefined) await pushMetrics(s.metrics, gw, names);
 }
 
+/**
+ * The signal a connector's clients abort on: fires `grace` seconds after `stop` (SIGINT/SIGTERM),
+ * so requests in flight get that long to finish. Call the returned dispose when the run is over.
+ */
+function hardAbortAfter(stop: AbortSignal, graceSeconds: number): { signal: AbortSignal; dispose: () => void } {
+  const hard = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onStop = (): void => { timer = setTimeout(() => { hard.abort(stop.reason); }, graceSeconds * 1000); };
+  if (stop.aborted) onStop();
+  else stop.addEventListener('abort', onStop, { once: true });
+  return { signal: hard.signal, dispose: () => { stop.removeEventListener('abort', onStop); if (timer !== undefined) clearTimeout(timer); } };
+}
+
 async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise<Outcome> {
   const started = Date.now();
   let result: ReconcileResult;
   const kubeconfig = str(args.kubeconfig);
+  const grace = num(args['grace-period'], 'grace-period') ?? DEFAULT_GRACE_SECONDS;
+  if (grace < 0) throw new KontractError(ERROR_CODES.USAGE, '--grace-period must not be negative');
+  const giveUpAfter = num(args['give-up-after'], 'give-up-after') ?? DEFAULT_GIVE_UP_AFTER;
+  if (!Number.isInteger(giveUpAfter) || giveUpAfter < 1) throw new KontractError(ERROR_CODES.USAGE, '--give-up-after must be a positive integer');
+  const clusterTimeout = num(args['cluster-timeout'], 'cluster-timeout');
+  if (clusterTimeout !== undefined && clusterTimeout <= 0) throw new KontractError(ERROR_CODES.USAGE, '--cluster-timeout must be positive');
+  const waitText = str(args['wait-for-lock']);
+  const waitMs = waitText === undefined ? 0 : parseDuration(waitText);
+  if (waitMs === undefined) throw new KontractError(ERROR_CODES.USAGE, `--wait-for-lock ${waitText ?? ''}: expected a duration such as 90, 90s, 5m or 1h`);
+  const lockNamespace = str(args['lock-namespace']) ?? DEFAULT_LOCK_NAMESPACE;
+  const hard = hardAbortAfter(ctx.signal, grace);
   let secrets: SecretReader | undefined;
-  const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, client: { signal: ctx.signal }, secrets: () => secrets, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
+  const connector = createConnector({
+    env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, secrets: () => secrets,
+    client: { signal: hard.signal, giveUpAfter, ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
+    ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
+  });
+  const planFile = str(args['plan-file']);
   try {
     const source = sourceArgsFrom(args, ctx);
     const data = await loadAppInterface(source);
     secrets = secretReaderFromArgs(args, ctx, data);
-    const planFile = str(args['plan-file']);
     let pendingPlanFile: Promise<void> | undefined;
     result = await runReconcile({
       integrations: s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
@@ -150,11 +193,12 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: strs(args.cluster), namespaces: strs(args.namespace),
       shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source),
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), stop: ctx.signal,
+      lock: { namespace: lockNamespace, waitMs },
       onPlan: (plan) => {
-        ctx.reporter.result(render(plan, s.output, s.color));
+        if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color));
         if (planFile !== undefined) {
-          // Started with the render so the artefact exists even if the apply fails.
+          // Written before anything is sent, so the artefact exists even if the apply fails.
           pendingPlanFile = writeFile(planFile, renderJson(plan));
         }
       },
@@ -165,7 +209,13 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
     await exportMetrics(args, s).catch((me: unknown) => { ctx.reporter.log('warn', errorMessage(me), { code: ERROR_CODES.METRICS }); });
     throw e;
   } finally {
+    hard.dispose();
     connector.closeAll();
+  }
+  if (s.dryRun !== 'client') {
+    // After a wet run or server dry-run the plan says what was sent, withheld and not sent.
+    ctx.reporter.result(render(result.plan, s.output, s.color));
+    if (planFile !== undefined) await writeFile(planFile, renderJson(result.plan));
   }
   summarise(result, ctx.reporter);
   s.metrics.recordRun(result, s.integrations.map((i) => i.name));
@@ -196,6 +246,7 @@ async function loop(args: Args, ctx: CommandContext, s: RunSettings, intervalSec
     while (!ctx.signal.aborted) {
       try {
         last = await runOnce(args, ctx, s);
+        if (last.kind === 'interrupted') break;
       } catch (e) {
         // In loop mode a failed iteration is logged and retried on the next tick.
         ctx.reporter.log('error', errorMessage(e), { code: (e as { code?: string }).code ?? ERROR_CODES.INTERNAL });

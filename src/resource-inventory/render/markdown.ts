@@ -5,7 +5,7 @@
 import type { Plan, PlannedChange } from '../plan.js';
 import { maskChange } from './mask.js';
 import { unifiedDiff } from './patch.js';
-import { clusterStatus, headline, totals } from './summary.js';
+import { applyLine, clusterStatus, headline, namespaceContentsText, namespaceDeletions, takenFieldsText, totals } from './summary.js';
 
 function cell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -29,7 +29,9 @@ function details(change: PlannedChange): string {
   const c = maskChange(change);
   const ns = c.namespace === '' ? '' : `${c.namespace}/`;
   const diff = unifiedDiff(c);
-  const body = diff === '' ? '_No field differs from live: re-applied to refresh the ownership marks._' : fence(diff, 'diff');
+  const diffBody = diff === '' ? '_No field differs from live: re-applied to refresh the ownership marks._' : fence(diff, 'diff');
+  const taken = takenFieldsText(c).map((t) => `- ${t}`);
+  const body = taken.length === 0 ? diffBody : `${taken.join('\n')}\n\n${diffBody}`;
   return `<details><summary>${c.action} ${c.kind} ${ns}${c.name}</summary>\n\n${body}\n\n</details>`;
 }
 
@@ -50,6 +52,13 @@ export function renderMarkdown(plan: Plan): string {
   for (const c of plan.clusters) {
     out.push(row([c.cluster, String(c.create), String(c.update), String(c.delete), String(c.unchanged), String(c.withheld), String(c.errors), clusterStatus(c)]));
   }
+  const nsDeletes = namespaceDeletions(plan);
+  if (nsDeletes.length > 0) {
+    out.push('', '#### :warning: Namespace deletions', '');
+    for (const c of nsDeletes) out.push(`- **${code(`${c.cluster}/${c.name}`)}** ${namespaceContentsText(c)}${plan.changes.includes(c) ? '' : ' (withheld)'}`);
+  }
+  const applied = applyLine(plan);
+  if (applied !== undefined) out.push('', `**Apply:** ${applied}`);
   if (plan.errors.length > 0) {
     out.push('', '#### Errors', '');
     for (const e of plan.errors) out.push(`- **${e.code}** ${code(e.cluster ?? 'global')}: ${e.message.replace(/\r?\n/g, ' ')}`);
@@ -62,5 +71,10 @@ export function renderMarkdown(plan: Plan): string {
   }
   if (plan.withheldDeletions.length > 0) out.push('', '#### Withheld deletions', '', ...changeTable(plan.withheldDeletions));
   if (plan.skippedChanges.length > 0) out.push('', '#### Skipped changes', '', ...changeTable(plan.skippedChanges));
+  if ((plan.notSent ?? []).length > 0) out.push('', '#### Not sent', '', ...changeTable(plan.notSent ?? []));
+  if (plan.orphaned.length > 0) {
+    out.push('', '#### Orphaned (left alone)', '', row(['kind', 'namespace', 'name', 'integration', 'cluster', 'reason']), row(['---', '---', '---', '---', '---', '---']));
+    for (const o of plan.orphaned) out.push(row([o.kind, o.namespace === '' ? '-' : o.namespace, o.name, o.integration, o.cluster, o.reason]));
+  }
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -149,10 +149,12 @@ describe('validate reports every data error a run raises', () => {
     cpSync(SAMPLE, dir, { recursive: true });
     for (const c of CASES.filter((x) => x.integration === 'virtual-machines' || x.integration === 'hedgehog-fabric' || x.integration === 'namespaces')) c.mutate(dir);
     edit(dir, 'openshift/quotas/small.yml', 'memory: 8Gi', 'memory: 8 GB');
+    edit(dir, 'kubevirt/vms/acme-db-1.yml', 'app: db', `app: ${'d'.repeat(64)}`);
     const text = await validateText(dir);
     expect(text).toMatch(/\/openshift\/quotas\/small\.yml:\d+ quotas\[0\]\.resources\.limits\.memory: "8 GB" is not a Kubernetes quantity/);
     expect(text).toMatch(/\/kubevirt\/vms\/acme-web-1\.yml:\d+ overrides\.cpu: cannot be combined with instancetype/);
     expect(text).toMatch(/VPC vpc-1: .*3500/);
+    expect(text).toMatch(/\/kubevirt\/vms\/acme-db-1\.yml:25 labels\.app: VirtualMachine acme-db\/db-1 on cluster prod-1: metadata\.labels\.app: .*got 64/);
     expect(text).toMatch(/\/openshift\/prod-1\/namespaces\/acme-api\.yml:\d+ labels\.team: Namespace acme-api on cluster prod-1: metadata\.labels\.team: the value must be at most 63 characters .*got 70/);
   });
 });
