@@ -580,6 +580,111 @@ export interface RawTenant {
   isolated?: boolean;
 }
 
+/** `kontract/organisation-1.json` */
+export interface RawOrganisation {
+  $schema: "/kontract/organisation-1.yml";
+  /**
+   * Slug used in namespace names and the kontract.io/tenant label
+   */
+  name: string;
+  /**
+   * The human name, shown as the VDC namespaces' organisation display name
+   */
+  displayName: string;
+  description?: string;
+  /**
+   * false pauses every VDC of the organisation
+   */
+  enabled?: boolean;
+  /**
+   * Role of a member that names none
+   */
+  defaultRole?: "owner" | "manager" | "member";
+  members?: {
+    user: {
+      /**
+       * Path of the referenced datafile, from the app-interface root
+       */
+      $ref: string;
+    };
+    role?: "owner" | "manager" | "member";
+  }[];
+}
+
+/** `kontract/vdc-1.json` */
+export interface RawVdc {
+  $schema: "/kontract/vdc-1.yml";
+  /**
+   * Slug, unique within the organisation
+   */
+  name: string;
+  /**
+   * The human name (openshift.io/display-name); defaults to name
+   */
+  displayName?: string;
+  description?: string;
+  organisation: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  };
+  cluster: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  };
+  /**
+   * false pauses the VDC
+   */
+  enabled?: boolean;
+  allocationModel: "pay-as-you-go" | "allocation-pool" | "reservation-pool";
+  /**
+   * CPU limit in cores (at most 3 decimals: millicores)
+   */
+  cpuCores?: number;
+  /**
+   * Memory limit, e.g. 512MB or 4GB (MB = 2^20 bytes, GB = 2^30 bytes)
+   */
+  memory?: string;
+  /**
+   * Total storage limit (requests.storage), e.g. 100GB
+   */
+  storage?: string;
+  storagePolicies?: {
+    storageClass: string;
+    limit: string;
+  }[];
+  /**
+   * ServiceAccounts created in the VDC's namespace (not `default`, which Kubernetes creates)
+   */
+  serviceAccounts?: string[];
+}
+
+/** `kontract/catalog-1.json` */
+export interface RawCatalog {
+  $schema: "/kontract/catalog-1.yml";
+  name: string;
+  description?: string;
+  organisation: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  };
+  /**
+   * true makes the catalog's templates usable by every organisation
+   */
+  shared?: boolean;
+  templates: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  }[];
+}
+
 /** `kontract/cluster-1.json` */
 export interface RawClusterSettings {
   $schema: "/kontract/cluster-1.yml";
@@ -641,7 +746,7 @@ export interface RawNamespaceSettings {
   };
   state?: "active" | "paused" | "downscaled";
   /**
-   * Waldur-style components; limits = burstFactor x requests. Exclusive with the namespace's quota.
+   * Waldur-style components; limits = burstFactor x requests; a declared 0 is a zero quota. Exclusive with the namespace's quota.
    */
   quotaComponents?: {
     cpu?: number;

@@ -32,6 +32,7 @@ import { parseVirtualMachine, parseVmTemplate } from './kubevirt/vm-parse.js';
 import { parseClusterInstancetype, parseClusterPreference } from './kubevirt/instancetype-parse.js';
 import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from './hedgehog/parse.js';
 import { CORE_KINDS, SETTINGS_KINDS, clusterKind, sharedResourcesKind } from './core-kinds.js';
+import { TENANCY_KINDS } from './tenancy/kinds.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
 import { defineKind } from './kind.js';
 
@@ -51,6 +52,7 @@ export const FAMILIES: readonly DatafileFamily[] = [
   { name: 'kontract-settings', core: false, kinds: SETTINGS_KINDS },
   // qontract's shared openshiftResources lists, read by the namespaces that point at them.
   { name: 'openshift-resources', core: false, kinds: [sharedResourcesKind] },
+  { name: 'tenancy', core: false, kinds: TENANCY_KINDS },
   {
     name: 'kubevirt',
     core: false,

@@ -60,6 +60,8 @@ export interface QuotaEntry {
     readonly limits?: { readonly cpu?: string; readonly memory?: string };
     readonly requests?: { readonly cpu?: string; readonly memory?: string };
     readonly pods?: number;
+    /** `spec.hard` keys kontract derives itself (a VDC's storage: `requests.storage`, per-StorageClass keys); qontract quota files have none. */
+    readonly other?: Labels;
   };
   readonly scopes: readonly string[];
 }
@@ -138,6 +140,13 @@ export interface Namespace {
   readonly networkPoliciesAllow: readonly NamespaceRef[];
   /** Adds a default-deny ingress policy (ssvirt VDC isolation). */
   readonly isolated: boolean;
+  /**
+   * Roles granted in this namespace besides the role datafiles' (a VDC's organisation members,
+   * see tenancy/): the rolebindings integration binds them like role datafiles. Absent = none.
+   */
+  readonly memberRoles?: readonly Role[];
+  /** ServiceAccounts to create in the namespace (a VDC's `serviceAccounts`, see tenancy/). Absent = none. */
+  readonly serviceAccounts?: readonly string[];
 }
 
 export interface User {
@@ -177,6 +186,32 @@ export interface Tenant {
   readonly description: string;
   /** Isolate every namespace of the tenant (default-deny ingress except from its own namespaces). */
   readonly isolated: boolean;
+  /** Set when the tenant is an organisation (`/kontract/organisation-1.yml`, see tenancy/). */
+  readonly organisation?: Organisation;
+}
+
+/** An organisation's member role and the ClusterRole it binds. */
+export type OrganisationRole = 'owner' | 'manager' | 'member';
+
+/** What an organisation adds to a tenant (`/kontract/organisation-1.yml`). */
+export interface Organisation {
+  /** The human name. */
+  readonly displayName: string;
+  /** `false` pauses every VDC of the organisation. */
+  readonly enabled: boolean;
+  readonly members: readonly { readonly user: User; readonly role: OrganisationRole }[];
+}
+
+/** `/kontract/catalog-1.yml`: VM templates of an organisation (or tenant), see tenancy/. */
+export interface Catalog {
+  readonly path: string;
+  readonly name: string;
+  /** Name of the owning organisation or tenant. */
+  readonly organisation: string;
+  /** Visible to every organisation. */
+  readonly shared: boolean;
+  /** Paths of the VM template datafiles. */
+  readonly templates: readonly string[];
 }
 
 /** A datafile kontract reads only the name of. */
@@ -245,6 +280,8 @@ export interface AppInterfaceData {
   readonly clusterSettings?: readonly ClusterSettings[];
   /** `/kontract/namespace-1.yml`: kontract's settings for qontract namespaces (already merged into `namespaces`). */
   readonly namespaceSettings?: readonly NamespaceSettings[];
+  /** Catalogs of VM templates (`/kontract/catalog-1.yml`); absent = none. */
+  readonly catalogs?: readonly Catalog[];
   /** KubeVirt VM templates (`/kontract/kubevirt/vm-template-1.yml`); absent = none. */
   readonly vmTemplates?: readonly VmTemplate[];
   /** KubeVirt virtual machines (`/kontract/kubevirt/virtual-machine-1.yml`); absent = none. */

@@ -105,6 +105,28 @@ export const quantitiesParse: Rule = (data) => {
   return out;
 };
 
+/**
+ * A VM may use a template from a catalog of its namespace's organisation (tenant) or from a shared
+ * catalog. A template in no catalog stays visible to everyone.
+ */
+export const templateVisibility: Rule = (data) => {
+  const out: ValidationProblem[] = [];
+  const catalogs = data.catalogs ?? [];
+  for (const vm of data.virtualMachines ?? []) {
+    const holding = catalogs.filter((c) => c.templates.includes(vm.template));
+    if (holding.length === 0 || holding.some((c) => c.shared)) continue;
+    const tenant = data.namespaces.find((n) => n.path === vm.namespace)?.tenant;
+    if (holding.some((c) => c.organisation === tenant)) continue;
+    const owners = holding.map((c) => `${c.name} (${c.organisation})`).join(', ');
+    out.push({
+      file: vm.path,
+      field: 'template',
+      message: `${vm.template} is only in catalogs of other organisations that are not shared: ${owners}; the VM's namespace belongs to ${tenant ?? 'no organisation'}`,
+    });
+  }
+  return out;
+};
+
 export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = [
   { name: 'names-are-dns-labels', rule: namesAreDnsLabels },
   { name: 'unique-cluster-names', rule: uniqueClusterNames },
@@ -114,4 +136,5 @@ export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = 
   { name: 'network-policies-allow-same-cluster', rule: networkPoliciesAllowSameCluster },
   { name: 'quota-exclusive', rule: quotaExclusive },
   { name: 'quantities-parse', rule: quantitiesParse },
+  { name: 'template-visibility', rule: templateVisibility },
 ];

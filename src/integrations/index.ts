@@ -12,6 +12,7 @@ import { networkPoliciesIntegration } from './networkpolicies/integration.js';
 import { resourceQuotasIntegration } from './resourcequotas/integration.js';
 import { resourcesIntegration } from './resources/integration.js';
 import { roleBindingsIntegration } from './rolebindings/integration.js';
+import { serviceAccountsIntegration } from './serviceaccounts/integration.js';
 import { virtualMachinesIntegration } from './virtual-machines/integration.js';
 
 export const INTEGRATIONS: readonly Integration[] = [
@@ -20,6 +21,7 @@ export const INTEGRATIONS: readonly Integration[] = [
   limitRangesIntegration,
   roleBindingsIntegration,
   networkPoliciesIntegration,
+  serviceAccountsIntegration,
   instancetypesIntegration,
   virtualMachinesIntegration,
   hedgehogFabricIntegration,

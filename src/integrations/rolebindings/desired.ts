@@ -1,6 +1,7 @@
 /**
  * Desired RoleBinding objects from role datafiles: one binding per (access entry, user) and per
- * (access entry, bot), in namespaces that opt in with `managedRoles: true`.
+ * (access entry, bot), in namespaces that opt in with `managedRoles: true`; and likewise for the
+ * roles a namespace grants itself (`memberRoles`: a VDC's organisation members).
  */
 import type { AppInterfaceData, Bot, ClusterAuthService, Namespace, Role, RoleAccess, User } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
@@ -141,7 +142,9 @@ export function desiredRoleBindings(data: AppInterfaceData, options: RoleBinding
   // give one binding; the same name with a different roleRef or subject is a data problem.
   const bindings = new Map<string, Binding>();
   const authServices = new Map(data.clusters.map((c) => [c.name, c.authServices]));
-  for (const role of data.roles) {
+  // Role datafiles, and the roles a namespace grants itself (a VDC's organisation members).
+  const roles = [...data.roles, ...managedNamespaces(data, ROLEBINDINGS_INTEGRATION).flatMap((ns) => ns.memberRoles ?? [])];
+  for (const role of roles) {
     const expired = isExpired(role.expirationDate, options.now);
     if (expired === undefined) {
       problems.push({ file: role.path, field: 'expirationDate', message: `not a date: ${role.expirationDate ?? ''}` });

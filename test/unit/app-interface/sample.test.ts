@@ -51,7 +51,8 @@ describe('app-interface-sample', () => {
       { type: 'Container', default: { cpu: '1', memory: '2Gi' }, maxLimitRequestRatio: { cpu: '4' } },
       { type: 'Pod', max: { cpu: '8', memory: '16Gi' } },
     ]);
-    expect(data.tenants.map((t) => [t.name, t.isolated])).toEqual([['acme', false], ['globex', true]]);
+    // Organisations (tenancy/) are tenants too, always isolated.
+    expect(data.tenants.map((t) => [t.name, t.isolated])).toEqual([['umbrella', true], ['wayne', true], ['acme', false], ['globex', true]]);
     const devs = data.roles.find((r) => r.name === 'acme-developers');
     expect(devs?.users.map((u) => u.orgUsername)).toEqual(['alice', 'bob']);
     expect(devs?.access).toEqual([

@@ -63,6 +63,7 @@ const CASES: readonly Case[] = [
   { integration: 'instancetypes', what: 'an instancetype declared twice', mutate: (d) => { cpSync(join(d, 'kubevirt/instancetypes/u1-small.yml'), join(d, 'kubevirt/instancetypes/u1-small-copy.yml')); } },
   { integration: 'virtual-machines', what: 'a VM sized next to its instancetype', mutate: (d) => { appendFileSync(join(d, 'kubevirt/vms/acme-web-1.yml'), 'overrides:\n  cpu:\n    cores: 4\n'); } },
   { integration: 'resources', what: 'a Service outside the namespace\'s managedResourceTypes', mutate: (d) => { edit(d, 'openshift/prod-1/namespaces/acme-web.yml', '- Service\n', ''); } },
+  { integration: 'serviceaccounts', what: 'a ServiceAccount name with an empty DNS label', mutate: (d) => { edit(d, 'tenancy/vdcs/wayne-prod.yml', 'serviceAccounts: [deployer]', 'serviceAccounts: [deploy..er]'); } },
   { integration: 'hedgehog-fabric', what: 'a VPC VLAN outside its VLANNamespace', mutate: (d) => { edit(d, 'hedgehog/fabric-1/50-vpcs.yaml', 'vlan: 1001', 'vlan: 3500'); } },
 ];
 
