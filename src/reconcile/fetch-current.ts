@@ -147,8 +147,11 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
     const selector = ownershipSelector(w.integration.name);
     const namespaces: (string | undefined)[] = kind.namespaced && ctx.namespaces.length > 0 ? [...ctx.namespaces] : [undefined];
     const excluded = w.excludedNamespaces.get(cluster);
+    const key = kindKey(kind);
+    const manages = w.manages;
     const inScope = (obj: KubeObject): boolean =>
-      ctx.scope.objectInScope(cluster, kind, obj) && !(excluded !== undefined && excluded.has(scopeNamespace(kind, obj)));
+      ctx.scope.objectInScope(cluster, kind, obj) && !(excluded !== undefined && excluded.has(scopeNamespace(kind, obj)))
+      && (manages === undefined || manages(cluster, key, obj));
     const lists = await Promise.all(namespaces.map((ns) => limit(() => listOwned(ctx.inventory, client, kind, selector, ns, inScope))));
     ctx.inventory.markListed(cluster, kind);
     const seen = new NameSet(kind);
@@ -217,7 +220,7 @@ export async function fetchCurrent(ctx: FetchContext, failures: ClusterFailures,
       const client = ctx.clients.get(c.name);
       if (client === undefined || failures.has(c.name)) continue;
       const locked = ctx.locked?.(c.name) ?? Promise.resolve();
-      for (const kind of w.integration.kinds) {
+      for (const kind of w.kindsByCluster?.get(c.name) ?? w.integration.kinds) {
         tasks.push(locked.then(() => (failures.has(c.name) ? undefined : fetchOne(ctx, failures, w, client, kind, () => desiredOf(c.name, kind), discovery))));
       }
     }

@@ -2,6 +2,7 @@
  * The explicit list of CLI commands. Each command lives in its own file and is added here.
  */
 import type { KontractCommand } from '../command.js';
+import { bundleCommand } from './bundle.js';
 import { fabricStatusCommand } from './fabric-status.js';
 import { inventoryCommand } from './inventory.js';
 import { localClustersCommand } from './local-clusters.js';
@@ -16,5 +17,6 @@ export const COMMANDS: readonly KontractCommand[] = [
   inventoryCommand,
   validateCommand,
   serveCommand,
+  bundleCommand,
   fabricStatusCommand,
 ];

@@ -71,6 +71,10 @@ export function renderMarkdown(plan: Plan): string {
   }
   if (plan.withheldDeletions.length > 0) out.push('', '#### Withheld deletions', '', ...changeTable(plan.withheldDeletions));
   if (plan.skippedChanges.length > 0) out.push('', '#### Skipped changes', '', ...changeTable(plan.skippedChanges));
+  if (plan.recycles !== undefined && plan.recycles.length > 0) {
+    out.push('', '#### Recycle (restart, `qontract.recycle`)', '');
+    for (const r of plan.recycles) out.push(`- ${code(`${r.cluster}/${r.namespace}/${r.kind}/${r.name}`)} (${r.because} changes)`);
+  }
   if ((plan.notSent ?? []).length > 0) out.push('', '#### Not sent', '', ...changeTable(plan.notSent ?? []));
   if (plan.orphaned.length > 0) {
     out.push('', '#### Orphaned (left alone)', '', row(['kind', 'namespace', 'name', 'integration', 'cluster', 'reason']), row(['---', '---', '---', '---', '---', '---']));
