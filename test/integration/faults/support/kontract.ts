@@ -35,18 +35,28 @@ export interface NamespaceEntry {
 /** Writes clusters/*.yml and namespaces/<cluster>/*.yml under `dir`, replacing earlier namespaces. */
 export function writeAppInterface(dir: string, clusters: readonly AppInterfaceCluster[], namespaces: readonly NamespaceEntry[]): void {
   rmSync(join(dir, 'clusters'), { recursive: true, force: true });
+  rmSync(join(dir, 'kontract'), { recursive: true, force: true });
   rmSync(join(dir, 'namespaces'), { recursive: true, force: true });
   mkdirSync(join(dir, 'clusters'), { recursive: true });
+  mkdirSync(join(dir, 'kontract'), { recursive: true });
+  // qontract's cluster-1 and namespace-1 shapes; kontract's connection settings in /kontract/cluster-1.yml.
+  writeFileSync(join(dir, 'app.yml'), '$schema: /app-sre/app-1.yml\nname: app\n');
+  writeFileSync(join(dir, 'env.yml'), '$schema: /app-sre/environment-1.yml\nname: env\n');
   for (const c of clusters) {
     writeFileSync(join(dir, 'clusters', `${c.name}.yml`), [
-      '$schema: /openshift/cluster-1.yml', `name: ${c.name}`, `serverUrl: ${c.server}`,
+      '$schema: /openshift/cluster-1.yml', 'labels: {}', `name: ${c.name}`, 'description: fault-suite cluster', `serverUrl: ${c.server}`,
+      'consoleUrl: https://console.invalid', 'prometheusUrl: https://prometheus.invalid', 'elbFQDN: https://elb.invalid', 'internal: false', 'auth: []', '',
+    ].join('\n'));
+    writeFileSync(join(dir, 'kontract', `${c.name}.yml`), [
+      '$schema: /kontract/cluster-1.yml', 'cluster:', `  $ref: /clusters/${c.name}.yml`,
       'ca:', `  path: ${c.caFile}`, 'auth:', `  tokenFile: ${c.tokenFile}`, '',
     ].join('\n'));
     mkdirSync(join(dir, 'namespaces', c.name), { recursive: true });
   }
   for (const n of namespaces) {
     writeFileSync(join(dir, 'namespaces', n.cluster, `${n.name}.yml`), [
-      '$schema: /openshift/namespace-1.yml', `name: ${n.name}`, 'cluster:', `  $ref: /clusters/${n.cluster}.yml`,
+      '$schema: /openshift/namespace-1.yml', 'labels: {}', `name: ${n.name}`, 'description: fault-suite namespace', 'cluster:', `  $ref: /clusters/${n.cluster}.yml`,
+      'app:', '  $ref: /app.yml', 'environment:', '  $ref: /env.yml',
       ...(n.delete === true ? ['delete: true'] : []), '',
     ].join('\n'));
   }
