@@ -82,10 +82,11 @@ export async function convergence(kc: KubeConfig, desired: readonly string[]): P
 }
 
 /**
- * Convergence once deleted namespaces are finalised: polls (up to `timeoutMs`) until nothing is
+ * Convergence once deleted namespaces are finalised (the namespace controller can take a while
+ * after an apiserver restart on a loaded machine): polls (up to `timeoutMs`) until nothing is
  * missing, extra or duplicated, and returns the last state (the caller asserts it).
  */
-export async function settledConvergence(kc: KubeConfig, desired: readonly string[], timeoutMs = 30_000): Promise<Convergence> {
+export async function settledConvergence(kc: KubeConfig, desired: readonly string[], timeoutMs = 120_000): Promise<Convergence> {
   const t0 = Date.now();
   for (;;) {
     const c = await convergence(kc, desired);
