@@ -244,8 +244,9 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   const failure = (spec: RequestSpec, status: number, reason: string, message: string, cause?: unknown): KubeApiError => {
     const code = spec.verb === 'apply' || spec.verb === 'delete' ? ERROR_CODES.APPLY : ERROR_CODES.CLUSTER_ACCESS;
     const what = `${spec.method} ${spec.what}`;
+    // A network failure names the server it could not reach (the URL carries no credentials).
     const text = status === 0
-      ? `cluster ${conn.cluster}: ${what}: ${message}`
+      ? `cluster ${conn.cluster}: ${what}: ${message} (server ${conn.credentials().server.origin})`
       : `cluster ${conn.cluster}: ${what}: ${status}${reason === '' ? '' : ` ${reason}`}${message === '' ? '' : `: ${message}`}`;
     return new KubeApiError(code, text, { cluster: conn.cluster, status, reason, ...(cause === undefined ? {} : { cause }) });
   };

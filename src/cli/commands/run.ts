@@ -1,5 +1,5 @@
 /**
- * Reconcile commands: `kontract run --all | run <integration..>` and one command per registered
+ * Reconcile commands: `kontract reconcile --all | reconcile <integration..>` (alias `run`) and one command per registered
  * integration (`kontract namespaces resourcequotas --dry-run`). Parses flags, loads the
  * app-interface, runs src/reconcile, renders the plan, exports metrics, returns an Outcome.
  */
@@ -45,8 +45,7 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' });
 }
 
-const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false']);
-
+const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false', 'none']);
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
@@ -61,17 +60,21 @@ function num(v: unknown, flag: string): number | undefined {
 
 /**
  * `--dry-run` is a string flag so that `--dry-run=server` works; a bare `--dry-run` followed by a
- * word makes yargs take the word as its value, so a non-mode value is an integration name.
+ * word makes yargs take the word as its value, so a non-mode value is an integration name — unless
+ * the command line spelled it `--dry-run=<value>`, which is a flag error.
  */
-function dryRunOf(args: Args, names: string[]): DryRunMode {
+function dryRunOf(args: Args, names: string[], argv: readonly string[]): DryRunMode {
   const v = args['dry-run'];
   if (v === undefined) return false;
   const s = typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : '';
   if (!DRY_RUN_MODES.has(s)) {
+    if (argv.includes(`--dry-run=${s}`)) {
+      throw new KontractError(ERROR_CODES.USAGE, `invalid value for --dry-run: ${s} (use --dry-run, --dry-run=client, --dry-run=server or --dry-run=none)`);
+    }
     names.push(s);
     return 'client';
   }
-  if (s === 'false') return false;
+  if (s === 'false' || s === 'none') return false;
   return s === 'server' ? 'server' : 'client';
 }
 
@@ -214,13 +217,26 @@ async function loop(args: Args, ctx: CommandContext, s: RunSettings, intervalSec
   return last;
 }
 
-/** Shared handler of `run` and the per-integration commands. */
-export async function executeReconcile(names: string[], args: Args, ctx: CommandContext): Promise<Outcome> {
-  const dryRun = dryRunOf(args, names);
-  const integrations = selectIntegrations(names, args.all === true);
+interface ReconcileChoice {
+  readonly integrations: readonly Integration[];
+  readonly dryRun: DryRunMode;
+  readonly interval: number | undefined;
+}
+
+/** The argument checks of a reconcile command (pure; E_USAGE on a bad command line). */
+export function checkReconcileArgs(names: readonly string[], args: Args, argv: readonly string[]): ReconcileChoice {
+  const all = [...names];
+  const dryRun = dryRunOf(args, all, argv);
+  const integrations = selectIntegrations(all, args.all === true);
   const interval = num(args.interval, 'interval');
   if (interval !== undefined && interval <= 0) throw new KontractError(ERROR_CODES.USAGE, '--interval must be positive');
   if (args['metrics-port'] !== undefined && interval === undefined) throw new KontractError(ERROR_CODES.USAGE, '--metrics-port needs --interval (loop mode)');
+  return { integrations, dryRun, interval };
+}
+
+/** Shared handler of `reconcile` and the per-integration commands. */
+export async function executeReconcile(names: string[], args: Args, ctx: CommandContext): Promise<Outcome> {
+  const { integrations, dryRun, interval } = checkReconcileArgs(names, args, ctx.argv ?? []);
   const output = (str(args.output) ?? 'text') as OutputFormat;
   const color = process.stdout.isTTY && (ctx.env.NO_COLOR === undefined || ctx.env.NO_COLOR === '');
   const settings: RunSettings = { integrations, dryRun, output, color, metrics: new RunMetrics() };
@@ -228,12 +244,13 @@ export async function executeReconcile(names: string[], args: Args, ctx: Command
 }
 
 export const runCommand: KontractCommand = {
-  command: 'run [integrations..]',
+  command: ['reconcile [integrations..]', 'run'],
   describe: 'Reconcile the named integrations (or --all) against their clusters',
   builder: (y) => reconcileOptions(y)
     .positional('integrations', { type: 'string', array: true, describe: 'Integration names' })
     .option('all', { type: 'boolean', default: false, describe: 'Run every registered integration' }),
   run: (args, ctx) => executeReconcile(strs(args.integrations), args, ctx),
+  check: (args, argv) => { checkReconcileArgs(strs(args.integrations), args, argv); },
 };
 
 /** One command per registered integration: `kontract <name> [more integrations..]`. */
@@ -243,6 +260,7 @@ export function integrationCommand(integration: Integration): KontractCommand {
     describe: integration.summary,
     builder: (y) => reconcileOptions(y).positional('integrations', { type: 'string', array: true, describe: 'More integrations to run together' }),
     run: (args, ctx) => executeReconcile([integration.name, ...strs(args.integrations)], args, ctx),
+    check: (args, argv) => { checkReconcileArgs([integration.name, ...strs(args.integrations)], args, argv); },
   };
 }
 
