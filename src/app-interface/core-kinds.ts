@@ -15,7 +15,7 @@ interface Ref { readonly $ref: string }
 
 interface RawCluster {
   name: string; description?: string; serverUrl: string; labels?: Record<string, string>;
-  auth: { kubeconfigContext: string; kubeconfigPath?: string } | { tokenEnv: string } | { tokenFile: string };
+  auth: { kubeconfigContext: string; kubeconfigPath?: string } | { tokenEnv: string } | { tokenFile: string } | { inCluster: true };
   ca?: { inline: string } | { path: string };
   insecureSkipTLSVerify?: boolean;
   disable?: { integrations?: string[] };
@@ -58,6 +58,7 @@ function strings(m: Readonly<Record<string, Quantity>> | undefined): Labels | un
 function auth(a: RawCluster['auth']): ClusterAuth {
   if ('kubeconfigContext' in a) return { kind: 'kubeconfig', context: a.kubeconfigContext, ...opt('path', a.kubeconfigPath) };
   if ('tokenEnv' in a) return { kind: 'tokenEnv', env: a.tokenEnv };
+  if ('inCluster' in a) return { kind: 'inCluster' };
   return { kind: 'tokenFile', file: a.tokenFile };
 }
 

@@ -18,7 +18,9 @@ export interface Labels {
 export type ClusterAuth =
   | { readonly kind: 'kubeconfig'; readonly context: string; readonly path?: string }
   | { readonly kind: 'tokenEnv'; readonly env: string }
-  | { readonly kind: 'tokenFile'; readonly file: string };
+  | { readonly kind: 'tokenFile'; readonly file: string }
+  /** kontract runs in a pod of this cluster: the mounted service account (cluster-connection.ts). */
+  | { readonly kind: 'inCluster' };
 
 export interface Cluster {
   readonly path: string;

@@ -19,7 +19,7 @@ import { pointerToField, splitField } from './yaml-positions.js';
 /** Fields of qontract datafiles kontract deliberately does not support, with the reason. */
 const UNSUPPORTED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   '/openshift/cluster-1.yml': {
-    automationToken: 'automationToken (a Vault secret reference) is not supported by kontract: use auth: {kubeconfigContext: NAME} | {tokenEnv: VAR} | {tokenFile: PATH}',
+    automationToken: 'automationToken (a Vault secret reference) is not supported by kontract: use auth: {kubeconfigContext: NAME} | {tokenEnv: VAR} | {tokenFile: PATH} | {inCluster: true}',
     clusterAdminAutomationToken: 'clusterAdminAutomationToken (Vault) is not supported by kontract: use auth',
     automationTokens: 'automationTokens (Vault) are not supported by kontract: use auth',
     jumpHost: 'jumpHost is not supported by kontract',

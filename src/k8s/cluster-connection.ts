@@ -153,6 +153,28 @@ function contextKubeConfig(cluster: Cluster, context: string, source: Kubeconfig
   return kc;
 }
 
+/** The standard mount of a pod's service account (token, ca.crt). */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** Overrides SERVICE_ACCOUNT_DIR (tests, unusual mounts). */
+export const SERVICE_ACCOUNT_DIR_ENV = 'KONTRACT_SERVICE_ACCOUNT_DIR';
+
+/**
+ * In-cluster auth, as client-go does it: server https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT,
+ * the service account token and CA from the mounted directory. The token file is re-read on a 401
+ * (projected tokens rotate).
+ */
+function inClusterTarget(cluster: Cluster, env: NodeJS.ProcessEnv): { readonly cluster: Cluster; readonly tokenFile: string } {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  if (host === undefined || host === '' || port === undefined || port === '') {
+    throw configError(cluster.name, 'auth is inCluster but KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not set (is kontract running in a pod of this cluster?)');
+  }
+  const dirFromEnv = env[SERVICE_ACCOUNT_DIR_ENV];
+  const dir = dirFromEnv === undefined || dirFromEnv === '' ? SERVICE_ACCOUNT_DIR : dirFromEnv;
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return { cluster: { ...cluster, serverUrl: server, ca: { path: `${dir}/ca.crt` } }, tokenFile: `${dir}/token` };
+}
+
 /** Extracts the TLS + auth material once (client-node re-reads files and builds a new agent per call). */
 async function extractCredentials(clusterName: string, kc: KubeConfig): Promise<ConnectionCredentials> {
   const kcCluster = kc.getCurrentCluster();
@@ -215,6 +237,11 @@ export async function connectCluster(cluster: Cluster, opts: ConnectionOptions):
     case 'tokenFile': {
       const file = resolvePath(base, auth.file);
       load = () => tokenKubeConfig(cluster, readTokenFile(cluster.name, file), base);
+      break;
+    }
+    case 'inCluster': {
+      const inCluster = inClusterTarget(cluster, opts.env);
+      load = () => tokenKubeConfig(inCluster.cluster, readTokenFile(cluster.name, inCluster.tokenFile), base);
       break;
     }
     case 'kubeconfig': {

@@ -95,6 +95,24 @@ current-context: ctx2
       .rejects.toMatchObject({ code: 'E_CLUSTER_CONFIG', message: expect.stringContaining('context ctx2 not found') as unknown });
   });
 
+  it('in-cluster: server from KUBERNETES_SERVICE_HOST/PORT, token and CA from the service account dir; the token is re-read (rotation)', async () => {
+    const sa = mkdtempSync(join(tmpdir(), 'kontract-sa-'));
+    writeFileSync(join(sa, 'token'), 'first-token\n');
+    writeFileSync(join(sa, 'ca.crt'), 'not checked until TLS');
+    const env = { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443', KONTRACT_SERVICE_ACCOUNT_DIR: sa };
+    const rep = recorder();
+    const conn = await connectCluster(cluster({ kind: 'inCluster' }), { env, reporter: rep });
+    expect(conn.credentials().server.origin).toBe('https://10.0.0.1');
+    expect(conn.credentials().headers.Authorization).toBe('Bearer first-token');
+    expect(conn.credentials().ca?.toString()).toBe('not checked until TLS');
+    writeFileSync(join(sa, 'token'), 'rotated-token\n');
+    expect(await conn.reloadCredentials()).toBe(true);
+    expect(conn.credentials().headers.Authorization).toBe('Bearer rotated-token');
+    expect(JSON.stringify(rep.lines)).not.toMatch(/first-token|rotated-token/);
+    await expect(connectCluster(cluster({ kind: 'inCluster' }), { env: {}, reporter: recorder() }))
+      .rejects.toMatchObject({ code: 'E_CLUSTER_CONFIG', message: expect.stringContaining('KUBERNETES_SERVICE_HOST') as unknown });
+  });
+
   it('names the cluster when the context does not exist', async () => {
     await expect(connectCluster(cluster({ kind: 'kubeconfig', context: 'nope' }), { env: {}, kubeconfigPath: kubeconfigFile(), reporter: recorder() }))
       .rejects.toMatchObject({ code: 'E_CLUSTER_CONFIG', message: expect.stringMatching(/prod-9.*context nope/) as unknown });
