@@ -5,6 +5,7 @@ import type { KontractCommand } from '../command.js';
 import { fabricStatusCommand } from './fabric-status.js';
 import { inventoryCommand } from './inventory.js';
 import { localClustersCommand } from './local-clusters.js';
+import { rbacCommand } from './rbac.js';
 import { integrationCommands, runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
@@ -17,4 +18,5 @@ export const COMMANDS: readonly KontractCommand[] = [
   validateCommand,
   serveCommand,
   fabricStatusCommand,
+  rbacCommand,
 ];

@@ -78,7 +78,7 @@ function dryRunOf(args: Args, names: string[], argv: readonly string[]): DryRunM
   return s === 'server' ? 'server' : 'client';
 }
 
-function selectIntegrations(names: readonly string[], all: boolean): Integration[] {
+export function selectIntegrations(names: readonly string[], all: boolean): Integration[] {
   if (all) {
     if (names.length > 0) throw new KontractError(ERROR_CODES.USAGE, '--all and integration names are exclusive');
     return [...INTEGRATIONS];

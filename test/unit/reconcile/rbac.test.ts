@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { INTEGRATIONS } from '../../../src/integrations/index.js';
+import type { Integration } from '../../../src/integrations/define-integration.js';
+import { rbacManifests, rbacRules } from '../../../src/reconcile/rbac.js';
+
+const byName = (...names: string[]): Integration[] => names.map((n) => {
+  const i = INTEGRATIONS.find((x) => x.name === n);
+  if (i === undefined) throw new Error(n);
+  return i;
+});
+
+describe('rbacRules', () => {
+  it('covers every declared kind of every integration, with the write verbs', () => {
+    const rules = rbacRules(INTEGRATIONS, 'all');
+    for (const i of INTEGRATIONS) {
+      for (const k of i.kinds) {
+        const rule = rules.find((r) => r.apiGroups.includes(k.group) && r.resources.includes(k.plural));
+        expect(rule?.verbs, `${i.name} ${k.kind}`).toEqual(['create', 'delete', 'get', 'list', 'patch']);
+      }
+    }
+  });
+
+  it('--read-only: get and list only, no bind', () => {
+    const rules = rbacRules(byName('rolebindings'), 'all', { readOnly: true });
+    expect(rules).toEqual([{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['get', 'list'] }]);
+  });
+
+  it('without data, binding kinds get bind on every ClusterRole and Role', () => {
+    expect(rbacRules(byName('rolebindings'), 'all')).toContainEqual({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'roles'], verbs: ['bind'] });
+  });
+
+  it('with --namespace: a ClusterRole for cluster-scoped kinds and a Role per namespace', () => {
+    const m = rbacManifests(byName('namespaces', 'resourcequotas'), { name: 'k', serviceAccount: { namespace: 'ops', name: 'k' }, namespaces: ['b', 'a'] });
+    expect(m.map((x) => `${String(x.kind)} ${(x.metadata as { namespace?: string }).namespace ?? ''}`)).toEqual([
+      'ClusterRole ', 'ClusterRoleBinding ', 'Role a', 'RoleBinding a', 'Role b', 'RoleBinding b',
+    ]);
+    expect(m[0]?.rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['create', 'delete', 'get', 'list', 'patch'] }]);
+    expect(m[2]?.rules).toEqual([{ apiGroups: [''], resources: ['resourcequotas'], verbs: ['create', 'delete', 'get', 'list', 'patch'] }]);
+  });
+});
