@@ -72,7 +72,7 @@ describe('kontract CLI on a real cluster', () => {
     expect(r.code).toBe(2);
     expect((await kubeConfigFor('prod-1').makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels?.['kontract.io/integration']).toBe('namespaces');
     expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'))).toMatchObject({ version: 1 });
-    expect(readFileSync(join(out, 'kontract.prom'), 'utf8')).toMatch(/kontract_actions_total\{integration="namespaces",action="create",kind="Namespace",cluster="prod-1",dry_run="false"\} 1/);
+    expect(readFileSync(join(out, 'kontract.prom'), 'utf8')).toMatch(/kontract_actions_total\{integration="namespaces",action="create",kind="Namespace",cluster="prod-1",dry_run="false",shard="0",shards="1",mode="wet"\} 1/);
   });
 
   it('exits 0 when nothing changed (dry-run and wet)', async () => {

@@ -13,6 +13,7 @@ import type { Integration } from '../../integrations/define-integration.js';
 import { INTEGRATIONS } from '../../integrations/index.js';
 import { serveMetrics, pushMetrics, writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
+import type { RunIdentity } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
@@ -239,7 +240,11 @@ export async function executeReconcile(names: string[], args: Args, ctx: Command
   const { integrations, dryRun, interval } = checkReconcileArgs(names, args, ctx.argv ?? []);
   const output = (str(args.output) ?? 'text') as OutputFormat;
   const color = process.stdout.isTTY && (ctx.env.NO_COLOR === undefined || ctx.env.NO_COLOR === '');
-  const settings: RunSettings = { integrations, dryRun, output, color, metrics: new RunMetrics() };
+  const identity: RunIdentity = {
+    shard: num(args['shard-id'], 'shard-id') ?? 0, shards: num(args.shards, 'shards') ?? 1,
+    mode: dryRun === false ? 'wet' : dryRun === 'server' ? 'server-dry-run' : 'dry-run',
+  };
+  const settings: RunSettings = { integrations, dryRun, output, color, metrics: new RunMetrics(identity) };
   return interval === undefined ? runOnce(args, ctx, settings) : loop(args, ctx, settings, interval);
 }
 
