@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kontract, writeTree } from './support/cli.js';
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from './support/clusters.js';
 
+// --persistence.file= : in memory only (Debian's build defaults to a shared file under /var/lib)
 const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
 
 async function freePort(): Promise<number> {
@@ -37,7 +38,7 @@ describe('Pushgateway grouping of shards and dry-runs', () => {
     if (!existsSync(PUSHGATEWAY)) throw new Error(`${PUSHGATEWAY} missing: run scripts/install-pushgateway.sh`);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    gw = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    gw = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       if (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)) break;
       await new Promise((r) => setTimeout(r, 100));

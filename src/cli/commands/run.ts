@@ -33,8 +33,8 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
     .option('namespace', { type: 'string', array: true, describe: 'Only these namespaces (repeatable); other cluster-scoped kinds are skipped' })
     .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'API requests in flight per cluster (all clusters in parallel)' })
-    .option('shards', { type: 'number', default: 1, describe: 'Split the work into N shards by hash of cluster/namespace' })
-    .option('shard-id', { type: 'number', default: 0, describe: 'Which shard this process handles (0-based)' })
+    .option('shards', { type: 'number', defaultDescription: `env ${SHARDS_ENV}, else 1`, describe: 'Split the work into N shards by hash of cluster/namespace' })
+    .option('shard-id', { type: 'number', defaultDescription: `env ${SHARD_ID_ENV}, else JOB_COMPLETION_INDEX (Indexed Job), else 0`, describe: 'Which shard this process handles (0-based)' })
     .option('take-over', { type: 'boolean', default: false, describe: 'Adopt unowned live objects that match desired ones' })
     .option('max-deletions', { type: 'number', default: DEFAULT_MAX_DELETIONS, describe: 'Refuse plans deleting more objects than this' })
     .option('allow-mass-deletion', { type: 'boolean', default: false, describe: 'Lift the deletion safety limits' })
@@ -44,6 +44,26 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('metrics-file', { type: 'string', describe: 'Write Prometheus metrics (node_exporter textfile format, atomic)' })
     .option('pushgateway', { type: 'string', describe: 'Push metrics to this Pushgateway URL (job kontract)' })
     .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' });
+}
+
+/** Shard settings from the environment, so that a pod spec needs no shell to pass them. */
+export const SHARDS_ENV = 'KONTRACT_SHARDS';
+export const SHARD_ID_ENV = 'KONTRACT_SHARD_ID';
+/** Set by Kubernetes in every pod of an Indexed Job. */
+export const JOB_COMPLETION_INDEX_ENV = 'JOB_COMPLETION_INDEX';
+
+function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+$/.test(v)) throw new KontractError(ERROR_CODES.USAGE, `${name} must be a non-negative integer (got ${v})`);
+  return Number(v);
+}
+
+/** `--shards`/`--shard-id`, else KONTRACT_SHARDS / KONTRACT_SHARD_ID / JOB_COMPLETION_INDEX. */
+export function shardingOf(args: Args, env: NodeJS.ProcessEnv): { readonly shards: number; readonly shardId: number } {
+  const shards = num(args.shards, 'shards') ?? envInt(env, SHARDS_ENV) ?? 1;
+  const shardId = num(args['shard-id'], 'shard-id') ?? envInt(env, SHARD_ID_ENV) ?? envInt(env, JOB_COMPLETION_INDEX_ENV) ?? 0;
+  return { shards, shardId }; // validated with the rest of the scope (src/reconcile/scope.ts)
 }
 
 const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false', 'none']);
@@ -158,7 +178,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       allowMassDeletion: args['allow-mass-deletion'] === true,
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: strs(args.cluster), namespaces: strs(args.namespace),
-      shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
+      ...shardingOf(args, ctx.env),
       reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
       onPlan: (plan) => {
         ctx.reporter.result(render(plan, s.output, s.color));
@@ -240,8 +260,9 @@ export async function executeReconcile(names: string[], args: Args, ctx: Command
   const { integrations, dryRun, interval } = checkReconcileArgs(names, args, ctx.argv ?? []);
   const output = (str(args.output) ?? 'text') as OutputFormat;
   const color = process.stdout.isTTY && (ctx.env.NO_COLOR === undefined || ctx.env.NO_COLOR === '');
+  const sharding = shardingOf(args, ctx.env);
   const identity: RunIdentity = {
-    shard: num(args['shard-id'], 'shard-id') ?? 0, shards: num(args.shards, 'shards') ?? 1,
+    shard: sharding.shardId, shards: sharding.shards,
     mode: dryRun === false ? 'wet' : dryRun === 'server' ? 'server-dry-run' : 'dry-run',
   };
   const settings: RunSettings = { integrations, dryRun, output, color, metrics: new RunMetrics(identity) };
