@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's full test command (`npm test`; CI runs `npm ci && npm test`, see .ci/run):
-# build, typecheck, lint, unit tests, the Kubernetes binaries (built once, then cached outside
-# the repo), the Pushgateway, the integration suite against local clusters, and a smoke run on
-# the current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.24
+# build, typecheck, lint, the architecture rules (dependency-cruiser), unit tests, the Kubernetes
+# binaries (built once, then cached outside the repo), the Pushgateway, the integration suite
+# against local clusters, and a smoke run on the current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.24
 # and the Go module proxy; see docs/local-control-plane.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ t0=$(date +%s)
 step "build";       npm run build
 step "typecheck";   npm run typecheck
 step "lint";        npm run lint
+step "architecture rules (dependency-cruiser, .dependency-cruiser.cjs)"; npm run depcheck
 step "unit tests";  npm run test:unit
 
 step "Kubernetes binaries (scripts/build-k8s-bins.sh; cached after the first build)"

@@ -2,8 +2,9 @@
  * The registry of datafile kinds: every `$schema` kontract understands, grouped by family.
  *
  * HOW TO ADD A FAMILY (VMs, fabrics, …)
- *  1. Add the model type next to your integration and an optional list field to AppInterfaceData
- *     in model.ts (`readonly fabrics?: readonly Fabric[]`; absent = none).
+ *  1. Add the model type in src/app-interface/ (never in an integration: app-interface does not
+ *     import integrations) and an optional list field to AppInterfaceData in model.ts
+ *     (`readonly fabrics?: readonly Fabric[]`; absent = none).
  *  2. Add the JSON Schema `schemas/<family>/<kind>-1.json` with `$id: /<family>/<kind>-1.yml` (draft-07,
  *     `additionalProperties: false`). It is loaded automatically and checked before `build` runs.
  *     Declare cross-file references as
@@ -13,7 +14,8 @@
  *     and the loader checks that the target exists and has one of those `$schema`s, and detects
  *     `$ref` cycles (add `"link": true` for peer links that may be cyclic). A kind without a JSON
  *     Schema is accepted too: then `build` alone validates (as the KubeVirt parsers do).
- *  3. Write a `DatafileKind` with `defineKind({schema, modelKey, graphqlField, build})` (kind.ts):
+ *  3. Write a `DatafileKind` with `defineKind({schema, modelKey, graphqlField, build})` (kind.ts;
+ *     parsers read fields with field-reader.ts and return its ParseResult):
  *     `build(file, ctx)` turns one datafile (`file.raw`, `$ref`s unresolved, `file.path`) into
  *     one model entry or problems `{file, field, message}`; `ctx.file(path)` / `ctx.entry(kind,
  *     path)` read other datafiles. Pure: no IO.
@@ -26,13 +28,12 @@
  *     from every source (`serve` answers `resources_v1(path, pathPrefix)`, the GraphQL client
  *     fetches them pinned to the same sha). Read them from there, not from disk.
  */
-import type { ParseResult as VmParseResult } from '../integrations/virtual-machines/parse.js';
-import { parseVirtualMachine, parseVmTemplate } from '../integrations/virtual-machines/parse.js';
-import { parseClusterInstancetype, parseClusterPreference } from '../integrations/instancetypes/parse.js';
-import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from '../integrations/hedgehog-fabric/parse.js';
+import { parseVirtualMachine, parseVmTemplate } from './kubevirt/vm-parse.js';
+import { parseClusterInstancetype, parseClusterPreference } from './kubevirt/instancetype-parse.js';
+import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from './hedgehog/parse.js';
 import { CORE_KINDS, clusterKind } from './core-kinds.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
-import { defineKind, ok } from './kind.js';
+import { defineKind } from './kind.js';
 
 export interface DatafileFamily {
   readonly name: string;
@@ -41,7 +42,7 @@ export interface DatafileFamily {
   readonly kinds: readonly DatafileKind[];
 }
 
-function viaParser<T>(parse: (path: string, raw: unknown) => VmParseResult<T>): (f: { path: string; raw: unknown }) => ParseResult<T> {
+function viaParser<T>(parse: (path: string, raw: unknown) => ParseResult<T>): (f: { path: string; raw: unknown }) => ParseResult<T> {
   return (f) => parse(f.path, f.raw);
 }
 
@@ -66,8 +67,7 @@ export const FAMILIES: readonly DatafileFamily[] = [
         modelKey: 'fabrics',
         graphqlField: 'fabrics_v1',
         build(f, ctx) {
-          const r = parseFabric(f.raw, f.path, { clusterNameByPath: (p) => ctx.entry(clusterKind, p)?.name, ...(ctx.root === undefined ? {} : { root: ctx.root }) });
-          return r.ok ? ok(r.fabric) : { ok: false, problems: r.problems };
+          return parseFabric(f.raw, f.path, { clusterNameByPath: (p) => ctx.entry(clusterKind, p)?.name, ...(ctx.root === undefined ? {} : { root: ctx.root }) });
         },
         // A GitOps directory inside the app-interface travels with the data (qontract resources).
         resourceDirs(f) {

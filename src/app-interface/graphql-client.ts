@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLClient } from 'graphql-request';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
+import { isPlainObject } from '../core/plain-object.js';
 import { ALL_KINDS, isCoreKind, kindOfSchema } from './families.js';
 import type { AppInterfaceData } from './model.js';
 import type { Datafile } from './snapshot.js';
@@ -49,9 +50,7 @@ const CORE_QUERIES: Readonly<Record<string, CoreQuery>> = {
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isObj: (v: unknown) => v is Obj = isPlainObject;
 
 /** GraphQL answers `null` for absent fields; datafiles simply omit them. */
 function stripNulls(v: unknown): unknown {

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { buildSchema, getNamedType, isObjectType } from 'graphql';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { isPlainObject } from '../core/plain-object.js';
 import { ALL_KINDS, isCoreKind } from './families.js';
 import type { Snapshot } from './snapshot.js';
 import { schemaOf } from './snapshot.js';
@@ -96,9 +97,7 @@ export interface GraphqlContext extends Record<PropertyKey, unknown> {
 
 type Doc = Readonly<Record<string, unknown>>;
 
-function isDoc(v: unknown): v is Doc {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const isDoc: (v: unknown) => v is Doc = isPlainObject;
 
 function deref(v: unknown, ctx: GraphqlContext): unknown {
   if (Array.isArray(v)) return v.map((x) => deref(x, ctx));

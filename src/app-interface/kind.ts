@@ -2,7 +2,7 @@
  * The contract of one datafile kind (one `$schema`): how a validated datafile becomes a model
  * entry. The list of kinds is in families.ts.
  */
-import type { ValidationProblem } from '../core/errors.js';
+import type { ParseResult } from './field-reader.js';
 import type { AppInterfaceData } from './model.js';
 import type { Datafile } from './snapshot.js';
 
@@ -14,10 +14,8 @@ export type ListKey = {
 /** The entry type of a list key: EntryOf<'clusters'> = Cluster. */
 export type EntryOf<K extends ListKey> = NonNullable<AppInterfaceData[K]> extends readonly (infer E)[] ? E : never;
 
-/** Same shape as src/integrations/virtual-machines/parse.ts ParseResult. */
-export type ParseResult<T> =
-  | { readonly ok: true; readonly value: T; readonly problems: readonly [] }
-  | { readonly ok: false; readonly problems: readonly ValidationProblem[] };
+export type { ParseResult } from './field-reader.js';
+export { ok } from './field-reader.js';
 
 export interface BuildContext {
   /** The app-interface directory for a YAML directory source; undefined for GraphQL/bundle sources. */
@@ -63,10 +61,6 @@ export interface DatafileKind<K extends ListKey = ListKey> {
 /** Helper keeping `K` inferred: `defineKind({ schema, modelKey: 'clusters', … })`. */
 export function defineKind<K extends ListKey>(kind: DatafileKind<K>): DatafileKind<K> {
   return kind;
-}
-
-export function ok<T>(value: T): ParseResult<T> {
-  return { ok: true, value, problems: [] };
 }
 
 export const SKIP: ParseResult<never> = { ok: false, problems: [] };

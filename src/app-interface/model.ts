@@ -2,17 +2,16 @@
  * The app-interface data model after loading, `$ref` resolution and validation. Both sources (YAML
  * directory and GraphQL) produce exactly this; integrations read only this.
  *
- * Field names follow app-sre/qontract-schemas where qontract has the type (see
- * ../shared/reference/anchors.md §1.8). Every entity carries `path`, the datafile it came from
+ * Field names follow app-sre/qontract-schemas where qontract has the type (docs/app-interface.md).
+ * Every entity carries `path`, the datafile it came from
  * (`/openshift/c1/namespaces/team-a.yml`), as qontract-server does.
  */
-import type { Fabric } from '../integrations/hedgehog-fabric/model.js';
-import type { ClusterInstancetype, ClusterPreference } from '../integrations/instancetypes/model.js';
-import type { VirtualMachineData, VmTemplate } from '../integrations/virtual-machines/model.js';
+import type { Fabric } from './hedgehog/model.js';
+import type { ClusterInstancetype, ClusterPreference } from './kubevirt/instancetype-model.js';
+import type { VirtualMachineData, VmTemplate } from './kubevirt/vm-model.js';
 
-export interface Labels {
-  readonly [key: string]: string;
-}
+export type { Labels } from '../core/k8s-object.js';
+import type { Labels } from '../core/k8s-object.js';
 
 /** Where a cluster's credentials come from. Exactly one source; no silent default kubeconfig. */
 export type ClusterAuth =

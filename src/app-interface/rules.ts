@@ -4,7 +4,7 @@
  * by writing a function and listing it in RULES.
  */
 import type { ValidationProblem } from '../core/errors.js';
-import { parseQuantity } from '../resource-inventory/quantity.js';
+import { parseQuantity } from '../core/quantity.js';
 import type { AppInterfaceData, Labels } from './model.js';
 import { DNS1123_LABEL_MAX, isDns1123Label } from '../core/k8s-names.js';
 

@@ -1,14 +1,10 @@
 /**
- * The one entry point the engine calls to get the app-interface, and the yargs options every
- * command reading it shares:
- *
- *   --app-interface DIR        a directory of YAML datafiles
- *   --graphql-url URL          a qontract-server compatible endpoint (`kontract serve` is one)
- *   --graphql-token-file FILE  bearer token for it (else env KONTRACT_GRAPHQL_TOKEN); never printed
+ * The one entry point the engine calls to get the app-interface: from a directory or a GraphQL
+ * endpoint, given as a source or as the values of the CLI's data-source flags (their yargs
+ * declarations are in src/cli/options.ts).
  */
 import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import type { Argv } from 'yargs';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { silentReporter } from '../core/reporter.js';
@@ -95,28 +91,4 @@ export async function sourceFromArgs(args: SourceArgs): Promise<AppInterfaceSour
     if (env !== undefined && env !== '') token = env;
   }
   return { kind: 'graphql', url: args.graphqlUrl, ...(token === undefined ? {} : { token }) };
-}
-
-/** Adds `--app-interface`, `--graphql-url`, `--graphql-token-file` (group "Data source:"). */
-export function appInterfaceSourceOptions<T>(y: Argv<T>): Argv<T> {
-  return y
-    .option('app-interface', { type: 'string', describe: 'app-interface directory (YAML datafiles)', group: 'Data source:' })
-    .option('graphql-url', { type: 'string', describe: 'qontract-server compatible GraphQL endpoint (e.g. http://localhost:4000/graphql)', group: 'Data source:' })
-    .option('graphql-token-file', { type: 'string', describe: `file holding the GraphQL bearer token (default: env ${GRAPHQL_TOKEN_ENV})`, group: 'Data source:' });
-}
-
-/** SourceArgs from parsed yargs values (`args['app-interface']` …) and the command context. */
-export function sourceArgsFrom(args: Readonly<Record<string, unknown>>, ctx: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly reporter?: Reporter; readonly signal?: AbortSignal }): SourceArgs {
-  const s = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  const dir = s(args['app-interface']);
-  const graphqlUrl = s(args['graphql-url']);
-  const graphqlTokenFile = s(args['graphql-token-file']);
-  return {
-    cwd: ctx.cwd, env: ctx.env,
-    ...(dir === undefined ? {} : { dir }),
-    ...(graphqlUrl === undefined ? {} : { graphqlUrl }),
-    ...(graphqlTokenFile === undefined ? {} : { graphqlTokenFile }),
-    ...(ctx.reporter === undefined ? {} : { reporter: ctx.reporter }),
-    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-  };
 }

@@ -2,6 +2,11 @@
  * Kubernetes object shapes used across kontract. Plain data only: the diff engine and the
  * integrations never import @kubernetes/client-node at runtime.
  */
+/** A label map (`metadata.labels`, and the label maps of the datafiles). */
+export interface Labels {
+  readonly [key: string]: string;
+}
+
 export interface ObjectMeta {
   name: string;
   namespace?: string;

@@ -8,6 +8,7 @@ import type { AppInterfaceData } from '../app-interface/model.js';
 import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
+import type { ComparisonRules } from '../resource-inventory/inventory.js';
 import type { Plan } from '../resource-inventory/plan.js';
 
 /** One desired object, placed on one cluster. */
@@ -64,7 +65,8 @@ export interface ObserveContext {
   readonly registry: Registry;
 }
 
-export interface Integration {
+/** An integration; its comparison rules (`ignoreFields`, `immutableFields`, `immutable`) are the planner's ComparisonRules. */
+export interface Integration extends ComparisonRules {
   /** CLI name, e.g. `resourcequotas`. Also the value of the ownership label. */
   readonly name: string;
   /** One line for `kontract --help` and the README. */
@@ -72,19 +74,6 @@ export interface Integration {
   /** Kinds the integration owns: the engine LISTs exactly these, filtered by the ownership label. */
   readonly kinds: readonly ManagedKind[];
   buildDesired(ctx: DesiredContext): DesiredState | Promise<DesiredState>;
-  /**
-   * Paths (dot-separated, under the object root) the engine should ignore when comparing desired
-   * with live, beyond the generic canonicalisation (e.g. labels a controller rewrites).
-   */
-  readonly ignoreFields?: readonly string[];
-  /** Fields that cannot change in place: the plan refuses such an update. */
-  readonly immutableFields?: readonly string[];
-  /**
-   * Immutability that paths cannot express (e.g. "which key under `spec` is set"): given the
-   * canonical live and desired objects of an update, the immutable fields that would change (the
-   * plan refuses the update, like `immutableFields`); empty when the update is allowed.
-   */
-  readonly immutable?: (current: KubeObject, desired: KubeObject) => readonly string[];
   /**
    * What it means when a cluster does not serve one of `kinds` (CRD absent), for the per-cluster
    * error, e.g. `KubeVirt is not installed`. The engine checks discovery before listing: a cluster

@@ -6,10 +6,10 @@
 import type { Integration } from './define-integration.js';
 import { hedgehogFabricIntegration } from './hedgehog-fabric/integration.js';
 import { instancetypesIntegration } from './instancetypes/integration.js';
-import { limitRangesIntegration } from './limit-ranges/integration.js';
+import { limitRangesIntegration } from './limitranges/integration.js';
 import { namespacesIntegration } from './namespaces/integration.js';
-import { networkPoliciesIntegration } from './network-policies/integration.js';
-import { resourceQuotasIntegration } from './resource-quotas/integration.js';
+import { networkPoliciesIntegration } from './networkpolicies/integration.js';
+import { resourceQuotasIntegration } from './resourcequotas/integration.js';
 import { roleBindingsIntegration } from './rolebindings/integration.js';
 import { virtualMachinesIntegration } from './virtual-machines/integration.js';
 

@@ -4,7 +4,7 @@
  *
  * Why a raw HTTP client over node:https instead of client-node's KubernetesObjectApi:
  * - one code path for built-in kinds and custom resources; client-node drops `metadata.continue`
- *   on CR lists and renames it `_continue` on built-ins (reference §7);
+ *   on CR lists and renames it `_continue` on built-ins (client-node 1.x's generated typed models);
  * - no typed-model round trip: typed models drop unknown fields, turn timestamps into Dates and
  *   pick the model by version+kind only (a CRD kind named `Service` would lose fields);
  * - keep-alive agents we control (client-node builds a new agent per request), cheap request
@@ -138,9 +138,14 @@ const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res
  */
 const kontractApplyTimes = new WeakMap<KubeObject, string>();
 
-/** When kontract last applied this object (its `managedFields` Apply entry), if the object came from a ClusterClient. */
+/**
+ * When kontract last applied this object (the latest `manager: kontract, operation: Apply` entry of
+ * its `managedFields`): kept by a ClusterClient that listed it with `keepApplyTime`, else read from
+ * the object's own `managedFields` (objects not read through a ClusterClient); undefined when none.
+ * The one managed-fields scan of kontract.
+ */
 export function kontractApplyTime(obj: KubeObject): string | undefined {
-  return kontractApplyTimes.get(obj);
+  return kontractApplyTimes.get(obj) ?? applyTimeOf(obj.metadata.managedFields);
 }
 
 /** The latest `time` of a `manager: kontract, operation: Apply` entry, without keeping the entries. */

@@ -1,6 +1,6 @@
 /**
  * Canonical form of a Kubernetes object: what kontract compares and hashes. Works on a copy and
- * never mutates its input (conventions pattern 3).
+ * never mutates its input.
  *
  * - drops `status` and server-set metadata (uid, resourceVersion, generation, creationTimestamp,
  *   managedFields, selfLink, deletion*), plus `finalizers` / `ownerReferences` unless kept;
@@ -18,8 +18,9 @@ import {
   LAST_APPLIED_ANNOTATION,
   MANAGED_BY_LABEL,
 } from './marks.js';
-import { canonicalQuantity, parseQuantity, quantityValuesEqual } from './quantity.js';
-import { isPlainObject, sortedKeys, stableStringify } from './stable-json.js';
+import { canonicalQuantity, parseQuantity, quantityValuesEqual } from '../core/quantity.js';
+import { isPlainObject } from '../core/plain-object.js';
+import { sortedKeys, stableStringify } from './stable-json.js';
 
 /** metadata fields the API server sets; never compared. */
 export const SERVER_METADATA_FIELDS: readonly string[] = [

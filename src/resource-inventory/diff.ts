@@ -1,7 +1,7 @@
 /**
  * Field-level comparison of a canonical desired object with its canonical live counterpart.
  *
- * Only what kontract sets counts ("desired ⊆ live", anchors 1.3): the live object is first
+ * Only what kontract sets counts ("desired ⊆ live", docs/ownership-and-diff.md): the live object is first
  * projected onto the shape of the desired one (map keys the desired object does not set are
  * dropped, arrays are cut to the desired length), then deep-diff lists the differences. So server
  * defaults never show up, while a desired key missing from live, a changed value or a shorter
@@ -12,7 +12,7 @@ import deepDiff from 'deep-diff';
 import type { KubeObject } from '../core/k8s-object.js';
 import { canonicalScalar, quantityEquals } from './canonicalize.js';
 import type { FieldChange } from './plan.js';
-import { isPlainObject } from './stable-json.js';
+import { isPlainObject } from '../core/plain-object.js';
 
 /** `live` reduced to the keys / array positions `desired` sets (a copy; inputs untouched). */
 export function projectOnto(live: unknown, desired: unknown): unknown {

@@ -1,12 +1,11 @@
 /**
  * ResourceInventory: cluster → namespace → kind → { desired, current }, plus the errors of the run
- * (anchors 1.1). Filled by the IO layer (desired from integrations, current from LIST/GET), read by
+ * (docs/architecture.md). Filled by the IO layer (desired from integrations, current from LIST/GET), read by
  * computePlan. Maps all the way down, so lookups stay O(1) on 20,000 objects.
  */
 import { ERROR_CODES, KontractError } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { kindKey, resourceIdString } from '../core/k8s-object.js';
-import type { Integration } from '../integrations/define-integration.js';
 import type { PlanError } from './plan.js';
 
 export interface DesiredEntry {
@@ -56,17 +55,39 @@ export function isClusterError(e: PlanError, cluster: string): boolean {
   return e.cluster === cluster && e.objectOnly !== true;
 }
 
+/**
+ * What the planner needs of an integration: its name and how to compare its objects. An
+ * `Integration` (src/integrations/define-integration.ts) is one; the planning core does not import it.
+ */
+export interface ComparisonRules {
+  /** CLI name of the integration, the value of the ownership label. */
+  readonly name: string;
+  /**
+   * Paths (dot-separated, under the object root) the planner ignores when comparing desired
+   * with live, beyond the generic canonicalisation (e.g. labels a controller rewrites).
+   */
+  readonly ignoreFields?: readonly string[];
+  /** Fields that cannot change in place: the plan refuses such an update. */
+  readonly immutableFields?: readonly string[];
+  /**
+   * Immutability that paths cannot express (e.g. "which key under `spec` is set"): given the
+   * canonical live and desired objects of an update, the immutable fields that would change (the
+   * plan refuses the update, like `immutableFields`); empty when the update is allowed.
+   */
+  readonly immutable?: (current: KubeObject, desired: KubeObject) => readonly string[];
+}
+
 export class ResourceInventory {
   private readonly clusters = new Map<string, ClusterMap>();
   private readonly errorList: PlanError[] = [];
-  private readonly byName: ReadonlyMap<string, Integration>;
+  private readonly byName: ReadonlyMap<string, ComparisonRules>;
 
-  constructor(integrations: readonly Integration[]) {
+  constructor(integrations: readonly ComparisonRules[]) {
     this.byName = new Map(integrations.map((i) => [i.name, i]));
   }
 
   /** The integration definition (ignoreFields, immutableFields), if given to the constructor. */
-  integration(name: string): Integration | undefined {
+  integration(name: string): ComparisonRules | undefined {
     return this.byName.get(name);
   }
 

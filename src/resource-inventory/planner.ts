@@ -1,6 +1,6 @@
 /**
  * computePlan: the pure step between fetching and applying. Walks the inventory once (Maps, O(n)),
- * decides create / update / delete / unchanged per object with the ownership matrix (anchors 1.2),
+ * decides create / update / delete / unchanged per object with the ownership matrix (below),
  * applies the safety rules and returns a Plan whose `changes` are exactly what to apply.
  *
  * Ownership matrix, per (cluster, namespace, kind, name):

@@ -1,7 +1,9 @@
 /**
- * Deterministic serialisation (conventions pattern 12): keys sorted at every level, with
+ * Deterministic serialisation (same object, same bytes: hashes and plan output): keys sorted at every level, with
  * `apiVersion`, `kind`, `metadata` first at the top of an object.
  */
+import { isPlainObject } from '../core/plain-object.js';
+
 const FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
 
 function keyRank(k: string): number {
@@ -13,10 +15,6 @@ function compareKeys(a: string, b: string): number {
   const r = keyRank(a) - keyRank(b);
   if (r !== 0) return r;
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function looksLikeObject(value: Record<string, unknown>): boolean {

@@ -2,25 +2,25 @@
  * `kontract fabric-status`: a client dry-run of the hedgehog-fabric integration, summarised per
  * fabric (reachable, in sync or drifted, counts per kind, per-object diffs, last sync), as text or
  * JSON, optionally with the drift gauge written to a metrics file. Never writes to a cluster.
+ * The command of the hedgehog-fabric integration (src/integrations/hedgehog-fabric/README.md,
+ * "Drift and status"); it is here because integrations do not import the CLI or the engine.
  */
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import { HEDGEHOG_FABRIC_INTEGRATION } from '../../integrations/hedgehog-fabric/desired.js';
 import { hedgehogFabricIntegration, isFabricDesiredState } from '../../integrations/hedgehog-fabric/integration.js';
-import { lastSyncOn } from '../../integrations/hedgehog-fabric/last-sync.js';
+import { FABRIC_MANAGED_KINDS } from '../../integrations/hedgehog-fabric/kinds.js';
 import { recordFabricDrift } from '../../integrations/hedgehog-fabric/metrics.js';
 import type { FabricStatus } from '../../integrations/hedgehog-fabric/status.js';
 import { fabricStatus } from '../../integrations/hedgehog-fabric/status.js';
 import { writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
+import { lastApplyTime } from '../../reconcile/last-apply.js';
 import { runReconcile } from '../../reconcile/run-reconcile.js';
 import type { KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-
-function strs(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
+import { appInterfaceSourceOptions, sourceArgsFrom, str, strs } from '../options.js';
 
 function renderText(statuses: readonly FabricStatus[]): string {
   const lines: string[] = [];
@@ -51,7 +51,7 @@ export const fabricStatusCommand: KontractCommand = {
     const unknown = wanted.filter((w) => !all.some((f) => f.name === w));
     if (unknown.length > 0) throw new KontractError(ERROR_CODES.USAGE, `unknown fabric(s) ${unknown.join(', ')} (known: ${all.map((f) => f.name).join(', ')})`);
     const fabrics = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.name));
-    const kubeconfig = typeof args.kubeconfig === 'string' ? args.kubeconfig : undefined;
+    const kubeconfig = str(args.kubeconfig);
     const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
     let statuses: FabricStatus[];
     try {
@@ -66,7 +66,7 @@ export const fabricStatusCommand: KontractCommand = {
         const client = connector.clients.get(f.cluster);
         if (client === undefined || !result.clusters.some((c) => c.cluster === f.cluster && c.reachable)) continue;
         try {
-          const t = await lastSyncOn(client);
+          const t = await lastApplyTime(client, HEDGEHOG_FABRIC_INTEGRATION, FABRIC_MANAGED_KINDS, 'default');
           if (t !== undefined) lastSync.set(f.name, t);
         } catch (e) {
           ctx.reporter.log('warn', `cannot read the last sync of fabric ${f.name}: ${errorMessage(e)}`, { cluster: f.cluster });
@@ -77,7 +77,7 @@ export const fabricStatusCommand: KontractCommand = {
       connector.closeAll();
     }
     ctx.reporter.result(args.output === 'json' ? JSON.stringify({ fabrics: statuses }, null, 2) : renderText(statuses));
-    const metricsFile = typeof args['metrics-file'] === 'string' ? args['metrics-file'] : undefined;
+    const metricsFile = str(args['metrics-file']);
     if (metricsFile !== undefined) {
       const metrics = new RunMetrics();
       recordFabricDrift(metrics.registry, statuses);

@@ -6,18 +6,15 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Argv } from 'yargs';
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError } from '../../core/errors.js';
-import { collectInventory } from '../../inventory/collect.js';
-import { INVENTORY_FORMATS, renderInventory } from '../../inventory/render.js';
-import type { InventoryFormat } from '../../inventory/render.js';
+import { collectInventory } from '../../workload-inventory/collect.js';
+import { INVENTORY_FORMATS, renderInventory } from '../../workload-inventory/render.js';
+import type { InventoryFormat } from '../../workload-inventory/render.js';
 import { createConnector } from '../../reconcile/connector.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-
-function strs(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
+import { appInterfaceSourceOptions, sourceArgsFrom, str, strs } from '../options.js';
 
 function formatOf(v: unknown): InventoryFormat {
   const f = INVENTORY_FORMATS.find((x) => x === v);
@@ -45,7 +42,7 @@ export const inventoryCommand: KontractCommand = {
       throw new KontractError(ERROR_CODES.USAGE, `unknown cluster(s) ${unknown.join(', ')} (known: ${data.clusters.map((c) => c.name).join(', ')})`);
     }
     const clusters = wanted.length === 0 ? data.clusters : data.clusters.filter((c) => wanted.includes(c.name));
-    const kubeconfig = typeof args.kubeconfig === 'string' ? args.kubeconfig : undefined;
+    const kubeconfig = str(args.kubeconfig);
     // Every in-flight request listens on the abort signal: ~10 parallel LISTs per cluster.
     setMaxListeners(16 * concurrency, ctx.signal);
     const connector = createConnector({

@@ -13,6 +13,7 @@ import {
 import type { ClusterStatus, LocalClustersState } from '../../local-cluster/index.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
+import { str, strs } from '../options.js';
 
 type Action = 'up' | 'down' | 'status';
 
@@ -48,10 +49,6 @@ function renderStatuses(state: LocalClustersState, statuses: readonly ClusterSta
   return table(rows);
 }
 
-function optString(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
 export const localClustersCommand: KontractCommand = {
   command: 'local-clusters <action>',
   describe: 'Start, stop or inspect local Kubernetes control planes (etcd + kube-apiserver + controller manager) for tests and demos',
@@ -67,7 +64,7 @@ export const localClustersCommand: KontractCommand = {
   },
   async run(args, ctx: CommandContext): Promise<Outcome> {
     const action = args.action as Action;
-    const dirArg = optString(args.dir);
+    const dirArg = str(args.dir);
     const dir = dirArg === undefined ? defaultStateDir(ctx.env) : path.resolve(ctx.cwd, dirArg);
     switch (action) {
       case 'up':
@@ -93,8 +90,8 @@ export const localClustersCommand: KontractCommand = {
 };
 
 async function up(args: Readonly<Record<string, unknown>>, dir: string, ctx: CommandContext): Promise<Outcome> {
-  const names = clusterNames(optString(args.names), typeof args.count === 'number' ? args.count : undefined);
-  const crdArgs = Array.isArray(args.crds) ? args.crds.filter((x): x is string => typeof x === 'string') : [];
+  const names = clusterNames(str(args.names), typeof args.count === 'number' ? args.count : undefined);
+  const crdArgs = strs(args.crds);
   const crdFiles = expandCrdPaths(crdArgs.map((p) => path.resolve(ctx.cwd, p)));
   const binDir = await resolveBinDir({ reporter: ctx.reporter, binDir: ctx.env.K8S_BIN_DIR, env: ctx.env });
   const t0 = Date.now();

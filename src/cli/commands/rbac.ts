@@ -6,17 +6,14 @@
  */
 import { dump } from 'js-yaml';
 import type { Argv } from 'yargs';
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { Integration } from '../../integrations/define-integration.js';
 import { rbacManifests } from '../../reconcile/rbac.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
+import { appInterfaceSourceOptions, sourceArgsFrom, strs } from '../options.js';
 import { selectIntegrations } from './run.js';
-
-function strs(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
 
 function serviceAccountOf(v: unknown): { namespace: string; name: string } {
   const s = typeof v === 'string' ? v : '';

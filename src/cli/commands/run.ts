@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Argv } from 'yargs';
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Integration } from '../../integrations/define-integration.js';
@@ -21,6 +21,7 @@ import { renderJson, renderMarkdown, renderText } from '../../resource-inventory
 import type { Plan } from '../../resource-inventory/plan.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
+import { appInterfaceSourceOptions, num, sourceArgsFrom, str, strs } from '../options.js';
 
 type Args = Readonly<Record<string, unknown>> & GlobalArgs;
 type OutputFormat = 'text' | 'json' | 'markdown';
@@ -67,17 +68,6 @@ export function shardingOf(args: Args, env: NodeJS.ProcessEnv): { readonly shard
 }
 
 const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false', 'none']);
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-function strs(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-function num(v: unknown, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new KontractError(ERROR_CODES.USAGE, `--${flag} must be a number`);
-  return v;
-}
 
 /**
  * `--dry-run` is a string flag so that `--dry-run=server` works; a bare `--dry-run` followed by a

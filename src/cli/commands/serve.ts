@@ -10,12 +10,9 @@ import { startAppInterfaceServer } from '../../app-interface/server.js';
 import type { ServeSource } from '../../app-interface/server.js';
 import { ERROR_CODES, KontractError } from '../../core/errors.js';
 import type { GlobalArgs, KontractCommand } from '../command.js';
+import { str } from '../options.js';
 
 export const SERVE_TOKEN_ENV = 'KONTRACT_SERVE_TOKEN';
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
 
 export const serveCommand: KontractCommand = {
   command: 'serve',

@@ -4,10 +4,11 @@
  * ValidationError (main.ts prints each and exits 1).
  */
 import type { Argv } from 'yargs';
-import { appInterfaceSourceOptions, loadAppInterface, sourceArgsFrom } from '../../app-interface/source-options.js';
+import { loadAppInterface } from '../../app-interface/source-options.js';
 import { ALL_KINDS } from '../../app-interface/families.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import type { GlobalArgs, KontractCommand } from '../command.js';
+import { appInterfaceSourceOptions, sourceArgsFrom } from '../options.js';
 
 /** `41 files, 3 clusters, 13 namespaces, 2 quotas, …: valid (sha 1a2b3c4d5e6f)` (one datafile per entry). */
 export function summarise(data: AppInterfaceData): string {

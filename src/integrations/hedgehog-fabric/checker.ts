@@ -6,9 +6,9 @@ import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { SourceDocument } from './documents.js';
 import { documentRef } from './documents.js';
-import type { FabricKindName } from './model.js';
-import type { RawObject } from './raw.js';
-import { asObject } from './raw.js';
+import type { FabricKindName } from '../../app-interface/hedgehog/model.js';
+import type { RawObject } from '../../app-interface/hedgehog/raw.js';
+import { asObject } from '../../app-interface/hedgehog/raw.js';
 
 /** One fabric CR of the GitOps directory, normalised (namespace `default`, fabric labels stripped). */
 export interface FabricObject {

@@ -3,7 +3,7 @@
  * names, each with the kind of device the port belongs to.
  */
 import type { KubeObject } from '../../core/k8s-object.js';
-import { asArray, asObject, asString, at } from './raw.js';
+import { asArray, asObject, asString, at } from '../../app-interface/hedgehog/raw.js';
 
 /** Every connection type the v1beta1 schema knows; exactly one is set. */
 export const CONNECTION_TYPES = [

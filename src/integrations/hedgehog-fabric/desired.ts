@@ -15,8 +15,8 @@ import { documentRef, readDirectory, readResourceDir } from './documents.js';
 import { classifyDocuments } from './fabric-objects.js';
 import type { GitCheckout, GitFetchOptions, GitSourceSpec } from './git-source.js';
 import { defaultGitCacheDir, displayUrl, fetchGitSource, scrubSecrets } from './git-source.js';
-import type { Fabric, FabricKindName } from './model.js';
-import { FABRIC_KIND_NAMES } from './model.js';
+import type { Fabric, FabricKindName } from '../../app-interface/hedgehog/model.js';
+import { FABRIC_KIND_NAMES } from '../../app-interface/hedgehog/model.js';
 import { validateFabric } from './validate.js';
 
 export const HEDGEHOG_FABRIC_INTEGRATION = 'hedgehog-fabric';

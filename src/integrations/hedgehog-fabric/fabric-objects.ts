@@ -11,8 +11,8 @@ import type { SourceDocument } from './documents.js';
 import { documentRef } from './documents.js';
 import { fabricKindOf } from './kinds.js';
 import { normalizeFabricObject } from './normalize.js';
-import type { Fabric, FabricKindName } from './model.js';
-import { asObject, asString, at, describe } from './raw.js';
+import type { Fabric, FabricKindName } from '../../app-interface/hedgehog/model.js';
+import { asObject, asString, at, describe } from '../../app-interface/hedgehog/raw.js';
 import { isDns1123Subdomain } from '../../core/k8s-names.js';
 
 /** Every fabric object lives here (api/meta/validation.go). */

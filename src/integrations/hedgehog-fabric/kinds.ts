@@ -1,11 +1,11 @@
 /**
  * The twelve managed kinds with their apply order. Creates run by ascending order and deletes by
  * descending order (the engine does both from ManagedKind.order), which is the order the Hedgehog
- * webhooks enforce (domain reference §1.4): namespaces → switch groups → switches → servers →
+ * webhooks enforce (a reference must exist before it is used): namespaces → switch groups → switches → servers →
  * connections → VPCs/externals → attachments and peerings.
  */
 import type { ManagedKind } from '../../core/k8s-object.js';
-import type { FabricKindName } from './model.js';
+import type { FabricKindName } from '../../app-interface/hedgehog/model.js';
 
 export const VPC_GROUP = 'vpc.githedgehog.com';
 export const WIRING_GROUP = 'wiring.githedgehog.com';

@@ -1,12 +1,12 @@
 /**
- * Writes desired objects in the form the fabric's mutating webhook stores them (domain reference
- * §1.3), so a real fabric shows no perpetual diff: sorted lists, defaulted values the webhook
+ * Writes desired objects in the form the fabric's mutating webhook stores them (the `Default`
+ * methods of githedgehog/fabric's API types), so a real fabric shows no perpetual diff: sorted lists, defaulted values the webhook
  * rewrites. Fields the webhook only adds need nothing here — the diff compares only what kontract
  * sets. Works on the (already copied) object in place.
  */
 import type { KubeObject } from '../../core/k8s-object.js';
-import type { FabricKindName } from './model.js';
-import { asArray, asInteger, asObject, asString } from './raw.js';
+import type { FabricKindName } from '../../app-interface/hedgehog/model.js';
+import { asArray, asInteger, asObject, asString } from '../../app-interface/hedgehog/raw.js';
 
 type Mutable = Record<string, unknown>;
 

@@ -8,8 +8,8 @@ import type { FieldChange, Plan, PlannedChange } from '../../resource-inventory/
 import type { FabricDesired } from './desired.js';
 import { HEDGEHOG_FABRIC_INTEGRATION, emptyKindCounts } from './desired.js';
 import { FABRIC_KINDS } from './kinds.js';
-import type { FabricKindName } from './model.js';
-import { FABRIC_KIND_NAMES } from './model.js';
+import type { FabricKindName } from '../../app-interface/hedgehog/model.js';
+import { FABRIC_KIND_NAMES } from '../../app-interface/hedgehog/model.js';
 
 export type FabricState = 'in_sync' | 'drift_detected' | 'unreachable' | 'error';
 

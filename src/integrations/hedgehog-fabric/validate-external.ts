@@ -1,10 +1,10 @@
-/** Webhook rules of External, ExternalAttachment and ExternalPeering (domain reference §1.2). */
+/** Webhook rules of External, ExternalAttachment and ExternalPeering (githedgehog/fabric `api/vpc/v1beta1`, their `Validate` methods). */
 import type { FabricChecker, FabricObject } from './checker.js';
 import { specOf } from './checker.js';
 import { connectionType } from './connection.js';
 import type { Ipv4Prefix } from './ipv4.js';
 import { overlaps, parseCidr, parseInterfaceAddress, parseIpv4 } from './ipv4.js';
-import { asArray, asInteger, asObject, asString, at, describe } from './raw.js';
+import { asArray, asInteger, asObject, asString, at, describe } from '../../app-interface/hedgehog/raw.js';
 import { namespaceOf, vpcSubnets } from './validate-vpc.js';
 
 const COMMUNITY = /^\d{1,10}:\d{1,5}$/;

@@ -1,5 +1,5 @@
 /**
- * Webhook rules of the VPC kinds (githedgehog/fabric `api/vpc/v1beta1`, domain reference §1.2):
+ * Webhook rules of the VPC kinds (githedgehog/fabric `api/vpc/v1beta1`, their `Validate` methods):
  * IPv4Namespace, VPC, VPCAttachment, VPCPeering.
  */
 import type { FabricChecker, FabricObject } from './checker.js';
@@ -7,7 +7,7 @@ import { specOf } from './checker.js';
 import { connectionSwitches, connectionType } from './connection.js';
 import type { Ipv4Prefix } from './ipv4.js';
 import { broadcast, contains, overlaps, parseCidr, parseIpv4, prefixInside } from './ipv4.js';
-import { asArray, asInteger, asObject, asString, at, describe } from './raw.js';
+import { asArray, asInteger, asObject, asString, at, describe } from '../../app-interface/hedgehog/raw.js';
 import { switchVlanNamespaces, vlanRanges } from './validate-wiring.js';
 
 export interface VpcSubnet {

@@ -7,7 +7,7 @@ import type { FabricChecker, FabricObject } from './checker.js';
 import { specOf } from './checker.js';
 import { CONNECTION_TYPES, connectionPorts, connectionTypes, splitPort } from './connection.js';
 import { parseInterfaceAddress } from './ipv4.js';
-import { asArray, asInteger, asObject, asString, at, describe } from './raw.js';
+import { asArray, asInteger, asObject, asString, at, describe } from '../../app-interface/hedgehog/raw.js';
 
 /** VLANs the fabric reserves (IRB 3000–3899, TH5 3900–3999, the defaults). */
 export const RESERVED_VLANS = { from: 3000, to: 3999 } as const;

@@ -8,8 +8,8 @@ import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { DesiredObject, DesiredState } from '../define-integration.js';
 import { disabledClusters } from '../tenant-namespaces.js';
-import { at } from '../virtual-machines/reader.js';
-import type { ClusterInstancetype, ClusterPreference } from './model.js';
+import { at } from '../../app-interface/field-reader.js';
+import type { ClusterInstancetype, ClusterPreference } from '../../app-interface/kubevirt/instancetype-model.js';
 
 export const INSTANCETYPES_INTEGRATION = 'instancetypes';
 export const INSTANCETYPE_API_VERSION = 'instancetype.kubevirt.io/v1beta1';

@@ -1,6 +1,6 @@
 /**
  * Desired KubeVirt VirtualMachines: one per `/kubevirt/virtual-machine-1.yml` datafile, built from
- * its template plus overrides. Pure. What kontract sets (domain.md §2.3): labels, annotations,
+ * its template plus overrides. Pure. What kontract sets (README.md, "What it sets"): labels, annotations,
  * `spec.runStrategy` (never `spec.running`), `spec.instancetype`/`spec.preference` as name + kind
  * (and then no CPU/memory in the domain), template metadata, disks/interfaces/volumes/networks
  * with matching names, and `spec.dataVolumeTemplates` for DataVolume disks.
@@ -13,9 +13,9 @@ import { disabledClusters, externalNamespaces } from '../tenant-namespaces.js';
 import type {
   BootDisk, CatalogRef, DataVolumeSource, InstancetypeKind, PreferenceKind, RunStrategy, VirtualMachineData,
   VmCpu, VmDisk, VmInterface, VmMemory, VmNetwork, VmPower, VmTemplate,
-} from './model.js';
-import { BOOT_DISK_NAME, CLOUD_INIT_DISK_NAME } from './parse.js';
-import { at } from './reader.js';
+} from '../../app-interface/kubevirt/vm-model.js';
+import { BOOT_DISK_NAME, CLOUD_INIT_DISK_NAME } from '../../app-interface/kubevirt/vm-parse.js';
+import { at } from '../../app-interface/field-reader.js';
 
 export const VIRTUAL_MACHINES_INTEGRATION = 'virtual-machines';
 /** Annotation naming the template datafile a VM was built from. */

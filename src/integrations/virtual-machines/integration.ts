@@ -6,7 +6,7 @@ export const virtualMachinesIntegration = defineIntegration({
   summary: 'KubeVirt VirtualMachines from VM templates plus overrides: power state as runStrategy, instancetype/preference or explicit size, disks, networks, cloud-init from a Secret',
   kinds: [{ group: 'kubevirt.io', version: 'v1', kind: 'VirtualMachine', plural: 'virtualmachines', namespaced: true, order: 60 }],
   buildDesired: (ctx) => desiredVirtualMachines(ctx.data),
-  // Set by KubeVirt on create/admission, never by kontract (domain.md §2.2).
+  // Set by KubeVirt on create/admission (its defaulting webhook and controllers), never by kontract.
   ignoreFields: [
     'spec.template.spec.domain.firmware',
     'spec.template.spec.domain.machine',

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { FieldChange, PlannedChange } from '../plan.js';
-import { isPlainObject } from '../stable-json.js';
+import { isPlainObject } from '../../core/plain-object.js';
 
 const SECRET_FIELDS = new Set(['data', 'stringData']);
 

@@ -13,7 +13,7 @@ import type { FabricBuildOptions, FabricDesired } from '../../../src/integration
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import { createHedgehogFabricIntegration } from '../../../src/integrations/hedgehog-fabric/integration.js';
 import { FABRIC_MANAGED_KINDS } from '../../../src/integrations/hedgehog-fabric/kinds.js';
-import type { Fabric } from '../../../src/integrations/hedgehog-fabric/model.js';
+import type { Fabric } from '../../../src/app-interface/hedgehog/model.js';
 import type { FabricStatus } from '../../../src/integrations/hedgehog-fabric/status.js';
 import { fabricStatus } from '../../../src/integrations/hedgehog-fabric/status.js';
 import { installCrds } from '../../../src/local-cluster/crds.js';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import { instancetypesIntegration } from '../../../src/integrations/instancetypes/integration.js';
-import type { ClusterInstancetype, ClusterPreference } from '../../../src/integrations/instancetypes/model.js';
+import type { ClusterInstancetype, ClusterPreference } from '../../../src/app-interface/kubevirt/instancetype-model.js';
 import { loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
 import { deleteCr, installKubevirtCrds, instancetypeRef, preferenceRef, readCr, serves } from '../../fixtures/kubevirt/live.js';
 import { DataBuilder } from '../../unit/integrations/data-builder.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LimitRange } from '../../../src/app-interface/model.js';
-import { limitRangesIntegration } from '../../../src/integrations/limit-ranges/integration.js';
+import { limitRangesIntegration } from '../../../src/integrations/limitranges/integration.js';
 import { DataBuilder, limitRange, namespace } from '../../unit/integrations/data-builder.js';
 import { uniqueName } from '../support/clusters.js';
 import { clusterFor, createNamespace, createUnowned, deleteNamespaces, labelsOf, readLive, reconcile, rvOf } from './tenant-harness.js';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Namespace } from '../../../src/app-interface/model.js';
 import { isValidationError } from '../../../src/core/errors.js';
-import { networkPoliciesIntegration } from '../../../src/integrations/network-policies/integration.js';
+import { networkPoliciesIntegration } from '../../../src/integrations/networkpolicies/integration.js';
 import { DataBuilder, namespace, refOf } from '../../unit/integrations/data-builder.js';
 import { uniqueName } from '../support/clusters.js';
 import { clusterFor, createNamespace, createUnowned, deleteNamespaces, labelsOf, readLive, reconcile, rvOf } from './tenant-harness.js';

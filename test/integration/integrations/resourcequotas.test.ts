@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Namespace, QuotaEntry } from '../../../src/app-interface/model.js';
-import { resourceQuotasIntegration } from '../../../src/integrations/resource-quotas/integration.js';
+import { resourceQuotasIntegration } from '../../../src/integrations/resourcequotas/integration.js';
 import { DataBuilder, namespace, quota } from '../../unit/integrations/data-builder.js';
 import { uniqueName } from '../support/clusters.js';
 import { clusterFor, createNamespace, createUnowned, deleteNamespaces, labelsOf, readLive, reconcile, rvOf } from './tenant-harness.js';

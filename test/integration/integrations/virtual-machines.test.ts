@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInterfaceData, Namespace } from '../../../src/app-interface/model.js';
-import type { VirtualMachineData } from '../../../src/integrations/virtual-machines/model.js';
+import type { VirtualMachineData } from '../../../src/app-interface/kubevirt/vm-model.js';
 import { virtualMachinesIntegration } from '../../../src/integrations/virtual-machines/integration.js';
 import { loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
 import { deleteCr, deleteCrds, installKubevirtCrds, PROJECT_KUBEVIRT_CRDS, readCr, serves, vmRef } from '../../fixtures/kubevirt/live.js';
 import { DataBuilder, namespace } from '../../unit/integrations/data-builder.js';
 import { testCluster, uniqueName } from '../support/clusters.js';
 import { silentReporter } from '../../../src/core/reporter.js';
-import { collectInventory } from '../../../src/inventory/collect.js';
+import { collectInventory } from '../../../src/workload-inventory/collect.js';
 import { createConnector } from '../../../src/reconcile/connector.js';
 import { clusterFor, createNamespace, deleteNamespaces, reconcile } from './tenant-harness.js';
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadAppInterface } from '../../../src/app-interface/source-options.js';
 import { isValidationError } from '../../../src/core/errors.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
-import { parseFabric } from '../../../src/integrations/hedgehog-fabric/parse.js';
-import { FABRIC_KIND_NAMES } from '../../../src/integrations/hedgehog-fabric/model.js';
+import { parseFabric } from '../../../src/app-interface/hedgehog/parse.js';
+import { FABRIC_KIND_NAMES } from '../../../src/app-interface/hedgehog/model.js';
 import { SAMPLE_ROOT, tempDir } from './support.js';
 
 const clusters = (p: string): string | undefined => (p === '/openshift/dev-1/cluster.yml' ? 'dev-1' : undefined);
@@ -44,14 +44,14 @@ describe('parseFabric', () => {
 
   it('resolves a relative directory against the root and keeps absolute ones', () => {
     const rel = parseFabric(base, '/hedgehog/f1.yml', { clusterNameByPath: clusters, root: '/srv/ai' });
-    expect(rel.ok && rel.fabric.source).toEqual({ kind: 'directory', directory: '/srv/ai/hedgehog/f1' });
+    expect(rel.ok && rel.value.source).toEqual({ kind: 'directory', directory: '/srv/ai/hedgehog/f1' });
     const abs = parseFabric({ ...base, source: { directory: '/data/f1' } }, '/hedgehog/f1.yml', { clusterNameByPath: clusters, root: '/srv/ai' });
-    expect(abs.ok && abs.fabric.source).toEqual({ kind: 'directory', directory: '/data/f1' });
+    expect(abs.ok && abs.value.source).toEqual({ kind: 'directory', directory: '/data/f1' });
   });
 
   it('parses a git source with credentials and defaults', () => {
     const r = parseFabric({ ...base, source: { git: { url: 'https://git.example/fabric.git', ref: 'v1.2.0', path: 'fabrics/f1', credentials: { usernameEnv: 'GIT_USER', tokenEnv: 'GIT_TOKEN' } } } }, '/hedgehog/f1.yml', { clusterNameByPath: clusters });
-    expect(r.ok && r.fabric).toMatchObject({
+    expect(r.ok && r.value).toMatchObject({
       source: { kind: 'git', url: 'https://git.example/fabric.git', ref: 'v1.2.0', path: 'fabrics/f1', credentials: { usernameEnv: 'GIT_USER', token: { env: 'GIT_TOKEN' } } },
       kinds: FABRIC_KIND_NAMES, unknownDocuments: 'warn',
     });

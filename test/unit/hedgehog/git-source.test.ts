@@ -5,7 +5,7 @@ import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import { fetchGitSource, gitCacheKey, scrubSecrets } from '../../../src/integrations/hedgehog-fabric/git-source.js';
-import { parseFabric } from '../../../src/integrations/hedgehog-fabric/parse.js';
+import { parseFabric } from '../../../src/app-interface/hedgehog/parse.js';
 import type { GitHttpServer } from './git-server.js';
 import { startGitHttpServer } from './git-server.js';
 import { cleanupDirs, fabric, sampleDocs, tempDir } from './support.js';

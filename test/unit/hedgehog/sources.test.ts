@@ -12,7 +12,7 @@ import { startAppInterfaceServer } from '../../../src/app-interface/server.js';
 import { loadAppInterface } from '../../../src/app-interface/source-options.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import { readResourceDir } from '../../../src/integrations/hedgehog-fabric/documents.js';
-import { fabricTreeDirectory } from '../../../src/integrations/hedgehog-fabric/parse.js';
+import { fabricTreeDirectory } from '../../../src/app-interface/hedgehog/parse.js';
 import { createHedgehogFabricIntegration } from '../../../src/integrations/hedgehog-fabric/integration.js';
 import { SAMPLE_FABRIC_DIR, SAMPLE_ROOT, cleanupDirs, fabric } from './support.js';
 

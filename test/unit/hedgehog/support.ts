@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
-import type { Fabric } from '../../../src/integrations/hedgehog-fabric/model.js';
-import { FABRIC_KIND_NAMES } from '../../../src/integrations/hedgehog-fabric/model.js';
+import type { Fabric } from '../../../src/app-interface/hedgehog/model.js';
+import { FABRIC_KIND_NAMES } from '../../../src/app-interface/hedgehog/model.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SAMPLE_ROOT = path.join(REPO_ROOT, 'app-interface-sample');

@@ -1,6 +1,7 @@
 /**
  * Registry conformance: every integration folder (a folder under src/integrations/ holding an
- * integration.ts) is registered in src/integrations/index.ts, documented by a README.md and
+ * integration.ts, named after the integration's CLI name) is registered in
+ * src/integrations/index.ts, documented by a README.md and
  * docs/integrations.md, and tested by a unit test and an integration test named after its CLI
  * name. Registered integrations are well-formed and uniquely named.
  */
@@ -64,6 +65,11 @@ describe.each(folders)('src/integrations/%s', (folder) => {
     const exported = await exportedIntegrations(folder);
     expect(exported, `${folder}/integration.ts exports no defineIntegration(...) value`).toHaveLength(1);
     expect(INTEGRATIONS, `${exported[0]?.name ?? folder} is not listed in src/integrations/index.ts`).toContain(exported[0]);
+  });
+
+  it('is named after its CLI name (the folder is the integration name)', async () => {
+    const [integration] = await exportedIntegrations(folder);
+    expect(folder).toBe(integration!.name);
   });
 
   it('has a README.md naming the integration, linked from docs/integrations.md', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import { desiredInstancetypes } from '../../../src/integrations/instancetypes/desired.js';
 import { instancetypesIntegration } from '../../../src/integrations/instancetypes/integration.js';
-import { parseClusterInstancetype, parseClusterPreference } from '../../../src/integrations/instancetypes/parse.js';
+import { parseClusterInstancetype, parseClusterPreference } from '../../../src/app-interface/kubevirt/instancetype-parse.js';
 import { loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
 import { cluster, DataBuilder } from './data-builder.js';
 

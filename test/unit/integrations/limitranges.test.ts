@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LimitRangeItem } from '../../../src/app-interface/model.js';
-import { desiredLimitRanges } from '../../../src/integrations/limit-ranges/desired.js';
-import { limitRangesIntegration } from '../../../src/integrations/limit-ranges/integration.js';
+import { desiredLimitRanges } from '../../../src/integrations/limitranges/desired.js';
+import { limitRangesIntegration } from '../../../src/integrations/limitranges/integration.js';
 import { aData, limitRange, namespace } from './data-builder.js';
 
 const defaults = limitRange('default-limits', [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { desiredNetworkPolicies } from '../../../src/integrations/network-policies/desired.js';
-import { networkPoliciesIntegration } from '../../../src/integrations/network-policies/integration.js';
+import { desiredNetworkPolicies } from '../../../src/integrations/networkpolicies/desired.js';
+import { networkPoliciesIntegration } from '../../../src/integrations/networkpolicies/integration.js';
 import { aData, namespace, refOf, tenant } from './data-builder.js';
 
 const monitoring = namespace('monitoring', 'c1');

@@ -10,10 +10,10 @@ import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import { documentsSnapshot, readDirSnapshot, schemaOf } from '../../../src/app-interface/snapshot.js';
 import { validateSnapshot } from '../../../src/app-interface/validate.js';
 import type { DesiredState } from '../../../src/integrations/define-integration.js';
-import { desiredLimitRanges } from '../../../src/integrations/limit-ranges/desired.js';
+import { desiredLimitRanges } from '../../../src/integrations/limitranges/desired.js';
 import { desiredNamespaces } from '../../../src/integrations/namespaces/desired.js';
-import { desiredNetworkPolicies } from '../../../src/integrations/network-policies/desired.js';
-import { desiredResourceQuotas } from '../../../src/integrations/resource-quotas/desired.js';
+import { desiredNetworkPolicies } from '../../../src/integrations/networkpolicies/desired.js';
+import { desiredResourceQuotas } from '../../../src/integrations/resourcequotas/desired.js';
 import { desiredRoleBindings } from '../../../src/integrations/rolebindings/desired.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../app-interface-sample', import.meta.url));

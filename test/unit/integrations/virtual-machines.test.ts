@@ -9,10 +9,10 @@ import { desiredInstancetypes } from '../../../src/integrations/instancetypes/de
 import type { ValidationContext } from '../../../src/app-interface/schema-registry.js';
 import type { AppInterfaceData, Namespace } from '../../../src/app-interface/model.js';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
-import type { VirtualMachineData } from '../../../src/integrations/virtual-machines/model.js';
+import type { VirtualMachineData } from '../../../src/app-interface/kubevirt/vm-model.js';
 import { desiredVirtualMachines, runStrategyOf, TEMPLATE_ANNOTATION } from '../../../src/integrations/virtual-machines/desired.js';
 import { virtualMachinesIntegration } from '../../../src/integrations/virtual-machines/integration.js';
-import { parseVirtualMachine, parseVmTemplate } from '../../../src/integrations/virtual-machines/parse.js';
+import { parseVirtualMachine, parseVmTemplate } from '../../../src/app-interface/kubevirt/vm-parse.js';
 import { addDatafile, badVmCases, DATA_ROOT, loadKubevirtTree } from '../../fixtures/kubevirt/load.js';
 import type { KubevirtData } from '../../fixtures/kubevirt/load.js';
 import { cluster, DataBuilder, namespace } from './data-builder.js';

@@ -166,6 +166,17 @@ describe('createClusterClient', () => {
     c.close();
   });
 
+  it('reads kontract\'s Apply time from an object\'s own managedFields, ignoring its Update entries and other managers', () => {
+    const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', managedFields: [
+      { manager: 'kontract', operation: 'Apply', time: '2026-01-02T03:04:05Z' },
+      { manager: 'kontract', operation: 'Update', time: '2026-05-01T00:00:00Z' },
+      { manager: 'kubectl', operation: 'Apply', time: '2026-06-01T00:00:00Z' },
+    ] } };
+    expect(kontractApplyTime(obj)).toBe('2026-01-02T03:04:05Z');
+    expect(kontractApplyTime({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y', managedFields: [{ manager: 'kontract', operation: 'Update', time: '2026-05-01T00:00:00Z' }] } })).toBeUndefined();
+    expect(kontractApplyTime({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'z' } })).toBeUndefined();
+  });
+
   it('keeps only the items a LIST filter accepts, page by page', async () => {
     const { url } = await fakeServer((req, res) => {
       const page = new URL(req.url, 'http://x').searchParams.get('continue');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderCsv, renderInventory, renderTable, sizeSummary } from '../../../src/inventory/render.js';
-import type { InventoryReport } from '../../../src/inventory/types.js';
+import { renderCsv, renderInventory, renderTable, sizeSummary } from '../../../src/workload-inventory/render.js';
+import type { InventoryReport } from '../../../src/workload-inventory/types.js';
 
 const report: InventoryReport = {
   version: 1,

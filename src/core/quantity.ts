@@ -8,7 +8,9 @@
  *                 | e<signed integer> | E<signed integer>
  *
  * A value is held as an exact rational (BigInt numerator / denominator), so `1Gi` = `1024Mi`,
- * `0.5` = `500m` and `1e3` = `1k` compare equal without floating-point error.
+ * `0.5` = `500m` and `1e3` = `1k` compare equal without floating-point error. The one quantity
+ * module of kontract: the planner (canonicalisation), the datafile checks, the integrations and
+ * the workload inventory all parse and compare quantities here.
  */
 
 /** An exact quantity value: num / den, den > 0, reduced. */
@@ -80,6 +82,23 @@ export function parseQuantity(input: string | number): QuantityValue | undefined
 /** True when both are valid quantities with the same exact value. Invalid input never equals. */
 export function quantityValuesEqual(a: QuantityValue, b: QuantityValue): boolean {
   return a.num * b.den === b.num * a.den;
+}
+
+/** -1, 0 or 1 as `a` is less than, equal to or greater than `b`, exactly. */
+export function compareQuantityValues(a: QuantityValue, b: QuantityValue): -1 | 0 | 1 {
+  const l = a.num * b.den;
+  const r = b.num * a.den;
+  return l < r ? -1 : l > r ? 1 : 0;
+}
+
+/** True when the text (or JSON number) is a valid Kubernetes quantity. */
+export function isQuantity(input: string | number): boolean {
+  return parseQuantity(input) !== undefined;
+}
+
+/** True when the quantity is greater than zero. */
+export function isPositiveQuantity(q: QuantityValue): boolean {
+  return q.num > 0n;
 }
 
 /** Rounds up (away from zero like the API server) to nano precision: returns value × 10^9. */
@@ -155,4 +174,17 @@ export function canonicalQuantity(input: string | number): string | undefined {
   if (CANONICAL_CACHE.size >= CANONICAL_CACHE_MAX) CANONICAL_CACHE.clear();
   CANONICAL_CACHE.set(key, out ?? null);
   return out;
+}
+
+/** CPU cores as a quantity: whole cores as `N`, fractions in millicores (`1500m`). */
+export function formatCores(cores: number): string {
+  const millis = Math.round(cores * 1000);
+  return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
+}
+
+/** Gigabytes (treated as GiB, as Waldur does) as a quantity: `NGi`, fractions in `Mi`. */
+export function formatGiB(gb: number): string {
+  const mib = Math.round(gb * 1024);
+  if (mib === 0) return '0';
+  return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
 }

@@ -15,7 +15,7 @@ import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { DesiredObject, DesiredState } from '../define-integration.js';
 import { externalNamespaces, managedNamespaces } from '../tenant-namespaces.js';
-import { formatCores, formatGiB, parseQuantity } from './quantity.js';
+import { compareQuantityValues, formatCores, formatGiB, parseQuantity } from '../../core/quantity.js';
 
 export const RESOURCEQUOTAS_INTEGRATION = 'resourcequotas';
 
@@ -118,7 +118,7 @@ function downscale(key: string, declared: string): string {
   const have = parseQuantity(declared);
   const capValue = parseQuantity(cap);
   // An unparsable declared value cannot be compared: the cap applies.
-  if (have === undefined || capValue === undefined || have > capValue) return cap;
+  if (have === undefined || capValue === undefined || compareQuantityValues(have, capValue) > 0) return cap;
   return declared;
 }
 

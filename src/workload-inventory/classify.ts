@@ -1,6 +1,6 @@
 /**
  * Pure classification of listed objects into the inventory (no IO). The virt-launcher rule follows
- * KubeVirt's own pod template (pkg/virt-controller/services/template.go, domain.md §2.6):
+ * KubeVirt's own pod template (kubevirt/kubevirt pkg/virt-controller/services/template.go):
  *
  * - a pod is a `vm-launcher` when a `VirtualMachineInstance` (kubevirt.io) ownerReference with
  *   `controller: true` controls it, or when it carries both `kubevirt.io=virt-launcher` and
@@ -10,7 +10,8 @@
  *   not used at all.
  */
 import type { KubeObject } from '../core/k8s-object.js';
-import { parseQuantity } from '../resource-inventory/quantity.js';
+import { isPlainObject } from '../core/plain-object.js';
+import { parseQuantity } from '../core/quantity.js';
 import type {
   ClusterInventory, DeploymentInfo, NamespaceInfo, NodeInfo, PodInfo, PodWorkload, QuotaUsage, ServiceInfo, VmInfo, VmiInfo, VmSize,
 } from './types.js';
@@ -27,7 +28,7 @@ const INTEGRATION = 'kontract.io/integration';
 type Json = Record<string, unknown>;
 
 function rec(v: unknown): Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
+  return isPlainObject(v) ? v : {};
 }
 function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? (v as unknown[]) : [];

@@ -1,10 +1,11 @@
 /**
  * The app-interface model of KubeVirt virtual machines: VM templates (a catalog, like vApp
- * templates) and virtual machines built from a template plus overrides. Produced by parse.ts from
- * the `/kubevirt/vm-template-1.yml` and `/kubevirt/virtual-machine-1.yml` datafiles; references to
- * other datafiles stay as datafile paths and are resolved (and checked) by desired.ts.
+ * templates) and virtual machines built from a template plus overrides. Produced by vm-parse.ts
+ * from the `/kubevirt/vm-template-1.yml` and `/kubevirt/virtual-machine-1.yml` datafiles;
+ * references to other datafiles stay as datafile paths and are resolved (and checked) by the
+ * virtual-machines integration (src/integrations/virtual-machines/desired.ts).
  */
-import type { Labels } from '../../app-interface/model.js';
+import type { Labels } from '../../core/k8s-object.js';
 
 export const VM_TEMPLATE_SCHEMA = '/kubevirt/vm-template-1.yml';
 export const VIRTUAL_MACHINE_SCHEMA = '/kubevirt/virtual-machine-1.yml';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quantityEquals } from '../../../src/resource-inventory/canonicalize.js';
-import { canonicalQuantity, parseQuantity } from '../../../src/resource-inventory/quantity.js';
+import { canonicalQuantity, compareQuantityValues, isPositiveQuantity, isQuantity, parseQuantity } from '../../../src/core/quantity.js';
 
 describe(quantityEquals, () => {
   it.each([
@@ -72,5 +72,32 @@ describe(canonicalQuantity, () => {
   it('returns undefined for input that is not a quantity', () => {
     expect(canonicalQuantity('ten')).toBeUndefined();
     expect(parseQuantity('1.')).toEqual({ num: 1n, den: 1n, format: 'DecimalSI' });
+  });
+});
+
+describe(compareQuantityValues, () => {
+  const q = (s: string) => parseQuantity(s)!;
+  it.each<[string, string, -1 | 0 | 1]>([
+    ['1', '1000m', 0],
+    ['1Gi', '1073741824', 0],
+    ['999m', '1', -1],
+    ['1Gi', '1G', 1],
+    // Beyond double precision: a float comparison would call these equal.
+    ['1073741824.000000001', '1Gi', 1],
+    ['-1', '0', -1],
+  ])('compares %s with %s exactly', (a, b, want) => {
+    expect(compareQuantityValues(q(a), q(b))).toBe(want);
+  });
+});
+
+describe(isQuantity, () => {
+  it.each<[string | number, boolean]>([['2Gi', true], [2, true], ['1e3', true], ['2Xi', false], ['1 Gi', false], ['', false]])('%s → %s', (v, want) => {
+    expect(isQuantity(v)).toBe(want);
+  });
+});
+
+describe(isPositiveQuantity, () => {
+  it.each<[string, boolean]>([['1m', true], ['0.001n', true], ['0', false], ['0Gi', false], ['-1', false]])('%s → %s', (v, want) => {
+    expect(isPositiveQuantity(parseQuantity(v)!)).toBe(want);
   });
 });

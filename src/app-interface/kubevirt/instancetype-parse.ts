@@ -2,10 +2,9 @@
  * Parses the catalog datafiles (`/kubevirt/cluster-instancetype-1.yml`,
  * `/kubevirt/cluster-preference-1.yml`) into the model, collecting every problem.
  */
-import type { ParseResult } from '../virtual-machines/parse.js';
-import type { RawObject } from '../virtual-machines/reader.js';
-import { DNS_SUBDOMAIN, DNS_SUBDOMAIN_HINT, FieldReader, at } from '../virtual-machines/reader.js';
-import type { ClusterInstancetype, ClusterPreference, InstancetypeCpu, InstancetypeMemory } from './model.js';
+import type { ParseResult, RawObject } from '../field-reader.js';
+import { DNS_SUBDOMAIN, DNS_SUBDOMAIN_HINT, FieldReader, at, readerResult } from '../field-reader.js';
+import type { ClusterInstancetype, ClusterPreference, InstancetypeCpu, InstancetypeMemory } from './instancetype-model.js';
 
 /** Top-level keys of VirtualMachineClusterPreference.spec (instancetype.kubevirt.io/v1beta1). */
 export const PREFERENCE_SPEC_KEYS = [
@@ -16,11 +15,7 @@ export const PREFERENCE_SPEC_KEYS = [
 
 const HUGEPAGE_SIZES = ['2Mi', '1Gi'] as const;
 
-function done<T>(r: FieldReader, value: T | undefined): ParseResult<T> {
-  if (r.problems.length === 0 && value !== undefined) return { ok: true, value, problems: [] };
-  if (r.problems.length === 0) r.report('', 'cannot be read');
-  return { ok: false, problems: r.problems };
-}
+const done = readerResult;
 
 function common(r: FieldReader, o: RawObject): { name?: string; description: string; labels: Record<string, string>; clusters?: string[] } {
   const name = r.string(o, 'name', '', { required: true, pattern: DNS_SUBDOMAIN, hint: DNS_SUBDOMAIN_HINT });

@@ -2,7 +2,7 @@
  * The app-interface model of the KubeVirt size catalog: cluster-wide instancetypes
  * (`/kubevirt/cluster-instancetype-1.yml`) and preferences (`/kubevirt/cluster-preference-1.yml`).
  */
-import type { Labels } from '../../app-interface/model.js';
+import type { Labels } from '../../core/k8s-object.js';
 
 export const CLUSTER_INSTANCETYPE_SCHEMA = '/kubevirt/cluster-instancetype-1.yml';
 export const CLUSTER_PREFERENCE_SCHEMA = '/kubevirt/cluster-preference-1.yml';

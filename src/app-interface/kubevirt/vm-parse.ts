@@ -1,20 +1,16 @@
 /**
  * Parses `/kubevirt/vm-template-1.yml` and `/kubevirt/virtual-machine-1.yml` datafiles (as loaded
  * YAML, `unknown`) into the model, collecting every problem with its file and field. Rules that
- * need other datafiles (the template exists, the merged VM is consistent) live in desired.ts.
+ * need other datafiles (the template exists, the merged VM is consistent) live in the
+ * virtual-machines integration (src/integrations/virtual-machines/desired.ts).
  */
-import type { ValidationProblem } from '../../core/errors.js';
 import type {
   BootDisk, CatalogRef, DataVolumeSource, DiskBus, DiskSource, ExplicitRunStrategy, InstancetypeKind, PowerState,
   PreferenceKind, VirtualMachineData, VmCpu, VmDisk, VmInterface, VmMemory, VmNetwork, VmPower, VmTemplate,
   VmTemplateFields,
-} from './model.js';
-import type { RawObject } from './reader.js';
-import { DNS_LABEL, DNS_LABEL_HINT, DNS_SUBDOMAIN, DNS_SUBDOMAIN_HINT, FieldReader, at } from './reader.js';
-
-export type ParseResult<T> =
-  | { readonly ok: true; readonly value: T; readonly problems: readonly [] }
-  | { readonly ok: false; readonly problems: readonly ValidationProblem[] };
+} from './vm-model.js';
+import type { ParseResult, RawObject } from '../field-reader.js';
+import { DNS_LABEL, DNS_LABEL_HINT, DNS_SUBDOMAIN, DNS_SUBDOMAIN_HINT, FieldReader, at, readerResult } from '../field-reader.js';
 
 /** Names kontract gives the disks it generates. */
 export const BOOT_DISK_NAME = 'rootdisk';
@@ -33,14 +29,11 @@ const NAD_NAME = /^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9](?:[-a-z0-
 
 const TEMPLATE_SIZING_KEYS = ['instancetype', 'preference', 'cpu', 'memory', 'bootDisk'] as const;
 
-function result<T>(r: FieldReader, value: T): ParseResult<T> {
-  return r.problems.length === 0 ? { ok: true, value, problems: [] } : { ok: false, problems: r.problems };
-}
+const result = readerResult;
 
 function fail(r: FieldReader): ParseResult<never> {
-  // Every path that gives up has reported why; the fallback keeps the result honest regardless.
-  if (r.problems.length === 0) r.report('', 'cannot be read');
-  return { ok: false, problems: r.problems };
+  // Every path that gives up has reported why; readerResult keeps the result honest regardless.
+  return readerResult<never>(r, undefined);
 }
 
 function catalogRef<K extends string>(r: FieldReader, value: unknown, field: string, kinds: readonly K[]): CatalogRef<K> | undefined {

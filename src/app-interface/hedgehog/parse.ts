@@ -4,7 +4,8 @@
  * required: a fabric without a cluster is an error, never a default.
  */
 import * as path from 'node:path';
-import type { ValidationProblem } from '../../core/errors.js';
+import type { ParseResult } from '../field-reader.js';
+import { FieldReader, ok } from '../field-reader.js';
 import type { Fabric, FabricKindName, FabricSource, GitCredentials, UnknownDocumentPolicy } from './model.js';
 import { FABRIC_KIND_NAMES, isFabricKindName } from './model.js';
 import type { RawObject } from './raw.js';
@@ -20,19 +21,13 @@ export interface ParseFabricOptions {
   readonly root?: string;
 }
 
-export type ParseFabricResult =
-  | { readonly ok: true; readonly fabric: Fabric }
-  | { readonly ok: false; readonly problems: readonly ValidationProblem[] };
+export type ParseFabricResult = ParseResult<Fabric>;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-class Reader {
-  readonly problems: ValidationProblem[] = [];
-  constructor(readonly file: string) {}
-  report(field: string, message: string): void { this.problems.push({ file: this.file, field, message }); }
-  onlyKeys(o: RawObject, allowed: readonly string[], base: string): void {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.report(at(base, k), `unknown field (allowed: ${allowed.filter((a) => a !== '$schema').join(', ')})`);
-  }
+/** The datafile field reader, with the fabric datafile's string rule (never empty). */
+class Reader extends FieldReader {
+  /** A non-empty string, optionally matching `pattern`; undefined (reported when required or invalid) otherwise. */
   str(o: RawObject, key: string, base: string, required: boolean, pattern?: RegExp): string | undefined {
     const v = o[key];
     if (v === undefined || v === null) {
@@ -177,5 +172,5 @@ export function parseFabric(raw: unknown, file: string, opts: ParseFabricOptions
     if (r.problems.length === 0) r.report('', 'cannot be read');
     return { ok: false, problems: r.problems };
   }
-  return { ok: true, fabric: { path: file, name, description, cluster: clusterName, source: src, kinds: enabled, unknownDocuments: policy } };
+  return ok({ path: file, name, description, cluster: clusterName, source: src, kinds: enabled, unknownDocuments: policy });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
-import { buildClusterInventory, classifyPod, nodeRoles, quotaUsage, usageRatio, vmInfo, vmiInfo, instancetypeSizes } from '../../../src/inventory/classify.js';
+import { buildClusterInventory, classifyPod, nodeRoles, quotaUsage, usageRatio, vmInfo, vmiInfo, instancetypeSizes } from '../../../src/workload-inventory/classify.js';
 
 const VMI_UID = '6a4f3a9e-2f6b-4c1e-9d61-0f6f3b7a1c11';
 

@@ -1,13 +1,35 @@
 /**
- * A small checked reader for datafile values that arrive as `unknown`: every accessor reports a
- * ValidationProblem (file + field path + message) instead of throwing, so one pass collects every
- * problem of a file. Used by the KubeVirt datafile parsers (virtual machines, templates, catalog).
+ * The datafile field reader and the one parse-result shape of datafile kinds. Values arrive as
+ * `unknown`: every accessor reports a ValidationProblem (file + field path + message) instead of
+ * throwing, so one pass collects every problem of a file. Used by the datafile parsers of the
+ * KubeVirt kinds (virtual machines, templates, instancetypes, preferences).
  */
-import type { Labels } from '../../app-interface/model.js';
-import type { ValidationProblem } from '../../core/errors.js';
-import { DNS1123_LABEL_RE, DNS1123_SUBDOMAIN_RE } from '../../core/k8s-names.js';
+import type { ValidationProblem } from '../core/errors.js';
+import { DNS1123_LABEL_RE, DNS1123_SUBDOMAIN_RE } from '../core/k8s-names.js';
+import type { Labels } from '../core/k8s-object.js';
+import { isPlainObject } from '../core/plain-object.js';
+import { isPositiveQuantity, parseQuantity } from '../core/quantity.js';
 
 export type RawObject = Readonly<Record<string, unknown>>;
+
+/** What parsing one datafile gives: its model entry, or every problem found. */
+export type ParseResult<T> =
+  | { readonly ok: true; readonly value: T; readonly problems: readonly [] }
+  | { readonly ok: false; readonly problems: readonly ValidationProblem[] };
+
+export function ok<T>(value: T): ParseResult<T> {
+  return { ok: true, value, problems: [] };
+}
+
+/**
+ * The result of a reader's pass: `value` when nothing was reported, else the problems. A pass that
+ * gave up (`value` undefined) without reporting gets a `cannot be read` problem, so no failure is silent.
+ */
+export function readerResult<T>(r: FieldReader, value: T | undefined): ParseResult<T> {
+  if (r.problems.length === 0 && value !== undefined) return ok(value);
+  if (r.problems.length === 0) r.report('', 'cannot be read');
+  return { ok: false, problems: r.problems };
+}
 
 export class FieldReader {
   readonly file: string;
@@ -27,11 +49,11 @@ export class FieldReader {
       if (required) this.report(field, 'is required');
       return undefined;
     }
-    if (typeof value !== 'object' || Array.isArray(value)) {
+    if (!isPlainObject(value)) {
       this.report(field, `must be an object, got ${describe(value)}`);
       return undefined;
     }
-    return value as RawObject;
+    return value;
   }
 
   /** Reports keys of `obj` not in `allowed` (the schemas are `additionalProperties: false`). */
@@ -106,11 +128,12 @@ export class FieldReader {
       return undefined;
     }
     const s = typeof v === 'number' ? String(v) : v;
-    if (typeof s !== 'string' || !isQuantity(s)) {
+    const q = typeof s === 'string' ? parseQuantity(s) : undefined;
+    if (typeof s !== 'string' || q === undefined) {
       this.report(field, `${describe(v)} is not a valid Kubernetes quantity (e.g. 512Mi, 2Gi)`);
       return undefined;
     }
-    if (quantityIsZeroOrNegative(s)) {
+    if (!isPositiveQuantity(q)) {
       this.report(field, `'${s}' must be greater than zero`);
       return undefined;
     }
@@ -175,18 +198,6 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
   return typeof v;
-}
-
-/** The apimachinery quantity grammar (resource.Quantity). */
-const QUANTITY = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
-
-export function isQuantity(s: string): boolean {
-  return QUANTITY.test(s);
-}
-
-function quantityIsZeroOrNegative(s: string): boolean {
-  const m = /^[+-]?(?:\d+\.?\d*|\.\d+)/.exec(s);
-  return m !== null && Number(m[0]) <= 0;
 }
 
 /** RFC 1123 label: the names of VMs, disks, networks and interfaces. */

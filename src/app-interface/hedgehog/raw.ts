@@ -1,9 +1,16 @@
-/** Small readers for CR bodies that arrive as `unknown` from YAML. */
+/**
+ * Small readers for fabric datafiles and the CR bodies of a fabric's GitOps documents, which
+ * arrive as `unknown` from YAML. `at` and `RawObject` are the datafile field reader's
+ * (field-reader.ts).
+ */
+import type { RawObject } from '../field-reader.js';
+import { isPlainObject } from '../../core/plain-object.js';
 
-export type RawObject = Readonly<Record<string, unknown>>;
+export type { RawObject } from '../field-reader.js';
+export { at } from '../field-reader.js';
 
 export function asObject(v: unknown): RawObject | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as RawObject) : undefined;
+  return isPlainObject(v) ? v : undefined;
 }
 
 export function asString(v: unknown): string | undefined {
@@ -16,12 +23,6 @@ export function asArray(v: unknown): readonly unknown[] | undefined {
 
 export function asInteger(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-}
-
-/** `base.key`, or `key` when base is empty. */
-export function at(base: string, key: string | number): string {
-  if (typeof key === 'number') return `${base}[${key}]`;
-  return base === '' ? key : `${base}.${key}`;
 }
 
 /** A short description of a value for messages (never the value of a secret: CRs hold none). */

@@ -1,0 +1,53 @@
+/**
+ * The command line's shared options and the one place that coerces parsed yargs values
+ * (`unknown`) into typed values: commands call these instead of checking types themselves.
+ *
+ *   --app-interface DIR        a directory of YAML datafiles
+ *   --graphql-url URL          a qontract-server compatible endpoint (`kontract serve` is one)
+ *   --graphql-token-file FILE  bearer token for it (else env KONTRACT_GRAPHQL_TOKEN); never printed
+ */
+import type { Argv } from 'yargs';
+import type { SourceArgs } from '../app-interface/source-options.js';
+import { GRAPHQL_TOKEN_ENV } from '../app-interface/source-options.js';
+import { ERROR_CODES, KontractError } from '../core/errors.js';
+import type { Reporter } from '../core/reporter.js';
+
+/** A string flag's value, or undefined when absent (or not a string). */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A repeatable string flag's values (non-strings dropped); [] when absent. */
+export function strs(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** A number flag's value, undefined when absent; E_USAGE naming `--flag` when not a finite number. */
+export function num(v: unknown, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new KontractError(ERROR_CODES.USAGE, `--${flag} must be a number`);
+  return v;
+}
+
+/** Adds `--app-interface`, `--graphql-url`, `--graphql-token-file` (group "Data source:"). */
+export function appInterfaceSourceOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('app-interface', { type: 'string', describe: 'app-interface directory (YAML datafiles)', group: 'Data source:' })
+    .option('graphql-url', { type: 'string', describe: 'qontract-server compatible GraphQL endpoint (e.g. http://localhost:4000/graphql)', group: 'Data source:' })
+    .option('graphql-token-file', { type: 'string', describe: `file holding the GraphQL bearer token (default: env ${GRAPHQL_TOKEN_ENV})`, group: 'Data source:' });
+}
+
+/** SourceArgs from parsed yargs values (`args['app-interface']` …) and the command context. */
+export function sourceArgsFrom(args: Readonly<Record<string, unknown>>, ctx: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly reporter?: Reporter; readonly signal?: AbortSignal }): SourceArgs {
+  const dir = str(args['app-interface']);
+  const graphqlUrl = str(args['graphql-url']);
+  const graphqlTokenFile = str(args['graphql-token-file']);
+  return {
+    cwd: ctx.cwd, env: ctx.env,
+    ...(dir === undefined ? {} : { dir }),
+    ...(graphqlUrl === undefined ? {} : { graphqlUrl }),
+    ...(graphqlTokenFile === undefined ? {} : { graphqlTokenFile }),
+    ...(ctx.reporter === undefined ? {} : { reporter: ctx.reporter }),
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+  };
+}
