@@ -17,7 +17,8 @@ import type { RunIdentity } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
-import { renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
+import { DEFAULT_MARKDOWN_MAX_BYTES, renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
+import type { MarkdownOptions } from '../../resource-inventory/render/index.js';
 import type { Plan } from '../../resource-inventory/plan.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
@@ -42,6 +43,7 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('interval', { type: 'number', describe: 'Run forever, every SECONDS (default: run once)' })
     .option('output', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'Plan format on stdout' })
     .option('plan-file', { type: 'string', describe: 'Also write the JSON plan to this file' })
+    .option('max-bytes', { type: 'number', default: DEFAULT_MARKDOWN_MAX_BYTES, describe: 'Markdown output: size budget in bytes (summary and tables kept, object diffs dropped whole with a note; 0 = no limit)' })
     .option('metrics-file', { type: 'string', describe: 'Write Prometheus metrics (node_exporter textfile format, atomic)' })
     .option('pushgateway', { type: 'string', describe: 'Push metrics to this Pushgateway URL (job kontract)' })
     .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' });
@@ -104,12 +106,12 @@ export function selectIntegrations(names: readonly string[], all: boolean): Inte
   return out;
 }
 
-function render(plan: Plan, format: OutputFormat, color: boolean): string {
+function render(plan: Plan, format: OutputFormat, color: boolean, markdown: MarkdownOptions): string {
   switch (format) {
     case 'json':
       return renderJson(plan);
     case 'markdown':
-      return renderMarkdown(plan);
+      return renderMarkdown(plan, markdown);
     case 'text':
       return renderText(plan, { color });
   }
@@ -134,6 +136,12 @@ function toOutcome(result: ReconcileResult): Outcome {
   if (result.outcome === 'failed') return { kind: 'failed', errors: result.errors.length };
   if (result.outcome === 'changes') return { kind: 'changes', count: result.plan.changes.length };
   return { kind: 'ok' };
+}
+
+function markdownOptions(args: Args, planFile: string | undefined): MarkdownOptions {
+  const max = num(args['max-bytes'], 'max-bytes') ?? DEFAULT_MARKDOWN_MAX_BYTES;
+  if (!Number.isInteger(max) || max < 0) throw new KontractError(ERROR_CODES.USAGE, `--max-bytes must be a non-negative integer (got ${max})`);
+  return { ...(max === 0 ? {} : { maxBytes: max }), ...(planFile === undefined ? {} : { fullPlan: planFile }) };
 }
 
 interface RunSettings {
@@ -171,7 +179,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       ...shardingOf(args, ctx.env),
       reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
       onPlan: (plan) => {
-        ctx.reporter.result(render(plan, s.output, s.color));
+        ctx.reporter.result(render(plan, s.output, s.color, markdownOptions(args, planFile)));
         if (planFile !== undefined) {
           // Started with the render so the artefact exists even if the apply fails.
           pendingPlanFile = writeFile(planFile, renderJson(plan));
@@ -242,6 +250,7 @@ export function checkReconcileArgs(names: readonly string[], args: Args, argv: r
   const interval = num(args.interval, 'interval');
   if (interval !== undefined && interval <= 0) throw new KontractError(ERROR_CODES.USAGE, '--interval must be positive');
   if (args['metrics-port'] !== undefined && interval === undefined) throw new KontractError(ERROR_CODES.USAGE, '--metrics-port needs --interval (loop mode)');
+  markdownOptions(args, undefined);
   return { integrations, dryRun, interval };
 }
 
