@@ -53,7 +53,8 @@ describe('merge-request pipelines (deploy/ci)', () => {
       let body = '';
       req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
       req.on('end', () => {
-        posted.push({ path: req.url ?? '', auth: String(req.headers.authorization ?? req.headers['private-token'] ?? ''), body, contentType: String(req.headers['content-type'] ?? '') });
+        const token = req.headers['private-token'];
+        posted.push({ path: req.url ?? '', auth: req.headers.authorization ?? (Array.isArray(token) ? token.join(',') : token ?? ''), body, contentType: req.headers['content-type'] ?? '' });
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end('{}');
       });
