@@ -29,7 +29,7 @@ const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
 
 interface Obj { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string }; readonly [k: string]: unknown }
 interface Container { readonly command: string[]; readonly args: string[]; readonly env?: { name: string; value: string }[] }
-interface CronJob extends Obj { readonly spec: { readonly concurrencyPolicy: string; readonly jobTemplate: { readonly spec: { completionMode?: string; completions?: number; template: { spec: { containers: Container[] } } } } } }
+interface CronJob extends Obj { readonly spec: { readonly concurrencyPolicy: string; readonly jobTemplate: { readonly spec: { backoffLimit?: number; completionMode?: string; completions?: number; template: { spec: { containers: Container[] } } } } } }
 
 function kubectl(args: readonly string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
@@ -75,7 +75,11 @@ describe('deploy/kubernetes manifests', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(objects.length);
-    for (const cj of objects.filter((o): o is CronJob => o.kind === 'CronJob')) expect(cj.spec.concurrencyPolicy).toBe('Forbid');
+    for (const cj of objects.filter((o): o is CronJob => o.kind === 'CronJob')) {
+      expect(cj.spec.concurrencyPolicy).toBe('Forbid');
+      expect(cj.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 0, template: { spec: { securityContext: { runAsNonRoot: true }, containers: [{ securityContext: { readOnlyRootFilesystem: true }, volumeMounts: expect.arrayContaining([{ name: 'tmp', mountPath: '/tmp' }]) as unknown }] } } });
+      expect(cj.spec.jobTemplate.spec.template.spec.containers[0]?.env).toContainEqual({ name: 'HOME', value: '/tmp' });
+    }
   });
 
   it('base/rbac.yaml is what `kontract rbac --all` prints', async () => {
