@@ -22,6 +22,11 @@ import type { MarkdownOptions } from '../../resource-inventory/render/index.js';
 import type { Plan } from '../../resource-inventory/plan.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
+import { baseAppInterface } from '../base-app-interface.js';
+import { changedWork } from '../../reconcile/changed-since.js';
+import type { ChangedWork } from '../../reconcile/changed-since.js';
+import type { AppInterfaceData } from '../../app-interface/model.js';
+import * as nodePath from 'node:path';
 import { appInterfaceSourceOptions, num, sourceArgsFrom, str, strs } from '../options.js';
 
 type Args = Readonly<Record<string, unknown>> & GlobalArgs;
@@ -43,6 +48,7 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('interval', { type: 'number', describe: 'Run forever, every SECONDS (default: run once)' })
     .option('output', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'Plan format on stdout' })
     .option('plan-file', { type: 'string', describe: 'Also write the JSON plan to this file' })
+    .option('changed-since', { type: 'string', describe: 'Only the clusters and kinds whose desired objects differ from this base app-interface (a directory or a git revision); needs --app-interface' })
     .option('max-bytes', { type: 'number', default: DEFAULT_MARKDOWN_MAX_BYTES, describe: 'Markdown output: size budget in bytes (summary and tables kept, object diffs dropped whole with a note; 0 = no limit)' })
     .option('metrics-file', { type: 'string', describe: 'Write Prometheus metrics (node_exporter textfile format, atomic)' })
     .option('pushgateway', { type: 'string', describe: 'Push metrics to this Pushgateway URL (job kontract)' })
@@ -169,13 +175,18 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
     const data = await loadAppInterface(sourceArgsFrom(args, ctx));
     const planFile = str(args['plan-file']);
     let pendingPlanFile: Promise<void> | undefined;
+    const narrowed = await narrowToChanges(args, ctx, s, data);
+    if (narrowed !== undefined && narrowed.integrations.length === 0) {
+      ctx.reporter.result(`No desired object differs from --changed-since ${str(args['changed-since']) ?? ''}: nothing to plan, no cluster contacted.`);
+      return { kind: 'ok' };
+    }
     result = await runReconcile({
-      integrations: s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
+      integrations: narrowed?.integrations ?? s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
       takeOver: args['take-over'] === true,
       maxDeletions: num(args['max-deletions'], 'max-deletions') ?? DEFAULT_MAX_DELETIONS,
       allowMassDeletion: args['allow-mass-deletion'] === true,
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
-      clusters: strs(args.cluster), namespaces: strs(args.namespace),
+      clusters: narrowed === undefined ? strs(args.cluster) : narrowed.clusters, namespaces: strs(args.namespace),
       ...shardingOf(args, ctx.env),
       reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
       onPlan: (plan) => {
@@ -200,6 +211,25 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   observeRun(result, s.integrations, s.metrics.registry, ctx.reporter);
   await exportMetrics(args, s);
   return toOutcome(result);
+}
+
+/** With --changed-since: the integrations/clusters whose desired objects differ from the base. */
+async function narrowToChanges(args: Args, ctx: CommandContext, s: RunSettings, head: AppInterfaceData): Promise<ChangedWork | undefined> {
+  const since = str(args['changed-since']);
+  if (since === undefined) return undefined;
+  const headDir = str(args['app-interface']);
+  if (headDir === undefined) throw new KontractError(ERROR_CODES.USAGE, '--changed-since needs --app-interface DIR');
+  const base = await baseAppInterface(since, nodePath.resolve(ctx.cwd, headDir), ctx.cwd);
+  try {
+    const baseData = await loadAppInterface({ kind: 'dir', path: base.path });
+    const work = await changedWork(s.integrations, baseData, head, { env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter });
+    const only = strs(args.cluster);
+    const clusters = only.length === 0 ? work.clusters : work.clusters.filter((c) => only.includes(c));
+    ctx.reporter.log('info', `--changed-since ${since}: ${work.pairs.length === 0 ? 'no desired object differs' : `changed: ${work.pairs.join('; ')}`}`);
+    return { ...work, integrations: clusters.length === 0 ? [] : work.integrations, clusters };
+  } finally {
+    base.cleanup();
+  }
 }
 
 /** Sleeps until the timeout or the abort, removing its listener either way (no leak in loop mode). */
