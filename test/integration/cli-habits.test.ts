@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kontract, writeTree } from './support/cli.js';
-import { testCluster, testClusters } from './support/clusters.js';
+import { testCluster, testClusters, uniqueName } from './support/clusters.js';
 
 async function closedPort(): Promise<number> {
   const s = createServer();
@@ -23,16 +23,19 @@ async function closedPort(): Promise<number> {
 
 describe('CLI habits', () => {
   let ai = '';
+  // runs are confined to this namespace: other test files' namespaces on prod-1 stay out of the plan
+  const ns = uniqueName('habits');
   beforeAll(() => {
     ai = writeTree(mkdtempSync(join(tmpdir(), 'kontract-habits-')), {
       'clusters/prod-1.yml': ['$schema: /openshift/cluster-1.yml', 'name: prod-1', `serverUrl: ${testCluster('prod-1').server}`, 'auth:', '  kubeconfigContext: prod-1', ''].join('\n'),
+      [`namespaces/${ns}.yml`]: ['$schema: /openshift/namespace-1.yml', `name: ${ns}`, 'cluster:', '  $ref: /clusters/prod-1.yml', ''].join('\n'),
     });
   });
 
   it('reconcile and its alias run read the kubeconfig from a KUBECONFIG list', async () => {
     const list = `${join(ai, 'does-not-exist')}:${testClusters().kubeconfig}`;
     for (const cmd of ['reconcile', 'run']) {
-      const r = await kontract([cmd, 'namespaces', '--dry-run', '--output', 'json', '--app-interface', ai], { KUBECONFIG: list });
+      const r = await kontract([cmd, 'namespaces', '--dry-run', '--output', 'json', '--app-interface', ai, '--namespace', ns], { KUBECONFIG: list });
       expect(r.stderr).not.toMatch(/E_CLUSTER/);
       expect(r.code).toBe(0);
       expect((JSON.parse(r.stdout) as { clusters: { cluster: string; reachable: boolean }[] }).clusters).toMatchObject([{ cluster: 'prod-1' }]);

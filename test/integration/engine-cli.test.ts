@@ -85,12 +85,12 @@ describe('kontract CLI on a real cluster', () => {
     const child = spawn(process.execPath, [BIN, ...common, '--interval', '1', '--metrics-port', String(port)], { env: { PATH: process.env.PATH, NO_COLOR: '1' }, stdio: 'ignore' });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => { r(code); }));
     let scraped = '';
-    for (let i = 0; i < 100 && !scraped.includes('kontract_cluster_reachable{cluster="prod-1"} 1'); i++) {
+    for (let i = 0; i < 100 && !scraped.includes('kontract_cluster_reachable{cluster="prod-1",shard="0",shards="1",mode="wet"} 1'); i++) {
       await new Promise((r) => setTimeout(r, 200));
       scraped = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
     }
-    expect(scraped).toContain('kontract_cluster_reachable{cluster="prod-1"} 1');
-    expect(scraped).toMatch(/kontract_api_requests_total\{cluster="prod-1",verb="list"\} \d+/);
+    expect(scraped).toContain('kontract_cluster_reachable{cluster="prod-1",shard="0",shards="1",mode="wet"} 1');
+    expect(scraped).toMatch(/kontract_api_requests_total\{cluster="prod-1",verb="list",shard="0",shards="1",mode="wet"\} \d+/);
     expect(scraped).toContain('kontract_process_resident_memory_bytes');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
