@@ -225,9 +225,9 @@ describe('hedgehog-fabric on a real cluster', () => {
 
     expect(outcome).toEqual({ kind: 'changes', count: 1 });
     const prom = readFileSync(metricsFile, 'utf8');
-    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="Server"} 1');
-    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="VPC"} 0');
-    expect(prom).toContain('kontract_desired_objects{integration="hedgehog-fabric",cluster="dev-1",kind="Server.wiring.githedgehog.com"} 2');
+    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="Server",shard="0",shards="1",mode="dry-run"} 1');
+    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="VPC",shard="0",shards="1",mode="dry-run"} 0');
+    expect(prom).toContain('kontract_desired_objects{integration="hedgehog-fabric",cluster="dev-1",kind="Server.wiring.githedgehog.com",shard="0",shards="1",mode="dry-run"} 2');
     // the sample fabric has no warnings: none logged, no `warnings` key in the plan
     expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
     expect(JSON.parse(readFileSync(planFile, 'utf8'))).not.toHaveProperty('warnings');
