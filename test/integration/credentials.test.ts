@@ -90,6 +90,18 @@ describe('credentials', () => {
     expect(existsSync(log)).toBe(true);
     expect(readFileSync(log, 'utf8')).toMatch(/called/);
     expect(r.stdout + r.stderr).not.toContain(c.adminToken);
+    // a plugin whose first token is rejected (401) is run again and the request retried once
+    writeFileSync(plugin, [
+      '#!/bin/sh',
+      'echo call >> "$PLUGIN_LOG.calls"',
+      'if [ "$(wc -l < "$PLUGIN_LOG.calls")" -eq 1 ]; then token=expired-token; else token=$(cat "$PLUGIN_TOKEN_FILE"); fi',
+      'printf \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\\n\' "$token"',
+      '',
+    ].join('\n'));
+    const rotated = await kontract(['reconcile', 'namespaces', '--dry-run', '--output', 'json', '--namespace', ns, '--app-interface', appInterface('kubeconfigContext: prod-1-exec'), '--kubeconfig', kubeconfig]);
+    expect(rotated.stderr).toContain('cluster prod-1: 401 Unauthorized; credentials re-read (changed), retrying once');
+    expect(rotated.code).toBe(0);
+    expect(readFileSync(`${log}.calls`, 'utf8').trim().split('\n')).toHaveLength(2);
     // a plugin that fails is a configuration error for that cluster
     writeFileSync(plugin, '#!/bin/sh\necho "no credentials for you" >&2\nexit 1\n');
     const bad = await kontract(['reconcile', 'namespaces', '--dry-run', '--namespace', ns, '--app-interface', appInterface('kubeconfigContext: prod-1-exec'), '--kubeconfig', kubeconfig]);
