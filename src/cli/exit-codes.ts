@@ -11,6 +11,10 @@ export const EXIT = {
   CHANGES: 2,
   /** Bad command line. */
   USAGE: 64,
+  /** A run stopped by SIGINT (128 + 2). */
+  SIGINT: 130,
+  /** A run stopped by SIGTERM (128 + 15). */
+  SIGTERM: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -19,7 +23,9 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export type Outcome =
   | { readonly kind: 'ok' }
   | { readonly kind: 'changes'; readonly count: number }
-  | { readonly kind: 'failed'; readonly errors: number };
+  | { readonly kind: 'failed'; readonly errors: number }
+  /** A run was stopped by a signal before it finished sending its changes. */
+  | { readonly kind: 'interrupted'; readonly signal: 'SIGINT' | 'SIGTERM' };
 
 export function exitCodeFor(outcome: Outcome, detailedExitcode: boolean): ExitCode {
   switch (outcome.kind) {
@@ -29,6 +35,8 @@ export function exitCodeFor(outcome: Outcome, detailedExitcode: boolean): ExitCo
       return detailedExitcode ? EXIT.CHANGES : EXIT.OK;
     case 'failed':
       return EXIT.ERROR;
+    case 'interrupted':
+      return outcome.signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM;
   }
 }
 

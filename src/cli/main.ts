@@ -44,7 +44,9 @@ export function createParser(argv: readonly string[], handle: CommandHandler): A
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
   const controller = new AbortController();
-  const onSignal = (): void => { controller.abort(); };
+  // The signal name is the abort reason: a run stops sending writes and exits 130/143. A second
+  // signal of the same kind finds no handler and ends the process at once.
+  const onSignal = (signal: NodeJS.Signals): void => { controller.abort(signal); };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let exit: ExitCode = EXIT.OK;

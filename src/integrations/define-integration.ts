@@ -37,6 +37,15 @@ export interface DesiredState {
    * goes on; the engine logs each as a warning and lists them in the plan (`plan.warnings`).
    */
   readonly warnings?: readonly ValidationProblem[];
+  /**
+   * Kinds (kindKey, e.g. `Namespace`) whose owned objects are deleted only when listed in
+   * `objects`; an owned object of such a kind that is neither desired nor listed is `orphaned`
+   * (reported in the plan and metrics, left alone). Other kinds: owned and not desired = delete.
+   */
+  readonly explicitDeletion?: {
+    readonly kinds: readonly string[];
+    readonly objects: readonly { readonly cluster: string; readonly kind: string; readonly namespace: string; readonly name: string }[];
+  };
 }
 
 /**

@@ -26,14 +26,24 @@ import { backoffDelay, isRetryableNetworkError, isRetryableStatus, retryAfterMs 
 
 export const FIELD_MANAGER = 'kontract';
 export const LIST_PAGE_SIZE = 500;
+/** Default of ClientOptions.giveUpAfter (`--give-up-after`). */
+export const DEFAULT_GIVE_UP_AFTER = 20;
+/** KubeApiError.reason of a request refused because its cluster was given up. */
+export const GIVEN_UP = 'GivenUp';
 
-export type RequestVerb = 'list' | 'get' | 'apply' | 'delete' | 'discovery';
+/** True for the error of a request that was never sent because its cluster was given up. */
+export function isGivenUp(e: unknown): boolean {
+  return e instanceof KubeApiError && e.reason === GIVEN_UP;
+}
+
+/** `lock`: the run's Lease (GET/POST/PUT), counted apart from reads and writes of managed objects. */
+export type RequestVerb = 'list' | 'get' | 'apply' | 'delete' | 'discovery' | 'lock';
 export const READ_VERBS: readonly RequestVerb[] = ['list', 'get', 'discovery'];
 
 export interface RequestStats {
   /** HTTP requests sent (retries included) that read: list, get, discovery. */
   readonly reads: number;
-  /** HTTP requests sent that write (or dry-run write): apply, delete. */
+  /** HTTP requests sent that write (or dry-run write): apply, delete (Lease requests are `byVerb.lock`). */
   readonly writes: number;
   readonly byVerb: Readonly<Record<RequestVerb, number>>;
 }
@@ -60,6 +70,11 @@ export interface ListOptions {
   readonly keepApplyTime?: boolean;
 }
 
+export interface RequestOptions {
+  /** Count the request as verb `lock` (the run's Lease) instead of get/apply. */
+  readonly lock?: boolean;
+}
+
 export interface WriteOptions {
   /** Send with `dryRun=All`: the apiserver validates and admits but does not persist. */
   readonly dryRun: boolean;
@@ -71,14 +86,23 @@ export interface ClusterClient {
   /** All objects of a kind (paginated with limit+continue), items carrying apiVersion and kind. */
   list(kind: ManagedKind, opts?: ListOptions): Promise<KubeObject[]>;
   /** One object, or undefined when it does not exist. */
-  get(kind: ManagedKind, namespace: string, name: string): Promise<KubeObject | undefined>;
+  get(kind: ManagedKind, namespace: string, name: string, opts?: RequestOptions): Promise<KubeObject | undefined>;
   /** Server-side apply (fieldManager=kontract, force=true); returns the object the server answered. */
   apply(kind: ManagedKind, obj: KubeObject, opts: WriteOptions): Promise<KubeObject>;
   /** Delete; resolves 'absent' when it was already gone. */
   delete(kind: ManagedKind, namespace: string, name: string, opts: WriteOptions): Promise<'deleted' | 'absent'>;
+  /** POST: creates `obj`; a 409 (already exists) is a KubeApiError with status 409. */
+  create(kind: ManagedKind, obj: KubeObject, opts?: RequestOptions): Promise<KubeObject>;
+  /** PUT: replaces `obj`, whose metadata.resourceVersion makes it conditional (409 when it changed). */
+  replace(kind: ManagedKind, obj: KubeObject, opts?: RequestOptions): Promise<KubeObject>;
   /** Resources served for a group/version, or undefined when the group/version is not served. */
   discover(group: string, version: string): Promise<readonly DiscoveredResource[] | undefined>;
   stats(): RequestStats;
+  /**
+   * Why this client gave its cluster up (ClientOptions.giveUpAfter / deadlineMs), or undefined.
+   * Once given up, every request fails at once without being sent (KubeApiError reason `GivenUp`).
+   */
+  givenUp(): string | undefined;
   /** Frees the keep-alive sockets. */
   close(): void;
 }
@@ -105,6 +129,14 @@ export interface ClientOptions {
   readonly maxRetries?: number;
   /** First backoff step in ms (doubles per attempt). @default 250 */
   readonly backoffBaseMs?: number;
+  /**
+   * Consecutive connection failures (no HTTP answer: refused, reset, timed out; retries included)
+   * after which the cluster is given up. A request answered with any status resets the count.
+   * @default DEFAULT_GIVE_UP_AFTER
+   */
+  readonly giveUpAfter?: number;
+  /** The cluster is given up this many ms after the client is made (in-flight requests aborted). @default none */
+  readonly deadlineMs?: number;
   /** Called once per HTTP request sent (for metrics). */
   readonly onRequest?: (verb: RequestVerb, status: number) => void;
   /** Aborts waits and in-flight requests. */
@@ -119,7 +151,7 @@ interface RawResponse {
 
 interface RequestSpec {
   readonly verb: RequestVerb;
-  readonly method: 'GET' | 'PATCH' | 'DELETE';
+  readonly method: 'GET' | 'PATCH' | 'DELETE' | 'POST' | 'PUT';
   readonly path: string;
   readonly body?: string;
   readonly contentType?: string;
@@ -137,6 +169,36 @@ const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res
  * never serialised, never compared, never copied by canonicalize, and freed with the object.
  */
 const kontractApplyTimes = new WeakMap<KubeObject, string>();
+
+/** One `metadata.managedFields` entry of a manager other than kontract. */
+export interface ManagedFieldsEntry {
+  readonly manager: string;
+  readonly operation: string;
+  readonly fieldsV1: unknown;
+}
+
+/**
+ * managedFields entries of managers other than kontract, per object this module returned (kept
+ * only when there is one): what the planner needs to report fields a forced apply takes over.
+ */
+const foreignManagers = new WeakMap<KubeObject, readonly ManagedFieldsEntry[]>();
+
+/** The managedFields entries of other field managers of an object read by a ClusterClient, if any. */
+export function foreignManagedFields(obj: KubeObject): readonly ManagedFieldsEntry[] | undefined {
+  return foreignManagers.get(obj);
+}
+
+function foreignEntries(managedFields: unknown): ManagedFieldsEntry[] {
+  if (!Array.isArray(managedFields)) return [];
+  const out: ManagedFieldsEntry[] = [];
+  for (const e of managedFields as unknown[]) {
+    if (typeof e !== 'object' || e === null) continue;
+    const { manager, operation, fieldsV1, subresource } = e as { manager?: unknown; operation?: unknown; fieldsV1?: unknown; subresource?: unknown };
+    if (manager === FIELD_MANAGER || typeof manager !== 'string' || subresource !== undefined) continue;
+    out.push({ manager, operation: typeof operation === 'string' ? operation : '', fieldsV1 });
+  }
+  return out;
+}
 
 /**
  * When kontract last applied this object (the latest `manager: kontract, operation: Apply` entry of
@@ -193,10 +255,24 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   const maxRetries = options.maxRetries ?? 4;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const backoff = { baseMs: options.backoffBaseMs ?? 250, maxMs: 10_000 };
-  const counts: Mutable<Record<RequestVerb, number>> = { list: 0, get: 0, apply: 0, delete: 0, discovery: 0 };
+  const counts: Mutable<Record<RequestVerb, number>> = { list: 0, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 };
   let agentFor: ConnectionCredentials | undefined;
   const isAborted = (): boolean => options.signal?.aborted === true;
   let agent: http.Agent | undefined;
+  const giveUpAfter = options.giveUpAfter ?? DEFAULT_GIVE_UP_AFTER;
+  let consecutiveFailures = 0;
+  let gaveUp: string | undefined;
+  const giveUp = (why: string): void => {
+    if (gaveUp !== undefined) return;
+    gaveUp = why;
+  };
+  const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => {
+    giveUp(`its deadline of ${options.deadlineMs} ms (--cluster-timeout) passed`);
+    // Requests still waiting for an answer (a black-holed connection) end now.
+    agent?.destroy();
+    agent = undefined;
+  }, options.deadlineMs);
+  deadline?.unref();
 
   const currentAgent = (creds: ConnectionCredentials): http.Agent => {
     if (agent !== undefined && agentFor === creds) return agent;
@@ -258,7 +334,8 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   };
 
   const failure = (spec: RequestSpec, status: number, reason: string, message: string, cause?: unknown): KubeApiError => {
-    const code = spec.verb === 'apply' || spec.verb === 'delete' ? ERROR_CODES.APPLY : ERROR_CODES.CLUSTER_ACCESS;
+    const code = spec.verb === 'apply' || spec.verb === 'delete' ? ERROR_CODES.APPLY
+      : spec.verb === 'lock' && status !== 0 ? ERROR_CODES.LOCKED : ERROR_CODES.CLUSTER_ACCESS;
     const what = `${spec.method} ${spec.what}`;
     // A network failure names the server it could not reach (the URL carries no credentials).
     const text = status === 0
@@ -270,7 +347,9 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   /** Sends with retries; resolves any answered response (the caller interprets 4xx). */
   const request = async (spec: RequestSpec): Promise<RawResponse> => {
     let reloaded = false;
+    const notSent = (): KubeApiError => failure(spec, 0, GIVEN_UP, `not sent: cluster given up (${gaveUp ?? ''})`);
     for (let attempt = 0; ; attempt++) {
+      if (gaveUp !== undefined) throw notSent();
       counts[spec.verb]++;
       let res: RawResponse;
       try {
@@ -279,13 +358,16 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
         options.onRequest?.(spec.verb, 0);
         const code = (e as NodeJS.ErrnoException).code;
         if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted', e);
-        if (isRetryableNetworkError(code) && attempt < maxRetries) {
+        consecutiveFailures++;
+        if (consecutiveFailures >= giveUpAfter) giveUp(`${consecutiveFailures} consecutive connection failures, last ${code ?? 'network error'}`);
+        if (gaveUp === undefined && isRetryableNetworkError(code) && attempt < maxRetries) {
           await sleep(backoffDelay(attempt, backoff));
           if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted');
           continue;
         }
         throw failure(spec, 0, code ?? 'NetworkError', `${code ?? 'network error'}${e instanceof Error && code === undefined ? `: ${e.message}` : ''}`, e);
       }
+      consecutiveFailures = 0;
       options.onRequest?.(spec.verb, res.status);
       if (res.status === 401 && !reloaded) {
         reloaded = true;
@@ -317,6 +399,8 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     // allocation per listed object); JSON.stringify and canonicalize skip the undefined value.
     const meta = o.metadata as { managedFields?: unknown };
     if (meta.managedFields === undefined) return o;
+    const foreign = foreignEntries(meta.managedFields);
+    if (foreign.length > 0) foreignManagers.set(o, foreign);
     if (keepApplyTime) {
       const applied = applyTimeOf(meta.managedFields);
       if (applied !== undefined) kontractApplyTimes.set(o, applied);
@@ -373,8 +457,8 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
       }
     },
 
-    async get(kind, namespace, name) {
-      const spec: RequestSpec = { verb: 'get', method: 'GET', path: objectPath(kind, namespace, name), what: `${kindKey(kind)} ${objName(namespace, name)}` };
+    async get(kind, namespace, name, ro) {
+      const spec: RequestSpec = { verb: ro?.lock === true ? 'lock' : 'get', method: 'GET', path: objectPath(kind, namespace, name), what: `${kindKey(kind)} ${objName(namespace, name)}` };
       const res = await request(spec);
       if (res.status === 404) return undefined;
       return withTypeMeta(kind, expectOk(spec, res, kind.kind));
@@ -411,6 +495,18 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
       return 'deleted';
     },
 
+    async create(kind, obj, ro) {
+      const ns = kind.namespaced ? obj.metadata.namespace ?? '' : '';
+      const spec: RequestSpec = { verb: ro?.lock === true ? 'lock' : 'apply', method: 'POST', path: collectionPath(kind, kind.namespaced ? ns : undefined), body: JSON.stringify(obj), what: `${kindKey(kind)} ${objName(ns, obj.metadata.name)}` };
+      return withTypeMeta(kind, expectOk(spec, await request(spec), kind.kind));
+    },
+
+    async replace(kind, obj, ro) {
+      const ns = kind.namespaced ? obj.metadata.namespace ?? '' : '';
+      const spec: RequestSpec = { verb: ro?.lock === true ? 'lock' : 'apply', method: 'PUT', path: objectPath(kind, ns, obj.metadata.name), body: JSON.stringify(obj), what: `${kindKey(kind)} ${objName(ns, obj.metadata.name)}` };
+      return withTypeMeta(kind, expectOk(spec, await request(spec), kind.kind));
+    },
+
     async discover(group, version) {
       const spec: RequestSpec = { verb: 'discovery', method: 'GET', path: groupVersionPath(group, version), what: `discovery ${group === '' ? version : `${group}/${version}`}` };
       const res = await request(spec);
@@ -427,7 +523,12 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
       return { reads, writes: byVerb.apply + byVerb.delete, byVerb };
     },
 
+    givenUp() {
+      return gaveUp;
+    },
+
     close() {
+      if (deadline !== undefined) clearTimeout(deadline);
       options.signal?.removeEventListener('abort', onAbort);
       agent?.destroy();
       agent = undefined;

@@ -43,6 +43,7 @@ export class RunMetrics {
   private readonly errors = new Gauge({ name: 'kontract_errors', help: `Errors in the last run per cluster (${GLOBAL_CLUSTER_LABEL} = not cluster-specific)`, labelNames: ['cluster'] as const, registers: [this.registry] });
   private readonly reachable = new Gauge({ name: 'kontract_cluster_reachable', help: '1 when the cluster was configured, reached and read in the last run', labelNames: ['cluster'] as const, registers: [this.registry] });
   private readonly lastSuccess = new Gauge({ name: 'kontract_last_success_timestamp_seconds', help: 'Unix time of the last run without errors', labelNames: ['integration'] as const, registers: [this.registry] });
+  private readonly orphaned = new Gauge({ name: 'kontract_orphaned_objects', help: 'Owned objects not in the data and left alone (orphaned Namespaces) in the last run', labelNames: ['integration', 'cluster', 'kind'] as const, registers: [this.registry] });
   private readonly requests = new Counter({ name: 'kontract_api_requests_total', help: 'Kubernetes API requests sent (retries included)', labelNames: ['cluster', 'verb'] as const, registers: [this.registry] });
   private processMetrics = false;
 
@@ -77,6 +78,8 @@ export class RunMetrics {
         this.actions.inc({ integration: ch.integration, action: ch.action, kind: ch.kind, cluster: ch.cluster, dry_run: dryRun });
       }
     }
+    this.orphaned.reset();
+    for (const o of result.plan.orphaned) this.orphaned.inc({ integration: o.integration, cluster: o.cluster, kind: o.kind });
     this.errors.reset();
     this.reachable.reset();
     for (const c of result.clusters) {

@@ -30,6 +30,10 @@ export interface IntegrationWork {
   readonly state?: DesiredState;
   /** Non-fatal findings of buildDesired (already logged). */
   readonly warnings: readonly ValidationProblem[];
+  /** Namespaces (scopeNamespace) of every desired object on an in-scope cluster, before --namespace/shard filtering. */
+  readonly namespacesSeen: ReadonlySet<string>;
+  /** DesiredState.explicitDeletion. */
+  readonly explicitDeletion?: DesiredState['explicitDeletion'];
 }
 
 /** The run's environment handed to every buildDesired (DesiredContext without the data). */
@@ -69,6 +73,7 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
     const coveredNames = new Set(covered.map((c) => c.name));
     const desired: DesiredEntry[] = [];
     const lookup = kindLookup(integration);
+    const namespacesSeen = new Set<string>();
     for (const d of state.objects) {
       const cluster = byName.get(d.cluster);
       if (cluster === undefined) {
@@ -80,6 +85,7 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
       if (kind === undefined) {
         throw new KontractError(ERROR_CODES.DESIRED_STATE, `integration ${integration.name} produced ${d.object.apiVersion} ${d.object.kind} ${d.object.metadata.name}, which is not among its kinds`);
       }
+      namespacesSeen.add(scopeNamespace(kind, d.object));
       if (!scope.objectInScope(d.cluster, kind, d.object)) continue;
       const excluded = state.excludedNamespaces?.get(d.cluster);
       if (excluded !== undefined && excluded.has(scopeNamespace(kind, d.object))) continue;
@@ -87,8 +93,10 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
       desired.push({ cluster: d.cluster, kind, object: d.object, source: d.source });
     }
     const clusters = [...coveredNames].map((n) => byName.get(n)).filter((c): c is Cluster => c !== undefined);
+    const explicit = state.explicitDeletion;
     work.push({ integration, clusters, desired, excludedNamespaces: state.excludedNamespaces ?? new Map<string, ReadonlySet<string>>(),
-      warnings: state.warnings ?? [], ...(integration.observe === undefined ? {} : { state }) });
+      warnings: state.warnings ?? [], namespacesSeen, ...(integration.observe === undefined ? {} : { state }),
+      ...(explicit === undefined ? {} : { explicitDeletion: explicit }) });
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return work;

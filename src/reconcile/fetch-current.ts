@@ -36,6 +36,7 @@ export class ClusterFailures {
   register(cluster: string, e: unknown): void {
     if (this.failed.has(cluster)) return;
     this.failed.add(cluster);
+    this.inventory.markNotRead(cluster);
     const code = isKontractError(e) ? e.code : ERROR_CODES.CLUSTER_ACCESS;
     this.inventory.registerError({ cluster, code, message: errorMessage(e) });
   }
@@ -147,6 +148,7 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
     const inScope = (obj: KubeObject): boolean =>
       ctx.scope.objectInScope(cluster, kind, obj) && !(excluded !== undefined && excluded.has(scopeNamespace(kind, obj)));
     const lists = await Promise.all(namespaces.map((ns) => limit(() => listOwned(ctx.inventory, client, kind, selector, ns, inScope))));
+    ctx.inventory.markListed(cluster, kind);
     const seen = new NameSet(kind);
     for (const { kept, unchanged } of lists) {
       for (const obj of kept) {

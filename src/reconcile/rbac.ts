@@ -6,13 +6,15 @@
  *   create  server-side apply of an object that does not exist    — wet and --dry-run=server
  *   patch   server-side apply (PATCH, application/apply-patch)    — wet and --dry-run=server
  *   delete  pruning owned objects                                 — wet and --dry-run=server
- * A kind that is a (Cluster)RoleBinding also needs `bind` on the roles it references (the
+ * Wet runs also take a coordination.k8s.io Lease per (integration, cluster) in the lock namespace
+ * (`leaseRules`). A kind that is a (Cluster)RoleBinding also needs `bind` on the roles it references (the
  * apiserver's escalation check): on the names the desired bindings use when the data is known,
  * else on every ClusterRole and Role. Pure: the caller supplies the integrations and, optionally,
  * the desired objects.
  */
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import type { Integration } from '../integrations/define-integration.js';
+import { LEASE_KIND, leaseName } from './run-lock.js';
 
 export interface PolicyRule {
   readonly apiGroups: readonly string[];
@@ -87,6 +89,21 @@ export interface RbacManifestOptions extends RbacOptions {
   readonly serviceAccount: { readonly namespace: string; readonly name: string };
   /** Grant namespaced kinds per namespace (Roles) instead of cluster-wide; for runs scoped with --namespace. */
   readonly namespaces?: readonly string[];
+  /** Namespace of the wet runs' Leases (--lock-namespace): a Role there for them, unless read-only. */
+  readonly lockNamespace?: string;
+}
+
+/**
+ * The Lease a wet run takes per (integration, cluster) (run-lock.ts): read, created, then renewed
+ * and released with PUT. `get`/`update` are limited to the integrations' Lease names; `create`
+ * cannot be limited by name in RBAC.
+ */
+export function leaseRules(integrations: readonly Integration[]): PolicyRule[] {
+  const names = integrations.map((i) => leaseName(i.name)).sort();
+  return [
+    { apiGroups: [LEASE_KIND.group], resources: [LEASE_KIND.plural], verbs: ['create'] },
+    { apiGroups: [LEASE_KIND.group], resources: [LEASE_KIND.plural], verbs: ['get', 'update'], resourceNames: names },
+  ];
 }
 
 type Manifest = Readonly<Record<string, unknown>>;
@@ -106,16 +123,17 @@ export function rbacManifests(integrations: readonly Integration[], opts: RbacMa
     out.push({ apiVersion: `${RBAC_GROUP}/v1`, kind: 'ClusterRole', metadata: meta(), rules });
     out.push({ apiVersion: `${RBAC_GROUP}/v1`, kind: 'ClusterRoleBinding', metadata: meta(), roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: opts.name }, subjects });
   };
+  const role = (ns: string, rules: readonly PolicyRule[], name = opts.name): void => {
+    out.push({ apiVersion: `${RBAC_GROUP}/v1`, kind: 'Role', metadata: { ...meta(), name, namespace: ns }, rules });
+    out.push({ apiVersion: `${RBAC_GROUP}/v1`, kind: 'RoleBinding', metadata: { ...meta(), name, namespace: ns }, roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name }, subjects });
+  };
   if (opts.namespaces === undefined || opts.namespaces.length === 0) {
     clusterRole(rbacRules(integrations, 'all', opts));
-    return out;
+  } else {
+    clusterRole(rbacRules(integrations, 'cluster', opts));
+    const nsRules = rbacRules(integrations, 'namespaced', opts);
+    if (nsRules.length > 0) for (const ns of [...opts.namespaces].sort()) role(ns, nsRules);
   }
-  clusterRole(rbacRules(integrations, 'cluster', opts));
-  const nsRules = rbacRules(integrations, 'namespaced', opts);
-  if (nsRules.length === 0) return out;
-  for (const ns of [...opts.namespaces].sort()) {
-    out.push({ apiVersion: `${RBAC_GROUP}/v1`, kind: 'Role', metadata: meta({ namespace: ns }), rules: nsRules });
-    out.push({ apiVersion: `${RBAC_GROUP}/v1`, kind: 'RoleBinding', metadata: meta({ namespace: ns }), roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: opts.name }, subjects });
-  }
+  if (opts.readOnly !== true && opts.lockNamespace !== undefined) role(opts.lockNamespace, leaseRules(integrations), `${opts.name}-lock`);
   return out;
 }

@@ -14,10 +14,12 @@ import { kindKey } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
 import type { DesiredState, Integration } from '../integrations/define-integration.js';
 import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
+import { foreignManagedFields } from '../k8s/cluster-client.js';
 import { ResourceInventory } from '../resource-inventory/inventory.js';
 import { computePlan } from '../resource-inventory/planner.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
-import { applyPlan } from './apply-plan.js';
+import { applyPlan, stopReason } from './apply-plan.js';
+import { withApplyOutcome } from '../resource-inventory/plan-outcome.js';
 import type { AppliedChange } from './apply-plan.js';
 import type { Connect } from './connector.js';
 import { buildWork, processEnvironment } from './desired.js';
@@ -25,7 +27,9 @@ import type { IntegrationWork } from './desired.js';
 import { ClusterFailures, fetchCurrent } from './fetch-current.js';
 import type { CurrentCount } from './fetch-current.js';
 import { requestLimits } from './request-limits.js';
-import { createScope } from './scope.js';
+import { checkFilters, createScope } from './scope.js';
+import { acquireLock } from './run-lock.js';
+import type { HeldLock, LockOptions } from './run-lock.js';
 
 export type DryRunMode = false | 'client' | 'server';
 
@@ -64,8 +68,18 @@ export interface ReconcileOptions {
   readonly cwd?: string;
   /** The run's clock (DesiredContext.now). @default new Date() at the start of the run */
   readonly now?: Date;
-  /** Called with the plan before anything is applied (the CLI renders it here). */
+  /** Called with the plan before anything is applied (the CLI writes --plan-file here). */
   readonly onPlan?: (plan: Plan) => void;
+  /**
+   * Wet runs only: take a Lease per (integration, cluster) for the run (run-lock.ts). A cluster
+   * whose Lease another run holds gets an E_LOCKED error (not read, nothing sent). Absent: no lock.
+   */
+  readonly lock?: LockOptions;
+  /**
+   * Aborted (reason: the signal name) when the run must stop: no new write is sent, requests in
+   * flight finish; the result's plan lists what was not sent and `interrupted` is set.
+   */
+  readonly stop?: AbortSignal;
 }
 
 export interface ClusterRunInfo {
@@ -75,11 +89,14 @@ export interface ClusterRunInfo {
 }
 
 export interface ReconcileResult {
+  /** The plan; after a wet run or server dry-run with the apply's outcome (plan-outcome.ts). */
   readonly plan: Plan;
+  /** The signal that stopped the run (stop option), if it did. */
+  readonly interrupted?: string;
   readonly dryRun: DryRunMode;
   /** Results of the apply (wet run or server dry-run); empty for a client dry-run. */
   readonly applied: readonly AppliedChange[];
-  /** Plan errors plus apply failures. */
+  /** Plan errors plus apply failures (= plan.errors). */
   readonly errors: readonly PlanError[];
   readonly outcome: 'ok' | 'changes' | 'failed';
   readonly clusters: readonly ClusterRunInfo[];
@@ -92,7 +109,7 @@ export interface ReconcileResult {
   readonly states?: ReadonlyMap<string, DesiredState>;
 }
 
-const ZERO_STATS: RequestStats = { reads: 0, writes: 0, byVerb: { list: 0, get: 0, apply: 0, delete: 0, discovery: 0 } };
+const ZERO_STATS: RequestStats = { reads: 0, writes: 0, byVerb: { list: 0, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 } };
 
 async function connectAll(work: readonly IntegrationWork[], connect: Connect, failures: ClusterFailures, concurrency: number): Promise<Map<string, ClusterClient>> {
   const clusters = new Map(work.flatMap((w) => w.clusters).map((c) => [c.name, c]));
@@ -138,10 +155,25 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   const work = await buildWork(opts.integrations, opts.data, scope, {
     env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
   });
+  const inScopeClusters = new Set(opts.data.clusters.map((c) => c.name).filter((c) => scope.clusterInScope(c)));
+  const unmatched = checkFilters({
+    clusters: opts.clusters ?? [], namespaces: opts.namespaces ?? [],
+    dataClusters: opts.data.clusters.map((c) => c.name),
+    coveredClusters: work.flatMap((w) => w.clusters.map((c) => c.name)),
+    knownNamespaces: () => new Set([
+      ...opts.data.namespaces.filter((n) => inScopeClusters.has(n.cluster)).map((n) => n.name),
+      ...work.flatMap((w) => [...w.namespacesSeen]),
+    ]),
+  });
+  if (unmatched.length > 0) opts.reporter.log('warn', `--namespace ${unmatched.join(', ')}: not in the app-interface for this run (only owned objects left there can be found)`);
   const inventory = new ResourceInventory(opts.integrations);
   for (const w of work) {
     for (const c of w.clusters) inventory.addCluster(c.name);
     for (const d of w.desired) inventory.addDesired(w.integration.name, d.cluster, d.kind, d.object, d.source);
+    if (w.explicitDeletion !== undefined) {
+      inventory.deleteOnlyWhenMarked(w.integration.name, w.explicitDeletion.kinds);
+      for (const o of w.explicitDeletion.objects) inventory.markForDeletion(w.integration.name, o.kind, o.cluster, o.namespace, o.name);
+    }
   }
   const failures = new ClusterFailures(inventory);
   const tDesired = process.hrtime.bigint();
@@ -149,6 +181,41 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   // 2. Connect and fetch current state.
   opts.reporter.progress?.('connecting to clusters');
   const clients = await connectAll(work, opts.connect, failures, concurrency);
+  const locks = opts.dryRun === false && opts.lock !== undefined ? await lockAll(work, clients, failures, opts.lock, opts.reporter) : [];
+  try {
+    return await reconcileLocked(opts, { started, scope, work, inventory, failures, clients, concurrency, tDesired });
+  } finally {
+    await Promise.all(locks.map((l) => l.release()));
+  }
+}
+
+async function lockAll(work: readonly IntegrationWork[], clients: ReadonlyMap<string, ClusterClient>, failures: ClusterFailures, lock: LockOptions, reporter: Reporter): Promise<HeldLock[]> {
+  const held: HeldLock[] = [];
+  await Promise.all(work.flatMap((w) => w.clusters.map(async (c) => {
+    const client = clients.get(c.name);
+    if (client === undefined) return;
+    try {
+      held.push(await acquireLock(client, w.integration.name, lock, reporter));
+    } catch (e) {
+      failures.register(c.name, e);
+    }
+  })));
+  return held;
+}
+
+interface RunState {
+  readonly started: bigint;
+  readonly scope: ReturnType<typeof createScope>;
+  readonly work: readonly IntegrationWork[];
+  readonly inventory: ResourceInventory;
+  readonly failures: ClusterFailures;
+  readonly clients: Map<string, ClusterClient>;
+  readonly concurrency: number;
+  readonly tDesired: bigint;
+}
+
+async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<ReconcileResult> {
+  const { started, scope, work, inventory, failures, clients, concurrency, tDesired } = st;
   const limits = requestLimits(concurrency);
   opts.reporter.progress?.('reading current state');
   // Live objects are compared with their desired ones as LIST pages arrive (fetch-current.ts).
@@ -162,6 +229,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     takeOver: opts.takeOver ?? false,
     maxDeletions: opts.maxDeletions ?? DEFAULT_MAX_DELETIONS,
     allowMassDeletion: opts.allowMassDeletion ?? false,
+    managersOf: foreignManagedFields,
   });
   // Integration warnings (already logged while building) travel with the plan.
   const warnings = work.flatMap((w) => w.warnings.map((p) => ({ integration: w.integration.name, ...p })));
@@ -169,20 +237,33 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   const tPlan = process.hrtime.bigint();
   opts.onPlan?.(plan);
 
-  // 4. Act.
+  // 4. Act (nothing is sent once a stop was requested).
   let applied: AppliedChange[] = [];
+  let finalPlan = plan;
   if (opts.dryRun !== 'client' && plan.changes.length > 0) {
     applied = await applyPlan({
       plan, integrations: opts.integrations, clients, dryRun: opts.dryRun === 'server', limits,
       reporter: opts.reporter, clusterFailed: (c) => failures.has(c) || inventory.clusterHasError(c),
+      ...(opts.stop === undefined ? {} : { stop: opts.stop }),
+    });
+    // A cluster given up after its work was done (a deadline passing later) cost nothing: not reported.
+    const hurt = new Set(applied.filter((a) => a.status === 'not-sent' || a.status === 'failed').map((a) => a.change.cluster));
+    const givenUp = [...clients.values()].flatMap((c) => {
+      const why = c.givenUp();
+      return why === undefined || failures.has(c.cluster) || !hurt.has(c.cluster) ? [] : [{ cluster: c.cluster, reason: why }];
+    });
+    const interrupted = stopReason(opts.stop);
+    finalPlan = withApplyOutcome(plan, {
+      mode: opts.dryRun === 'server' ? 'server-dry-run' : 'apply', outcomes: applied, givenUp,
+      ...(interrupted === undefined ? {} : { interrupted }),
     });
   }
-  const applyErrors: PlanError[] = applied.filter((a) => a.status === 'failed').map((a) => ({ cluster: a.change.cluster, code: 'E_APPLY', message: a.error ?? 'apply failed' }));
-  const errors = [...plan.errors, ...applyErrors];
+  const interrupted = stopReason(opts.stop);
+  const errors = finalPlan.errors;
   const allClusters = new Set(work.flatMap((w) => w.clusters.map((c) => c.name)));
   const clusters: ClusterRunInfo[] = [...allClusters].sort().map((c) => ({
     cluster: c,
-    reachable: clients.has(c) && !failures.has(c),
+    reachable: clients.has(c) && !failures.has(c) && clients.get(c)?.givenUp() === undefined,
     stats: clients.get(c)?.stats() ?? ZERO_STATS,
   }));
   const outcome = errors.length > 0 ? 'failed' : plan.changes.length > 0 ? 'changes' : 'ok';
@@ -190,7 +271,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   const secs = (a: bigint, b: bigint): number => Number(b - a) / 1e9;
   const phaseSeconds = { desired: secs(started, tDesired), fetch: secs(tDesired, tFetch), plan: secs(tFetch, tPlan), apply: secs(tPlan, end) };
   const states = new Map(work.flatMap((w) => (w.state === undefined ? [] : [[w.integration.name, w.state] as const])));
-  return { plan, dryRun: opts.dryRun, applied, errors, outcome, clusters, durationSeconds: secs(started, end), phaseSeconds, counts: countObjects(work, current), states };
+  return { plan: finalPlan, dryRun: opts.dryRun, applied, errors, outcome, ...(interrupted === undefined ? {} : { interrupted }), clusters, durationSeconds: secs(started, end), phaseSeconds, counts: countObjects(work, current), states };
 }
 
 /**

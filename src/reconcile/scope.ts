@@ -54,3 +54,26 @@ export function createScope(opts: ScopeOptions): Scope {
     },
   };
 }
+
+/**
+ * Filters that match nothing are usage errors naming the valid values (a typo must not look like
+ * "nothing to do"): any `--cluster` value that names no cluster of the data, `--cluster` values no
+ * integration of the run covers, and `--namespace` values none of which is known
+ * (`knownNamespaces`: every namespace of the data and of the desired objects on the clusters in
+ * scope). Returns the `--namespace` values that are unknown while others match (for a warning).
+ */
+export function checkFilters(opts: { clusters: readonly string[]; namespaces: readonly string[]; dataClusters: readonly string[]; coveredClusters: readonly string[]; knownNamespaces: () => ReadonlySet<string> }): string[] {
+  const list = (xs: Iterable<string>): string => [...new Set(xs)].sort().join(', ') || '(none)';
+  const unknown = opts.clusters.filter((c) => !opts.dataClusters.includes(c));
+  if (unknown.length > 0) throw new KontractError(ERROR_CODES.USAGE, `--cluster ${unknown.join(', ')}: no such cluster in the app-interface (valid: ${list(opts.dataClusters)})`);
+  if (opts.clusters.length > 0 && opts.coveredClusters.length === 0) {
+    throw new KontractError(ERROR_CODES.USAGE, `--cluster ${opts.clusters.join(', ')}: no integration of this run covers it (disabled there or nothing to manage)`);
+  }
+  if (opts.namespaces.length === 0) return [];
+  const known = opts.knownNamespaces();
+  const unknownNs = opts.namespaces.filter((n) => !known.has(n));
+  if (unknownNs.length > 0 && unknownNs.length === opts.namespaces.length) {
+    throw new KontractError(ERROR_CODES.USAGE, `--namespace ${unknownNs.join(', ')}: no such namespace in the app-interface for this run (valid: ${list(known)})`);
+  }
+  return unknownNs;
+}

@@ -80,6 +80,11 @@ export interface ComparisonRules {
 export class ResourceInventory {
   private readonly clusters = new Map<string, ClusterMap>();
   private readonly errorList: PlanError[] = [];
+  private readonly notRead = new Set<string>();
+  /** cluster → namespaced kinds (kindKey) whose owned LIST completed. */
+  private readonly listedKinds = new Map<string, Set<string>>();
+  /** integration → kindKey → `cluster\0namespace\0name` keys marked for deletion. */
+  private readonly explicit = new Map<string, Map<string, Set<string>>>();
   private readonly byName: ReadonlyMap<string, ComparisonRules>;
 
   constructor(integrations: readonly ComparisonRules[]) {
@@ -174,6 +179,61 @@ export class ResourceInventory {
       }
       return lastCell?.desired.get(name);
     };
+  }
+
+  /**
+   * Records that a cluster could not be (fully) read: the planner compares nothing there (what was
+   * read is partial, so a missing object proves nothing) and the plan shows it as `not read`.
+   */
+  markNotRead(cluster: string): void {
+    this.addCluster(cluster);
+    this.notRead.add(cluster);
+  }
+
+  /** Records a completed LIST of a namespaced kind on a cluster (namespace deletion counts). */
+  markListed(cluster: string, kind: ManagedKind): void {
+    if (!kind.namespaced) return;
+    let s = this.listedKinds.get(cluster);
+    if (s === undefined) {
+      s = new Set();
+      this.listedKinds.set(cluster, s);
+    }
+    s.add(kindKey(kind));
+  }
+
+  /** Namespaced kinds listed on a cluster (markListed), sorted. */
+  listedNamespacedKinds(cluster: string): string[] {
+    return [...(this.listedKinds.get(cluster) ?? [])].sort();
+  }
+
+  /** False after markNotRead(cluster). */
+  wasRead(cluster: string): boolean {
+    return !this.notRead.has(cluster);
+  }
+
+  /**
+   * Declares that the owned objects of `kinds` of an integration are deleted only when marked with
+   * markForDeletion (e.g. a Namespace only when its datafile says `delete: true`); an unmarked one
+   * that is not desired is orphaned: reported, left alone.
+   */
+  deleteOnlyWhenMarked(integration: string, kinds: readonly string[]): void {
+    let byKind = this.explicit.get(integration);
+    if (byKind === undefined) {
+      byKind = new Map();
+      this.explicit.set(integration, byKind);
+    }
+    for (const k of kinds) if (!byKind.has(k)) byKind.set(k, new Set());
+  }
+
+  /** Marks one object of a deleteOnlyWhenMarked kind as to be deleted. */
+  markForDeletion(integration: string, kind: string, cluster: string, namespace: string, name: string): void {
+    this.explicit.get(integration)?.get(kind)?.add(`${cluster}\0${namespace}\0${name}`);
+  }
+
+  /** True when an owned, undesired object may be deleted (its kind needs no mark, or it is marked). */
+  deletionAllowed(integration: string, kind: string, cluster: string, namespace: string, name: string): boolean {
+    const marked = this.explicit.get(integration)?.get(kind);
+    return marked === undefined || marked.has(`${cluster}\0${namespace}\0${name}`);
   }
 
   /** Registers an error for one cluster, or for the whole run when `cluster` is undefined. */

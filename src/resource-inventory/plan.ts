@@ -34,6 +34,62 @@ export interface PlannedChange {
   readonly changes: readonly FieldChange[];
   /** Why it is in the plan, e.g. `hash differs`, `drift: spec.hard.pods`, `not desired anymore`. */
   readonly reason: string;
+  /**
+   * Namespace deletions only: what goes with the namespace, counted from the LISTs this run made
+   * (`objects: null` when the run listed no namespaced kind on that cluster: unknown).
+   */
+  readonly namespaceContents?: NamespaceContents;
+  /**
+   * Updates only: fields another field manager owns whose value kontract changes; server-side
+   * apply with force takes them over (kontract is the source of truth).
+   */
+  readonly takenFields?: readonly TakenFields[];
+}
+
+export interface NamespaceContents {
+  /** Objects of the listed kinds in the namespace; null = unknown (no namespaced kind was listed). */
+  readonly objects: number | null;
+  /** The kinds that were counted (kindKey), sorted. Other kinds (Pods …) were not read. */
+  readonly kinds: readonly string[];
+}
+
+export interface TakenFields {
+  /** The field manager that owned the fields, e.g. `kubectl-edit`. */
+  readonly manager: string;
+  /** Its managedFields operation: `Apply` or `Update`. */
+  readonly operation: string;
+  /** Dotted paths (as in FieldChange.path; a list is reported as the list field). */
+  readonly fields: readonly string[];
+}
+
+/**
+ * An owned object that is not desired but is not deleted either: a Namespace whose datafile
+ * disappeared (only `delete: true` deletes a Namespace). Reported, left alone.
+ */
+export interface OrphanedObject {
+  readonly integration: string;
+  readonly cluster: string;
+  /** '' for cluster-scoped objects. */
+  readonly namespace: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** What happened when a plan was sent (wet run or server dry-run); absent for a client dry-run. */
+export interface ApplyReport {
+  /** `apply` (wet run) or `server-dry-run`. */
+  readonly mode: 'apply' | 'server-dry-run';
+  /** Changes the apiserver accepted. */
+  readonly applied: number;
+  /** Changes sent that failed (errors has one E_APPLY each). */
+  readonly failed: number;
+  /** Changes never sent (listed in Plan.notSent with the reason); deletions withheld at apply time are in withheldDeletions instead. */
+  readonly notSent: number;
+  /** The signal that stopped the run (`SIGINT` / `SIGTERM`), when one did. */
+  readonly interrupted?: string;
+  /** Clusters given up during the run (consecutive connection failures or --cluster-timeout). */
+  readonly givenUp: readonly { readonly cluster: string; readonly reason: string; readonly notSent: number }[];
 }
 
 /** An error registered for one cluster (or the whole run when cluster is undefined). */
@@ -70,6 +126,15 @@ export interface ClusterSummary {
   readonly unchanged: number;
   /** Deletions withheld on this cluster (see Plan.withheldDeletions). */
   readonly withheld: number;
+  /** Owned objects neither desired nor deleted (see Plan.orphaned). */
+  readonly orphaned: number;
+  /** Changes never sent (see Plan.notSent); 0 before an apply. */
+  readonly notSent: number;
+  /**
+   * False when the cluster could not be (fully) read (configuration, connection, a failed LIST/GET,
+   * a kind it does not serve): nothing was compared or planned there and the status is `not read`.
+   */
+  readonly read: boolean;
   /** Errors registered for this cluster (cluster-wide and object-only). */
   readonly errors: number;
   /**
@@ -95,6 +160,12 @@ export interface Plan {
    * (immutable field). Shown to the user; never applied.
    */
   readonly skippedChanges: readonly PlannedChange[];
+  /** Owned objects left alone although not desired (orphaned Namespaces). */
+  readonly orphaned: readonly OrphanedObject[];
+  /** Changes of `changes` that were never sent (interrupted run, given-up cluster); only after an apply. */
+  readonly notSent?: readonly PlannedChange[];
+  /** What the apply did; only after a wet run or server dry-run. */
+  readonly apply?: ApplyReport;
   /** Non-fatal findings of the integrations' desired state (added by the run; absent when none). */
   readonly warnings?: readonly { readonly integration: string; readonly file: string; readonly line?: number; readonly field: string; readonly message: string }[];
 }

@@ -21,9 +21,11 @@ import { canonicalize } from './canonicalize.js';
 import { canonicalDesired, desiredHashes, desiredSourceHash } from './desired-canonical.js';
 import { fieldChanges, liveMatchesDesired, pathMatches } from './diff.js';
 import type { DesiredEntry, InventoryCell, ResourceInventory } from './inventory.js';
+import { takenFields } from './managed-fields.js';
+import type { ManagedFieldsEntry } from './managed-fields.js';
 import { isClusterError } from './inventory.js';
 import { liveHash, liveSourceHash, markOwnedWithHash, ownerOf } from './ownership.js';
-import type { ClusterSummary, FieldChange, Plan, PlanError, PlannedChange } from './plan.js';
+import type { ClusterSummary, FieldChange, NamespaceContents, OrphanedObject, Plan, PlanError, PlannedChange } from './plan.js';
 
 export interface PlanOptions {
   /** Integrations of this run: only objects owned by one of them can be deleted. */
@@ -36,6 +38,8 @@ export interface PlanOptions {
   readonly maxDeletions: number;
   /** Lifts the maxDeletions and empty-desired refusals. */
   readonly allowMassDeletion: boolean;
+  /** Other field managers' managedFields of a live object (reported as takenFields of an update). */
+  readonly managersOf?: (live: KubeObject) => readonly ManagedFieldsEntry[] | undefined;
 }
 
 interface Counters {
@@ -49,6 +53,7 @@ class PlanBuilder {
   readonly writes: PlannedChange[] = [];
   readonly deletes: PlannedChange[] = [];
   readonly refused: PlannedChange[] = [];
+  readonly orphaned: OrphanedObject[] = [];
   readonly errors: PlanError[] = [];
   readonly counters = new Map<string, Counters>();
   /** `cluster\0integration` → [desired, owned]. */
@@ -187,12 +192,15 @@ function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: Desi
     pb.refused.push({ ...b, action: 'update', desired, current, changes, reason });
     return;
   }
-  pb.writes.push({ ...b, action: 'update', desired, current, changes, reason: updateReason(adopting, hashMatches, changes) });
+  const taken = takenFields(changes, pb.opts.managersOf?.(live) ?? []);
+  pb.writes.push({ ...b, action: 'update', desired, current, changes, reason: updateReason(adopting, hashMatches, changes), ...(taken.length === 0 ? {} : { takenFields: taken }) });
 }
 
 function planCell(pb: PlanBuilder, cell: InventoryCell): void {
   const counter = pb.counter(cell.cluster);
   counter.desired += cell.desired.size;
+  // A cluster not (fully) read: a missing object proves nothing, so nothing is planned there.
+  if (!pb.inv.wasRead(cell.cluster)) return;
   counter.current += cell.current.size + cell.unchanged.size;
   // (desired, owned) per integration, counted locally: one pair() lookup per integration and cell.
   const perIntegration = new Map<string, [number, number]>();
@@ -228,6 +236,13 @@ function planCell(pb: PlanBuilder, cell: InventoryCell): void {
       if (cell.desired.has(name)) continue;
       const owner = ownerOf(live);
       if (owner === undefined || !pb.runIntegrations.has(owner)) continue;
+      if (!pb.inv.deletionAllowed(owner, cell.kindKey, cell.cluster, cell.namespace, name)) {
+        pb.orphaned.push({
+          integration: owner, cluster: cell.cluster, namespace: cell.namespace, kind: cell.kindKey, name,
+          reason: 'orphaned: owned but no longer in the data and not marked for deletion (left alone)',
+        });
+        continue;
+      }
       tally(owner, 1);
       pb.deletes.push({
         ...baseOf(cell, owner, name),
@@ -261,7 +276,27 @@ function emptyDesiredErrors(pb: PlanBuilder): PlanError[] {
   return out;
 }
 
-function compareIds(a: PlannedChange | Base, b: PlannedChange | Base): number {
+/**
+ * What goes with a deleted Namespace: the objects of the namespaced kinds this run listed on that
+ * cluster, read in that namespace; unknown (null) when no namespaced kind was listed there.
+ */
+function namespaceContents(inv: ResourceInventory, cluster: string, namespace: string): NamespaceContents {
+  const kinds = inv.listedNamespacedKinds(cluster);
+  if (kinds.length === 0) return { objects: null, kinds };
+  let objects = 0;
+  for (const k of kinds) {
+    const cell = inv.get(cluster, namespace, k);
+    if (cell !== undefined) objects += cell.current.size + cell.unchanged.size;
+  }
+  return { objects, kinds };
+}
+
+function withNamespaceContents(inv: ResourceInventory, d: PlannedChange): PlannedChange {
+  if (d.kind !== 'Namespace') return d;
+  return { ...d, namespaceContents: namespaceContents(inv, d.cluster, d.name) };
+}
+
+function compareIds(a: Pick<Base, 'cluster' | 'namespace' | 'kind' | 'name' | 'integration'>, b: Pick<Base, 'cluster' | 'namespace' | 'kind' | 'name' | 'integration'>): number {
   for (const k of ['cluster', 'namespace', 'kind', 'name', 'integration'] as const) {
     if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
   }
@@ -280,17 +315,18 @@ function withReason(c: PlannedChange, prefix: string): PlannedChange {
 
 function summaries(pb: PlanBuilder, plan: Omit<Plan, 'clusters'>): ClusterSummary[] {
   // One pass over changes and errors (O(n)), not one per cluster.
-  const counts = new Map<string, { create: number; update: number; delete: number; withheld: number; errors: PlanError[] }>();
+  const counts = new Map<string, { create: number; update: number; delete: number; withheld: number; orphaned: number; errors: PlanError[] }>();
   const entry = (cluster: string) => {
     let e = counts.get(cluster);
     if (e === undefined) {
-      e = { create: 0, update: 0, delete: 0, withheld: 0, errors: [] };
+      e = { create: 0, update: 0, delete: 0, withheld: 0, orphaned: 0, errors: [] };
       counts.set(cluster, e);
     }
     return e;
   };
   for (const c of plan.changes) entry(c.cluster)[c.action]++;
   for (const c of plan.withheldDeletions) entry(c.cluster).withheld++;
+  for (const o of plan.orphaned) entry(o.cluster).orphaned++;
   for (const e of plan.errors) if (e.cluster !== undefined) entry(e.cluster).errors.push(e);
   const names = new Set([...pb.inv.clusterNames(), ...pb.counters.keys()]);
   return [...names].sort().map((cluster) => {
@@ -306,6 +342,9 @@ function summaries(pb: PlanBuilder, plan: Omit<Plan, 'clusters'>): ClusterSummar
       delete: e.delete,
       unchanged: counter.unchanged,
       withheld: e.withheld,
+      orphaned: e.orphaned,
+      notSent: 0,
+      read: pb.inv.wasRead(cluster),
       errors: e.errors.length,
       skipped: e.errors.some((x) => isClusterError(x, cluster)),
     };
@@ -337,7 +376,8 @@ export function computePlan(inv: ResourceInventory, opts: PlanOptions): Plan {
     else changes.push(w);
   }
   const withheldDeletions: PlannedChange[] = [];
-  for (const d of pb.deletes) {
+  for (const del of pb.deletes) {
+    const d = withNamespaceContents(inv, del);
     if (skippedClusters.has(d.cluster)) withheldDeletions.push(withReason(d, `withheld (cluster ${d.cluster} has errors)`));
     else if (errors.length > 0) withheldDeletions.push(withReason(d, 'withheld (errors registered in this run)'));
     else changes.push(d);
@@ -353,6 +393,7 @@ export function computePlan(inv: ResourceInventory, opts: PlanOptions): Plan {
     errors,
     withheldDeletions: withheldDeletions.sort((a, b) => b.order - a.order || compareIds(a, b)),
     skippedChanges: skippedChanges.sort(byOrderThenId),
+    orphaned: pb.orphaned.sort(compareIds),
   };
   return { ...partial, clusters: summaries(pb, partial) };
 }

@@ -2,7 +2,8 @@
  * deploy/kubernetes against a real apiserver (dev-1 for the manifests, prod-1/prod-2 for the run):
  * - `kubectl kustomize` of the base and every overlay, each object accepted by a server-side
  *   dry-run apply (the Namespace is created for real first);
- * - base/rbac.yaml is exactly what `kontract rbac --all --service-account kontract/kontract` prints;
+ * - base/rbac.yaml is exactly what `kontract rbac --all --service-account kontract/kontract` prints
+ *   (its Lease Role stays in kube-system, the default lock namespace the CronJobs use);
  * - the sharded CronJob's container — its exact command line and env, plus what Kubernetes adds to
  *   an Indexed Job pod (JOB_COMPLETION_INDEX) — run locally once per shard: the in-cluster service
  *   URLs are mapped to a local `kontract serve` and a local Pushgateway, the pod's credentials to
@@ -79,13 +80,17 @@ describe('deploy/kubernetes manifests', () => {
       expect(cj.spec.concurrencyPolicy).toBe('Forbid');
       expect(cj.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 0, template: { spec: { securityContext: { runAsNonRoot: true }, containers: [{ securityContext: { readOnlyRootFilesystem: true }, volumeMounts: expect.arrayContaining([{ name: 'tmp', mountPath: '/tmp' }]) as unknown }] } } });
       expect(cj.spec.jobTemplate.spec.template.spec.containers[0]?.env).toContainEqual({ name: 'HOME', value: '/tmp' });
+      expect(cj.spec.jobTemplate.spec.template.spec.containers[0]?.args).not.toContain('--lock-namespace');
     }
   });
 
-  it('base/rbac.yaml is what `kontract rbac --all` prints', async () => {
+  it('base/rbac.yaml is what `kontract rbac --all` prints (the Lease Role in kube-system, the default lock namespace)', async () => {
     const r = await kontract(['rbac', '--all', '--service-account', 'kontract/kontract']);
     expect(r.code, r.stderr).toBe(0);
     expect(loadAll(readFileSync(join(DEPLOY, 'base', 'rbac.yaml'), 'utf8'))).toEqual(loadAll(r.stdout));
+    // and kustomize keeps it there
+    const built = await build('base');
+    expect(built.find((o) => o.kind === 'Role')?.metadata.namespace).toBe('kube-system');
   });
 });
 

@@ -70,7 +70,12 @@ describe('kontract rbac on a real cluster', () => {
   });
 
   it('prints verbs per kind derived from the integrations, and bind only on the roles the data references', () => {
-    expect(rbac.map((o) => o.kind)).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+    expect(rbac.map((o) => o.kind)).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+    // wet runs take a Lease per (integration, cluster) in the lock namespace
+    expect(rbac[2]).toMatchObject({ metadata: { name: `${sa}-lock`, namespace: 'kube-system' }, rules: [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: INTEGRATIONS.map((i) => `kontract-${i}`).sort() },
+    ] });
     expect(rbac[0]?.rules).toEqual([
       { apiGroups: [''], resources: ['limitranges', 'namespaces', 'resourcequotas'], verbs: ['create', 'delete', 'get', 'list', 'patch'] },
       { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create', 'delete', 'get', 'list', 'patch'] },

@@ -11,6 +11,7 @@ import { ERROR_CODES, KontractError } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { Integration } from '../../integrations/define-integration.js';
 import { rbacManifests } from '../../reconcile/rbac.js';
+import { DEFAULT_LOCK_NAMESPACE } from '../../reconcile/run-lock.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import { appInterfaceSourceOptions, sourceArgsFrom, strs } from '../options.js';
 import { selectIntegrations } from './run.js';
@@ -48,7 +49,8 @@ export const rbacCommand: KontractCommand = {
     .option('name', { type: 'string', default: 'kontract', describe: 'Name of the roles and bindings' })
     .option('service-account', { type: 'string', default: 'kontract/kontract', describe: 'The ServiceAccount to bind: NAMESPACE/NAME' })
     .option('namespace', { type: 'string', array: true, describe: 'Grant namespaced kinds only in these namespaces (Role per namespace), for runs scoped with --namespace' })
-    .option('read-only', { type: 'boolean', default: false, describe: 'Only what a client-side dry-run needs (get, list)' })
+    .option('read-only', { type: 'boolean', default: false, describe: 'Only what a client-side dry-run needs (get, list); no Lease' })
+    .option('lock-namespace', { type: 'string', default: DEFAULT_LOCK_NAMESPACE, describe: 'Namespace of the Leases wet runs take (a Role there)' })
     .example('$0 rbac --all --service-account kontract/kontract', 'ClusterRole + ClusterRoleBinding for every integration')
     .example('$0 rbac namespaces resourcequotas --read-only', 'what a merge-request dry-run needs'),
   check: (args) => { check(args); },
@@ -60,6 +62,7 @@ export const rbacCommand: KontractCommand = {
       name: typeof args.name === 'string' ? args.name : 'kontract',
       serviceAccount: serviceAccountOf(args['service-account']),
       readOnly: args['read-only'] === true,
+      lockNamespace: typeof args['lock-namespace'] === 'string' ? args['lock-namespace'] : DEFAULT_LOCK_NAMESPACE,
       ...(namespaces.length === 0 ? {} : { namespaces }),
       ...(desired === undefined ? {} : { desired }),
     });

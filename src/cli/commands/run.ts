@@ -16,6 +16,8 @@ import { RunMetrics } from '../../metrics/run-metrics.js';
 import type { RunIdentity } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
+import { DEFAULT_GIVE_UP_AFTER } from '../../k8s/cluster-client.js';
+import { DEFAULT_LOCK_NAMESPACE, parseDuration } from '../../reconcile/run-lock.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
 import { DEFAULT_MARKDOWN_MAX_BYTES, renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
 import type { MarkdownOptions } from '../../resource-inventory/render/index.js';
@@ -52,7 +54,12 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('max-bytes', { type: 'number', default: DEFAULT_MARKDOWN_MAX_BYTES, describe: 'Markdown output: size budget in bytes (summary and tables kept, object diffs dropped whole with a note; 0 = no limit)' })
     .option('metrics-file', { type: 'string', describe: 'Write Prometheus metrics (node_exporter textfile format, atomic)' })
     .option('pushgateway', { type: 'string', describe: 'Push metrics to this Pushgateway URL (job kontract)' })
-    .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' });
+    .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' })
+    .option('give-up-after', { type: 'number', default: DEFAULT_GIVE_UP_AFTER, describe: 'Give a cluster up after N consecutive connection failures (its remaining requests are not sent)' })
+    .option('cluster-timeout', { type: 'number', describe: 'Give a cluster up SECONDS after the run connected to it (default: no deadline)' })
+    .option('wait-for-lock', { type: 'string', describe: 'Wet runs: wait up to DURATION (90, 90s, 5m, 1h) for another run holding the Lease of an (integration, cluster) to finish (default: fail that cluster at once)' })
+    .option('lock-namespace', { type: 'string', default: DEFAULT_LOCK_NAMESPACE, describe: 'Namespace of the Leases wet runs take per (integration, cluster)' })
+    .option('grace-period', { type: 'number', default: DEFAULT_GRACE_SECONDS, describe: 'On SIGINT/SIGTERM: SECONDS requests in flight may take to finish before they are aborted' });
 }
 
 /** Shard settings from the environment, so that a pod spec needs no shell to pass them. */
@@ -74,6 +81,9 @@ export function shardingOf(args: Args, env: NodeJS.ProcessEnv): { readonly shard
   const shardId = num(args['shard-id'], 'shard-id') ?? envInt(env, SHARD_ID_ENV) ?? envInt(env, JOB_COMPLETION_INDEX_ENV) ?? 0;
   return { shards, shardId }; // validated with the rest of the scope (src/reconcile/scope.ts)
 }
+
+/** Default of --grace-period. */
+export const DEFAULT_GRACE_SECONDS = 10;
 
 const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false', 'none']);
 
@@ -127,18 +137,23 @@ function summarise(result: ReconcileResult, reporter: Reporter): void {
   const failed = result.applied.filter((a) => a.status === 'failed').length;
   const applied = result.applied.filter((a) => a.status === 'applied').length;
   const skipped = result.applied.filter((a) => a.status === 'skipped').length;
+  const notSent = result.applied.filter((a) => a.status === 'not-sent').length;
+  const withheld = result.applied.filter((a) => a.status === 'withheld').length;
   const verb = result.dryRun === false ? 'applied' : result.dryRun === 'server' ? 'validated by the apiserver (dry-run)' : 'planned (dry-run)';
   const n = result.dryRun === 'client' ? result.plan.changes.length : applied;
   // Plan errors (cluster access, conflicts, safety) also go to stderr; apply failures were logged as they happened.
-  for (const e of result.plan.errors) reporter.log('error', e.message, { code: e.code, cluster: e.cluster });
+  for (const e of result.plan.errors) if (e.code !== ERROR_CODES.APPLY) reporter.log('error', e.message, { code: e.code, cluster: e.cluster });
   for (const c of result.clusters) {
     reporter.log('debug', `cluster ${c.cluster}: reachable=${c.reachable} reads=${c.stats.reads} writes=${c.stats.writes}`, { cluster: c.cluster });
   }
   reporter.log(result.outcome === 'failed' ? 'error' : 'info',
-    `${n} change(s) ${verb}${failed > 0 ? `, ${failed} failed` : ''}${skipped > 0 ? `, ${skipped} skipped (cluster errors)` : ''}; ${result.errors.length} error(s) in ${result.durationSeconds.toFixed(2)} s`);
+    `${n} change(s) ${verb}${failed > 0 ? `, ${failed} failed` : ''}${skipped > 0 ? `, ${skipped} skipped (cluster errors)` : ''}`
+    + `${withheld > 0 ? `, ${withheld} deletion(s) withheld` : ''}${notSent > 0 ? `, ${notSent} not sent` : ''}`
+    + `${result.interrupted === undefined ? '' : ` (interrupted by ${result.interrupted})`}; ${result.errors.length} error(s) in ${result.durationSeconds.toFixed(2)} s`);
 }
 
 function toOutcome(result: ReconcileResult): Outcome {
+  if (result.interrupted === 'SIGINT' || result.interrupted === 'SIGTERM') return { kind: 'interrupted', signal: result.interrupted };
   if (result.outcome === 'failed') return { kind: 'failed', errors: result.errors.length };
   if (result.outcome === 'changes') return { kind: 'changes', count: result.plan.changes.length };
   return { kind: 'ok' };
@@ -166,14 +181,42 @@ async function exportMetrics(args: Args, s: RunSettings): Promise<void> {
   if (gw !== undefined) await pushMetrics(s.metrics, gw, names);
 }
 
+/**
+ * The signal a connector's clients abort on: fires `grace` seconds after `stop` (SIGINT/SIGTERM),
+ * so requests in flight get that long to finish. Call the returned dispose when the run is over.
+ */
+function hardAbortAfter(stop: AbortSignal, graceSeconds: number): { signal: AbortSignal; dispose: () => void } {
+  const hard = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onStop = (): void => { timer = setTimeout(() => { hard.abort(stop.reason); }, graceSeconds * 1000); };
+  if (stop.aborted) onStop();
+  else stop.addEventListener('abort', onStop, { once: true });
+  return { signal: hard.signal, dispose: () => { stop.removeEventListener('abort', onStop); if (timer !== undefined) clearTimeout(timer); } };
+}
+
 async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise<Outcome> {
   const started = Date.now();
   let result: ReconcileResult;
   const kubeconfig = str(args.kubeconfig);
-  const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, client: { signal: ctx.signal }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
+  const grace = num(args['grace-period'], 'grace-period') ?? DEFAULT_GRACE_SECONDS;
+  if (grace < 0) throw new KontractError(ERROR_CODES.USAGE, '--grace-period must not be negative');
+  const giveUpAfter = num(args['give-up-after'], 'give-up-after') ?? DEFAULT_GIVE_UP_AFTER;
+  if (!Number.isInteger(giveUpAfter) || giveUpAfter < 1) throw new KontractError(ERROR_CODES.USAGE, '--give-up-after must be a positive integer');
+  const clusterTimeout = num(args['cluster-timeout'], 'cluster-timeout');
+  if (clusterTimeout !== undefined && clusterTimeout <= 0) throw new KontractError(ERROR_CODES.USAGE, '--cluster-timeout must be positive');
+  const waitText = str(args['wait-for-lock']);
+  const waitMs = waitText === undefined ? 0 : parseDuration(waitText);
+  if (waitMs === undefined) throw new KontractError(ERROR_CODES.USAGE, `--wait-for-lock ${waitText ?? ''}: expected a duration such as 90, 90s, 5m or 1h`);
+  const lockNamespace = str(args['lock-namespace']) ?? DEFAULT_LOCK_NAMESPACE;
+  const hard = hardAbortAfter(ctx.signal, grace);
+  const connector = createConnector({
+    env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest,
+    client: { signal: hard.signal, giveUpAfter, ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
+    ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
+  });
+  const planFile = str(args['plan-file']);
   try {
     const data = await loadAppInterface(sourceArgsFrom(args, ctx));
-    const planFile = str(args['plan-file']);
     let pendingPlanFile: Promise<void> | undefined;
     const narrowed = await narrowToChanges(args, ctx, s, data);
     if (narrowed !== undefined && narrowed.integrations.length === 0) {
@@ -188,11 +231,12 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: narrowed === undefined ? strs(args.cluster) : narrowed.clusters, namespaces: strs(args.namespace),
       ...shardingOf(args, ctx.env),
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd,
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, stop: ctx.signal,
+      lock: { namespace: lockNamespace, waitMs },
       onPlan: (plan) => {
-        ctx.reporter.result(render(plan, s.output, s.color, markdownOptions(args, planFile)));
+        if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color, markdownOptions(args, planFile)));
         if (planFile !== undefined) {
-          // Started with the render so the artefact exists even if the apply fails.
+          // Written before anything is sent, so the artefact exists even if the apply fails.
           pendingPlanFile = writeFile(planFile, renderJson(plan));
         }
       },
@@ -203,7 +247,13 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
     await exportMetrics(args, s).catch((me: unknown) => { ctx.reporter.log('warn', errorMessage(me), { code: ERROR_CODES.METRICS }); });
     throw e;
   } finally {
+    hard.dispose();
     connector.closeAll();
+  }
+  if (s.dryRun !== 'client') {
+    // After a wet run or server dry-run the plan says what was sent, withheld and not sent.
+    ctx.reporter.result(render(result.plan, s.output, s.color, markdownOptions(args, str(args['plan-file']))));
+    if (planFile !== undefined) await writeFile(planFile, renderJson(result.plan));
   }
   summarise(result, ctx.reporter);
   s.metrics.recordRun(result, s.integrations.map((i) => i.name));
@@ -253,6 +303,7 @@ async function loop(args: Args, ctx: CommandContext, s: RunSettings, intervalSec
     while (!ctx.signal.aborted) {
       try {
         last = await runOnce(args, ctx, s);
+        if (last.kind === 'interrupted') break;
       } catch (e) {
         // In loop mode a failed iteration is logged and retried on the next tick.
         ctx.reporter.log('error', errorMessage(e), { code: (e as { code?: string }).code ?? ERROR_CODES.INTERNAL });

@@ -1,12 +1,13 @@
 /**
  * Desired Namespace objects: one per namespace datafile that is neither `delete: true` nor
- * `managedByExternal: true` (see ../tenant-namespaces.ts).
+ * `managedByExternal: true` (see ../tenant-namespaces.ts). Only `delete: true` namespaces may be
+ * deleted (DesiredState.explicitDeletion).
  */
 import type { AppInterfaceData, Namespace } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { DesiredObject, DesiredState } from '../define-integration.js';
-import { externalNamespaces, managedNamespaces, namespaceKey } from '../tenant-namespaces.js';
+import { disabledClusters, externalNamespaces, managedNamespaces, namespaceKey } from '../tenant-namespaces.js';
 import { isLabelValue } from '../../core/k8s-names.js';
 
 export const NAMESPACES_INTEGRATION = 'namespaces';
@@ -63,5 +64,11 @@ export function desiredNamespaces(data: AppInterfaceData): DesiredState {
     }
     objects.push({ cluster: ns.cluster, object: namespaceObject(ns), source: ns.path });
   }
-  return { objects, problems, excludedNamespaces: externalNamespaces(data) };
+  // qontract's semantics: a Namespace is deleted only when its datafile says `delete: true`; an
+  // owned namespace whose datafile disappeared is orphaned (reported, left alone).
+  const disabled = disabledClusters(data, NAMESPACES_INTEGRATION);
+  const marked = data.namespaces
+    .filter((ns) => ns.delete && !ns.managedByExternal && !disabled.has(ns.cluster))
+    .map((ns) => ({ cluster: ns.cluster, kind: 'Namespace', namespace: '', name: ns.name }));
+  return { objects, problems, excludedNamespaces: externalNamespaces(data), explicitDeletion: { kinds: ['Namespace'], objects: marked } };
 }

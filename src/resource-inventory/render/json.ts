@@ -22,6 +22,8 @@ function jsonChange(change: PlannedChange): Record<string, unknown> {
     changes: c.changes,
     desired: c.desired,
     current: c.current,
+    ...(c.namespaceContents === undefined ? {} : { namespaceContents: c.namespaceContents }),
+    ...(c.takenFields === undefined || c.takenFields.length === 0 ? {} : { takenFields: c.takenFields }),
   };
 }
 
@@ -36,6 +38,9 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     changes: plan.changes.map(jsonChange),
     withheldDeletions: plan.withheldDeletions.map(jsonChange),
     skippedChanges: plan.skippedChanges.map(jsonChange),
+    orphaned: plan.orphaned,
+    ...(plan.notSent === undefined ? {} : { notSent: plan.notSent.map(jsonChange) }),
+    ...(plan.apply === undefined ? {} : { apply: plan.apply }),
     errors: plan.errors,
     ...(plan.warnings === undefined || plan.warnings.length === 0 ? {} : { warnings: plan.warnings }),
   };

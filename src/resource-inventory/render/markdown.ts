@@ -5,7 +5,7 @@
 import type { Plan, PlannedChange } from '../plan.js';
 import { maskChange } from './mask.js';
 import { unifiedDiff } from './patch.js';
-import { clusterStatus, headline, totals } from './summary.js';
+import { applyLine, clusterStatus, headline, namespaceContentsText, namespaceDeletions, takenFieldsText, totals } from './summary.js';
 
 function cell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -29,7 +29,9 @@ function details(change: PlannedChange): string {
   const c = maskChange(change);
   const ns = c.namespace === '' ? '' : `${c.namespace}/`;
   const diff = unifiedDiff(c);
-  const body = diff === '' ? '_No field differs from live: re-applied to refresh the ownership marks._' : fence(diff, 'diff');
+  const diffBody = diff === '' ? '_No field differs from live: re-applied to refresh the ownership marks._' : fence(diff, 'diff');
+  const taken = takenFieldsText(c).map((t) => `- ${t}`);
+  const body = taken.length === 0 ? diffBody : `${taken.join('\n')}\n\n${diffBody}`;
   return `<details><summary>${c.action} ${c.kind} ${ns}${c.name}</summary>\n\n${body}\n\n</details>`;
 }
 
@@ -78,6 +80,13 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   for (const c of plan.clusters) {
     head.push(row([c.cluster, String(c.create), String(c.update), String(c.delete), String(c.unchanged), String(c.withheld), String(c.errors), clusterStatus(c)]));
   }
+  const nsDeletes = namespaceDeletions(plan);
+  if (nsDeletes.length > 0) {
+    head.push('', '#### :warning: Namespace deletions', '');
+    for (const c of nsDeletes) head.push(`- **${code(`${c.cluster}/${c.name}`)}** ${namespaceContentsText(c)}${plan.changes.includes(c) ? '' : ' (withheld)'}`);
+  }
+  const applied = applyLine(plan);
+  if (applied !== undefined) head.push('', `**Apply:** ${applied}`);
   if (plan.errors.length > 0) {
     head.push('', '#### Errors', '');
     for (const e of plan.errors) head.push(`- **${e.code}** ${code(e.cluster ?? 'global')}: ${e.message.replace(/\r?\n/g, ' ')}`);
@@ -90,6 +99,14 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   }
   if (plan.withheldDeletions.length > 0) sections.push({ fixed: ['', '#### Withheld deletions', '', ...changeTable(plan.withheldDeletions)], diffs: [] });
   if (plan.skippedChanges.length > 0) sections.push({ fixed: ['', '#### Skipped changes', '', ...changeTable(plan.skippedChanges)], diffs: [] });
+  if ((plan.notSent ?? []).length > 0) sections.push({ fixed: ['', '#### Not sent', '', ...changeTable(plan.notSent ?? [])], diffs: [] });
+  if (plan.orphaned.length > 0) {
+    sections.push({
+      fixed: ['', '#### Orphaned (left alone)', '', row(['kind', 'namespace', 'name', 'integration', 'cluster', 'reason']), row(['---', '---', '---', '---', '---', '---']),
+        ...plan.orphaned.map((o) => row([o.kind, o.namespace === '' ? '-' : o.namespace, o.name, o.integration, o.cluster, o.reason]))],
+      diffs: [],
+    });
+  }
 
   const full = finish([...head, ...sections.flatMap((s) => [...s.fixed, ...s.diffs])]);
   if (opts.maxBytes === undefined || bytes(full) <= opts.maxBytes) return full;

@@ -17,7 +17,7 @@ export function toYaml(value: unknown): string {
   return yaml.dump(orderKeys(value), { sortKeys: false, lineWidth: -1, noRefs: true });
 }
 
-export function changeId(c: PlannedChange): string {
+export function changeId(c: Pick<PlannedChange, 'cluster' | 'namespace' | 'kind' | 'name'>): string {
   return resourceIdString(c);
 }
 

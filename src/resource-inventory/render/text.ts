@@ -5,7 +5,7 @@
 import type { Plan, PlannedChange } from '../plan.js';
 import { maskChange } from './mask.js';
 import { changeId, unifiedDiff } from './patch.js';
-import { clusterStatus, headline, table, totals } from './summary.js';
+import { applyLine, clusterStatus, headline, namespaceContentsText, namespaceDeletions, table, takenFieldsText, totals } from './summary.js';
 
 export interface TextOptions {
   /** Emit ANSI colour codes. */
@@ -29,6 +29,8 @@ function renderChange(paint: Paint, change: PlannedChange): string {
   const c = maskChange(change);
   const head = paint(ACTION_COLOUR[c.action], `${SYMBOL[c.action]} ${c.action} ${changeId(c)}`);
   const lines = [`${head} (${c.integration}): ${c.reason}`];
+  if (c.action === 'delete' && c.kind === 'Namespace') lines.push(paint('31', `  NAMESPACE DELETION ${namespaceContentsText(c)}`));
+  for (const t of takenFieldsText(c)) lines.push(`  ${t}`);
   const diff = unifiedDiff(c);
   if (diff === '') lines.push('  (no field differs from live: re-applied to refresh the ownership marks)');
   else lines.push(...diff.trimEnd().split('\n').map((l) => colourDiffLine(paint, l)));
@@ -56,8 +58,20 @@ export function renderText(plan: Plan, opts: TextOptions): string {
     out.push('', paint('1', 'Errors:'));
     for (const e of plan.errors) out.push(`  ${paint('31', e.code)} [${e.cluster ?? 'global'}] ${e.message}`);
   }
+  const nsDeletes = namespaceDeletions(plan);
+  if (nsDeletes.length > 0) {
+    out.push('', paint('31', 'Namespace deletions (everything in the namespace goes with it):'));
+    for (const c of nsDeletes) out.push(`  ${c.cluster}/${c.name} ${namespaceContentsText(c)}${plan.changes.includes(c) ? '' : ' [withheld]'}`);
+  }
+  const applied = applyLine(plan);
+  if (applied !== undefined) out.push('', paint('1', `Apply: ${applied}`));
   out.push(...listSection(paint, 'Withheld deletions:', plan.withheldDeletions));
   out.push(...listSection(paint, 'Skipped changes:', plan.skippedChanges));
+  out.push(...listSection(paint, 'Not sent:', plan.notSent ?? []));
+  if (plan.orphaned.length > 0) {
+    out.push('', paint('1', 'Orphaned (owned, not in the data, left alone):'));
+    for (const o of plan.orphaned) out.push(`  ${changeId(o)} (${o.integration}): ${o.reason}`);
+  }
   for (const c of plan.changes) out.push('', renderChange(paint, c));
   return `${out.join('\n')}\n`;
 }

@@ -56,7 +56,10 @@ function recordingDeletes(client: ClusterClient, deletes: string[]): ClusterClie
   return {
     cluster: client.cluster,
     list: (k, o) => client.list(k, o),
-    get: (k, ns, n) => client.get(k, ns, n),
+    get: (k, ns, n, ro) => client.get(k, ns, n, ro),
+    create: (k, obj, ro) => client.create(k, obj, ro),
+    replace: (k, obj, ro) => client.replace(k, obj, ro),
+    givenUp: () => client.givenUp(),
     apply: (k, obj, o) => client.apply(k, obj, o),
     delete: (k: ManagedKind, ns, n, o) => {
       deletes.push(`${k.kind} ${n}`);

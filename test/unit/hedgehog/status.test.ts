@@ -13,7 +13,7 @@ function desired(name: string, cluster: string): FabricDesired {
 }
 
 function summary(cluster: string, reachable = true): ClusterSummary {
-  return { cluster, reachable, desired: 6, current: 6, create: 0, update: 0, delete: 0, unchanged: 6, withheld: 0, errors: 0, skipped: false };
+  return { cluster, reachable, desired: 6, current: 6, create: 0, update: 0, delete: 0, unchanged: 6, withheld: 0, orphaned: 0, notSent: 0, read: reachable, errors: 0, skipped: false };
 }
 
 function change(action: PlannedChange['action'], cluster: string, kind: string, name: string, integration = 'hedgehog-fabric'): PlannedChange {
@@ -21,7 +21,7 @@ function change(action: PlannedChange['action'], cluster: string, kind: string, 
 }
 
 function plan(over: Partial<Plan>): Plan {
-  return { version: 1, integrations: ['hedgehog-fabric'], dataSha: 'x', changes: [], clusters: [], errors: [], withheldDeletions: [], skippedChanges: [], ...over };
+  return { version: 1, integrations: ['hedgehog-fabric'], dataSha: 'x', changes: [], clusters: [], errors: [], withheldDeletions: [], skippedChanges: [], orphaned: [], ...over };
 }
 
 describe('fabricStatus', () => {

@@ -293,4 +293,40 @@ describe('createClusterClient', () => {
     expect(c.stats().byVerb.list).toBe(5);
     c.close();
   });
+
+  it('gives the cluster up after N consecutive connection failures (an answer resets the count), then sends nothing', async () => {
+    // Every request whose path contains "drop" has its connection destroyed; the others answer.
+    const { url, seen } = await fakeServer((req, res) => {
+      if (req.url.includes('drop')) res.socket?.destroy();
+      else json(res, 200, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'ok', namespace: 'ns' } });
+    });
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 1, maxRetries: 2, giveUpAfter: 5 });
+    // 3 failed attempts (1 + 2 retries), then an answer: the count starts over.
+    await expect(c.get(CONFIGMAP, 'ns', 'drop-1')).rejects.toMatchObject({ status: 0 });
+    await expect(c.get(CONFIGMAP, 'ns', 'ok')).resolves.toMatchObject({ metadata: { name: 'ok' } });
+    expect(c.givenUp()).toBeUndefined();
+    await expect(c.get(CONFIGMAP, 'ns', 'drop-2')).rejects.toMatchObject({ status: 0 });
+    expect(c.givenUp()).toBeUndefined();
+    // 3 + 2 = 5 consecutive failures: given up during this request.
+    await expect(c.get(CONFIGMAP, 'ns', 'drop-3')).rejects.toMatchObject({ status: 0 });
+    expect(c.givenUp()).toMatch(/^5 consecutive connection failures, last (ECONNRESET|socket hang up|network error)/);
+    const sent = seen.length;
+    const err = await c.get(CONFIGMAP, 'ns', 'ok').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_CLUSTER_ACCESS', reason: 'GivenUp' });
+    expect(seen.length).toBe(sent);
+    c.close();
+  });
+
+  it('gives the cluster up at its deadline, aborting a request waiting for an answer', async () => {
+    const { url } = await fakeServer(() => { /* never answers */ });
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 1, deadlineMs: 300 });
+    const t0 = Date.now();
+    const err = await c.get(CONFIGMAP, 'ns', 'x').catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(err).toMatchObject({ code: 'E_CLUSTER_ACCESS' });
+    expect(c.givenUp()).toBe('its deadline of 300 ms (--cluster-timeout) passed');
+    c.close();
+  });
 });

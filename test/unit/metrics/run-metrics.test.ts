@@ -14,13 +14,13 @@ const change = (action: PlannedChange['action'], cluster: string, name: string):
 
 function result(over: Partial<ReconcileResult> = {}): ReconcileResult {
   const changes = [change('create', 'prod-1', 'a'), change('delete', 'prod-1', 'b')];
-  const plan: Plan = { version: 1, integrations: ['namespaces'], dataSha: 'x', changes, clusters: [], errors: [], withheldDeletions: [], skippedChanges: [] };
+  const plan: Plan = { version: 1, integrations: ['namespaces'], dataSha: 'x', changes, clusters: [], errors: [], withheldDeletions: [], skippedChanges: [], orphaned: [] };
   return {
     plan, dryRun: false, errors: [], outcome: 'changes', durationSeconds: 1.5, phaseSeconds: { desired: 0.1, fetch: 1, plan: 0.2, apply: 0.2 },
     applied: changes.map((c) => ({ change: c, status: 'applied' as const })),
     clusters: [
-      { cluster: 'prod-1', reachable: true, stats: { reads: 2, writes: 2, byVerb: { list: 2, get: 0, apply: 1, delete: 1, discovery: 0 } } },
-      { cluster: 'down-1', reachable: false, stats: { reads: 1, writes: 0, byVerb: { list: 1, get: 0, apply: 0, delete: 0, discovery: 0 } } },
+      { cluster: 'prod-1', reachable: true, stats: { reads: 2, writes: 2, byVerb: { list: 2, get: 0, apply: 1, delete: 1, discovery: 0, lock: 0 } } },
+      { cluster: 'down-1', reachable: false, stats: { reads: 1, writes: 0, byVerb: { list: 1, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 } } },
     ],
     counts: [{ integration: 'namespaces', cluster: 'prod-1', kind: 'Namespace', desired: 3, current: 4 }],
     ...over,

@@ -37,4 +37,14 @@ describe('rbacRules', () => {
     expect(m[0]?.rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['create', 'delete', 'get', 'list', 'patch'] }]);
     expect(m[2]?.rules).toEqual([{ apiGroups: [''], resources: ['resourcequotas'], verbs: ['create', 'delete', 'get', 'list', 'patch'] }]);
   });
+
+  it('wet runs: a Role for the Leases in the lock namespace (get/update only on the integrations\' Lease names); none when read-only', () => {
+    const m = rbacManifests(byName('namespaces', 'resourcequotas'), { name: 'k', serviceAccount: { namespace: 'ops', name: 'k' }, lockNamespace: 'kube-system' });
+    expect(m.map((x) => `${String(x.kind)} ${(x.metadata as { name: string }).name}`)).toEqual(['ClusterRole k', 'ClusterRoleBinding k', 'Role k-lock', 'RoleBinding k-lock']);
+    expect(m[2]).toMatchObject({ metadata: { namespace: 'kube-system' }, rules: [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['kontract-namespaces', 'kontract-resourcequotas'] },
+    ] });
+    expect(rbacManifests(byName('namespaces'), { name: 'k', serviceAccount: { namespace: 'ops', name: 'k' }, lockNamespace: 'kube-system', readOnly: true }).map((x) => x.kind)).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+  });
 });

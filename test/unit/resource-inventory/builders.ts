@@ -103,6 +103,12 @@ export class InventoryBuilder {
     return this.desired(integ, kind, obj).current(kind, ownedLive(obj, integ));
   }
 
+  /** Any other inventory call (markNotRead, markListed, deleteOnlyWhenMarked …). */
+  with(step: (inv: ResourceInventory) => void): this {
+    this.steps.push(step);
+    return this;
+  }
+
   error(e: PlanError): this {
     this.steps.push((inv) => { inv.registerError(e); });
     return this;

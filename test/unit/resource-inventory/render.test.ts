@@ -56,9 +56,9 @@ describe(renderText, () => {
 describe(renderJson, () => {
   it('parses and carries the documented fields', () => {
     const json = JSON.parse(renderJson(samplePlan())) as Record<string, unknown>;
-    expect(Object.keys(json).sort()).toEqual(['changes', 'clusters', 'dataSha', 'errors', 'integrations', 'skippedChanges', 'summary', 'version', 'withheldDeletions']);
+    expect(Object.keys(json).sort()).toEqual(['changes', 'clusters', 'dataSha', 'errors', 'integrations', 'orphaned', 'skippedChanges', 'summary', 'version', 'withheldDeletions']);
     expect(json.version).toBe(1);
-    expect(json.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 0, withheld: 1, skipped: 1, errors: 1 });
+    expect(json.summary).toEqual({ create: 1, update: 2, delete: 0, unchanged: 0, withheld: 1, skipped: 1, orphaned: 0, namespaceDeletions: 0, notSent: 0, errors: 1 });
     const changes = json.changes as Record<string, unknown>[];
     expect(changes.map((c) => [c.action, c.cluster, c.kind, c.name])).toEqual([
       ['update', 'c1', 'ResourceQuota', 'q'],
