@@ -47,6 +47,8 @@ k run --all --dry-run --detailed-exitcode
 
 step "read-only views: workload inventory and fabric drift status"
 k inventory --cluster prod-1
+echo "--- the same inventory, VM side only, as CSV (docs/inventory-json.md has the JSON form):" >&2
+k inventory --workloads vms --output csv
 k fabric-status
 
 step "done; clusters keep running. Stop them with: node bin/kontract.js local-clusters down --dir $dir"

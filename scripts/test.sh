@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's full test command (`npm test`; CI runs `npm ci && npm test`, see .ci/run):
 # build, typecheck, lint, the architecture rules (dependency-cruiser), unit tests, the Kubernetes
-# binaries (built once, then cached outside the repo), the Pushgateway, the integration suite
-# against local clusters, and a smoke run on the current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.24
+# binaries and toxiproxy (built once, then cached outside the repo), the Pushgateway, the
+# integration suite against local clusters (with the fault-injection suite), and a smoke run on the
+# current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.24
 # and the Go module proxy; see docs/local-control-plane.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,12 +22,16 @@ K8S_BIN_DIR=$(scripts/build-k8s-bins.sh | tail -n 1)
 export K8S_BIN_DIR
 echo "binaries in $K8S_BIN_DIR" >&2
 
+step "toxiproxy for the fault-injection suite (scripts/build-toxiproxy.sh; cached after the first build)"
+TOXIPROXY_BIN_DIR=$(scripts/build-toxiproxy.sh | tail -n 1)
+export TOXIPROXY_BIN_DIR
+
 if [ -f scripts/install-pushgateway.sh ]; then
   step "Prometheus Pushgateway (scripts/install-pushgateway.sh)"
   bash scripts/install-pushgateway.sh
 fi
 
-step "integration tests (local clusters prod-1, prod-2, dev-1)"
+step "integration tests (local clusters prod-1, prod-2, dev-1; the fault-injection suite starts its own)"
 npm run test:integration
 
 step "Node LTS smoke (scripts/node-lts-smoke.sh)"

@@ -40,10 +40,19 @@ export interface ValidationContext {
   readonly refProblems: RefProblem[];
 }
 
+/** `/a/b.yml`: absolute from the root, no empty, `.` or `..` segment, no backslash. */
+function isDataPath(p: string): boolean {
+  return p.startsWith('/') && !p.includes('\\') && p.slice(1).split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
 function refKeyword(this: ValidationContext, schema: RefKeyword, data: unknown, _parent?: unknown, cxt?: { readonly instancePath: string }): boolean {
   const target = typeof data === 'object' && data !== null ? (data as { $ref?: unknown }).$ref : undefined;
   if (typeof target !== 'string') return true; // the object's own schema reports the shape
   const pointer = cxt?.instancePath ?? '';
+  if (!isDataPath(target)) {
+    this.refProblems.push({ pointer, message: `$ref ${target}: must be a datafile path from the app-interface root (leading '/', no '.' or '..' segments)` });
+    return true;
+  }
   const actual = this.schemaAt(target);
   if (actual === undefined) {
     this.refProblems.push({ pointer, message: `$ref ${target}: no such datafile` });

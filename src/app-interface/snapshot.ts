@@ -5,13 +5,14 @@
  * from GraphQL answers. Validation (validate.ts) turns a snapshot into AppInterfaceData.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { ValidationProblem } from '../core/errors.js';
 import * as yaml from 'js-yaml';
 import { ValidationError, errorMessage } from '../core/errors.js';
 import type { PositionIndex } from './yaml-positions.js';
 import { parseYamlWithPositions } from './yaml-positions.js';
+import { confinedRealPath, realPath } from './confined-paths.js';
 
 export interface Datafile {
   /** `/openshift/prod-1/cluster.yml` */
@@ -39,16 +40,42 @@ export interface Snapshot {
 
 const YAML_FILE = /\.ya?ml$/;
 
-async function listYamlFiles(dir: string): Promise<string[]> {
+/**
+ * Every `*.yml`/`*.yaml` below `dir`, hidden entries skipped. A symbolic link is followed only when
+ * its target lies inside `allowed` (the root and --allow-path directories); one leaving them is a
+ * problem of its path, and its target is never read.
+ */
+async function listYamlFiles(root: string, dir: string, allowed: readonly string[], problems: ValidationProblem[], seen: Set<string>): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const out: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = nodePath.join(dir, e.name);
-    if (e.isDirectory()) out.push(...await listYamlFiles(p));
-    else if (e.isFile() && YAML_FILE.test(e.name)) out.push(p);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      const target = confinedRealPath(p, allowed);
+      if (target === undefined) {
+        problems.push({ file: dataPath(root, p), field: '', message: 'is a symbolic link that leaves the app-interface (or dangles): not read; an operator may allow its target with --allow-path DIR' });
+        continue;
+      }
+      const st = await stat(target);
+      isDir = st.isDirectory();
+      isFile = st.isFile();
+      if (isDir) {
+        if (seen.has(target)) continue; // a link cycle
+        seen.add(target);
+      }
+    }
+    if (isDir) out.push(...await listYamlFiles(root, p, allowed, problems, seen));
+    else if (isFile && YAML_FILE.test(e.name)) out.push(p);
   }
   return out;
+}
+
+/** `/a/b.yml`: a file's path from the root, the identity of a datafile. */
+function dataPath(root: string, abs: string): string {
+  return `/${nodePath.relative(root, abs).split(nodePath.sep).join('/')}`;
 }
 
 /** sha256 over the files sorted by path: `path NUL content NUL` each. Same value for `serve DIR`. */
@@ -77,20 +104,29 @@ function isManifestStream(text: string): boolean {
   }
 }
 
-/** Reads every `*.yml`/`*.yaml` under `root` (hidden entries skipped). Throws ValidationError if `root` is unreadable. */
-export async function readDirSnapshot(root: string): Promise<Snapshot> {
+export interface ReadDirOptions {
+  /** Directories outside `root` that symbolic links in the tree may point into (--allow-path). */
+  readonly allowPaths?: readonly string[];
+}
+
+/**
+ * Reads every `*.yml`/`*.yaml` under `root` (hidden entries skipped; symbolic links only within
+ * the root or `allowPaths`). Throws ValidationError if `root` is unreadable.
+ */
+export async function readDirSnapshot(root: string, opts: ReadDirOptions = {}): Promise<Snapshot> {
   let paths: string[];
+  const problems: ValidationProblem[] = [];
   try {
-    paths = (await listYamlFiles(root)).sort();
+    // The root counts as visited: a link back to it (or above a visited directory) is not walked twice.
+    paths = (await listYamlFiles(root, root, [root, ...(opts.allowPaths ?? [])], problems, new Set([realPath(root) ?? root]))).sort();
   } catch (e) {
     throw new ValidationError([{ file: root, field: '', message: `cannot read the app-interface directory: ${errorMessage(e)}` }]);
   }
   const contents = new Map<string, string>();
   const files = new Map<string, Datafile>();
   const resources = new Map<string, string>();
-  const problems: ValidationProblem[] = [];
   for (const abs of paths) {
-    const path = `/${nodePath.relative(root, abs).split(nodePath.sep).join('/')}`;
+    const path = dataPath(root, abs);
     const text = await readFile(abs, 'utf8');
     contents.set(path, text);
     try {

@@ -6,17 +6,18 @@
 import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
+import type { ValidationProblem } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { silentReporter } from '../core/reporter.js';
 import { loadFromGraphql } from './graphql-client.js';
 import type { AppInterfaceData } from './model.js';
 import { readDirSnapshot } from './snapshot.js';
-import { validateSnapshot } from './validate.js';
+import { isInvalidDataError, validateSnapshot, withLines } from './validate.js';
 
 export const GRAPHQL_TOKEN_ENV = 'KONTRACT_GRAPHQL_TOKEN';
 
 export type AppInterfaceSource =
-  | { readonly kind: 'dir'; readonly path: string }
+  | { readonly kind: 'dir'; readonly path: string; readonly allowPaths?: readonly string[] }
   | { readonly kind: 'graphql'; readonly url: string; readonly token?: string };
 
 export interface LoadOptions {
@@ -29,6 +30,8 @@ export interface SourceArgs {
   readonly dir?: string;
   readonly graphqlUrl?: string;
   readonly graphqlTokenFile?: string;
+  /** --allow-path values (resolved against `cwd`). */
+  readonly allowPaths?: readonly string[];
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly reporter?: Reporter;
@@ -54,7 +57,7 @@ export async function loadAppInterface(x: AppInterfaceSource | SourceArgs, opts:
   const t0 = Date.now();
   let data: AppInterfaceData;
   if (x.kind === 'dir') {
-    data = validateSnapshot(await readDirSnapshot(x.path));
+    data = validateSnapshot(await readDirSnapshot(x.path, x.allowPaths === undefined ? {} : { allowPaths: x.allowPaths }));
   } else {
     data = await loadFromGraphql({ url: x.url, ...(x.token === undefined ? {} : { token: x.token }), ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
   }
@@ -71,7 +74,8 @@ export async function sourceFromArgs(args: SourceArgs): Promise<AppInterfaceSour
   }
   if (args.dir !== undefined) {
     if (args.graphqlTokenFile !== undefined) throw new KontractError(ERROR_CODES.USAGE, '--graphql-token-file needs --graphql-url');
-    return { kind: 'dir', path: nodePath.resolve(args.cwd, args.dir) };
+    const allowPaths = (args.allowPaths ?? []).map((p) => nodePath.resolve(args.cwd, p));
+    return { kind: 'dir', path: nodePath.resolve(args.cwd, args.dir), ...(allowPaths.length === 0 ? {} : { allowPaths }) };
   }
   if (args.graphqlUrl === undefined) {
     throw new KontractError(ERROR_CODES.USAGE, 'one of --app-interface DIR or --graphql-url URL is required');
@@ -91,4 +95,44 @@ export async function sourceFromArgs(args: SourceArgs): Promise<AppInterfaceSour
     if (env !== undefined && env !== '') token = env;
   }
   return { kind: 'graphql', url: args.graphqlUrl, ...(token === undefined ? {} : { token }) };
+}
+
+/** What `inspectAppInterface` found: the data (partial when invalid), the loader's problems, and a way to give other problems their lines. */
+export interface Inspection {
+  readonly data: AppInterfaceData;
+  readonly problems: readonly ValidationProblem[];
+  /** Adds the line of `file` + `field` to problems about datafiles (directory sources; others unchanged), dedupes and sorts. */
+  readonly withLines: (problems: readonly ValidationProblem[]) => ValidationProblem[];
+}
+
+/**
+ * Like loadAppInterface, but invalid data does not throw: the model of the datafiles that passed
+ * comes back with the problems (for `kontract validate`, which also runs the integrations on it).
+ */
+export async function inspectAppInterface(args: SourceArgs): Promise<Inspection> {
+  const source = await sourceFromArgs(args);
+  if (source.kind === 'dir') {
+    const snap = await readDirSnapshot(source.path, source.allowPaths === undefined ? {} : { allowPaths: source.allowPaths });
+    const lines = (ps: readonly ValidationProblem[]): ValidationProblem[] => withLines(snap, ps);
+    try {
+      return { data: validateSnapshot(snap), problems: [], withLines: lines };
+    } catch (e) {
+      if (!isInvalidDataError(e)) throw e;
+      return { data: e.partial, problems: e.problems, withLines: lines };
+    }
+  }
+  try {
+    return { data: await loadAppInterface(source, { ...(args.reporter === undefined ? {} : { reporter: args.reporter }), ...(args.signal === undefined ? {} : { signal: args.signal }) }), problems: [], withLines: (ps) => [...ps] };
+  } catch (e) {
+    if (!isInvalidDataError(e)) throw e;
+    return { data: e.partial, problems: e.problems, withLines: (ps) => [...ps] };
+  }
+}
+
+/**
+ * Directories the integrations may read from disk (DesiredContext.allowedPaths): the
+ * app-interface directory (for a directory source) and every --allow-path, resolved.
+ */
+export function allowedPathsOf(args: SourceArgs): string[] {
+  return [...(args.dir === undefined ? [] : [args.dir]), ...(args.allowPaths ?? [])].map((p) => nodePath.resolve(args.cwd, p));
 }

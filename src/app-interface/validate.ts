@@ -108,7 +108,24 @@ function refCycles(edges: readonly RefEdge[]): ValidationProblem[] {
   return out;
 }
 
-/** Validates a snapshot and builds the model; throws ValidationError listing every problem. */
+/**
+ * The ValidationError of invalid data, carrying the model built from the datafiles that passed
+ * (`partial`), so `kontract validate` can also run the integrations on it and report every
+ * problem in one pass. Never used to reconcile.
+ */
+export class InvalidDataError extends ValidationError {
+  readonly partial: AppInterfaceData;
+  constructor(problems: readonly ValidationProblem[], partial: AppInterfaceData) {
+    super(problems);
+    this.partial = partial;
+  }
+}
+
+export function isInvalidDataError(e: unknown): e is InvalidDataError {
+  return e instanceof InvalidDataError;
+}
+
+/** Validates a snapshot and builds the model; throws InvalidDataError (a ValidationError) listing every problem. */
 export function validateSnapshot(snap: Snapshot, opts: ValidateOptions = {}): AppInterfaceData {
   const registry = opts.registry ?? schemaRegistry();
   const problems: ValidationProblem[] = [...snap.readProblems];
@@ -152,7 +169,7 @@ export function validateSnapshot(snap: Snapshot, opts: ValidateOptions = {}): Ap
   problems.push(...refCycles(edges));
   const data = buildModel(snap, valid, problems);
   for (const { rule } of RULES) problems.push(...rule(data));
-  if (problems.length > 0) throw new ValidationError(withLines(snap, problems));
+  if (problems.length > 0) throw new InvalidDataError(withLines(snap, problems), data);
   return data;
 }
 
@@ -220,7 +237,8 @@ function resourcesOf(snap: Snapshot, valid: ReadonlySet<string>, built: Readonly
   return out;
 }
 
-function withLines(snap: Snapshot, problems: readonly ValidationProblem[]): ValidationProblem[] {
+/** Adds the line (from the snapshot's YAML positions) to problems that name a datafile and a field; dedupes and sorts. */
+export function withLines(snap: Snapshot, problems: readonly ValidationProblem[]): ValidationProblem[] {
   const seen = new Set<string>();
   const out: ValidationProblem[] = [];
   for (const p of problems) {

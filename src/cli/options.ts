@@ -5,6 +5,7 @@
  *   --app-interface DIR        a directory of YAML datafiles
  *   --graphql-url URL          a qontract-server compatible endpoint (`kontract serve` is one)
  *   --graphql-token-file FILE  bearer token for it (else env KONTRACT_GRAPHQL_TOKEN); never printed
+ *   --allow-path DIR           a directory outside the app-interface the data may read (repeatable)
  */
 import type { Argv } from 'yargs';
 import type { SourceArgs } from '../app-interface/source-options.js';
@@ -29,12 +30,13 @@ export function num(v: unknown, flag: string): number | undefined {
   return v;
 }
 
-/** Adds `--app-interface`, `--graphql-url`, `--graphql-token-file` (group "Data source:"). */
+/** Adds `--app-interface`, `--graphql-url`, `--graphql-token-file`, `--allow-path` (group "Data source:"). */
 export function appInterfaceSourceOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('app-interface', { type: 'string', describe: 'app-interface directory (YAML datafiles)', group: 'Data source:' })
     .option('graphql-url', { type: 'string', describe: 'qontract-server compatible GraphQL endpoint (e.g. http://localhost:4000/graphql)', group: 'Data source:' })
-    .option('graphql-token-file', { type: 'string', describe: `file holding the GraphQL bearer token (default: env ${GRAPHQL_TOKEN_ENV})`, group: 'Data source:' });
+    .option('graphql-token-file', { type: 'string', describe: `file holding the GraphQL bearer token (default: env ${GRAPHQL_TOKEN_ENV})`, group: 'Data source:' })
+    .option('allow-path', { type: 'string', array: true, describe: 'a directory outside the app-interface that the data may read (symbolic links, fabric directories); repeatable', group: 'Data source:' });
 }
 
 /** SourceArgs from parsed yargs values (`args['app-interface']` …) and the command context. */
@@ -42,8 +44,10 @@ export function sourceArgsFrom(args: Readonly<Record<string, unknown>>, ctx: { r
   const dir = str(args['app-interface']);
   const graphqlUrl = str(args['graphql-url']);
   const graphqlTokenFile = str(args['graphql-token-file']);
+  const allowPaths = strs(args['allow-path']);
   return {
     cwd: ctx.cwd, env: ctx.env,
+    ...(allowPaths.length === 0 ? {} : { allowPaths }),
     ...(dir === undefined ? {} : { dir }),
     ...(graphqlUrl === undefined ? {} : { graphqlUrl }),
     ...(graphqlTokenFile === undefined ? {} : { graphqlTokenFile }),

@@ -29,3 +29,23 @@ export function isDns1123Subdomain(s: string): boolean {
 export function isLabelValue(s: string): boolean {
   return LABEL_VALUE_RE.test(s);
 }
+
+/** The name part of a qualified name (label and annotation keys): ≤ 63, alphanumeric at both ends, '-', '_', '.' inside. */
+const QUALIFIED_NAME_PART_RE = /^(?=.{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * A qualified name (IsQualifiedName): `name` or `prefix/name`, where the prefix is a DNS-1123
+ * subdomain. Label keys must be one; annotation keys too, once lower-cased.
+ */
+export function isQualifiedName(s: string): boolean {
+  const parts = s.split('/');
+  if (parts.length === 1) return QUALIFIED_NAME_PART_RE.test(s);
+  if (parts.length !== 2) return false;
+  const [prefix = '', name = ''] = parts;
+  return isDns1123Subdomain(prefix) && QUALIFIED_NAME_PART_RE.test(name);
+}
+
+/** A path segment name (IsValidPathSegmentName, the RBAC kinds' names): not `.` or `..`, no `/` or `%`. */
+export function isPathSegmentName(s: string): boolean {
+  return s !== '' && s !== '.' && s !== '..' && !s.includes('/') && !s.includes('%');
+}

@@ -17,12 +17,37 @@ export interface DesiredObject {
   readonly object: KubeObject;
   /** The datafile the object comes from (for error messages and plan output). */
   readonly source: string;
+  /**
+   * Where parts of the object come from in `source`, for messages naming the datafile's field:
+   * object field prefix → datafile field, e.g. `{'metadata.labels': 'labels'}`.
+   */
+  readonly sourceFields?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One unit of data (a fabric, a virtual machine, …) that could not be built. Its problems fail the
+ * run (exit 1) and `kontract validate`, but block only its scope: the engine creates, updates and
+ * deletes nothing of this integration there (its live objects never look "not desired anymore"),
+ * while everything else still converges. The integration leaves the unit's objects out.
+ */
+export interface BlockedUnit {
+  /** What the unit is, for messages: `fabric fabric-2`, `virtual machine acme-web/vm-1`. */
+  readonly unit: string;
+  readonly cluster: string;
+  /**
+   * Namespaces the unit's objects live in (`''` for cluster-scoped objects other than
+   * Namespaces); absent: every object of this integration on the cluster.
+   */
+  readonly namespaces?: readonly string[];
+  readonly problems: readonly ValidationProblem[];
 }
 
 export interface DesiredState {
   readonly objects: readonly DesiredObject[];
   /** Data problems found while building; any problem aborts the run before a cluster is contacted. */
   readonly problems: readonly ValidationProblem[];
+  /** Units that could not be built: reported like problems, but they block only their own scope. */
+  readonly blocked?: readonly BlockedUnit[];
   /**
    * Clusters this integration covers even when they have no desired objects (so the engine lists
    * them and can prune). Defaults to every cluster in the data not disabling the integration.
@@ -61,6 +86,12 @@ export interface DesiredContext {
   readonly cwd: string;
   /** Start of the run (expiry dates and the like). */
   readonly now: Date;
+  /**
+   * Directories the build may read from disk besides the data (CLI: the app-interface directory
+   * and every --allow-path); a path the data names elsewhere is a problem, never read. Absent:
+   * no restriction (library use).
+   */
+  readonly allowedPaths?: readonly string[];
   /** For progress of long builds (git fetches); warnings belong in `DesiredState.warnings`. */
   readonly reporter?: Reporter;
 }

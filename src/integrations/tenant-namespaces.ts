@@ -10,6 +10,9 @@
  * Namespaces on a cluster that disables the integration (`disable.integrations`) are skipped too.
  */
 import type { AppInterfaceData, Namespace } from '../app-interface/model.js';
+import type { ValidationProblem } from '../core/errors.js';
+import type { KubeObject } from '../core/k8s-object.js';
+import type { BlockedUnit, DesiredObject } from './define-integration.js';
 
 /** Namespaces an integration manages objects in (not deleted, not managed externally). */
 export function managedNamespaces(data: AppInterfaceData, integration?: string): Namespace[] {
@@ -45,4 +48,25 @@ export function disabledClusters(data: AppInterfaceData, integration?: string): 
 /** `<cluster>/<name>`: the identity of a namespace across the app-interface. */
 export function namespaceKey(ns: { readonly cluster: string; readonly name: string }): string {
   return `${ns.cluster}/${ns.name}`;
+}
+
+/** Where a Namespace's or VM's metadata comes from in its datafile (DesiredObject.sourceFields). */
+export const METADATA_SOURCE_FIELDS: Readonly<Record<string, string>> = { 'metadata.name': 'name', 'metadata.labels': 'labels', 'metadata.annotations': 'annotations' };
+
+/**
+ * One namespace's objects, built by `build` (which reports problems into the array it gets). A
+ * namespace whose build reports a problem is a blocked unit: the engine withholds this
+ * integration's objects in that namespace on its cluster (nothing created, updated or deleted
+ * there) and the other namespaces converge.
+ */
+export function perNamespace(namespaces: readonly Namespace[], build: (ns: Namespace, problems: ValidationProblem[]) => readonly KubeObject[], sourceFields?: Readonly<Record<string, string>>): { objects: DesiredObject[]; blocked: BlockedUnit[] } {
+  const objects: DesiredObject[] = [];
+  const blocked: BlockedUnit[] = [];
+  for (const ns of namespaces) {
+    const problems: ValidationProblem[] = [];
+    const built = build(ns, problems);
+    if (problems.length > 0) blocked.push({ unit: `namespace ${ns.name}`, cluster: ns.cluster, namespaces: [ns.name], problems });
+    else for (const object of built) objects.push({ cluster: ns.cluster, object, source: ns.path, ...(sourceFields === undefined ? {} : { sourceFields }) });
+  }
+  return { objects, blocked };
 }

@@ -278,6 +278,32 @@ async function waitUntil(what: string, proc: Started, r: Reporter, timeoutMs: nu
   }
 }
 
+/**
+ * Starts one cluster's kube-apiserver again with the flags, port, certificates and tokens it had
+ * (after it was killed, e.g. by a fault-injection test), waits for `/readyz` and records the new
+ * PID in state.json. A recorded apiserver that still runs is stopped first. The controller
+ * manager reconnects by itself.
+ */
+export async function restartApiserver(dir: string, name: string, reporter: Reporter, timeoutMs = 240_000): Promise<LocalClustersState> {
+  const abs = path.resolve(dir);
+  const state = readState(abs);
+  const c = state?.clusters.find((x) => x.name === name);
+  if (state === undefined || c === undefined) throw new KontractError(ERROR_CODES.LOCAL_CLUSTER, `no local cluster ${name} recorded in ${abs}`);
+  await stopProcess(c.apiserver, 5000);
+  reporter.log('info', `restarting kube-apiserver for ${name}`, { port: c.port });
+  const proc = startProcess(c.apiserver.binary, apiserverArgs({
+    cluster: name, etcdClientPort: state.etcd.clientPort, securePort: c.port, certDir: path.dirname(c.caFile),
+    tokensFile: path.join(c.dir, 'tokens.csv'), serviceAccountKeyFile: path.join(c.dir, 'sa.key'),
+  }), c.apiserver.log);
+  const next: LocalClustersState = { ...state, clusters: state.clusters.map((x) => (x.name === name ? { ...x, apiserver: proc.record } : x)) };
+  writeState(next);
+  await waitUntil(`kube-apiserver ${name} ${c.server}/readyz`, proc, reporter, timeoutMs, undefined, async () => {
+    const res = await request(adminEndpoint(c), '/readyz', { timeoutMs: 5000 });
+    return res.status === 200;
+  });
+  return next;
+}
+
 export interface StopResult {
   readonly stopped: number;
   readonly removed: boolean;

@@ -4,7 +4,7 @@ export { renderKubeconfig, renderTokensCsv, validateClusterNames, etcdPrefix, re
 export { resolveBinDir, hasBinaries, repoRoot, REQUIRED_BINARIES } from './binaries.js';
 export {
   defaultStateDir, readState, startLocalClusters, stopLocalClusters, ensureLocalClusters, clusterStatuses,
-  killLocalClustersNow, allRunning, STATE_FILE,
+  killLocalClustersNow, allRunning, restartApiserver, STATE_FILE,
 } from './control-plane.js';
 export type { StartOptions, StopResult, ClusterStatus, EnsureResult } from './control-plane.js';
 export { installCrds, expandCrdPaths, endpointFromKubeconfig, CRD_FIELD_MANAGER } from './crds.js';

@@ -1,13 +1,16 @@
 /**
- * Builds the desired state of every integration, before any cluster is contacted. Any data
- * problem aborts the run with a ValidationError (nothing is sent to any cluster).
+ * Builds the desired state of every integration, before any cluster is contacted. A data problem
+ * aborts the run with a ValidationError (nothing is sent to any cluster); a blocked unit (one
+ * fabric, one VM, one object the apiserver would reject) withholds only its own scope.
  */
 import type { AppInterfaceData, Cluster } from '../app-interface/model.js';
 import { ERROR_CODES, KontractError, ValidationError, formatProblem } from '../core/errors.js';
 import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { apiVersionOf } from '../core/k8s-object.js';
-import type { DesiredContext, DesiredState, Integration } from '../integrations/define-integration.js';
+import type { BlockedUnit, DesiredContext, DesiredState, Integration } from '../integrations/define-integration.js';
+import { objectConstraintProblems } from '../resource-inventory/object-constraints.js';
+import type { PlanError } from '../resource-inventory/plan.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
@@ -30,6 +33,8 @@ export interface IntegrationWork {
   readonly state?: DesiredState;
   /** Non-fatal findings of buildDesired (already logged). */
   readonly warnings: readonly ValidationProblem[];
+  /** Units that could not be built, on clusters in scope: their scope is withheld (see BlockedUnit). */
+  readonly blocked: readonly BlockedUnit[];
   /** Namespaces (scopeNamespace) of every desired object on an in-scope cluster, before --namespace/shard filtering. */
   readonly namespacesSeen: ReadonlySet<string>;
   /** DesiredState.explicitDeletion. */
@@ -54,50 +59,142 @@ function kindLookup(integration: Integration): (obj: KubeObject) => ManagedKind 
   return (obj) => table.get(`${obj.apiVersion}|${obj.kind}`);
 }
 
+/** One integration's desired state, checked (shared by `run` and `validate`). */
+export interface CheckedState {
+  readonly integration: Integration;
+  readonly state: DesiredState;
+  /** Problems that abort a run: the integration's own and objects placed on unknown clusters. */
+  readonly problems: readonly ValidationProblem[];
+  /**
+   * Units that block only their scope: the integration's own, plus every desired object breaking
+   * an apiserver constraint (object-constraints.ts), which blocks its namespace on its cluster.
+   */
+  readonly blocked: readonly BlockedUnit[];
+  /** Desired objects outside every blocked unit, with their kind. */
+  readonly objects: readonly DesiredEntry[];
+}
+
+function objectLabel(kind: ManagedKind, obj: KubeObject): string {
+  const ns = obj.metadata.namespace;
+  return `${kind.kind} ${ns === undefined || ns === '' ? '' : `${ns}/`}${obj.metadata.name}`;
+}
+
+/** The datafile field an object field comes from (DesiredObject.sourceFields), or '' when unknown. */
+function sourceField(field: string, fields: Readonly<Record<string, string>> | undefined): string {
+  for (const [prefix, to] of Object.entries(fields ?? {})) {
+    if (field === prefix) return to;
+    if (field.startsWith(`${prefix}.`)) return `${to}${field.slice(prefix.length)}`;
+  }
+  return '';
+}
+
+/** True when the object lies in a blocked unit's scope (its namespace, or the whole cluster). */
+function inBlockedScope(units: readonly BlockedUnit[], cluster: string, namespace: string): boolean {
+  return units.some((u) => u.cluster === cluster && (u.namespaces === undefined || u.namespaces.includes(namespace)));
+}
+
 /**
- * Builds every integration's desired state and scopes it. Warnings are logged (reporter of `run`)
- * even when problems abort the run; problems of all integrations are thrown together.
+ * Runs every integration's pure build on the data and checks what it built: the one code path of
+ * both `kontract run` (buildWork) and `kontract validate` (dataProblems), so validate reports every
+ * data error a run can raise before contacting a cluster.
  */
-export async function buildWork(integrations: readonly Integration[], data: AppInterfaceData, scope: Scope, run: RunEnvironment = processEnvironment()): Promise<IntegrationWork[]> {
-  const byName = new Map(data.clusters.map((c) => [c.name, c]));
-  const problems: ValidationProblem[] = [];
-  const work: IntegrationWork[] = [];
+export async function checkDesired(integrations: readonly Integration[], data: AppInterfaceData, run: RunEnvironment = processEnvironment()): Promise<CheckedState[]> {
+  const known = new Set(data.clusters.map((c) => c.name));
+  const out: CheckedState[] = [];
   for (const integration of integrations) {
     const state = await integration.buildDesired({ ...run, data });
-    problems.push(...state.problems);
-    for (const w of state.warnings ?? []) run.reporter?.log('warn', `${integration.name}: ${formatProblem(w)}`, { integration: integration.name });
-    const enabled = (c: Cluster): boolean => !c.disabledIntegrations.includes(integration.name);
-    const covered = (state.clusters ?? data.clusters.map((c) => c.name))
-      .map((name) => byName.get(name))
-      .filter((c): c is Cluster => c !== undefined && enabled(c) && scope.clusterInScope(c.name));
-    const coveredNames = new Set(covered.map((c) => c.name));
-    const desired: DesiredEntry[] = [];
+    const problems: ValidationProblem[] = [...state.problems];
+    const blocked: BlockedUnit[] = [...(state.blocked ?? [])];
     const lookup = kindLookup(integration);
-    const namespacesSeen = new Set<string>();
+    const placed: DesiredEntry[] = [];
     for (const d of state.objects) {
-      const cluster = byName.get(d.cluster);
-      if (cluster === undefined) {
+      if (!known.has(d.cluster)) {
         problems.push({ file: d.source, field: '', message: `${integration.name}: object ${d.object.kind} ${d.object.metadata.name} targets unknown cluster ${d.cluster}` });
         continue;
       }
-      if (!enabled(cluster) || !scope.clusterInScope(cluster.name)) continue;
       const kind = lookup(d.object);
       if (kind === undefined) {
         throw new KontractError(ERROR_CODES.DESIRED_STATE, `integration ${integration.name} produced ${d.object.apiVersion} ${d.object.kind} ${d.object.metadata.name}, which is not among its kinds`);
       }
-      namespacesSeen.add(scopeNamespace(kind, d.object));
-      if (!scope.objectInScope(d.cluster, kind, d.object)) continue;
-      const excluded = state.excludedNamespaces?.get(d.cluster);
-      if (excluded !== undefined && excluded.has(scopeNamespace(kind, d.object))) continue;
+      const broken = objectConstraintProblems(d.object, kind.namespaced);
+      if (broken.length > 0) {
+        const label = objectLabel(kind, d.object);
+        blocked.push({
+          unit: label, cluster: d.cluster, namespaces: [scopeNamespace(kind, d.object)],
+          problems: broken.map((b) => ({ file: d.source, field: sourceField(b.field, d.sourceFields), message: `${label} on cluster ${d.cluster}: ${b.field}: ${b.message} (the apiserver would reject it)` })),
+        });
+        continue;
+      }
+      placed.push({ cluster: d.cluster, kind, object: d.object, source: d.source });
+    }
+    const objects = placed.filter((d) => !inBlockedScope(blocked, d.cluster, scopeNamespace(d.kind, d.object)));
+    out.push({ integration, state, problems, blocked, objects });
+  }
+  return out;
+}
+
+/** Every data problem of the checked states: what aborts a run and what blocks a unit, in one list. */
+export function dataProblems(checked: readonly CheckedState[]): ValidationProblem[] {
+  return checked.flatMap((c) => [...c.problems, ...c.blocked.flatMap((u) => u.problems)]);
+}
+
+/**
+ * Builds every integration's desired state and scopes it. Warnings are logged (reporter of `run`)
+ * even when problems abort the run; problems of all integrations are thrown together. Blocked
+ * units do not abort: their scope is withheld (a whole cluster is not even read for the
+ * integration; namespaces are excluded like `excludedNamespaces`) and each is returned in
+ * `IntegrationWork.blocked` for the run to register as an error.
+ */
+export async function buildWork(integrations: readonly Integration[], data: AppInterfaceData, scope: Scope, run: RunEnvironment = processEnvironment()): Promise<IntegrationWork[]> {
+  const checked = await checkDesired(integrations, data, run);
+  const byName = new Map(data.clusters.map((c) => [c.name, c]));
+  const problems: ValidationProblem[] = [];
+  const work: IntegrationWork[] = [];
+  for (const { integration, state, problems: own, blocked: units, objects } of checked) {
+    problems.push(...own);
+    for (const w of state.warnings ?? []) run.reporter?.log('warn', `${integration.name}: ${formatProblem(w)}`, { integration: integration.name });
+    const enabled = (c: Cluster): boolean => !c.disabledIntegrations.includes(integration.name);
+    const inScope = (name: string): boolean => { const c = byName.get(name); return c !== undefined && enabled(c) && scope.clusterInScope(name); };
+    const blocked = units.filter((u) => inScope(u.cluster));
+    const wholeCluster = new Set(blocked.filter((u) => u.namespaces === undefined).map((u) => u.cluster));
+    const excludedNamespaces = new Map<string, Set<string>>();
+    for (const [c, set] of state.excludedNamespaces ?? []) excludedNamespaces.set(c, new Set(set));
+    for (const u of blocked) {
+      if (u.namespaces === undefined) continue;
+      const set = excludedNamespaces.get(u.cluster) ?? new Set<string>();
+      for (const n of u.namespaces) set.add(n);
+      excludedNamespaces.set(u.cluster, set);
+    }
+    const covered = (state.clusters ?? data.clusters.map((c) => c.name)).filter((name) => inScope(name) && !wholeCluster.has(name));
+    const coveredNames = new Set(covered);
+    const desired: DesiredEntry[] = [];
+    // Blocked namespaces still exist in the data (a --namespace naming one matches something).
+    const namespacesSeen = new Set<string>(blocked.flatMap((u) => u.namespaces ?? []));
+    for (const d of objects) {
+      if (!inScope(d.cluster)) continue;
+      namespacesSeen.add(scopeNamespace(d.kind, d.object));
+      if (wholeCluster.has(d.cluster)) continue;
+      if (!scope.objectInScope(d.cluster, d.kind, d.object)) continue;
+      const excluded = excludedNamespaces.get(d.cluster);
+      if (excluded !== undefined && excluded.has(scopeNamespace(d.kind, d.object))) continue;
       coveredNames.add(d.cluster);
-      desired.push({ cluster: d.cluster, kind, object: d.object, source: d.source });
+      desired.push(d);
     }
     const clusters = [...coveredNames].map((n) => byName.get(n)).filter((c): c is Cluster => c !== undefined);
     const explicit = state.explicitDeletion;
-    work.push({ integration, clusters, desired, excludedNamespaces: state.excludedNamespaces ?? new Map<string, ReadonlySet<string>>(),
+    work.push({ integration, clusters, desired, excludedNamespaces, blocked,
       warnings: state.warnings ?? [], namespacesSeen, ...(integration.observe === undefined ? {} : { state }),
       ...(explicit === undefined ? {} : { explicitDeletion: explicit }) });
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return work;
+}
+
+/** The run error of a blocked unit: counted in the exit code, refusing nothing outside the unit. */
+export function blockedUnitError(integration: string, unit: BlockedUnit): PlanError {
+  const reasons = unit.problems.map(formatProblem).join('; ');
+  return {
+    cluster: unit.cluster, code: ERROR_CODES.VALIDATION, objectOnly: true,
+    message: `${integration}: ${unit.unit} withheld (nothing of it is created, updated or deleted): ${reasons}`,
+  };
 }

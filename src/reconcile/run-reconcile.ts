@@ -22,7 +22,7 @@ import { applyPlan, stopReason } from './apply-plan.js';
 import { withApplyOutcome } from '../resource-inventory/plan-outcome.js';
 import type { AppliedChange } from './apply-plan.js';
 import type { Connect } from './connector.js';
-import { buildWork, processEnvironment } from './desired.js';
+import { blockedUnitError, buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 import { ClusterFailures, fetchCurrent } from './fetch-current.js';
 import type { CurrentCount } from './fetch-current.js';
@@ -68,6 +68,8 @@ export interface ReconcileOptions {
   readonly cwd?: string;
   /** The run's clock (DesiredContext.now). @default new Date() at the start of the run */
   readonly now?: Date;
+  /** Directories the integrations may read from disk (DesiredContext.allowedPaths). @default no restriction */
+  readonly allowedPaths?: readonly string[];
   /** Called with the plan before anything is applied (the CLI writes --plan-file here). */
   readonly onPlan?: (plan: Plan) => void;
   /**
@@ -150,10 +152,11 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     ...(opts.shards === undefined ? {} : { shards: opts.shards }),
     ...(opts.shardId === undefined ? {} : { shardId: opts.shardId }),
   });
-  // 1. Desired state: pure; any data problem throws before a cluster is contacted.
+  // 1. Desired state: pure; a data problem throws before a cluster is contacted (a blocked unit only withholds its scope).
   const defaults = processEnvironment();
   const work = await buildWork(opts.integrations, opts.data, scope, {
     env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
+    ...(opts.allowedPaths === undefined ? {} : { allowedPaths: opts.allowedPaths }),
   });
   const inScopeClusters = new Set(opts.data.clusters.map((c) => c.name).filter((c) => scope.clusterInScope(c)));
   const unmatched = checkFilters({
@@ -170,6 +173,8 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   for (const w of work) {
     for (const c of w.clusters) inventory.addCluster(c.name);
     for (const d of w.desired) inventory.addDesired(w.integration.name, d.cluster, d.kind, d.object, d.source);
+    // A unit that could not be built fails the run but withholds only its own scope.
+    for (const u of w.blocked) inventory.registerError(blockedUnitError(w.integration.name, u));
     if (w.explicitDeletion !== undefined) {
       inventory.deleteOnlyWhenMarked(w.integration.name, w.explicitDeletion.kinds);
       for (const o of w.explicitDeletion.objects) inventory.markForDeletion(w.integration.name, o.kind, o.cluster, o.namespace, o.name);

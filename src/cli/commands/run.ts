@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Argv } from 'yargs';
-import { loadAppInterface } from '../../app-interface/source-options.js';
+import { allowedPathsOf, loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Integration } from '../../integrations/define-integration.js';
@@ -216,7 +216,8 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   });
   const planFile = str(args['plan-file']);
   try {
-    const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    const source = sourceArgsFrom(args, ctx);
+    const data = await loadAppInterface(source);
     let pendingPlanFile: Promise<void> | undefined;
     const narrowed = await narrowToChanges(args, ctx, s, data);
     if (narrowed !== undefined && narrowed.integrations.length === 0) {
@@ -231,7 +232,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: narrowed === undefined ? strs(args.cluster) : narrowed.clusters, namespaces: strs(args.namespace),
       ...shardingOf(args, ctx.env),
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, stop: ctx.signal,
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), stop: ctx.signal,
       lock: { namespace: lockNamespace, waitMs },
       onPlan: (plan) => {
         if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color, markdownOptions(args, planFile)));

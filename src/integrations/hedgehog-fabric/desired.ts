@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
-import type { DesiredObject, DesiredState } from '../define-integration.js';
+import type { BlockedUnit, DesiredObject, DesiredState } from '../define-integration.js';
 import type { FabricObject } from './checker.js';
 import type { ReadResult } from './documents.js';
 import { documentRef, readDirectory, readResourceDir } from './documents.js';
@@ -18,6 +18,7 @@ import { defaultGitCacheDir, displayUrl, fetchGitSource, scrubSecrets } from './
 import type { Fabric, FabricKindName } from '../../app-interface/hedgehog/model.js';
 import { FABRIC_KIND_NAMES } from '../../app-interface/hedgehog/model.js';
 import { validateFabric } from './validate.js';
+import { confinedRealPath } from '../../app-interface/confined-paths.js';
 
 export const HEDGEHOG_FABRIC_INTEGRATION = 'hedgehog-fabric';
 
@@ -26,6 +27,11 @@ export interface FabricBuildOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Base of relative directories and token files. */
   readonly cwd: string;
+  /**
+   * Directories a directory source may be read from (CLI: the app-interface directory and every
+   * --allow-path); one elsewhere is a problem and is not read. Absent: no restriction.
+   */
+  readonly allowedPaths?: readonly string[];
   /** @default defaultGitCacheDir(env) */
   readonly gitCacheDir?: string;
   /** Replaceable for tests of the surrounding logic; the default runs the `git` binary. */
@@ -39,6 +45,8 @@ export interface FabricDesired {
   readonly sourceLabel: string;
   /** The git commit checked out (git sources). */
   readonly revision?: string;
+  /** When that commit was fetched (git sources), ISO time. */
+  readonly fetchedAt?: string;
   readonly objects: readonly FabricObject[];
   /** Desired objects per kind (every kind present, 0 when none). */
   readonly counts: Readonly<Record<FabricKindName, number>>;
@@ -59,7 +67,7 @@ export function emptyKindCounts(): Record<FabricKindName, number> {
 /** AppInterfaceData.resources: in-tree files by datafile path. */
 export type FabricResources = AppInterfaceData['resources'];
 
-async function readSource(fabric: Fabric, opts: FabricBuildOptions, resources: FabricResources): Promise<ReadResult & { label: string; revision?: string }> {
+async function readSource(fabric: Fabric, opts: FabricBuildOptions, resources: FabricResources): Promise<ReadResult & { label: string; revision?: string; fetchedAt?: string }> {
   const src = fabric.source;
   const origin = { file: fabric.path, field: 'source' };
   // A directory inside the app-interface comes with the data (any source); others from disk.
@@ -67,7 +75,11 @@ async function readSource(fabric: Fabric, opts: FabricBuildOptions, resources: F
   if (tree !== undefined) return readResourceDir(tree, { file: fabric.path, field: 'source.directory' });
   if (src.kind === 'directory') {
     const dir = path.resolve(opts.cwd, src.directory);
-    return { ...readDirectory(dir, src.directory, origin), label: src.directory };
+    const allowed = opts.allowedPaths ?? [dir];
+    if (opts.allowedPaths !== undefined && confinedRealPath(dir, allowed) === undefined) {
+      return { documents: [], problems: [{ file: fabric.path, field: 'source.directory', message: `${src.directory} is outside the app-interface (or does not exist): not read; an operator may allow it with --allow-path DIR` }], label: src.directory };
+    }
+    return { ...readDirectory(dir, src.directory, origin, allowed), label: src.directory };
   }
   const label = `git:${displayUrl(src.url)}@${src.ref}${src.path === '.' ? '' : `:${src.path}`}`;
   const fetch = opts.fetchGit ?? fetchGitSource;
@@ -77,8 +89,9 @@ async function readSource(fabric: Fabric, opts: FabricBuildOptions, resources: F
   } catch (e) {
     return { documents: [], problems: [{ file: fabric.path, field: 'source.git', message: `cannot fetch ${label}: ${scrubSecrets(errorMessage(e))}` }], label };
   }
-  const read = readDirectory(path.join(checkout.dir, src.path), label, { file: fabric.path, field: 'source.git.path' });
-  return { ...read, label, revision: checkout.commit };
+  // Symbolic links in the repository may not leave the checkout.
+  const read = readDirectory(path.join(checkout.dir, src.path), label, { file: fabric.path, field: 'source.git.path' }, [checkout.dir]);
+  return { ...read, label, revision: checkout.commit, fetchedAt: new Date().toISOString() };
 }
 
 /**
@@ -95,6 +108,7 @@ export async function desiredFabric(fabric: Fabric, opts: FabricBuildOptions, re
     fabric,
     sourceLabel: read.label,
     ...(read.revision === undefined ? {} : { revision: read.revision }),
+    ...(read.fetchedAt === undefined ? {} : { fetchedAt: read.fetchedAt }),
     objects: classified.objects,
     counts,
     problems: [...read.problems, ...classified.problems, ...validation.problems],
@@ -119,21 +133,26 @@ function crossFabricProblems(fabrics: readonly Fabric[]): ValidationProblem[] {
 }
 
 /**
- * The desired state of every fabric. Any problem anywhere means no objects are returned. Pass the
- * data's `resources` so in-tree directories are read from the data rather than from disk.
+ * The desired state of every fabric. A fabric with a problem (unreadable source, bad document,
+ * webhook-rule violation) is a blocked unit: none of its objects is returned and the engine leaves
+ * its cluster alone for this integration, while the other fabrics converge. Problems between
+ * fabrics (a duplicate name or cluster) abort the run. Pass the data's `resources` so in-tree
+ * directories are read from the data rather than from disk.
  */
 export async function desiredFabrics(fabrics: readonly Fabric[], opts: FabricBuildOptions, resources?: FabricResources): Promise<FabricDesiredState> {
   const problems = crossFabricProblems(fabrics);
   const results: FabricDesired[] = [];
   // One fabric at a time: git fetches are heavy and a run has few fabrics.
   for (const f of fabrics) results.push(await desiredFabric(f, opts, resources));
-  problems.push(...results.flatMap((r) => r.problems));
-  const objects: DesiredObject[] = problems.length > 0 ? [] : results.flatMap((r) => r.objects.map((o) => ({
+  const blocked: BlockedUnit[] = results.filter((r) => r.problems.length > 0)
+    .map((r) => ({ unit: `fabric ${r.fabric.name}`, cluster: r.fabric.cluster, problems: r.problems }));
+  const objects: DesiredObject[] = problems.length > 0 ? [] : results.filter((r) => r.problems.length === 0).flatMap((r) => r.objects.map((o) => ({
     cluster: r.fabric.cluster, object: o.object, source: documentRef(o.doc),
   })));
   return {
     objects,
     problems,
+    blocked,
     clusters: [...new Set(fabrics.map((f) => f.cluster))],
     fabrics: results,
     warnings: results.flatMap((r) => r.warnings),

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import type { ResourceDir } from '../../app-interface/model.js';
+import { confinedRealPath, realPath } from '../../app-interface/confined-paths.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
 
@@ -73,21 +74,39 @@ export function parseDocuments(text: string, file: string): ReadResult {
   return { documents, problems };
 }
 
-function yamlFiles(dir: string, rel: string, out: string[]): void {
+function yamlFiles(dir: string, rel: string, allowed: readonly string[], out: string[], refused: string[], seen: Set<string>): void {
   const entries = readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const r = rel === '' ? e.name : `${rel}/${e.name}`;
-    if (e.isDirectory()) yamlFiles(dir, r, out);
-    else if (e.isFile() && /\.ya?ml$/.test(e.name)) out.push(r);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      const target = confinedRealPath(path.join(dir, r), allowed);
+      if (target === undefined) {
+        refused.push(r);
+        continue;
+      }
+      const st = statSync(target);
+      isDir = st.isDirectory();
+      isFile = st.isFile();
+      if (isDir) {
+        if (seen.has(target)) continue;
+        seen.add(target);
+      }
+    }
+    if (isDir) yamlFiles(dir, r, allowed, out, refused, seen);
+    else if (isFile && /\.ya?ml$/.test(e.name)) out.push(r);
   }
 }
 
 /**
  * Every document under `dir`, files in sorted order. `label` prefixes the file names in messages
  * (a directory path or a scrubbed `git:` location). A missing directory is a problem of `origin`.
+ * The directory and its symbolic links are followed only into `allowed` (default: the directory
+ * itself); a link leaving them is a problem and its target is not read.
  */
-export function readDirectory(dir: string, label: string, origin: { file: string; field: string }): ReadResult {
+export function readDirectory(dir: string, label: string, origin: { file: string; field: string }, allowed: readonly string[] = [dir]): ReadResult {
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();
@@ -95,16 +114,20 @@ export function readDirectory(dir: string, label: string, origin: { file: string
     isDir = false;
   }
   if (!isDir) return { documents: [], problems: [{ ...origin, message: `fabric directory ${label} does not exist or is not a directory` }] };
+  if (confinedRealPath(dir, allowed) === undefined) {
+    return { documents: [], problems: [{ ...origin, message: `fabric directory ${label} is a symbolic link leaving its source: not read` }] };
+  }
   const files: string[] = [];
-  yamlFiles(dir, '', files);
+  const refused: string[] = [];
+  yamlFiles(dir, '', allowed, files, refused, new Set([realPath(dir) ?? dir]));
   const documents: SourceDocument[] = [];
-  const problems: ValidationProblem[] = [];
+  const problems: ValidationProblem[] = refused.map((r) => ({ ...origin, message: `${label}/${r} is a symbolic link leaving its source (or dangling): not read` }));
   for (const rel of files) {
     const r = parseDocuments(readFileSync(path.join(dir, rel), 'utf8'), `${label}/${rel}`);
     documents.push(...r.documents);
     problems.push(...r.problems);
   }
-  if (files.length === 0) problems.push({ ...origin, message: `fabric directory ${label} holds no *.yaml or *.yml file` });
+  if (files.length === 0 && refused.length === 0) problems.push({ ...origin, message: `fabric directory ${label} holds no *.yaml or *.yml file` });
   return { documents, problems };
 }
 

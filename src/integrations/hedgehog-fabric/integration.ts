@@ -25,8 +25,8 @@ export function isFabricDesiredState(state: DesiredState): state is FabricDesire
   return 'fabrics' in state && Array.isArray((state as { fabrics?: unknown }).fabrics);
 }
 
-/** By default the run's environment and working directory (DesiredContext), nothing else. */
-const fromContext = (ctx: DesiredContext): FabricBuildOptions => ({ env: ctx.env, cwd: ctx.cwd });
+/** By default the run's environment, working directory and allowed paths (DesiredContext), nothing else. */
+const fromContext = (ctx: DesiredContext): FabricBuildOptions => ({ env: ctx.env, cwd: ctx.cwd, ...(ctx.allowedPaths === undefined ? {} : { allowedPaths: ctx.allowedPaths }) });
 
 /**
  * The integration, by default taking the environment (git credentials `tokenEnv`/`usernameEnv`,

@@ -6,8 +6,8 @@
 import type { AppInterfaceData, Namespace } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
-import type { DesiredObject, DesiredState } from '../define-integration.js';
-import { disabledClusters, externalNamespaces, managedNamespaces, namespaceKey } from '../tenant-namespaces.js';
+import type { DesiredState } from '../define-integration.js';
+import { disabledClusters, externalNamespaces, managedNamespaces, METADATA_SOURCE_FIELDS, namespaceKey, perNamespace } from '../tenant-namespaces.js';
 import { isLabelValue } from '../../core/k8s-names.js';
 
 export const NAMESPACES_INTEGRATION = 'namespaces';
@@ -37,7 +37,6 @@ export function namespaceObject(ns: Namespace): KubeObject {
 }
 
 export function desiredNamespaces(data: AppInterfaceData): DesiredState {
-  const objects: DesiredObject[] = [];
   const problems: ValidationProblem[] = [];
   const seen = new Map<string, string>();
   // Duplicates are checked over every datafile (also deleted/external ones): two files claiming
@@ -56,19 +55,19 @@ export function desiredNamespaces(data: AppInterfaceData): DesiredState {
     }
   }
   const duplicated = new Set(problems.map((p) => p.file));
-  for (const ns of managedNamespaces(data, NAMESPACES_INTEGRATION)) {
-    if (duplicated.has(ns.path)) continue;
+  // A namespace that cannot be built is a blocked unit (only it is withheld); duplicates abort.
+  const { objects, blocked } = perNamespace(managedNamespaces(data, NAMESPACES_INTEGRATION).filter((ns) => !duplicated.has(ns.path)), (ns, own) => {
     if (ns.tenant !== undefined && !isLabelValue(ns.tenant)) {
-      problems.push({ file: ns.path, field: 'tenant', message: `${ns.tenant} is not a valid label value for ${TENANT_LABEL}` });
-      continue;
+      own.push({ file: ns.path, field: 'tenant', message: `${ns.tenant} is not a valid label value for ${TENANT_LABEL}` });
+      return [];
     }
-    objects.push({ cluster: ns.cluster, object: namespaceObject(ns), source: ns.path });
-  }
+    return [namespaceObject(ns)];
+  }, METADATA_SOURCE_FIELDS);
   // qontract's semantics: a Namespace is deleted only when its datafile says `delete: true`; an
   // owned namespace whose datafile disappeared is orphaned (reported, left alone).
   const disabled = disabledClusters(data, NAMESPACES_INTEGRATION);
   const marked = data.namespaces
     .filter((ns) => ns.delete && !ns.managedByExternal && !disabled.has(ns.cluster))
     .map((ns) => ({ cluster: ns.cluster, kind: 'Namespace', namespace: '', name: ns.name }));
-  return { objects, problems, excludedNamespaces: externalNamespaces(data), explicitDeletion: { kinds: ['Namespace'], objects: marked } };
+  return { objects, problems, blocked, excludedNamespaces: externalNamespaces(data), explicitDeletion: { kinds: ['Namespace'], objects: marked } };
 }

@@ -8,8 +8,8 @@
 import type { AppInterfaceData, Namespace, Tenant } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
-import type { DesiredObject, DesiredState } from '../define-integration.js';
-import { externalNamespaces, managedNamespaces } from '../tenant-namespaces.js';
+import type { DesiredState } from '../define-integration.js';
+import { externalNamespaces, managedNamespaces, perNamespace } from '../tenant-namespaces.js';
 
 export const NETWORKPOLICIES_INTEGRATION = 'networkpolicies';
 
@@ -101,11 +101,8 @@ function policiesOf(data: AppInterfaceData, ns: Namespace, problems: ValidationP
   return out;
 }
 
+/** A namespace whose policies cannot be built is a blocked unit: only its policies are withheld. */
 export function desiredNetworkPolicies(data: AppInterfaceData): DesiredState {
-  const objects: DesiredObject[] = [];
-  const problems: ValidationProblem[] = [];
-  for (const ns of managedNamespaces(data, NETWORKPOLICIES_INTEGRATION)) {
-    for (const object of policiesOf(data, ns, problems)) objects.push({ cluster: ns.cluster, object, source: ns.path });
-  }
-  return { objects, problems, excludedNamespaces: externalNamespaces(data) };
+  const { objects, blocked } = perNamespace(managedNamespaces(data, NETWORKPOLICIES_INTEGRATION), (ns, problems) => policiesOf(data, ns, problems));
+  return { objects, problems: [], blocked, excludedNamespaces: externalNamespaces(data) };
 }

@@ -13,8 +13,8 @@ import type {
 } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
-import type { DesiredObject, DesiredState } from '../define-integration.js';
-import { externalNamespaces, managedNamespaces } from '../tenant-namespaces.js';
+import type { DesiredState } from '../define-integration.js';
+import { externalNamespaces, managedNamespaces, perNamespace } from '../tenant-namespaces.js';
 import { compareQuantityValues, formatCores, formatGiB, parseQuantity } from '../../core/quantity.js';
 
 export const RESOURCEQUOTAS_INTEGRATION = 'resourcequotas';
@@ -152,11 +152,8 @@ function quotasOf(ns: Namespace, problems: ValidationProblem[]): KubeObject[] {
   return out;
 }
 
+/** A namespace whose quotas cannot be built is a blocked unit: only its quotas are withheld. */
 export function desiredResourceQuotas(data: AppInterfaceData): DesiredState {
-  const objects: DesiredObject[] = [];
-  const problems: ValidationProblem[] = [];
-  for (const ns of managedNamespaces(data, RESOURCEQUOTAS_INTEGRATION)) {
-    for (const object of quotasOf(ns, problems)) objects.push({ cluster: ns.cluster, object, source: ns.path });
-  }
-  return { objects, problems, excludedNamespaces: externalNamespaces(data) };
+  const { objects, blocked } = perNamespace(managedNamespaces(data, RESOURCEQUOTAS_INTEGRATION), quotasOf);
+  return { objects, problems: [], blocked, excludedNamespaces: externalNamespaces(data) };
 }

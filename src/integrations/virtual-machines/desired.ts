@@ -8,8 +8,8 @@
 import type { AppInterfaceData, Namespace } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
-import type { DesiredObject, DesiredState } from '../define-integration.js';
-import { disabledClusters, externalNamespaces } from '../tenant-namespaces.js';
+import type { BlockedUnit, DesiredObject, DesiredState } from '../define-integration.js';
+import { disabledClusters, externalNamespaces, METADATA_SOURCE_FIELDS } from '../tenant-namespaces.js';
 import type {
   BootDisk, CatalogRef, DataVolumeSource, InstancetypeKind, PreferenceKind, RunStrategy, VirtualMachineData,
   VmCpu, VmDisk, VmInterface, VmMemory, VmNetwork, VmPower, VmTemplate,
@@ -227,10 +227,16 @@ export function virtualMachineObject(r: ResolvedVm): KubeObject {
   };
 }
 
-/** Desired VirtualMachines of the whole app-interface, or the problems that prevent them. */
+/**
+ * Desired VirtualMachines of the whole app-interface. A VM whose namespace is known but which
+ * cannot be built (sizing, interfaces, disks, a duplicate) is a blocked unit: its namespace's VMs
+ * on its cluster are withheld and the rest converge. Problems without a known namespace abort.
+ */
 export function desiredVirtualMachines(data: AppInterfaceData): DesiredState {
   const problems: ValidationProblem[] = [];
-  const report: Report = (file, field, message) => { problems.push({ file, field, message }); };
+  const blocked: BlockedUnit[] = [];
+  let sink = problems;
+  const report: Report = (file, field, message) => { sink.push({ file, field, message }); };
   const templates = new Map((data.vmTemplates ?? []).map((t) => [t.path, t]));
   const namespaces = new Map(data.namespaces.map((n) => [n.path, n]));
   const disabled = disabledClusters(data, VIRTUAL_MACHINES_INTEGRATION);
@@ -240,23 +246,27 @@ export function desiredVirtualMachines(data: AppInterfaceData): DesiredState {
     const ns = namespaces.get(vm.namespace);
     const tpl = templates.get(vm.template);
     if (ns === undefined) report(vm.path, 'namespace', `unknown namespace ${vm.namespace} (no namespace datafile at that path)`);
-    if (tpl === undefined) report(vm.path, 'template', `unknown template ${vm.template} (no /kubevirt/vm-template-1.yml datafile at that path)`);
-    if (ns === undefined || tpl === undefined) continue;
+    if (ns === undefined) continue;
     if (ns.managedByExternal) {
       report(vm.path, 'namespace', `namespace ${ns.name} on cluster ${ns.cluster} is managedByExternal: kontract manages nothing in it`);
       continue;
     }
+    const own: ValidationProblem[] = [];
+    sink = own;
+    if (tpl === undefined) report(vm.path, 'template', `unknown template ${vm.template} (no /kubevirt/vm-template-1.yml datafile at that path)`);
     const key = `${ns.cluster}/${ns.name}/${vm.name}`;
     const first = seen.get(key);
-    if (first !== undefined) {
-      report(vm.path, 'name', `virtual machine ${vm.name} in namespace ${ns.name} on cluster ${ns.cluster} is already declared in ${first}`);
+    if (first !== undefined) report(vm.path, 'name', `virtual machine ${vm.name} in namespace ${ns.name} on cluster ${ns.cluster} is already declared in ${first}`);
+    else seen.set(key, vm.path);
+    const resolved = tpl === undefined || first !== undefined ? undefined : resolveVm(vm, ns, tpl, data, report);
+    sink = problems;
+    if (own.length > 0) {
+      blocked.push({ unit: `virtual machine ${ns.name}/${vm.name}`, cluster: ns.cluster, namespaces: [ns.name], problems: own });
       continue;
     }
-    seen.set(key, vm.path);
-    const resolved = resolveVm(vm, ns, tpl, data, report);
     // A namespace being deleted takes its VMs with it; a disabled cluster is not managed.
     if (resolved === undefined || ns.delete || disabled.has(ns.cluster)) continue;
-    objects.push({ cluster: ns.cluster, object: virtualMachineObject(resolved), source: vm.path });
+    objects.push({ cluster: ns.cluster, object: virtualMachineObject(resolved), source: vm.path, sourceFields: METADATA_SOURCE_FIELDS });
   }
-  return { objects, problems, excludedNamespaces: externalNamespaces(data) };
+  return { objects, problems, blocked, excludedNamespaces: externalNamespaces(data) };
 }

@@ -139,6 +139,13 @@ export async function patchFabricObject(cluster: string, kind: string, name: str
   if (r.status !== 200) throw new Error(`PATCH ${kind} ${name}: HTTP ${r.status}`);
 }
 
+/** Creates an object of a fabric kind in `default` by hand (no kontract labels). */
+export async function createFabricObjectByHand(cluster: string, obj: KubeObject): Promise<KubeObject> {
+  const r = await api(cluster, 'POST', kindPath(obj.kind), obj, 'application/json');
+  if (r.status !== 201) throw new Error(`POST ${obj.kind} ${obj.metadata.name}: HTTP ${r.status}`);
+  return r.json as KubeObject;
+}
+
 /** Names of the live objects of a kind in `default`. */
 export async function liveNames(cluster: string, kind: string): Promise<string[]> {
   const r = await api(cluster, 'GET', kindPath(kind));

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Namespace } from '../../../src/app-interface/model.js';
-import { isValidationError } from '../../../src/core/errors.js';
 import { networkPoliciesIntegration } from '../../../src/integrations/networkpolicies/integration.js';
 import { DataBuilder, namespace, refOf } from '../../unit/integrations/data-builder.js';
 import { uniqueName } from '../support/clusters.js';
@@ -109,18 +108,19 @@ describe('networkpolicies on a real cluster', () => {
     expect(again.writes).toBe(0);
   });
 
-  it('stops before contacting any cluster when a source namespace is on another cluster', async () => {
+  it('withholds only the namespace whose source namespace is on another cluster; the others converge', async () => {
     const far = namespace(uniqueName('it-np-far'), C2);
     const bad = namespace(app, C, { networkPoliciesAllow: [refOf(far)] });
 
-    const error = await reconcile(networkPoliciesIntegration, data([bad, far]), { namespaces: ALL }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    // vdc gains an allow-from policy in the same run: it converges although `app` is broken.
+    const r = await reconcile(networkPoliciesIntegration, data([bad, far, namespace(vdc, C, { isolated: true, networkPoliciesAllow: [refOf(monitoring)] })]), { namespaces: ALL });
 
-    expect(isValidationError(error)).toBe(true);
-    if (!isValidationError(error)) return;
-    expect(error.problems).toEqual([expect.objectContaining({ file: bad.path, field: 'networkPoliciesAllow[0]' })]);
+    // One run error naming the namespace and the field; nothing of `app` is planned, not even a deletion.
+    expect(r.result.errors).toEqual([expect.objectContaining({ cluster: C, code: 'E_VALIDATION',
+      message: expect.stringMatching(new RegExp(`^networkpolicies: namespace ${app} withheld .*${bad.path} networkPoliciesAllow\\[0\\]`)) as unknown })]);
+    expect([...r.result.plan.changes, ...r.result.plan.withheldDeletions].filter((c) => c.namespace === app)).toEqual([]);
+    expect(r.changes).toEqual([`create ${C}/${vdc}/${K}/allow-from-${mon}-namespace`]);
+    expect(await readLive(C, np(vdc, `allow-from-${mon}-namespace`))).toBeDefined();
     // Nothing was pruned although `app` no longer desires its allow-from policy.
     expect(await readLive(C, np(app, `allow-from-${mon}-namespace`))).toBeDefined();
   });

@@ -72,8 +72,8 @@ describe('GraphQL source against kontract serve', () => {
     const tree = fromGraphql.resources?.['/hedgehog/fabric-1.yml'];
     expect(tree?.map((t) => t.directory)).toEqual(['/hedgehog/fabric-1']);
     expect(tree?.[0]?.files.map((f) => f.path)).toEqual([
-      '/hedgehog/fabric-1/10-namespaces.yaml', '/hedgehog/fabric-1/20-switches.yaml', '/hedgehog/fabric-1/30-servers.yaml',
-      '/hedgehog/fabric-1/40-connections.yaml', '/hedgehog/fabric-1/50-vpcs.yaml',
+      '/hedgehog/fabric-1/10-namespaces.yaml', '/hedgehog/fabric-1/15-switchgroups.yaml', '/hedgehog/fabric-1/20-switches.yaml', '/hedgehog/fabric-1/30-servers.yaml',
+      '/hedgehog/fabric-1/40-connections.yaml', '/hedgehog/fabric-1/50-vpcs.yaml', '/hedgehog/fabric-1/60-externals.yaml',
     ]);
     expect(tree?.[0]?.files[0]?.content).toBe(readFileSync(join(dir, 'hedgehog/fabric-1/10-namespaces.yaml'), 'utf8'));
     expect(fromGraphql.resources).toEqual(fromDir.resources);
@@ -86,7 +86,7 @@ describe('GraphQL source against kontract serve', () => {
       path: '/hedgehog/fabric-1/50-vpcs.yaml', content, sha256sum: createHash('sha256').update(content).digest('hex'),
     }] } });
     const dirList = await post('/graphql', '{ resources_v1(pathPrefix: "/hedgehog/fabric-1/") { path } }');
-    expect((dirList.body as { data: { resources_v1: { path: string }[] } }).data.resources_v1).toHaveLength(5);
+    expect((dirList.body as { data: { resources_v1: { path: string }[] } }).data.resources_v1).toHaveLength(7);
     expect((await post('/graphql', '{ resources_v1(pathPrefix: "/openshift/") { path } }')).body).toEqual({ data: { resources_v1: [] } });
   });
 
@@ -248,7 +248,7 @@ describe('serve --bundle', () => {
       const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
       expect(fromBundle.sha).toBe(s.sha());
       expect(comparable({ ...fromBundle, sha: '' })).toEqual(comparable({ ...fromDir, sha: '' }, SAMPLE));
-      expect(fromBundle.resources?.['/hedgehog/fabric-1.yml']?.[0]?.files).toHaveLength(5);
+      expect(fromBundle.resources?.['/hedgehog/fabric-1.yml']?.[0]?.files).toHaveLength(7);
     } finally {
       await s.close();
     }

@@ -23,7 +23,7 @@ describe('the sample app-interface', () => {
     }]);
     const state = await desiredFabrics(data.fabrics ?? [], { env: {}, cwd: '/' });
     expect(state.problems).toEqual([]);
-    expect(state.objects).toHaveLength(14);
+    expect(state.objects).toHaveLength(24);
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { fetchGitSource, gitCacheKey, scrubSecrets } from '../../../src/integrat
 import { parseFabric } from '../../../src/app-interface/hedgehog/parse.js';
 import type { GitHttpServer } from './git-server.js';
 import { startGitHttpServer } from './git-server.js';
-import { cleanupDirs, fabric, sampleDocs, tempDir } from './support.js';
+import { cleanupDirs, fabric, fabricProblems, sampleDocs, tempDir } from './support.js';
 
 const TOKEN = 's3cr3t-token-value-123';
 const USER = 'fabric-bot';
@@ -80,14 +80,14 @@ describe('fetchGitSource (local bare repository)', () => {
     const f = fabric('', { source: { kind: 'git', url: bare, ref: 'no-such-tag', path: 'fabrics/fabric-1' } });
     const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-2')));
     expect(state.objects).toEqual([]);
-    expect(state.problems).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source.git', message: expect.stringMatching(/cannot fetch git:.*@no-such-tag/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source.git', message: expect.stringMatching(/cannot fetch git:.*@no-such-tag/) as unknown })]);
   });
 
   it('builds the desired state of a fabric from its git source at a ref', async () => {
     const f = fabric('', { source: { kind: 'git', url: bare, ref: 'v1', path: 'fabrics/fabric-1' } });
     const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-3')));
-    expect(state.problems).toEqual([]);
-    expect(state.objects).toHaveLength(14);
+    expect(fabricProblems(state)).toEqual([]);
+    expect(state.objects).toHaveLength(24);
     expect(state.fabrics[0]?.revision).toBe(v1Commit);
     expect(state.objects[0]?.source).toBe(`git:${bare}@v1:fabrics/fabric-1/all.yaml#0`);
   });
@@ -136,7 +136,7 @@ describe('git credentials over HTTPS-style auth', () => {
 
   it('fails without credentials and never prompts', async () => {
     const state = await desiredFabrics([fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.' } })], baseOpts(path.join(root, 'cache-6')));
-    expect(state.problems).toEqual([expect.objectContaining({ field: 'source.git', message: expect.stringMatching(/cannot fetch/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ field: 'source.git', message: expect.stringMatching(/cannot fetch/) as unknown })]);
   });
 
   it('keeps a wrong token out of every error', async () => {
@@ -144,7 +144,7 @@ describe('git credentials over HTTPS-style auth', () => {
     const opts = { ...baseOpts(path.join(root, 'cache-7')), env: { ...baseEnv(), FABRIC_TOKEN: wrong, FABRIC_USER: USER } };
     const f = fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.', credentials: { usernameEnv: 'FABRIC_USER', token: { env: 'FABRIC_TOKEN' } } } });
     const state = await desiredFabrics([f], opts);
-    expect(state.problems).toHaveLength(1);
+    expect(fabricProblems(state)).toHaveLength(1);
     const text = JSON.stringify(state);
     expect(text).not.toContain(wrong);
     expect(text).not.toContain(Buffer.from(`${USER}:${wrong}`).toString('base64'));
@@ -153,7 +153,7 @@ describe('git credentials over HTTPS-style auth', () => {
   it('reports a missing token variable without a value', async () => {
     const f = fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.', credentials: { token: { env: 'NOT_SET_TOKEN' } } } });
     const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-8')));
-    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringMatching(/NOT_SET_TOKEN is not set/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ message: expect.stringMatching(/NOT_SET_TOKEN is not set/) as unknown })]);
   });
 });
 
@@ -170,5 +170,42 @@ describe('scrubSecrets and datafile URLs', () => {
     expect(r.ok).toBe(false);
     expect(JSON.stringify(r)).not.toContain('hunter22');
     expect(r.ok ? [] : r.problems).toEqual([expect.objectContaining({ field: 'source.git.url', message: expect.stringMatching(/must not contain user info/) as unknown })]);
+  });
+});
+
+describe('symbolic links in a git source', () => {
+  const SECRET = 'TOPSECRET-git-77';
+  let repo: string;
+  let outside: string;
+
+  beforeAll(() => {
+    outside = tempDir({ 'secret.yml': `token: ${SECRET}\n` }, 'kontract-hh-outside-');
+    repo = path.join(root, 'links.git');
+    git(root, 'init', '-q', '--bare', repo);
+    const work = path.join(root, 'links-work');
+    mkdirSync(path.join(work, 'fabrics', 'f'), { recursive: true });
+    git(work, 'init', '-q');
+    writeFileSync(path.join(work, 'fabrics', 'f', 'all.yaml'), sampleDocs().map((d) => yaml.dump(d)).join('---\n'));
+    symlinkSync(path.join(outside, 'secret.yml'), path.join(work, 'fabrics', 'f', '99-stolen.yaml'));
+    symlinkSync(outside, path.join(work, 'escape'));
+    git(work, 'add', '.');
+    git(work, 'commit', '-q', '-m', 'links');
+    git(work, 'remote', 'add', 'origin', repo);
+    git(work, 'push', '-q', 'origin', 'main');
+  });
+
+  it('refuses a file link leaving the checkout and never shows what it points at', async () => {
+    const f = fabric('', { source: { kind: 'git', url: repo, ref: 'main', path: 'fabrics/f' } });
+    const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-links-1')));
+    expect(state.objects).toEqual([]);
+    expect(fabricProblems(state)).toEqual([{ file: '/hedgehog/fabric-1.yml', field: 'source.git.path', message: `git:${repo}@main:fabrics/f/99-stolen.yaml is a symbolic link leaving its source (or dangling): not read` }]);
+    expect(JSON.stringify(state)).not.toContain(SECRET);
+  });
+
+  it('refuses a source path that is a link leaving the checkout', async () => {
+    const f = fabric('', { source: { kind: 'git', url: repo, ref: 'main', path: 'escape' } });
+    const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-links-2')));
+    expect(fabricProblems(state)).toEqual([{ file: '/hedgehog/fabric-1.yml', field: 'source.git.path', message: `fabric directory git:${repo}@main:escape is a symbolic link leaving its source: not read` }]);
+    expect(JSON.stringify(state)).not.toContain(SECRET);
   });
 });

@@ -45,7 +45,7 @@ describe('hedgehog desired state through both app-interface sources', () => {
     const a = await integration.buildDesired({ data: fromDir, env: {}, cwd: opts.cwd, now: new Date() });
     const b = await integration.buildDesired({ data: fromGraphql, env: {}, cwd: opts.cwd, now: new Date() });
     expect(a.problems).toEqual([]);
-    expect(a.objects).toHaveLength(14);
+    expect(a.objects).toHaveLength(24);
     expect(b.objects).toEqual(a.objects);
     expect(b.problems).toEqual(a.problems);
     expect(b.warnings).toEqual(a.warnings);
@@ -66,7 +66,7 @@ describe('hedgehog desired state through both app-interface sources', () => {
     try {
       const state = await desiredFabrics(data.fabrics ?? [], opts, data.resources);
       expect(state.problems).toEqual([]);
-      expect(state.objects).toHaveLength(14);
+      expect(state.objects).toHaveLength(24);
     } finally {
       cpSync(moved, path.join(dir, 'hedgehog/fabric-1'), { recursive: true });
     }

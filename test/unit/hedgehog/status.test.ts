@@ -72,3 +72,27 @@ describe('recordFabricDrift', () => {
     expect(text).toContain('kontract_fabric_drift_objects{fabric="f1",kind="VPC"} 0');
   });
 });
+
+describe('fabrics that could not be read', () => {
+  it('reports no drift for an unreachable cluster, even with changes planned there, and writes no drift gauge', async () => {
+    const p = plan({
+      clusters: [summary('c1', false)],
+      errors: [{ cluster: 'c1', code: 'E_CLUSTER_ACCESS', message: 'connection refused' }],
+      skippedChanges: [change('create', 'c1', 'VPC.vpc.githedgehog.com', 'vpc-1')],
+    });
+    const [s] = fabricStatus({ plan: p, fabrics: [desired('f1', 'c1')] });
+    expect(s).toMatchObject({ reachable: false, read: false, state: 'unreachable', driftCount: null, drift: [] });
+    expect(Object.values(s!.kinds).every((k) => k.drifted === 0)).toBe(true);
+    const registry = new Registry();
+    recordFabricDrift(registry, [s!]);
+    expect(await registry.metrics()).not.toContain('kontract_fabric_drift_objects{');
+  });
+
+  it('marks a fabric whose source failed as error with the reason, not read', () => {
+    const broken = { ...desired('f1', 'c1'), problems: [{ file: '/hedgehog/f1.yml', field: 'source.git', message: 'cannot fetch git:https://example.invalid/x.git@main: unreachable' }] };
+    const p = plan({ clusters: [summary('c1')] });
+    const [s] = fabricStatus({ plan: p, fabrics: [broken] });
+    expect(s).toMatchObject({ state: 'error', read: false, driftCount: null });
+    expect(s!.errors).toEqual(['E_VALIDATION: /hedgehog/f1.yml source.git: cannot fetch git:https://example.invalid/x.git@main: unreachable']);
+  });
+});

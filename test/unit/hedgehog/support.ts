@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as yaml from 'js-yaml';
+import type { ValidationProblem } from '../../../src/core/errors.js';
 import type { Fabric } from '../../../src/app-interface/hedgehog/model.js';
 import { FABRIC_KIND_NAMES } from '../../../src/app-interface/hedgehog/model.js';
 
@@ -59,4 +60,9 @@ export function find(docs: readonly Doc[], kind: string, name: string): Doc {
 
 export function indexOf(docs: readonly Doc[], kind: string, name: string): number {
   return docs.findIndex((x) => x.kind === kind && x.metadata.name === name);
+}
+
+/** Every problem of a fabric build: between fabrics (abort the run) and per fabric (blocked units). */
+export function fabricProblems(state: { problems: readonly ValidationProblem[]; blocked?: readonly { problems: readonly ValidationProblem[] }[] }): ValidationProblem[] {
+  return [...state.problems, ...(state.blocked ?? []).flatMap((u) => u.problems)];
 }

@@ -14,6 +14,7 @@ import type {
   Tenant,
   User,
 } from '../../../src/app-interface/model.js';
+import type { ValidationProblem } from '../../../src/core/errors.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -128,4 +129,10 @@ export class DataBuilder {
 /** A builder with clusters `c1` and `c2`. */
 export function aData(): DataBuilder {
   return new DataBuilder().cluster(cluster('c1')).cluster(cluster('c2'));
+}
+
+/** The problems of a desired state's blocked units, and the units as `unit@cluster:namespaces`. */
+export function blockedOf(state: { readonly blocked?: readonly { unit: string; cluster: string; namespaces?: readonly string[]; problems: readonly ValidationProblem[] }[] }): { units: string[]; problems: ValidationProblem[] } {
+  const blocked = state.blocked ?? [];
+  return { units: blocked.map((u) => `${u.unit}@${u.cluster}:${(u.namespaces ?? ['*']).join(',')}`), problems: blocked.flatMap((u) => [...u.problems]) };
 }

@@ -8,7 +8,7 @@ import { FABRIC_KINDS, FABRIC_MANAGED_KINDS } from '../../../src/integrations/he
 import { markOwned } from '../../../src/resource-inventory/ownership.js';
 import { ResourceInventory } from '../../../src/resource-inventory/inventory.js';
 import { computePlan } from '../../../src/resource-inventory/planner.js';
-import { SAMPLE_FABRIC_DIR, cleanupDirs, docsDir, fabric, find, sampleDocs, tempDir } from '../hedgehog/support.js';
+import { SAMPLE_FABRIC_DIR, cleanupDirs, docsDir, fabric, fabricProblems, find, sampleDocs, tempDir } from '../hedgehog/support.js';
 
 const opts = { env: {}, cwd: '/' };
 afterEach(cleanupDirs);
@@ -19,11 +19,11 @@ describe('desiredFabrics (sample fabric)', () => {
     expect(state.problems).toEqual([]);
     expect(state.warnings).toEqual([]);
     expect(state.clusters).toEqual(['dev-1']);
-    expect(state.objects).toHaveLength(14);
+    expect(state.objects).toHaveLength(24);
     expect(new Set(state.objects.map((o) => o.cluster))).toEqual(new Set(['dev-1']));
     expect(state.objects.every((o) => o.object.metadata.namespace === 'default')).toBe(true);
     const f = state.fabrics[0];
-    expect(f?.counts).toMatchObject({ VLANNamespace: 1, IPv4Namespace: 1, Switch: 3, Server: 2, Connection: 4, VPC: 1, VPCAttachment: 2, SwitchGroup: 0 });
+    expect(f?.counts).toEqual({ VLANNamespace: 1, IPv4Namespace: 1, SwitchGroup: 2, Switch: 4, Server: 2, Connection: 6, VPC: 2, External: 1, VPCAttachment: 2, VPCPeering: 1, ExternalAttachment: 1, ExternalPeering: 1 });
     // sources name file#document
     const vpc = state.objects.find((o) => o.object.kind === 'VPC');
     expect(vpc?.source).toBe(`${SAMPLE_FABRIC_DIR}/50-vpcs.yaml#0`);
@@ -48,7 +48,7 @@ describe('desiredFabrics (sample fabric)', () => {
 
   it('reports a missing directory on the fabric datafile', async () => {
     const state = await desiredFabrics([fabric('/nonexistent/fabric')], opts);
-    expect(state.problems).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source', message: expect.stringMatching(/does not exist/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source', message: expect.stringMatching(/does not exist/) as unknown })]);
   });
 });
 
@@ -81,7 +81,7 @@ describe('documents that are not fabric kinds', () => {
     const dir = docsDir([configMap, ...sampleDocs()]);
     const state = await desiredFabrics([fabric(dir)], opts);
     expect(state.problems).toEqual([]);
-    expect(state.objects).toHaveLength(14);
+    expect(state.objects).toHaveLength(24);
     expect(state.warnings).toEqual([expect.objectContaining({ file: `${dir}/fabric.yaml#0`, message: expect.stringMatching(/"v1" .*"ConfigMap" is not one of the fabric kinds/) as unknown })]);
   });
 
@@ -89,12 +89,12 @@ describe('documents that are not fabric kinds', () => {
     const dir = docsDir([...sampleDocs(), configMap]);
     const state = await desiredFabrics([fabric(dir, { unknownDocuments: 'error' })], opts);
     expect(state.objects).toEqual([]);
-    expect(state.problems).toEqual([expect.objectContaining({ file: `${dir}/fabric.yaml#14`, message: expect.stringMatching(/unknownDocuments: error/) as unknown })]);
+    expect(fabricProblems(state)).toEqual([expect.objectContaining({ file: `${dir}/fabric.yaml#24`, message: expect.stringMatching(/unknownDocuments: error/) as unknown })]);
   });
 
   it('skips kinds the fabric does not enable, with a warning', async () => {
-    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR, { kinds: ['VLANNamespace', 'IPv4Namespace', 'Switch'] })], opts);
-    expect(state.objects.map((o) => o.object.kind).sort()).toEqual(['IPv4Namespace', 'Switch', 'Switch', 'Switch', 'VLANNamespace']);
+    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR, { kinds: ['VLANNamespace', 'IPv4Namespace', 'SwitchGroup', 'Switch'] })], opts);
+    expect(state.objects.map((o) => o.object.kind).sort()).toEqual(['IPv4Namespace', 'Switch', 'Switch', 'Switch', 'Switch', 'SwitchGroup', 'SwitchGroup', 'VLANNamespace']);
     expect(state.warnings.some((w) => /VPC is not enabled/.test(w.message))).toBe(true);
   });
 });
@@ -170,16 +170,19 @@ describe('apply order', () => {
     expect(kinds.indexOf('Connection')).toBeGreaterThan(kinds.lastIndexOf('Server'));
     expect(kinds.indexOf('VPCAttachment')).toBeGreaterThan(kinds.lastIndexOf('VPC'));
 
-    // GIVEN everything applied WHEN the VPC and its attachments leave the directory THEN attachments go first
-    const keep = state.objects.filter((d) => !['VPC', 'VPCAttachment'].includes(d.object.kind));
+    // GIVEN everything applied WHEN the VPCs, their attachments and peerings leave the directory THEN attachments and peerings go first
+    const keep = state.objects.filter((d) => !['VPC', 'VPCAttachment', 'VPCPeering', 'ExternalPeering'].includes(d.object.kind));
     const del = new ResourceInventory([integration]);
     for (const d of keep) del.addDesired(integration.name, d.cluster, kindOf(d.object), d.object, d.source);
     for (const d of state.objects) del.addCurrent(d.cluster, kindOf(d.object), markOwned(d.object, integration.name));
     const delPlan = computePlan(del, planOpts);
     expect(delPlan.changes.map((c) => `${c.action} ${c.kind.split('.')[0]} ${c.name}`)).toEqual([
+      'delete ExternalPeering vpc-1--edge',
       'delete VPCAttachment server-01--vpc-1--default',
       'delete VPCAttachment server-02--vpc-1--backend',
+      'delete VPCPeering vpc-1--vpc-2',
       'delete VPC vpc-1',
+      'delete VPC vpc-2',
     ]);
   });
 });
@@ -237,7 +240,7 @@ describe('GitOps directory layout', () => {
     writeFileSync(path.join(dir, 'sub', 'b.yaml'), docs.slice(7).map((d) => JSON.stringify(d)).join('\n---\n'));
     const state = await desiredFabrics([fabric(dir)], opts);
     expect(state.problems).toEqual([]);
-    expect(state.objects).toHaveLength(14);
+    expect(state.objects).toHaveLength(24);
     expect(state.objects.some((o) => o.source.startsWith(`${dir}/sub/b.yaml#`))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { desiredNamespaces } from '../../../src/integrations/namespaces/desired.js';
 import { namespacesIntegration } from '../../../src/integrations/namespaces/integration.js';
 import { managedNamespaces } from '../../../src/integrations/tenant-namespaces.js';
-import { aData, cluster, DataBuilder, namespace } from './data-builder.js';
+import { aData, blockedOf, cluster, DataBuilder, namespace } from './data-builder.js';
 
 describe(desiredNamespaces, () => {
   it('builds a complete Namespace with labels, tenant label and OpenShift annotations', () => {
@@ -17,6 +17,7 @@ describe(desiredNamespaces, () => {
       {
         cluster: 'c1',
         source: '/openshift/c1/namespaces/team-a.yml',
+        sourceFields: { 'metadata.name': 'name', 'metadata.labels': 'labels', 'metadata.annotations': 'annotations' },
         object: {
           apiVersion: 'v1',
           kind: 'Namespace',
@@ -98,9 +99,10 @@ describe(desiredNamespaces, () => {
   it('reports a tenant that cannot be a label value', () => {
     const state = desiredNamespaces(aData().namespace(namespace('a', 'c1', { tenant: 'ACME Corp' })).build());
     expect(state.objects).toEqual([]);
-    expect(state.problems).toEqual([
+    expect(state.problems).toEqual([]);
+    expect(blockedOf(state)).toEqual({ units: ['namespace a@c1:a'], problems: [
       { file: '/openshift/c1/namespaces/a.yml', field: 'tenant', message: 'ACME Corp is not a valid label value for kontract.io/tenant' },
-    ]);
+    ] });
   });
 
   it('skips namespaces on a cluster that disables the integration', () => {

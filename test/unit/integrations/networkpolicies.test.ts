@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { desiredNetworkPolicies } from '../../../src/integrations/networkpolicies/desired.js';
 import { networkPoliciesIntegration } from '../../../src/integrations/networkpolicies/integration.js';
-import { aData, namespace, refOf, tenant } from './data-builder.js';
+import { aData, blockedOf, namespace, refOf, tenant } from './data-builder.js';
 
 const monitoring = namespace('monitoring', 'c1');
 const ingress = namespace('ingress', 'c1');
@@ -36,12 +36,15 @@ describe(desiredNetworkPolicies, () => {
     ]);
   });
 
-  it('reports a source namespace on another cluster as a problem on the field and builds no policy for it', () => {
+  it('reports a source namespace on another cluster as a problem on the field and withholds that namespace\'s policies only', () => {
     const app = namespace('app', 'c1', { networkPoliciesAllow: [refOf(ingress), refOf(otherCluster)] });
-    const state = desiredNetworkPolicies(aData().namespace(ingress, otherCluster, app).build());
+    const other = namespace('other', 'c1', { networkPoliciesAllow: [refOf(ingress)] });
+    const state = desiredNetworkPolicies(aData().namespace(ingress, otherCluster, app, other).build());
 
-    expect(byName(state)).toEqual(['c1/app/allow-from-ingress-namespace']);
-    expect(state.problems).toEqual([
+    expect(byName(state)).toEqual(['c1/other/allow-from-ingress-namespace']);
+    expect(state.problems).toEqual([]);
+    expect(blockedOf(state).units).toEqual(['namespace app@c1:app']);
+    expect(blockedOf(state).problems).toEqual([
       {
         file: '/openshift/c1/namespaces/app.yml',
         field: 'networkPoliciesAllow[1]',

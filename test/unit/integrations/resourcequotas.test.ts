@@ -3,7 +3,7 @@ import type { Namespace, NamespaceState } from '../../../src/app-interface/model
 import { applyState, desiredResourceQuotas } from '../../../src/integrations/resourcequotas/desired.js';
 import { resourceQuotasIntegration } from '../../../src/integrations/resourcequotas/integration.js';
 import { formatCores, formatGiB, parseQuantity } from '../../../src/core/quantity.js';
-import { aData, namespace, quota } from './data-builder.js';
+import { aData, blockedOf, namespace, quota } from './data-builder.js';
 
 const customQuota = quota('team-a-quota', [
   {
@@ -102,9 +102,9 @@ describe(desiredResourceQuotas, () => {
       aData().namespace(namespace('w', 'c1', { quotaComponents: { cpu: 2, burstFactor: 0.5 } })).build(),
     );
     expect(state.objects).toEqual([]);
-    expect(state.problems).toEqual([
+    expect(blockedOf(state)).toEqual({ units: ['namespace w@c1:w'], problems: [
       { file: '/openshift/c1/namespaces/w.yml', field: 'quotaComponents.burstFactor', message: 'must be a number >= 1, got 0.5' },
-    ]);
+    ] });
   });
 
   it('reports a quota entry colliding with the `compute` components quota', () => {
@@ -112,17 +112,19 @@ describe(desiredResourceQuotas, () => {
     const state = desiredResourceQuotas(
       aData().namespace(namespace('w', 'c1', { quota: q, quotaComponents: { pods: 2, burstFactor: 2 } })).build(),
     );
-    expect(state.objects.map((o) => o.object.metadata.name)).toEqual(['compute']);
-    expect(state.problems).toHaveLength(1);
-    expect(state.problems[0]).toMatchObject({ file: '/openshift/c1/namespaces/w.yml', field: 'quotaComponents' });
+    // The namespace is a blocked unit: none of its quotas is desired (nor deleted).
+    expect(state.objects).toEqual([]);
+    expect(state.problems).toEqual([]);
+    expect(blockedOf(state).problems).toHaveLength(1);
+    expect(blockedOf(state).problems[0]).toMatchObject({ file: '/openshift/c1/namespaces/w.yml', field: 'quotaComponents' });
   });
 
   it('reports an `other` key that repeats a structured field', () => {
     const q = quota('q', [{ name: 'x', resources: { pods: 1, other: { pods: '2' } }, scopes: [] }]);
-    const state = desiredResourceQuotas(aData().namespace(namespace('w', 'c1', { quota: q })).build());
-    expect(state.problems).toEqual([
+    const state = desiredResourceQuotas(aData().namespace(namespace('w', 'c1', { quota: q }), namespace('v', 'c1')).build());
+    expect(blockedOf(state)).toEqual({ units: ['namespace w@c1:w'], problems: [
       { file: '/openshift/quotas/q.yml', field: 'quotas[0].resources.other.pods', message: 'pods is already set by the structured field' },
-    ]);
+    ] });
   });
 
   it('sets every hard value of every quota to zero when the namespace is paused', () => {

@@ -208,7 +208,20 @@ describe(desiredVirtualMachines, () => {
     const kv = loadKubevirtTree();
     const web = kv.virtualMachines.find((v) => v.name === 'web-1')!;
     const st = desiredVirtualMachines(baseData({}, { ...kv, virtualMachines: [...kv.virtualMachines, { ...web, path: '/kubevirt/vms/web-1-copy.yml' }] }));
-    expect(st.problems).toEqual([{ file: '/kubevirt/vms/web-1-copy.yml', field: 'name', message: 'virtual machine web-1 in namespace vms on cluster prod-1 is already declared in /kubevirt/vms/web-1.yml' }]);
+    expect(st.problems).toEqual([]);
+    expect(st.blocked).toEqual([{ unit: 'virtual machine vms/web-1', cluster: 'prod-1', namespaces: ['vms'],
+      problems: [{ file: '/kubevirt/vms/web-1-copy.yml', field: 'name', message: 'virtual machine web-1 in namespace vms on cluster prod-1 is already declared in /kubevirt/vms/web-1.yml' }] }]);
+  });
+
+  it('blocks only the namespace of a VM that cannot be built: the other VMs are still desired', () => {
+    const kv = loadKubevirtTree();
+    const web = kv.virtualMachines.find((v) => v.name === 'web-1')!;
+    const bad = { ...web, path: '/kubevirt/vms/bad.yml', name: 'bad', template: '/kubevirt/templates/nosuch.yml' };
+    const good = desiredVirtualMachines(baseData({}, kv));
+    const st = desiredVirtualMachines(baseData({}, { ...kv, virtualMachines: [...kv.virtualMachines, bad] }));
+    expect(st.problems).toEqual([]);
+    expect(st.blocked?.map((u) => [u.unit, u.cluster, u.namespaces])).toEqual([['virtual machine vms/bad', 'prod-1', ['vms']]]);
+    expect(st.objects).toEqual(good.objects);
   });
 });
 
@@ -240,7 +253,7 @@ describe('validation of virtual machine datafiles', () => {
     const kv = loadKubevirtTree();
     addDatafile(kv, c.path, c.raw);
     const st = desiredVirtualMachines(baseData({}, kv));
-    const problems = [...kv.problems, ...st.problems];
+    const problems = [...kv.problems, ...st.problems, ...(st.blocked ?? []).flatMap((u) => u.problems)];
     expect(problems).toContainEqual({ file: c.path, field: c.field, message: expect.stringContaining(c.message) as string });
     // only the bad file is reported; the good fixtures still build
     expect(problems.filter((p) => p.file !== c.path)).toEqual([]);

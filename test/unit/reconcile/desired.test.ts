@@ -3,7 +3,7 @@ import type { AppInterfaceData, Cluster } from '../../../src/app-interface/model
 import type { KubeObject, ManagedKind } from '../../../src/core/k8s-object.js';
 import { defineIntegration } from '../../../src/integrations/define-integration.js';
 import type { DesiredObject, DesiredState } from '../../../src/integrations/define-integration.js';
-import { buildWork } from '../../../src/reconcile/desired.js';
+import { blockedUnitError, buildWork, checkDesired, dataProblems } from '../../../src/reconcile/desired.js';
 import { createScope } from '../../../src/reconcile/scope.js';
 
 const CM: ManagedKind = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, order: 50 };
@@ -72,5 +72,36 @@ describe('buildWork', () => {
     expect(h!.warnings).toEqual([warn]);
     expect(h!.state).toBeDefined();
     expect(plain!.state).toBeUndefined();
+  });
+});
+
+describe('blocked units', () => {
+  it('withhold a whole cluster (not covered, nothing desired there) or some namespaces (excluded), and keep the rest', async () => {
+    const problem = { file: '/u.yml', field: 'f', message: 'broken' };
+    const i = integration({
+      objects: [on('a', cm('n1', 'x')), on('b', cm('n1', 'y')), on('b', cm('n2', 'z'))],
+      blocked: [{ unit: 'unit a', cluster: 'a', problems: [problem] }, { unit: 'unit b', cluster: 'b', namespaces: ['n1'], problems: [problem] }],
+    });
+    const [w] = await buildWork([i], data([cluster('a'), cluster('b')]), createScope({}));
+    expect(w!.clusters.map((c) => c.name)).toEqual(['b']);
+    expect(w!.desired.map((d) => d.object.metadata.name)).toEqual(['z']);
+    expect(w!.excludedNamespaces.get('b')).toEqual(new Set(['n1']));
+    expect(w!.blocked.map((u) => u.unit)).toEqual(['unit a', 'unit b']);
+  });
+
+  it('an object the apiserver would reject blocks its own namespace only, and is reported by checkDesired', async () => {
+    const bad: KubeObject = { ...cm('n1', 'x'), metadata: { name: 'x', namespace: 'n1', labels: { team: 'a'.repeat(70) } } };
+    const i = integration({ objects: [on('a', bad), on('a', cm('n1', 'y')), on('a', cm('n2', 'z'))] });
+    const [w] = await buildWork([i], data([cluster('a')]), createScope({}));
+    expect(w!.desired.map((d) => d.object.metadata.name)).toEqual(['z']);
+    expect(w!.blocked).toEqual([{ unit: 'ConfigMap n1/x', cluster: 'a', namespaces: ['n1'], problems: [{ file: '/src.yml', field: '', message: expect.stringMatching(/^ConfigMap n1\/x on cluster a: metadata\.labels\.team: .*got 70/) as unknown }] }]);
+    const checked = await checkDesired([i], data([cluster('a')]));
+    expect(dataProblems(checked)).toHaveLength(1);
+  });
+
+  it('become one object-only run error each, naming the unit and its problems', () => {
+    expect(blockedUnitError('it', { unit: 'fabric f', cluster: 'a', problems: [{ file: '/f.yml', field: 'source', message: 'gone' }] })).toEqual({
+      cluster: 'a', code: 'E_VALIDATION', objectOnly: true, message: 'it: fabric f withheld (nothing of it is created, updated or deleted): /f.yml source: gone',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
-import { buildClusterInventory, classifyPod, nodeRoles, quotaUsage, usageRatio, vmInfo, vmiInfo, instancetypeSizes } from '../../../src/workload-inventory/classify.js';
+import { classifyPod, containers, ownerChain, ownerIndex, podInfo } from '../../../src/workload-inventory/classify.js';
 
 const VMI_UID = '6a4f3a9e-2f6b-4c1e-9d61-0f6f3b7a1c11';
 
@@ -15,115 +15,95 @@ const launcher = pod('virt-launcher-web-1-x7k2p', {
   labels: { 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': VMI_UID, 'vm.kubevirt.io/name': 'web-1', 'kubevirt.io/vm': 'web-1' },
   annotations: { 'kubevirt.io/domain': 'web-1' },
   ownerReferences: [vmiOwner],
-});
+}, { spec: { containers: [{ name: 'compute', image: 'quay.io/kubevirt/virt-launcher:v1.6.0', command: ['/usr/bin/virt-launcher-monitor'] }] } });
 
 describe(classifyPod, () => {
+  it('calls a pod controlled by a kubevirt.io VMI a vm-launcher and lists every signal as evidence', () => {
+    expect(classifyPod(launcher)).toEqual({
+      workload: 'vm-launcher', vmi: 'web-1', vm: 'web-1',
+      vmEvidence: [
+        'ownerReference VirtualMachineInstance/web-1', 'label kubevirt.io=virt-launcher', 'label kubevirt.io/created-by',
+        'label vm.kubevirt.io/name=web-1', 'annotation kubevirt.io/domain=web-1', 'container compute runs virt-launcher',
+      ],
+    });
+    expect(classifyPod(pod('p1', { ownerReferences: [vmiOwner] }))).toMatchObject({ workload: 'vm-launcher', vmi: 'web-1', vm: 'web-1' });
+  });
+
   it.each([
-    ['a virt-launcher pod (labels + controlling VMI owner)', launcher, { workload: 'vm-launcher', vmi: 'web-1', vm: 'web-1' }],
-    ['a pod controlled by a VMI without the labels', pod('p1', { ownerReferences: [vmiOwner] }), { workload: 'vm-launcher', vmi: 'web-1', vm: 'web-1' }],
-    ['a pod with both launcher labels but no owner reference', pod('p2', { labels: { 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': VMI_UID, 'vm.kubevirt.io/name': 'db-1' } }), { workload: 'vm-launcher', vm: 'db-1' }],
-    ['an ordinary pod', pod('nginx', { labels: { app: 'nginx' } }), { workload: 'container' }],
-    ['a pod carrying only the deprecated vm.kubevirt.io/name label', pod('p3', { labels: { 'vm.kubevirt.io/name': 'web-1' } }), { workload: 'container' }],
-    ['a pod with a copied kubevirt.io/domain label', pod('p4', { labels: { 'kubevirt.io/domain': 'web-1' } }), { workload: 'container' }],
-    ['a pod with only kubevirt.io=virt-launcher (no created-by)', pod('p5', { labels: { 'kubevirt.io': 'virt-launcher' } }), { workload: 'container' }],
-    ['a pod owned (not controlled) by a VMI', pod('p6', { ownerReferences: [{ ...vmiOwner, controller: false }] }), { workload: 'container' }],
-    ['a pod controlled by a ReplicaSet', pod('p7', { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true }] }), { workload: 'container' }],
-    ['a pod controlled by a VirtualMachineInstance of another API group', pod('p8', { ownerReferences: [{ ...vmiOwner, apiVersion: 'example.com/v1' }] }), { workload: 'container' }],
-    ['a pod with a compute container running virt-launcher', pod('p9', {}, { spec: { containers: [{ name: 'compute', image: 'x', command: ['/usr/bin/virt-launcher'] }] } }), { workload: 'container' }],
-  ])('classifies %s', (_what, p, expected) => {
-    expect(classifyPod(p)).toEqual(expected);
+    ['both launcher labels but no owner reference', pod('p2', { labels: { 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': VMI_UID, 'vm.kubevirt.io/name': 'db-1' } }), 'label kubevirt.io=virt-launcher, label kubevirt.io/created-by, label vm.kubevirt.io/name=db-1'],
+    ['only the deprecated vm.kubevirt.io/name label', pod('p3', { labels: { 'vm.kubevirt.io/name': 'web-1' } }), 'label vm.kubevirt.io/name=web-1'],
+    ['a kubevirt.io/domain label', pod('p4', { labels: { 'kubevirt.io/domain': 'web-1' } }), 'label kubevirt.io/domain=web-1'],
+    ['a VMI owner that is not the controller', pod('p6', { ownerReferences: [{ ...vmiOwner, controller: false }, { apiVersion: 'v1', kind: 'Node', name: 'n', uid: 'u' }], labels: { 'kubevirt.io': 'virt-launcher' } }), 'label kubevirt.io=virt-launcher'],
+    ['a compute container running virt-launcher', pod('p9', {}, { spec: { containers: [{ name: 'compute', image: 'x', command: ['/usr/bin/virt-launcher'] }] } }), 'container compute runs virt-launcher'],
+  ])('lists a pod with %s as a suspected VM launcher with the reason', (_what, p, seen) => {
+    const c = classifyPod(p);
+    expect(c.workload).toBe('suspected-vm-launcher');
+    expect(c.suspectReason).toBe(`no controlling VirtualMachineInstance ownerReference; seen: ${seen}`);
+  });
+
+  it.each([
+    ['an ordinary pod', pod('nginx', { labels: { app: 'nginx' } })],
+    ['a pod controlled by a ReplicaSet', pod('p7', { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u', controller: true }] })],
+    ['a pod controlled by a VirtualMachineInstance of another API group', pod('p8', { ownerReferences: [{ ...vmiOwner, apiVersion: 'example.com/v1' }] })],
+    ['a compute container not running virt-launcher', pod('p10', {}, { spec: { containers: [{ name: 'compute', image: 'registry/app:1' }] } })],
+  ])('classifies %s as a container with no evidence', (_what, p) => {
+    expect(classifyPod(p)).toEqual({ workload: 'container', vmEvidence: [] });
   });
 
   it('takes the VM name from the label and the VMI name from the owner', () => {
     const p = pod('p', { labels: { 'vm.kubevirt.io/name': 'the-vm' }, ownerReferences: [{ ...vmiOwner, name: 'the-vmi' }] });
-    expect(classifyPod(p)).toEqual({ workload: 'vm-launcher', vmi: 'the-vmi', vm: 'the-vm' });
+    expect(classifyPod(p)).toMatchObject({ workload: 'vm-launcher', vmi: 'the-vmi', vm: 'the-vm' });
   });
 });
 
-describe(nodeRoles, () => {
-  it('reads node-role.kubernetes.io/* and the legacy kubernetes.io/role label', () => {
-    const node: KubeObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n', labels: { 'node-role.kubernetes.io/worker': '', 'node-role.kubernetes.io/control-plane': '', 'kubernetes.io/role': 'infra', 'node-role.kubernetes.io/': 'x', 'kubernetes.io/os': 'linux' } } };
-    expect(nodeRoles(node)).toEqual(['control-plane', 'infra', 'worker']);
-  });
-});
-
-describe(quotaUsage, () => {
-  it('pairs status.used with status.hard per resource, with the ratio', () => {
-    const rq: KubeObject = {
-      apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'vms' },
-      status: { hard: { pods: '10', 'requests.cpu': '2', 'requests.memory': '4Gi', 'limits.cpu': '0' }, used: { pods: '3', 'requests.cpu': '500m', 'requests.memory': '1536Mi' } },
-    };
-    expect(quotaUsage(rq)).toEqual({
-      name: 'q',
-      resources: [
-        { resource: 'limits.cpu', used: '0', hard: '0' },
-        { resource: 'pods', used: '3', hard: '10', ratio: 0.3 },
-        { resource: 'requests.cpu', used: '500m', hard: '2', ratio: 0.25 },
-        { resource: 'requests.memory', used: '1536Mi', hard: '4Gi', ratio: 0.375 },
-      ],
+describe(containers, () => {
+  it('reads init and regular containers with parsed requests/limits, ports, readiness, restarts and state', () => {
+    const p = pod('api', {}, {
+      spec: {
+        initContainers: [{ name: 'init', image: 'busybox' }],
+        containers: [{ name: 'app', image: 'registry/app:1', ports: [{ containerPort: 8080 }, { containerPort: 53, protocol: 'UDP' }], resources: { requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: 1, memory: '1Gi' } } }],
+      },
+      status: {
+        initContainerStatuses: [{ name: 'init', ready: false, restartCount: 0, state: { terminated: { reason: 'Completed', exitCode: 0 } } }],
+        containerStatuses: [{ name: 'app', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+      },
     });
-  });
-
-  it.each([['1Gi', '1024Mi', 1], ['1', '3', 0.3333], ['x', '1', undefined], ['1', '0', undefined]])('usageRatio(%s, %s) = %s', (u, h, r) => {
-    expect(usageRatio(u, h)).toBe(r);
-  });
-});
-
-describe(vmInfo, () => {
-  const sizes = instancetypeSizes(
-    [{ apiVersion: 'instancetype.kubevirt.io/v1beta1', kind: 'VirtualMachineClusterInstancetype', metadata: { name: 'u1.small' }, spec: { cpu: { guest: 1 }, memory: { guest: '2Gi' } } }],
-    [{ apiVersion: 'instancetype.kubevirt.io/v1beta1', kind: 'VirtualMachineInstancetype', metadata: { name: 'csmall', namespace: 'vms' }, spec: { cpu: { guest: 1 }, memory: { guest: '128Mi' } } }],
-  );
-  const vm = (spec: Record<string, unknown>, status?: Record<string, unknown>): KubeObject => ({
-    apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'v', namespace: 'vms', labels: { 'app.kubernetes.io/managed-by': 'kontract', 'kontract.io/integration': 'virtual-machines' } },
-    spec: { template: { spec: { domain: { devices: {} } } }, ...spec }, ...(status === undefined ? {} : { status }),
-  });
-
-  it('reports power from runStrategy plus printableStatus, and size from the cluster instancetype', () => {
-    expect(vmInfo(vm({ runStrategy: 'Always', instancetype: { name: 'u1.small', kind: 'VirtualMachineClusterInstancetype' } }, { printableStatus: 'Starting' }), sizes)).toEqual({
-      namespace: 'vms', name: 'v', runStrategy: 'Always', desiredPower: 'running', status: 'Starting', size: { instancetype: 'u1.small', cpu: 1, memory: '2Gi' }, managedBy: 'virtual-machines',
-    });
-  });
-
-  it('sizes from a namespaced instancetype, and reads the deprecated spec.running', () => {
-    const info = vmInfo(vm({ running: false, instancetype: { name: 'csmall', kind: 'VirtualMachineInstancetype' } }), sizes);
-    expect(info).toMatchObject({ runStrategy: 'Halted', desiredPower: 'stopped', size: { instancetype: 'vms/csmall', cpu: 1, memory: '128Mi' } });
-    expect(info).not.toHaveProperty('status');
-  });
-
-  it('sizes from the domain when no instancetype is used, and names an unknown instancetype', () => {
-    const explicit = vm({ runStrategy: 'Manual', template: { spec: { domain: { cpu: { cores: 2, sockets: 2 }, memory: { guest: '3Gi' }, devices: {} } } } });
-    expect(vmInfo(explicit, sizes)).toMatchObject({ desiredPower: 'manual', size: { cpu: 4, memory: '3Gi' } });
-    expect(vmInfo(vm({ runStrategy: 'Once', instancetype: { name: 'u9.huge' } }), sizes).size).toEqual({ instancetype: 'u9.huge' });
-  });
-});
-
-describe(vmiInfo, () => {
-  it('reads phase, node and every IP', () => {
-    const vmi: KubeObject = {
-      apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'web-1', namespace: 'vms' },
-      status: { phase: 'Running', nodeName: 'node-a', interfaces: [{ name: 'default', ipAddress: '10.0.0.5', ipAddresses: ['10.0.0.5', 'fd00::5'] }, { name: 'storage', ipAddress: '192.168.1.9' }] },
-    };
-    expect(vmiInfo(vmi)).toEqual({ namespace: 'vms', name: 'web-1', phase: 'Running', node: 'node-a', ips: ['10.0.0.5', 'fd00::5', '192.168.1.9'] });
-  });
-});
-
-describe(buildClusterInventory, () => {
-  it('counts pods and VMs per namespace and attaches quotas', () => {
-    const inv = buildClusterInventory({
-      cluster: 'c1',
-      nodes: [],
-      namespaces: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vms' }, status: { phase: 'Active' } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'empty' } }],
-      resourceQuotas: [{ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'vms' }, status: { hard: { pods: '4' }, used: { pods: '2' } } }],
-      deployments: [], services: [],
-      pods: [launcher, pod('nginx')],
-      kubevirt: { vms: [{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'web-1', namespace: 'vms' }, spec: { runStrategy: 'Always' } }], vmis: [], clusterInstancetypes: [], instancetypes: [] },
-    });
-    expect(inv.kubevirt).toBe(true);
-    expect(inv.namespaces).toEqual([
-      { name: 'empty', quotas: [], pods: 0, vms: 0 },
-      { name: 'vms', phase: 'Active', quotas: [{ name: 'q', resources: [{ resource: 'pods', used: '2', hard: '4', ratio: 0.5 }] }], pods: 2, vms: 1 },
+    expect(containers(p)).toEqual([
+      { name: 'init', image: 'busybox', init: true, requests: {}, limits: {}, ports: [], ready: false, restarts: 0, state: 'terminated', stateReason: 'Completed' },
+      {
+        name: 'app', image: 'registry/app:1', init: false,
+        requests: { cpu: { quantity: '250m', value: 0.25 }, memory: { quantity: '64Mi', value: 67108864 } },
+        limits: { cpu: { quantity: '1', value: 1 }, memory: { quantity: '1Gi', value: 1073741824 } },
+        ports: ['8080/TCP', '53/UDP'], ready: false, restarts: 3, state: 'waiting', stateReason: 'CrashLoopBackOff',
+      },
     ]);
-    expect(inv.pods.map((p) => [p.name, p.workload])).toEqual([['nginx', 'container'], ['virt-launcher-web-1-x7k2p', 'vm-launcher']]);
+  });
+});
+
+describe(ownerChain, () => {
+  const owned = (kind: string, apiVersion: string, name: string, owner?: { kind: string; apiVersion: string; name: string }): KubeObject => ({
+    apiVersion, kind, metadata: { name, namespace: 'vms', ...(owner === undefined ? {} : { ownerReferences: [{ ...owner, uid: 'u', controller: true }] }) },
+  });
+  const index = ownerIndex({
+    ReplicaSet: [owned('ReplicaSet', 'apps/v1', 'api-5d8f', { kind: 'Deployment', apiVersion: 'apps/v1', name: 'api' })],
+    Job: [owned('Job', 'batch/v1', 'backup-2911', { kind: 'CronJob', apiVersion: 'batch/v1', name: 'backup' })],
+    VirtualMachineInstance: [owned('VirtualMachineInstance', 'kubevirt.io/v1', 'web-1', { kind: 'VirtualMachine', apiVersion: 'kubevirt.io/v1', name: 'web-1' }), owned('VirtualMachineInstance', 'kubevirt.io/v1', 'db-1')],
+    VirtualMachine: [owned('VirtualMachine', 'kubevirt.io/v1', 'web-1'), owned('VirtualMachine', 'kubevirt.io/v1', 'db-1')],
+  });
+  const podOf = (kind: string, apiVersion: string, name: string): KubeObject => owned('Pod', 'v1', `p-${name}`, { kind, apiVersion, name });
+
+  it.each([
+    ['Deployment via ReplicaSet', podOf('ReplicaSet', 'apps/v1', 'api-5d8f'), [['ReplicaSet', 'api-5d8f'], ['Deployment', 'api']]],
+    ['CronJob via Job', podOf('Job', 'batch/v1', 'backup-2911'), [['Job', 'backup-2911'], ['CronJob', 'backup']]],
+    ['StatefulSet', podOf('StatefulSet', 'apps/v1', 'db'), [['StatefulSet', 'db']]],
+    ['DaemonSet', podOf('DaemonSet', 'apps/v1', 'agent'), [['DaemonSet', 'agent']]],
+    ['VM via its VMI owner', podOf('VirtualMachineInstance', 'kubevirt.io/v1', 'web-1'), [['VirtualMachineInstance', 'web-1'], ['VirtualMachine', 'web-1']]],
+    ['VM of the same name when the VMI has no owner', podOf('VirtualMachineInstance', 'kubevirt.io/v1', 'db-1'), [['VirtualMachineInstance', 'db-1'], ['VirtualMachine', 'db-1']]],
+    ['a ReplicaSet that was not listed', podOf('ReplicaSet', 'apps/v1', 'gone-1'), [['ReplicaSet', 'gone-1']]],
+    ['nothing (standalone)', owned('Pod', 'v1', 'solo'), []],
+  ])('resolves %s', (_what, p, chain) => {
+    expect(ownerChain(p, index).map((o) => [o.kind, o.name])).toEqual(chain);
+    const info = podInfo(p, index);
+    expect(info.topOwner === undefined ? undefined : [info.topOwner.kind, info.topOwner.name]).toEqual(chain.at(-1));
   });
 });

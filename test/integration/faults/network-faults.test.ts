@@ -1,0 +1,206 @@
+/**
+ * Network faults between kontract and an apiserver, on disposable clusters: a real TCP fault proxy
+ * (toxiproxy, built from Go modules by scripts/build-toxiproxy.sh) adds latency, resets connections
+ * and limits bandwidth; then two of four clusters are unreachable (one refusing connections, one
+ * black-holed so that connects time out) while the others must converge.
+ */
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalClusterInfo } from '../../../src/local-cluster/index.js';
+import { adminKubeConfig, convergence, createUnowned, namespaceCount, unownedTouched } from './support/cluster-state.js';
+import type { Unowned } from './support/cluster-state.js';
+import { startDisposableClusters } from './support/disposable-clusters.js';
+import type { DisposableClusters } from './support/disposable-clusters.js';
+import { assertBuilt, kontract, namespaceSet, startKontract, summary, writeAppInterface } from './support/kontract.js';
+import type { AppInterfaceCluster, CliRun, NamespaceEntry } from './support/kontract.js';
+import { blackHole, connectOutcome, freePort, sleep, waitFor } from './support/net.js';
+import { deleteLease, refusedLease } from './support/lease.js';
+import { requestsSent } from './support/metrics.js';
+import { FaultReport } from './support/report.js';
+import { startToxiproxy } from './support/toxiproxy.js';
+import type { Toxiproxy, ToxicSpec } from './support/toxiproxy.js';
+
+const A = 'fault-net-a';
+const B = 'fault-net-b';
+const PROXY = 'apiserver-a';
+
+describe('network faults (disposable clusters, toxiproxy)', () => {
+  const report = new FaultReport();
+  let clusters: DisposableClusters;
+  let toxiproxy: Toxiproxy;
+  let proxyPort = 0;
+  let kc: KubeConfig;
+  let dir = '';
+  let unowned: Unowned;
+  let desired: NamespaceEntry[] = [];
+
+  const tokenFile = (c: LocalClusterInfo): string => {
+    const f = join(dir, `${c.name}.token`);
+    writeFileSync(f, `${c.adminToken}\n`);
+    chmodSync(f, 0o600);
+    return f;
+  };
+  /** Cluster A reached through toxiproxy. */
+  const proxied = (): AppInterfaceCluster => {
+    const c = clusters.cluster(A);
+    return { name: A, server: `https://127.0.0.1:${proxyPort}`, caFile: c.caFile, tokenFile: tokenFile(c) };
+  };
+
+  /** A wet run creating `count` namespaces through the proxy with `toxic` active for the whole run. */
+  const withToxic = async (toxic: ToxicSpec, prefix: string, count: number, fault: string): Promise<{ run: CliRun; sent: number }> => {
+    desired = [...desired, ...namespaceSet(A, prefix, count)];
+    writeAppInterface(dir, [proxied()], desired);
+    const metrics = join(dir, `${prefix}.prom`);
+    let faulted: CliRun;
+    await toxiproxy.addToxic(PROXY, toxic);
+    try {
+      faulted = await kontract(dir, ['--metrics-file', metrics]);
+    } finally {
+      await toxiproxy.removeToxic(PROXY, toxic.name);
+    }
+    expect(faulted.code, `${summary(faulted)}\n${faulted.stderr.slice(-2000)}`).toBe(0);
+    const state = await convergence(kc, desired.map((n) => n.name));
+    expect(state).toEqual({ missing: [], extra: [], duplicates: [] });
+    const touched = await unownedTouched(kc, unowned);
+    expect(touched).toEqual([]);
+    const dry = await kontract(dir, ['--dry-run', '--detailed-exitcode']);
+    expect(dry.code, summary(dry)).toBe(0);
+    const sent = requestsSent(metrics);
+    report.add({
+      fault, kontract: `${summary(faulted)}; ${sent} requests sent (retries included)`,
+      lost: state.missing.length, unownedTouched: touched.length, exit: String(faulted.code), faultRunSeconds: faulted.seconds,
+    });
+    return { run: faulted, sent };
+  };
+
+  beforeAll(async () => {
+    assertBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'kontract-faults-net-'));
+    clusters = await startDisposableClusters([A, B]);
+    kc = adminKubeConfig(clusters.cluster(A));
+    unowned = await createUnowned(kc, 'unowned', 10);
+    toxiproxy = await startToxiproxy(join(dir, 'toxiproxy.log'));
+    proxyPort = await toxiproxy.createProxy(PROXY, clusters.cluster(A).port);
+  }, 300_000);
+
+  afterAll(async () => {
+    report.flush();
+    await toxiproxy?.stop();
+    await clusters?.stop();
+  });
+
+  it('latency: 200 ms added to every response; the run converges, only slower', async () => {
+    const { run } = await withToxic({ name: 'latency', type: 'latency', stream: 'downstream', attributes: { latency: 200, jitter: 50 } },
+      'lat', 200, 'toxiproxy latency 200 ± 50 ms on every response, 200-namespace wet run');
+    // 200 writes, 10 in flight, ≥ 150 ms each
+    expect(run.seconds).toBeGreaterThan(3);
+  }, 300_000);
+
+  it('connection resets: for 1 s in the middle of a run every connection is reset (RST) at its next byte; nothing is lost and the next run converges', async () => {
+    desired = [...desired, ...namespaceSet(A, 'rst', 600)];
+    writeAppInterface(dir, [proxied()], desired);
+    const metrics = join(dir, 'rst.prom');
+    const before = await namespaceCount(kc);
+    const run = startKontract(dir, ['--metrics-file', metrics]);
+    await waitFor('the first 20 namespaces created', 60_000, async () => { run.assertRunning(); return (await namespaceCount(kc)) >= before + 20; });
+    await toxiproxy.addToxic(PROXY, { name: 'reset', type: 'reset_peer', stream: 'upstream', attributes: { timeout: 0 } });
+    await sleep(1000);
+    await toxiproxy.removeToxic(PROXY, 'reset');
+    const faulted = await run.done;
+    const sent = requestsSent(metrics);
+    // more requests than one LIST and one apply per applied change: the resets cut some
+    const applied = Number(/^(\d+) change\(s\) applied/.exec(summary(faulted))?.[1]);
+    expect(sent).toBeGreaterThan(applied + 1);
+    // Either the retries carried the run through, or the cluster was given up after consecutive
+    // connection failures (then the run's Lease could not be released and is deleted here).
+    expect([0, 1]).toContain(faulted.code);
+    const gaveUp = /cluster fault-net-a given up \((.*)\): (\d+) not sent/.exec(faulted.stdout);
+    if (faulted.code === 1) expect(gaveUp, faulted.stderr).not.toBeNull();
+    let next = await kontract(dir);
+    const lease = refusedLease(next);
+    if (lease !== undefined) {
+      await deleteLease(kc, lease);
+      next = await kontract(dir);
+    }
+    expect(next.code, summary(next)).toBe(0);
+    const state = await convergence(kc, desired.map((n) => n.name));
+    expect(state).toEqual({ missing: [], extra: [], duplicates: [] });
+    const touched = await unownedTouched(kc, unowned);
+    expect(touched).toEqual([]);
+    const dry = await kontract(dir, ['--dry-run', '--detailed-exitcode']);
+    expect(dry.code, summary(dry)).toBe(0);
+    const how = gaveUp === null
+      ? 'every cut request was retried on a new connection and the run completed'
+      : `cluster given up (${gaveUp[1] ?? ''}) and ${gaveUp[2] ?? ''} change(s) not sent${lease === undefined ? '' : `; the next run was refused by the run's unreleased Lease (E_LOCKED, ${lease.validSeconds} s left) until it was deleted`}`;
+    report.add({
+      fault: 'toxiproxy reset_peer for 1 s in the middle of a 600-namespace wet run: every connection reset (RST) at its next byte',
+      kontract: `${summary(faulted)}; ${sent} requests sent (retries included); ${how}`,
+      lost: state.missing.length, unownedTouched: touched.length, exit: String(faulted.code), faultRunSeconds: faulted.seconds, convergeSeconds: next.seconds,
+    });
+  }, 300_000);
+
+  it('bandwidth limited to 64 KB/s from the apiserver; the run converges, only slower', async () => {
+    const { run } = await withToxic({ name: 'bandwidth', type: 'bandwidth', stream: 'downstream', attributes: { rate: 64 } },
+      'bw', 100, 'toxiproxy bandwidth 64 KB/s from the apiserver, 100-namespace wet run');
+    // the LIST of the 500 namespaces already there alone is more than 200 KB
+    expect(run.seconds).toBeGreaterThan(3);
+  }, 300_000);
+
+  it('two of four clusters unreachable, one refusing connections and one black-holed (connects time out): the run ends at --cluster-timeout, nothing half-done', async () => {
+    const hole = await blackHole();
+    try {
+      // the black hole really drops connects
+      expect(await connectOutcome(hole.port, 1500)).toBe('pending');
+      const a = clusters.cluster(A);
+      const b = clusters.cluster(B);
+      const refusedPort = await freePort();
+      const defs: AppInterfaceCluster[] = [
+        { name: A, server: a.server, caFile: a.caFile, tokenFile: tokenFile(a) },
+        { name: B, server: b.server, caFile: b.caFile, tokenFile: tokenFile(b) },
+        { name: 'refusing', server: `https://127.0.0.1:${refusedPort}`, caFile: a.caFile, tokenFile: tokenFile(a) },
+        { name: 'black-holed', server: `https://127.0.0.1:${hole.port}`, caFile: a.caFile, tokenFile: tokenFile(a) },
+      ];
+      const fresh = defs.flatMap((d) => namespaceSet(d.name, `unr-${d.name}`, 20));
+      writeAppInterface(dir, defs, [...desired, ...fresh]);
+      const timeout = 10;
+      const faulted = await kontract(dir, ['--cluster-timeout', String(timeout)]);
+      expect(faulted.code, summary(faulted)).toBe(1);
+      expect(faulted.seconds).toBeLessThan(timeout + 15);
+      const errorsOf = (cluster: string): string[] => faulted.logs.filter((l) => l.level === 'error' && l.cluster === cluster).map((l) => l.msg);
+      expect(errorsOf('refusing').join('\n')).toContain('ECONNREFUSED');
+      expect(errorsOf('black-holed').length).toBeGreaterThan(0);
+      // The reachable clusters: each either converged or was reported given up at its deadline
+      // (today the run waits for every cluster's Lease before it reads any, so a black-holed
+      // cluster holds the others past their deadline); nothing half-done, nothing unowned touched.
+      const outcome: string[] = [];
+      for (const c of [a, b]) {
+        const mine = fresh.filter((n) => n.cluster === c.name).map((n) => n.name);
+        const old = c.name === A ? desired.map((n) => n.name) : [];
+        const state = await convergence(adminKubeConfig(c), [...old, ...mine]);
+        expect(state.extra).toEqual([]);
+        expect(state.duplicates).toEqual([]);
+        if (state.missing.length === 0) {
+          outcome.push(`${c.name} converged`);
+        } else {
+          expect(state.missing).toEqual(mine);
+          expect(errorsOf(c.name).join('\n')).toContain('not sent: cluster given up (its deadline');
+          outcome.push(`${c.name} given up at its deadline, nothing sent`);
+        }
+      }
+      if (outcome.every((o) => o.endsWith('converged'))) desired = [...desired, ...fresh.filter((n) => n.cluster === A)];
+      const touched = await unownedTouched(kc, unowned);
+      expect(touched).toEqual([]);
+      const errors = ['refusing', 'black-holed'].map((c) => `${c}: ${(errorsOf(c)[0] ?? '').replace(/^cluster \S+: /, '')}`);
+      report.add({
+        fault: `two of four clusters unreachable: one refusing connections, one black-holed (connect timeout); --cluster-timeout ${timeout}`,
+        kontract: `${summary(faulted)}; ${errors.join('; ')}; ${outcome.join(', ')}`,
+        lost: 0, unownedTouched: touched.length, exit: String(faulted.code), faultRunSeconds: faulted.seconds,
+      });
+    } finally {
+      await hole.close();
+    }
+  }, 300_000);
+});

@@ -1,0 +1,137 @@
+/**
+ * kontract as an operator runs it: the built CLI (`node bin/kontract.js`, `npm run build` first)
+ * in a child process, against an app-interface directory the test writes (cluster datafiles with
+ * token-file auth and a CA path, one namespace datafile per namespace). Logs are JSON lines
+ * (`--log-format json`) so the suite can read what kontract reported.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
+const BIN = join(ROOT, 'bin', 'kontract.js');
+
+export function assertBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ missing: run npm run build first');
+}
+
+export interface AppInterfaceCluster {
+  readonly name: string;
+  /** `https://127.0.0.1:<port>`: the apiserver itself or a fault proxy in front of it. */
+  readonly server: string;
+  readonly caFile: string;
+  /** File holding the bearer token (the datafile's `auth.tokenFile`). */
+  readonly tokenFile: string;
+}
+
+export interface NamespaceEntry {
+  readonly cluster: string;
+  readonly name: string;
+  /** `delete: true` in the datafile: the namespace is to be deleted. */
+  readonly delete?: boolean;
+}
+
+/** Writes clusters/*.yml and namespaces/<cluster>/*.yml under `dir`, replacing earlier namespaces. */
+export function writeAppInterface(dir: string, clusters: readonly AppInterfaceCluster[], namespaces: readonly NamespaceEntry[]): void {
+  rmSync(join(dir, 'clusters'), { recursive: true, force: true });
+  rmSync(join(dir, 'namespaces'), { recursive: true, force: true });
+  mkdirSync(join(dir, 'clusters'), { recursive: true });
+  for (const c of clusters) {
+    writeFileSync(join(dir, 'clusters', `${c.name}.yml`), [
+      '$schema: /openshift/cluster-1.yml', `name: ${c.name}`, `serverUrl: ${c.server}`,
+      'ca:', `  path: ${c.caFile}`, 'auth:', `  tokenFile: ${c.tokenFile}`, '',
+    ].join('\n'));
+    mkdirSync(join(dir, 'namespaces', c.name), { recursive: true });
+  }
+  for (const n of namespaces) {
+    writeFileSync(join(dir, 'namespaces', n.cluster, `${n.name}.yml`), [
+      '$schema: /openshift/namespace-1.yml', `name: ${n.name}`, 'cluster:', `  $ref: /clusters/${n.cluster}.yml`,
+      ...(n.delete === true ? ['delete: true'] : []), '',
+    ].join('\n'));
+  }
+}
+
+/** `count` namespaces `<prefix>-0000 …` on one cluster. */
+export function namespaceSet(cluster: string, prefix: string, count: number): NamespaceEntry[] {
+  return Array.from({ length: count }, (_, i) => ({ cluster, name: `${prefix}-${String(i).padStart(4, '0')}` }));
+}
+
+export interface LogLine {
+  readonly level: string;
+  readonly msg: string;
+  readonly code?: string;
+  readonly cluster?: string;
+}
+
+export interface CliRun {
+  /** Exit code, or null when ended by a signal. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+  readonly logs: readonly LogLine[];
+}
+
+export interface RunningKontract {
+  readonly child: ChildProcess;
+  readonly done: Promise<CliRun>;
+  /** stderr so far */
+  stderr(): string;
+  /** Throws (with kontract's stderr) when the run has already ended: for polling loops waiting on its progress. */
+  assertRunning(): void;
+}
+
+function parseLogs(stderr: string): LogLine[] {
+  const out: LogLine[] = [];
+  for (const line of stderr.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line) as LogLine);
+    } catch {
+      // not a log line
+    }
+  }
+  return out;
+}
+
+/** Names of the entries that should exist (not marked delete). */
+export function present(entries: readonly NamespaceEntry[]): string[] {
+  return entries.filter((n) => n.delete !== true).map((n) => n.name);
+}
+
+/** Starts `kontract namespaces --app-interface DIR --log-format json …args`. */
+export function startKontract(appInterface: string, args: readonly string[] = []): RunningKontract {
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [BIN, 'namespaces', '--app-interface', appInterface, '--log-format', 'json', ...args], {
+    env: { PATH: process.env.PATH, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const done = new Promise<CliRun>((res) => {
+    child.once('close', (code, signal) => {
+      res({ code, signal, stdout, stderr, seconds: Number(process.hrtime.bigint() - t0) / 1e9, logs: parseLogs(stderr) });
+    });
+  });
+  let ended = false;
+  void done.then(() => { ended = true; });
+  return {
+    child, done, stderr: () => stderr,
+    assertRunning() {
+      if (ended) throw new Error(`kontract ended early (exit ${String(child.exitCode)}):\n${stderr.slice(-3000)}`);
+    },
+  };
+}
+
+export function kontract(appInterface: string, args: readonly string[] = []): Promise<CliRun> {
+  return startKontract(appInterface, args).done;
+}
+
+/** kontract's closing summary (`N change(s) applied, F failed, …; E error(s) in T s`). */
+export function summary(run: CliRun): string {
+  return [...run.logs].reverse().find((l) => / change\(s\) /.test(l.msg))?.msg ?? '(no summary line)';
+}
