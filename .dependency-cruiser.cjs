@@ -14,13 +14,14 @@ const LAYERS = [
   { folder: 'resource-inventory', may: ['core'], why: 'src/resource-inventory/ is the pure planning core (inventory, diff, plan, renderers): plans stay plain values, testable without clusters, the engine or the CLI.' },
   { folder: 'app-interface', may: ['core'], why: 'src/app-interface/ owns the datafile kinds; integrations and the engine read data downward from it, so an import the other way is an upward import (and a cycle).' },
   { folder: 'integrations', may: ['core', 'app-interface', 'resource-inventory'], why: 'An integration only turns data into desired objects (buildDesired is pure); talking to clusters, running reconciles and parsing the command line belong to src/k8s, src/reconcile and src/cli, which import integrations, never the reverse.' },
-  { folder: 'k8s', may: ['core', 'app-interface'], why: 'src/k8s/ is the cluster client and credentials: it knows clusters, not plans, integrations or the run.' },
-  { folder: 'reconcile', may: ['core', 'app-interface', 'resource-inventory', 'integrations', 'k8s'], why: 'src/reconcile/ is the engine (gather, plan, apply); metrics and the CLI sit on top of it.' },
+  { folder: 'secrets', may: ['core'], why: 'src/secrets/ reads secret references (Vault over HTTP, the secrets config file) for whoever holds one: cluster credentials today, secret providers later; it knows nothing of clusters or runs.' },
+  { folder: 'k8s', may: ['core', 'app-interface', 'secrets'], why: 'src/k8s/ is the cluster client and credentials: it knows clusters, not plans, integrations or the run.' },
+  { folder: 'reconcile', may: ['core', 'app-interface', 'resource-inventory', 'integrations', 'k8s', 'secrets'], why: 'src/reconcile/ is the engine (gather, plan, apply); metrics and the CLI sit on top of it.' },
   { folder: 'metrics', may: ['core', 'k8s', 'reconcile'], why: 'src/metrics/ records and exports what a run did; the engine does not depend on it.' },
   { folder: 'workload-inventory', may: ['core', 'app-interface', 'k8s'], why: 'src/workload-inventory/ is the read-only workload report: it lists clusters and never plans or applies.' },
   { folder: 'local-cluster', may: ['core'], why: 'src/local-cluster/ is the local control plane harness; it stands alone so tests and the CLI can use it without the engine.' },
   { folder: 'bench', may: ['core', 'app-interface', 'resource-inventory', 'integrations', 'reconcile', 'local-cluster'], why: 'src/bench/ drives the engine like the CLI does, without the CLI.' },
-  { folder: 'cli', may: ['core', 'app-interface', 'resource-inventory', 'integrations', 'k8s', 'reconcile', 'metrics', 'workload-inventory', 'local-cluster'], why: 'src/cli/ is the shell on top of everything; nothing imports it.' },
+  { folder: 'cli', may: ['core', 'app-interface', 'resource-inventory', 'integrations', 'secrets', 'k8s', 'reconcile', 'metrics', 'workload-inventory', 'local-cluster'], why: 'src/cli/ is the shell on top of everything; nothing imports it.' },
 ];
 
 /** Node built-ins that do IO (disk, network, processes). */

@@ -31,19 +31,21 @@ step "validate the sample app-interface (no cluster contacted)"
 node bin/kontract.js validate --app-interface app-interface-sample
 
 k() { node bin/kontract.js "$@" --app-interface app-interface-sample --kubeconfig "$KUBECONFIG"; }
+# The resources integration's vault-secret reads the sample's demo secrets file (settings: vault: false).
+SECRETS=(--secrets-config app-interface-sample/secrets/config.toml)
 
 step "1/3 dry-run: the plan for every integration across prod-1, prod-2, dev-1"
 # --detailed-exitcode: 0 = nothing to do, 2 = changes pending, 1 = error
-set +e; k run --all --dry-run --detailed-exitcode; rc=$?; set -e
+set +e; k run --all "${SECRETS[@]}" --dry-run --detailed-exitcode; rc=$?; set -e
 echo "dry-run exit code: $rc (2 = changes pending)" >&2
 [ "$rc" = 0 ] || [ "$rc" = 2 ] || exit "$rc"
 
 step "2/3 wet run: apply with server-side apply (field manager kontract), metrics to a textfile"
-k run --all --output markdown --metrics-file "$dir/kontract.prom" | tail -n 25
+k run --all "${SECRETS[@]}" --output markdown --metrics-file "$dir/kontract.prom" | tail -n 25
 grep -E '^kontract_(actions_total|last_success)' "$dir/kontract.prom" | head -n 12 || true
 
 step "3/3 dry-run again: no changes, exit code 0"
-k run --all --dry-run --detailed-exitcode
+k run --all "${SECRETS[@]}" --dry-run --detailed-exitcode
 
 step "read-only views: workload inventory and fabric drift status"
 k inventory --cluster prod-1

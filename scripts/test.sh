@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The project's full test command (`npm test`; CI runs `npm ci && npm test`, see .ci/run):
 # build, typecheck, lint, the architecture rules (dependency-cruiser), unit tests, the Kubernetes
-# binaries and toxiproxy (built once, then cached outside the repo), the Pushgateway, the
-# integration suite against local clusters (with the fault-injection suite), and a smoke run on the
-# current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.24
+# binaries and toxiproxy (built once, then cached outside the repo), the Pushgateway, the real
+# qontract-server and qontract-validator (test components, cached outside the repo), the
+# integration suite against local clusters (with the fault-injection suite), and a smoke run on
+# the current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.24
 # and the Go module proxy; see docs/local-control-plane.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,12 @@ if [ -f scripts/install-pushgateway.sh ]; then
   step "Prometheus Pushgateway (scripts/install-pushgateway.sh)"
   bash scripts/install-pushgateway.sh
 fi
+
+step "qontract-server (scripts/build-qontract-server.sh; Node 24, cached after the first build)"
+scripts/build-qontract-server.sh >/dev/null
+
+step "qontract-validator (scripts/qontract-validator.sh; PyPI, cached after the first install)"
+scripts/qontract-validator.sh --help >/dev/null
 
 step "integration tests (local clusters prod-1, prod-2, dev-1; the fault-injection suite starts its own)"
 npm run test:integration

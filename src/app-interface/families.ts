@@ -19,19 +19,20 @@
  *     `build(file, ctx)` turns one datafile (`file.raw`, `$ref`s unresolved, `file.path`) into
  *     one model entry or problems `{file, field, message}`; `ctx.file(path)` / `ctx.entry(kind,
  *     path)` read other datafiles. Pure: no IO.
- *  4. Add it to FAMILIES below. Nothing else: the YAML loader, `kontract validate`, `serve`
- *     (GraphQL field `graphqlField`, each entry `{path, schema, data}` with `data` the raw JSON
- *     document) and the GraphQL client (which rebuilds the documents and runs the same `build`)
- *     pick it up. Cross-file rules over the assembled model go into rules.ts (RULES).
+ *  4. Add it to FAMILIES below. Nothing else: the YAML loader, `kontract validate`, `serve` and
+ *     `bundle` (a kind without a GraphQL type in graphql-schema.ts travels as a qontract resource,
+ *     `resources_v1(schema: …)`) and the GraphQL client (which rebuilds the documents and runs the
+ *     same `build`) pick it up. Cross-file rules over the assembled model go into rules.ts (RULES).
  *  5. If a datafile points at non-datafile files inside the tree (manifests, templates), declare
  *     `resourceDirs(file)`: their files then reach the model as `AppInterfaceData.resources[path]`
- *     from every source (`serve` answers `resources_v1(path, pathPrefix)`, the GraphQL client
- *     fetches them pinned to the same sha). Read them from there, not from disk.
+ *     from every source (`serve` answers them as `resources_v1`, the GraphQL client fetches them
+ *     pinned to the same sha). Read them from there, not from disk.
  */
 import { parseVirtualMachine, parseVmTemplate } from './kubevirt/vm-parse.js';
 import { parseClusterInstancetype, parseClusterPreference } from './kubevirt/instancetype-parse.js';
 import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from './hedgehog/parse.js';
-import { CORE_KINDS, clusterKind } from './core-kinds.js';
+import { CORE_KINDS, SETTINGS_KINDS, clusterKind, sharedResourcesKind } from './core-kinds.js';
+import { TENANCY_KINDS } from './tenancy/kinds.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
 import { defineKind } from './kind.js';
 
@@ -48,14 +49,18 @@ function viaParser<T>(parse: (path: string, raw: unknown) => ParseResult<T>): (f
 
 export const FAMILIES: readonly DatafileFamily[] = [
   { name: 'core', core: true, kinds: CORE_KINDS },
+  { name: 'kontract-settings', core: false, kinds: SETTINGS_KINDS },
+  // qontract's shared openshiftResources lists, read by the namespaces that point at them.
+  { name: 'openshift-resources', core: false, kinds: [sharedResourcesKind] },
+  { name: 'tenancy', core: false, kinds: TENANCY_KINDS },
   {
     name: 'kubevirt',
     core: false,
     kinds: [
-      defineKind({ schema: '/kubevirt/vm-template-1.yml', modelKey: 'vmTemplates', graphqlField: 'vm_templates_v1', build: viaParser(parseVmTemplate) }),
-      defineKind({ schema: '/kubevirt/virtual-machine-1.yml', modelKey: 'virtualMachines', graphqlField: 'virtual_machines_v1', build: viaParser(parseVirtualMachine) }),
-      defineKind({ schema: '/kubevirt/cluster-instancetype-1.yml', modelKey: 'instancetypes', graphqlField: 'cluster_instancetypes_v1', build: viaParser(parseClusterInstancetype) }),
-      defineKind({ schema: '/kubevirt/cluster-preference-1.yml', modelKey: 'preferences', graphqlField: 'cluster_preferences_v1', build: viaParser(parseClusterPreference) }),
+      defineKind({ schema: '/kontract/kubevirt/vm-template-1.yml', modelKey: 'vmTemplates', graphqlField: 'vm_templates_v1', build: viaParser(parseVmTemplate) }),
+      defineKind({ schema: '/kontract/kubevirt/virtual-machine-1.yml', modelKey: 'virtualMachines', graphqlField: 'virtual_machines_v1', build: viaParser(parseVirtualMachine) }),
+      defineKind({ schema: '/kontract/kubevirt/cluster-instancetype-1.yml', modelKey: 'instancetypes', graphqlField: 'cluster_instancetypes_v1', build: viaParser(parseClusterInstancetype) }),
+      defineKind({ schema: '/kontract/kubevirt/cluster-preference-1.yml', modelKey: 'preferences', graphqlField: 'cluster_preferences_v1', build: viaParser(parseClusterPreference) }),
     ],
   },
   {

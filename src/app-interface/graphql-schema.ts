@@ -1,118 +1,127 @@
 /**
- * The qontract-server-shaped GraphQL schema over a snapshot. Core kinds are typed like qontract
- * (`namespaces_v1 { cluster { name } quota { quotas { name } } … }`; kontract-specific nested
- * objects and free-form maps are the `JSON` scalar). Every entity has `path` and `schema`.
- * Non-core families (families.ts) are served as `{path, schema, data}` with `data` the raw
- * document. `$ref`s are resolved lazily by the field resolver, so mutual references are fine.
- * Non-datafile files (Kubernetes manifests, e.g. a fabric's GitOps directory) are qontract
- * `resources_v1(path, pathPrefix) { path content sha256sum }`.
+ * kontract's GraphQL types (SDL): qontract's type and field names for qontract's kinds, kontract's
+ * own types for its kinds. They are the single description of the GraphQL interface:
+ * graphql-confs.ts turns them into qontract's schema format, which `kontract serve`, `kontract
+ * bundle` and the real qontract-server serve (qontract-schema.ts resolves it), and the GraphQL
+ * client derives its queries from them (graphql-client.ts). Kinds without a type here (`Datafile_v1`)
+ * travel as qontract resources. What SDL cannot say is in QONTRACT_FIELDS and INTERFACES below.
  */
-import { createHash } from 'node:crypto';
-import { buildSchema, getNamedType, isObjectType } from 'graphql';
-import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
-import { isPlainObject } from '../core/plain-object.js';
+import { buildSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { ALL_KINDS, isCoreKind } from './families.js';
-import type { Snapshot } from './snapshot.js';
-import { schemaOf } from './snapshot.js';
 
 const CORE_SDL = `
 scalar JSON
 
 type DisableClusterFeatures_v1 { integrations: [String!] }
+interface ClusterAuth_v1 { service: String! }
+type ClusterAuthGithubOrg_v1 implements ClusterAuth_v1 { service: String! org: String! }
+type ClusterAuthGithubOrgTeam_v1 implements ClusterAuth_v1 { service: String! org: String! team: String! }
+type ClusterAuthOIDC_v1 implements ClusterAuth_v1 { service: String! name: String! issuer: String }
+type ClusterAuthRHIDP_v1 implements ClusterAuth_v1 { service: String! name: String! issuer: String status: String }
+type VaultSecret_v1 { path: String! field: String! version: Int format: String }
 
 type Cluster_v1 {
   path: String!
   schema: String!
+  labels: JSON
   name: String!
   description: String
   serverUrl: String!
-  labels: JSON
-  auth: JSON!
-  ca: JSON
+  consoleUrl: String
+  prometheusUrl: String
+  elbFQDN: String
+  internal: Boolean
+  auth: [ClusterAuth_v1!]!
+  automationToken: VaultSecret_v1
   insecureSkipTLSVerify: Boolean
+  clusterAdmin: Boolean
   disable: DisableClusterFeatures_v1
 }
 
 type Tenant_v1 { path: String! schema: String! name: String! description: String isolated: Boolean }
 
-type NamespaceQuotaItem_v1 { name: String! resources: JSON! scopes: [String!] }
-type NamespaceQuota_v1 { path: String! schema: String! name: String! description: String quotas: [NamespaceQuotaItem_v1!]! }
+type App_v1 { path: String! schema: String! name: String! }
+type Environment_v1 { path: String! schema: String! name: String! }
+type Product_v1 { path: String! schema: String! name: String! }
+type AppEscalationPolicy_v1 { path: String! schema: String! name: String! }
+type Permission_v1 { path: String! schema: String! name: String! }
 
-type LimitRangeItem_v1 { type: String! default: JSON defaultRequest: JSON max: JSON min: JSON maxLimitRequestRatio: JSON }
-type LimitRange_v1 { path: String! schema: String! name: String! description: String limits: [LimitRangeItem_v1!]! }
+type ResourceValues_v1 { cpu: String memory: String }
+type ResourceQuotaItemResources_v1 { limits: ResourceValues_v1 requests: ResourceValues_v1 pods: Int }
+type ResourceQuotaItem_v1 { name: String! resources: ResourceQuotaItemResources_v1! scopes: [String!] }
+"qontract's type has no path: a namespace's quota is answered inline (the GraphQL source finds its file by content)."
+type ResourceQuota_v1 { schema: String! labels: JSON name: String! description: String quotas: [ResourceQuotaItem_v1!]! }
+
+type LimitRangeItem_v1 { type: String default: ResourceValues_v1 defaultRequest: ResourceValues_v1 max: ResourceValues_v1 min: ResourceValues_v1 maxLimitRequestRatio: ResourceValues_v1 }
+type LimitRange_v1 { path: String! schema: String! labels: JSON name: String! description: String limits: [LimitRangeItem_v1!]! }
+
+type ManagedResourceNames_v1 { resource: String! resourceNames: [String!]! }
 
 type Namespace_v1 {
   path: String!
   schema: String!
+  labels: JSON
   name: String!
   description: String
   cluster: Cluster_v1!
-  app: JSON
-  environment: JSON
-  labels: JSON
-  annotations: JSON
+  app: App_v1!
+  environment: Environment_v1!
   delete: Boolean
   managedByExternal: Boolean
   managedRoles: Boolean
-  quota: NamespaceQuota_v1
+  clusterAdmin: Boolean
+  managedResourceTypes: [String!]
+  managedResourceNames: [ManagedResourceNames_v1!]
+  quota: ResourceQuota_v1
   limitRanges: LimitRange_v1
   networkPoliciesAllow: [Namespace_v1!]
-  tenant: Tenant_v1
-  state: String
-  quotaComponents: JSON
-  isolated: Boolean
 }
 
-type User_v1 { path: String! schema: String! name: String! org_username: String! github_username: String }
-type Bot_v1 { path: String! schema: String! name: String! description: String openshift_serviceaccount: String }
-type Access_v1 { namespace: Namespace_v1 role: String clusterRole: String }
+type User_v1 { path: String! schema: String! labels: JSON name: String! org_username: String! github_username: String! roles: [Role_v1!] }
+type Bot_v1 { path: String! schema: String! labels: JSON name: String! description: String openshift_serviceaccount: String roles: [Role_v1!] }
+type Access_v1 { namespace: Namespace_v1 role: String cluster: Cluster_v1 group: String clusterRole: String }
 type Role_v1 {
   path: String!
   schema: String!
+  labels: JSON
   name: String!
   description: String
   expirationDate: String
+  permissions: [Permission_v1!]
   access: [Access_v1!]
-  users: [User_v1!]
-  bots: [Bot_v1!]
+  "The users whose roles list this role (qontract's synthetic back-reference)."
+  users: [User_v1!]!
+  "The bots whose roles list this role."
+  bots: [Bot_v1!]!
 }
 
 "A datafile of a non-core family: its raw document (\`$ref\`s unresolved)."
 type Datafile_v1 { path: String! schema: String! data: JSON! }
 
-"A non-datafile file (qontract resources_v1): e.g. the Kubernetes manifests of a fabric's GitOps directory."
-type Resource_v1 { path: String! content: String! sha256sum: String! }
+"A qontract resource: a non-datafile file (e.g. a fabric's GitOps manifests), or a datafile of a kind no query lists."
+type Resource_v1 { path: String! content: String! sha256sum: String! schema: String }
 `;
 
 /** Query field → GraphQL type of the core kinds. */
 const CORE_TYPES: Readonly<Record<string, string>> = {
-  clusters_v1: 'Cluster_v1', namespaces_v1: 'Namespace_v1', quotas_v1: 'NamespaceQuota_v1', limitranges_v1: 'LimitRange_v1',
+  clusters_v1: 'Cluster_v1', namespaces_v1: 'Namespace_v1', quotas_v1: 'ResourceQuota_v1', limitranges_v1: 'LimitRange_v1',
   roles_v1: 'Role_v1', users_v1: 'User_v1', bots_v1: 'Bot_v1', tenants_v1: 'Tenant_v1',
+  apps_v1: 'App_v1', environments_v1: 'Environment_v1', products_v1: 'Product_v1', escalation_policies_v1: 'AppEscalationPolicy_v1',
+  permissions_v1: 'Permission_v1',
 };
 
-/** Per request: the snapshot's documents by path. */
-export interface GraphqlContext extends Record<PropertyKey, unknown> {
-  readonly docs: ReadonlyMap<string, unknown>;
-}
+/** Fields qontract-server computes: `Role_v1.users` = the users whose `roles` list the role (qontract's `synthetic`). */
+export const SYNTHETIC_FIELDS: Readonly<Record<string, Readonly<Record<string, { readonly schema: string; readonly subAttr: string }>>>> = {
+  Role_v1: { users: { schema: '/access/user-1.yml', subAttr: 'roles' }, bots: { schema: '/access/bot-1.yml', subAttr: 'roles' } },
+};
 
-type Doc = Readonly<Record<string, unknown>>;
-
-const isDoc: (v: unknown) => v is Doc = isPlainObject;
-
-function deref(v: unknown, ctx: GraphqlContext): unknown {
-  if (Array.isArray(v)) return v.map((x) => deref(x, ctx));
-  if (isDoc(v) && typeof v.$ref === 'string') {
-    const target = ctx.docs.get(v.$ref);
-    return isDoc(target) ? { ...target, path: v.$ref } : null;
-  }
-  return v;
-}
-
-const fieldResolver: GraphQLFieldResolver<unknown, GraphqlContext> = (source, _args, ctx, info) => {
-  if (!isDoc(source)) return null;
-  if (info.fieldName === 'schema') return source.$schema ?? source.schema;
-  const v = source[info.fieldName];
-  return isObjectType(getNamedType(info.returnType)) ? deref(v, ctx) : v;
+/** How an interface picks its type (qontract's `interfaceResolve`): the discriminator field and its values. */
+export const INTERFACES: Readonly<Record<string, { readonly field: string; readonly fieldMap: Readonly<Record<string, string>> }>> = {
+  ClusterAuth_v1: {
+    field: 'service',
+    fieldMap: { 'github-org': 'ClusterAuthGithubOrg_v1', 'github-org-team': 'ClusterAuthGithubOrgTeam_v1', oidc: 'ClusterAuthOIDC_v1', rhidp: 'ClusterAuthRHIDP_v1' },
+  },
 };
 
 function buildAppInterfaceSchema(): GraphQLSchema {
@@ -120,55 +129,16 @@ function buildAppInterfaceSchema(): GraphQLSchema {
   for (const kind of ALL_KINDS) {
     const type = isCoreKind(kind) ? CORE_TYPES[kind.graphqlField] : 'Datafile_v1';
     if (type === undefined) throw new Error(`no GraphQL type for core kind ${kind.schema}`);
-    fields.push(`  ${kind.graphqlField}(path: String, name: String): [${type}!]!`);
+    fields.push(`  ${kind.graphqlField}(path: String, name: String, filter: JSON): [${type}!]!`);
   }
-  fields.push('  resources_v1(path: String, pathPrefix: String): [Resource_v1!]!');
-  const schema = buildSchema(`${CORE_SDL}\ntype Query {\n${fields.join('\n')}\n}\n`);
-  for (const t of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(t) || t.name.startsWith('__') || t.name === 'Query') continue;
-    for (const f of Object.values(t.getFields())) f.resolve = fieldResolver;
-  }
-  return schema;
+  fields.push('  resources_v1(path: String, schema: String): [Resource_v1!]!');
+  return buildSchema(`${CORE_SDL}\ntype Query {\n${fields.join('\n')}\n}\n`);
 }
 
 let cachedSchema: GraphQLSchema | undefined;
 
+/** kontract's GraphQL types with a Query field per kind (no resolvers: serving goes through graphql-confs.ts). */
 export function appInterfaceGraphqlSchema(): GraphQLSchema {
   cachedSchema ??= buildAppInterfaceSchema();
   return cachedSchema;
-}
-
-interface Filter { readonly path?: string | null; readonly name?: string | null; readonly pathPrefix?: string | null }
-
-/** The root value serving one snapshot: one function per query field. */
-export function rootValueFor(snap: Snapshot): Record<string, (args: Filter) => unknown[]> {
-  const root: Record<string, (args: Filter) => unknown[]> = {};
-  // qontract's resources_v1(path); `pathPrefix` (kontract) selects a directory: `/hedgehog/fabric-1/`.
-  root.resources_v1 = (args) => {
-    const out: unknown[] = [];
-    for (const [path, content] of [...snap.resources.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (args.path != null && path !== args.path) continue;
-      if (args.pathPrefix != null && !path.startsWith(args.pathPrefix)) continue;
-      out.push({ path, content, sha256sum: createHash('sha256').update(content).digest('hex') });
-    }
-    return out;
-  };
-  for (const kind of ALL_KINDS) {
-    const core = isCoreKind(kind);
-    root[kind.graphqlField] = (args) => {
-      const out: unknown[] = [];
-      for (const f of snap.files.values()) {
-        if (schemaOf(f.raw) !== kind.schema || !isDoc(f.raw)) continue;
-        if (args.path != null && f.path !== args.path) continue;
-        if (args.name != null && f.raw.name !== args.name) continue;
-        out.push(core ? { ...f.raw, path: f.path } : { path: f.path, schema: kind.schema, data: f.raw });
-      }
-      return out;
-    };
-  }
-  return root;
-}
-
-export function contextFor(snap: Snapshot): GraphqlContext {
-  return { docs: new Map([...snap.files.values()].map((f) => [f.path, f.raw])) };
 }

@@ -24,6 +24,12 @@ export interface BuildContext {
   resource(path: string): string | undefined;
   /** The datafile at `path` (as written), if the snapshot has it. */
   file(path: string): Datafile | undefined;
+  /**
+   * The datafiles (valid or not) of `$schema` `schema` whose top-level `field` is `{$ref: target}` or a list
+   * holding it, sorted by path: reverse references (qontract users and bots point at roles, and
+   * kontract's settings files point at the qontract objects they extend).
+   */
+  referrers(schema: string, field: string, target: string): readonly Datafile[];
   /** The built entry of `kind` at `path` (memoised); undefined when missing or invalid (already reported). */
   entry<K extends ListKey>(kind: DatafileKind<K>, path: string): EntryOf<K> | undefined;
 }

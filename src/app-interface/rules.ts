@@ -72,10 +72,13 @@ export const networkPoliciesAllowSameCluster: Rule = (data) => {
   return out;
 };
 
-export const quotaExclusive: Rule = (data) =>
-  data.namespaces
+/** A namespace's `quota` (qontract) and its kontract settings' `quotaComponents` cannot both apply. */
+export const quotaExclusive: Rule = (data) => {
+  const settingsOf = new Map((data.namespaceSettings ?? []).map((s) => [s.namespace, s.path]));
+  return data.namespaces
     .filter((n) => n.quota !== undefined && n.quotaComponents !== undefined)
-    .map((n) => ({ file: n.path, field: 'quotaComponents', message: 'quota and quotaComponents are mutually exclusive: use one of them' }));
+    .map((n) => ({ file: settingsOf.get(n.path) ?? n.path, field: 'quotaComponents', message: `quota and quotaComponents are mutually exclusive: ${n.path} has a quota, so use one of them` }));
+};
 
 function quantityProblems(file: string, field: string, m: Labels | undefined): ValidationProblem[] {
   if (m === undefined) return [];
@@ -90,7 +93,6 @@ export const quantitiesParse: Rule = (data) => {
     q.quotas.forEach((e, i) => {
       const base = `quotas[${i}].resources`;
       out.push(...quantityProblems(q.path, `${base}.limits`, e.resources.limits), ...quantityProblems(q.path, `${base}.requests`, e.resources.requests));
-      out.push(...quantityProblems(q.path, base, e.resources.other));
     });
   }
   for (const l of data.limitRanges) {
@@ -103,16 +105,23 @@ export const quantitiesParse: Rule = (data) => {
   return out;
 };
 
-/** RoleBindings are only managed in namespaces with `managedRoles: true`; access elsewhere would be silently ignored. */
-export const roleAccessManagedNamespaces: Rule = (data) => {
-  const byPath = new Map(data.namespaces.map((n) => [n.path, n]));
+/**
+ * A VM may use a template from a catalog of its namespace's organisation (tenant) or from a shared
+ * catalog. A template in no catalog stays visible to everyone.
+ */
+export const templateVisibility: Rule = (data) => {
   const out: ValidationProblem[] = [];
-  for (const r of data.roles) {
-    r.access.forEach((a, i) => {
-      const ns = byPath.get(a.namespace.path);
-      if (ns !== undefined && !ns.managedRoles) {
-        out.push({ file: r.path, field: `access[${i}].namespace`, message: `namespace ${ns.cluster}/${ns.name} (${ns.path}) does not set managedRoles: true, so this access would never be granted` });
-      }
+  const catalogs = data.catalogs ?? [];
+  for (const vm of data.virtualMachines ?? []) {
+    const holding = catalogs.filter((c) => c.templates.includes(vm.template));
+    if (holding.length === 0 || holding.some((c) => c.shared)) continue;
+    const tenant = data.namespaces.find((n) => n.path === vm.namespace)?.tenant;
+    if (holding.some((c) => c.organisation === tenant)) continue;
+    const owners = holding.map((c) => `${c.name} (${c.organisation})`).join(', ');
+    out.push({
+      file: vm.path,
+      field: 'template',
+      message: `${vm.template} is only in catalogs of other organisations that are not shared: ${owners}; the VM's namespace belongs to ${tenant ?? 'no organisation'}`,
     });
   }
   return out;
@@ -127,5 +136,5 @@ export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = 
   { name: 'network-policies-allow-same-cluster', rule: networkPoliciesAllowSameCluster },
   { name: 'quota-exclusive', rule: quotaExclusive },
   { name: 'quantities-parse', rule: quantitiesParse },
-  { name: 'role-access-managed-namespaces', rule: roleAccessManagedNamespaces },
+  { name: 'template-visibility', rule: templateVisibility },
 ];

@@ -87,7 +87,8 @@ let cached: SchemaRegistry | undefined;
 /** Loads and compiles every JSON Schema once per process. */
 export function schemaRegistry(dir: string = SCHEMAS_DIR): SchemaRegistry {
   if (cached !== undefined && dir === SCHEMAS_DIR) return cached;
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, passContext: true, verbose: true });
+  // strictRequired off: qontract's alternatives are `oneOf: [{required: [a, b]}, …]` over properties declared once beside them.
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, passContext: true, verbose: true });
   ajv.addFormat('date', { type: 'string', validate: isDate });
   ajv.addKeyword({ keyword: 'x-kontract-ref', schemaType: 'object', validate: refKeyword });
   const raw = new Map<string, unknown>();

@@ -36,6 +36,8 @@ export interface Snapshot {
   readonly resources: ReadonlyMap<string, string>;
   /** The directory, for a YAML directory source (families may resolve relative paths against it). */
   readonly root?: string;
+  /** Every file's text by path, for a YAML directory source (`kontract bundle` hashes it: `$file_sha256sum`). */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 const YAML_FILE = /\.ya?ml$/;
@@ -51,6 +53,7 @@ async function listYamlFiles(root: string, dir: string, allowed: readonly string
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = nodePath.join(dir, e.name);
+    if (p === nodePath.join(root, RESOURCES_DIR)) continue; // qontract's resources directory: not datafiles
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     if (e.isSymbolicLink()) {
@@ -69,6 +72,30 @@ async function listYamlFiles(root: string, dir: string, allowed: readonly string
     }
     if (isDir) out.push(...await listYamlFiles(root, p, allowed, problems, seen));
     else if (isFile && YAML_FILE.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * qontract's resources directory: `<root>/resources/` holds the files `openshiftResources` name
+ * by `path` (manifests and templates, any extension). As in qontract (`resources_v1`), a file
+ * `<root>/resources/app/deploy.yml` is the resource `/app/deploy.yml`. Its files are never datafiles.
+ */
+export const RESOURCES_DIR = 'resources';
+
+async function listAllFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const p = nodePath.join(dir, e.name);
+    if (e.isDirectory()) out.push(...await listAllFiles(p));
+    else if (e.isFile()) out.push(p);
   }
   return out;
 }
@@ -143,7 +170,14 @@ export async function readDirSnapshot(root: string, opts: ReadDirOptions = {}): 
       problems.push({ file: path, ...(mark?.line === undefined ? {} : { line: mark.line + 1 }), field: '', message: `YAML syntax error: ${reason}` });
     }
   }
-  return { sha: contentSha(contents), files, readProblems: problems, resources, root };
+  const resourcesRoot = nodePath.join(root, RESOURCES_DIR);
+  for (const abs of (await listAllFiles(resourcesRoot)).sort()) {
+    const path = `/${nodePath.relative(resourcesRoot, abs).split(nodePath.sep).join('/')}`;
+    const text = await readFile(abs, 'utf8');
+    contents.set(`/${RESOURCES_DIR}${path}`, text);
+    resources.set(path, text);
+  }
+  return { sha: contentSha(contents), files, readProblems: problems, resources, root, texts: contents };
 }
 
 /** A qontract-server bundle: `{data: {"<path>.yml": {...}}, graphql, resources, ...}`. */

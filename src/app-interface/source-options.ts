@@ -59,7 +59,7 @@ export async function loadAppInterface(x: AppInterfaceSource | SourceArgs, opts:
   if (x.kind === 'dir') {
     data = validateSnapshot(await readDirSnapshot(x.path, x.allowPaths === undefined ? {} : { allowPaths: x.allowPaths }));
   } else {
-    data = await loadFromGraphql({ url: x.url, ...(x.token === undefined ? {} : { token: x.token }), ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
+    data = await loadFromGraphql({ url: x.url, reporter, ...(x.token === undefined ? {} : { token: x.token }), ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
   }
   reporter.log('debug', 'app-interface loaded', {
     source: x.kind === 'dir' ? x.path : x.url, sha: data.sha, clusters: data.clusters.length, namespaces: data.namespaces.length, ms: Date.now() - t0,

@@ -18,11 +18,16 @@ import { pointerToField, splitField } from './yaml-positions.js';
 
 /** Fields of qontract datafiles kontract deliberately does not support, with the reason. */
 const UNSUPPORTED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  '/openshift/cluster-1.yml': {
-    automationToken: 'automationToken (a Vault secret reference) is not supported by kontract: use auth: {kubeconfigContext: NAME} | {tokenEnv: VAR} | {tokenFile: PATH} | {inCluster: true}',
-    clusterAdminAutomationToken: 'clusterAdminAutomationToken (Vault) is not supported by kontract: use auth',
-    automationTokens: 'automationTokens (Vault) are not supported by kontract: use auth',
-    jumpHost: 'jumpHost is not supported by kontract',
+  '/openshift/namespace-1.yml': {
+    tenant: 'tenant is a kontract setting: put it in a /kontract/namespace-1.yml datafile pointing at this namespace',
+    state: 'state is a kontract setting: put it in a /kontract/namespace-1.yml datafile pointing at this namespace',
+    quotaComponents: 'quotaComponents is a kontract setting: put it in a /kontract/namespace-1.yml datafile pointing at this namespace',
+    isolated: 'isolated is a kontract setting: put it in a /kontract/namespace-1.yml datafile pointing at this namespace',
+    annotations: 'annotations is a kontract setting: put it in a /kontract/namespace-1.yml datafile pointing at this namespace',
+  },
+  '/access/role-1.yml': {
+    users: 'in qontract, users point at roles: list this role under the user\'s roles: [$ref]',
+    bots: 'in qontract, bots point at roles: list this role under the bot\'s roles: [$ref]',
   },
 };
 
@@ -176,10 +181,33 @@ export function validateSnapshot(snap: Snapshot, opts: ValidateOptions = {}): Ap
 function buildModel(snap: Snapshot, valid: ReadonlySet<string>, problems: ValidationProblem[]): AppInterfaceData {
   const built = new Map<string, unknown>();
   const inProgress = new Set<string>();
+  const reverse = new Map<string, Map<string, Datafile[]>>();
+  const referrers = (schema: string, field: string, target: string): readonly Datafile[] => {
+    const key = `${schema}\0${field}`;
+    let index = reverse.get(key);
+    if (index === undefined) {
+      index = new Map();
+      for (const f of [...snap.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+        // Invalid files count too: a broken settings file must not read as "no settings" (it is reported, and its target skipped).
+        if (schemaOf(f.raw) !== schema || typeof f.raw !== 'object' || f.raw === null) continue;
+        const v = (f.raw as Record<string, unknown>)[field];
+        for (const r of Array.isArray(v) ? v : [v]) {
+          const to = typeof r === 'object' && r !== null ? (r as { $ref?: unknown }).$ref : undefined;
+          if (typeof to !== 'string') continue;
+          const list = index.get(to) ?? [];
+          if (!list.includes(f)) list.push(f);
+          index.set(to, list);
+        }
+      }
+      reverse.set(key, index);
+    }
+    return index.get(target) ?? [];
+  };
   const ctx: BuildContext = {
     root: snap.root,
     resource: (path) => snap.resources.get(path),
     file: (path) => snap.files.get(path),
+    referrers,
     entry<K extends ListKey>(kind: DatafileKind<K>, path: string): EntryOf<K> | undefined {
       const f = snap.files.get(path);
       if (f === undefined || !valid.has(path) || schemaOf(f.raw) !== kind.schema) return undefined;

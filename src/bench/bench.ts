@@ -4,7 +4,12 @@
  * LIST floor and `kubectl diff`. Each phase runs in its own child process so peak RSS
  * (process.resourceUsage().maxRSS) belongs to that phase alone. Not a test: it prints a report.
  *
- *   node scripts/bench.js [--sizes 10000,20000] [--clusters-dir DIR] [--no-kubectl] [--kubectl-max N]
+ *   node scripts/bench.js [--sizes 10000,20000] [--clusters-dir DIR] [--no-kubectl] [--kubectl-max N] [--case generic|resources]
+ *
+ * `--case resources`: the same N objects of the same four kinds, but from the `resources`
+ * integration (qontract's openshift-resources): each is a `resource-template` entry of a
+ * namespace's `openshiftResources`, rendered with nunjucks from one template per kind, its kinds
+ * resolved through API discovery. Rendering is timed apart (`render`), before the run's clock.
  */
 /* eslint-disable no-console -- a benchmark script's report is its output */
 import { execFile, spawn } from 'node:child_process';
@@ -14,7 +19,8 @@ import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Cluster } from '../app-interface/model.js';
+import type { AppInterfaceData, Cluster, Namespace } from '../app-interface/model.js';
+import { readOpenshiftResources } from '../app-interface/openshift-resources.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { silentReporter } from '../core/reporter.js';
 import type { Reporter } from '../core/reporter.js';
@@ -22,12 +28,16 @@ import { defineIntegration } from '../integrations/define-integration.js';
 import type { DesiredObject, Integration } from '../integrations/define-integration.js';
 import { readState, resolveBinDir, startLocalClusters, stopLocalClusters } from '../local-cluster/index.js';
 import type { LocalClustersState } from '../local-cluster/index.js';
+import { resourcesIntegration } from '../integrations/resources/integration.js';
 import { createConnector } from '../reconcile/connector.js';
 import { runReconcile } from '../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../reconcile/run-reconcile.js';
 import { markOwned, ownershipSelector } from '../resource-inventory/ownership.js';
 
+/** `generic` (a synthetic integration) or `resources` (the resources integration from templates). */
+type BenchCase = 'generic' | 'resources';
 const INTEGRATION = 'bench';
+const integrationOf = (c: BenchCase): string => (c === 'resources' ? resourcesIntegration.name : INTEGRATION);
 const NAMESPACES = 20;
 const KINDS: readonly ManagedKind[] = [
   { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, order: 50 },
@@ -69,6 +79,54 @@ function desired(size: number, clusters: readonly string[], changed: boolean): D
   return out;
 }
 
+/** One template per kind (the resources case): the object's fields come from `variables`. */
+const TEMPLATES: Readonly<Record<string, string>> = {
+  '/bench/configmap.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: r-{{ i }}\ndata:\n  key: {{ value }}\n  idx: "{{ i }}"\n',
+  '/bench/secret.yml': 'apiVersion: v1\nkind: Secret\ntype: Opaque\nmetadata:\n  name: r-{{ i }}\ndata:\n  value: {{ ("s-" ~ value ~ "-" ~ i) | b64encode }}\n',
+  '/bench/serviceaccount.yml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: r-{{ i }}\n  labels: {v: {{ value }}}\n',
+  '/bench/service.yml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: r-{{ i }}\n  labels: {v: {{ value }}}\nspec:\n  clusterIP: None\n  ports:\n  - {name: http, port: 80, protocol: TCP, targetPort: 8080}\n',
+};
+const TEMPLATE_OF = ['/bench/configmap.yml', '/bench/secret.yml', '/bench/serviceaccount.yml', '/bench/service.yml'];
+
+/**
+ * The resources case's data: the namespaces bench-0…19 of every cluster, N `resource-template`
+ * entries round-robin over clusters, namespaces and the four kinds, rendered as the data loader
+ * does. Returns the data and the seconds rendering took.
+ */
+function resourcesData(size: number, clusters: readonly Cluster[], changed: boolean): { data: AppInterfaceData; renderSeconds: number } {
+  const entries = new Map<string, { i: number; path: string; value: string }[]>();
+  for (let i = 0; i < size; i++) {
+    const cluster = clusters[i % clusters.length]?.name ?? '';
+    const j = Math.floor(i / clusters.length);
+    const key = `${cluster}/bench-${j % NAMESPACES}`;
+    const list = entries.get(key) ?? [];
+    list.push({ i: j, path: TEMPLATE_OF[j % TEMPLATE_OF.length] ?? '', value: changed && j % 100 === 0 ? 'changed' : 'v1' });
+    entries.set(key, list);
+  }
+  const t0 = process.hrtime.bigint();
+  const namespaces: Namespace[] = [];
+  for (const c of clusters) {
+    for (let n = 0; n < NAMESPACES; n++) {
+      const name = `bench-${n}`;
+      const path = `/bench/${c.name}/${name}.yml`;
+      const list = entries.get(`${c.name}/${name}`) ?? [];
+      const read = readOpenshiftResources({
+        entries: list.map((e) => ({ provider: 'resource-template', path: e.path, variables: { i: e.i, value: e.value } })),
+        origin: { file: path, field: 'openshiftResources' },
+        namespace: { name, path, labels: {}, delete: false, clusterAdmin: false, managedResourceTypes: [], cluster: { name: c.name, serverUrl: c.serverUrl, labels: {} }, environment: { name: 'bench', parameters: null } },
+        resource: (p) => TEMPLATES[p],
+      });
+      if (read.problems.length > 0) throw new Error(`bench templates: ${read.problems.map((p) => p.message).join('; ')}`);
+      namespaces.push({
+        path, name, description: '', cluster: c.name, labels: {}, annotations: {}, delete: false, managedByExternal: false, managedRoles: false,
+        state: 'active', networkPoliciesAllow: [], isolated: false, managedResourceTypes: KINDS.map((k) => k.kind), openshiftResources: read.resources,
+      });
+    }
+  }
+  const renderSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { data: { ...dataOf(clusters), namespaces }, renderSeconds };
+}
+
 function benchIntegration(objects: readonly DesiredObject[]): Integration {
   return defineIntegration({ name: INTEGRATION, summary: 'benchmark', kinds: KINDS, buildDesired: () => ({ objects, problems: [] }) });
 }
@@ -85,28 +143,31 @@ function clustersOf(state: LocalClustersState): { defs: Cluster[]; env: NodeJS.P
 const dataOf = (clusters: readonly Cluster[]) => ({ sha: 'bench', clusters, namespaces: [], quotas: [], limitRanges: [], roles: [], users: [], bots: [], tenants: [] });
 const rssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
-interface PhaseResult { phase: string; size: number; seconds: number; breakdown?: ReconcileResult['phaseSeconds']; reads: number; writes: number; changes: number; errors: number; maxRssMB: number }
+interface PhaseResult { phase: string; size: number; seconds: number; breakdown?: ReconcileResult['phaseSeconds']; renderSeconds?: number; reads: number; writes: number; changes: number; errors: number; maxRssMB: number }
 
-async function phaseReconcile(state: LocalClustersState, size: number, dryRun: DryRunMode, changed: boolean, phase: string): Promise<PhaseResult> {
+async function phaseReconcile(state: LocalClustersState, size: number, dryRun: DryRunMode, changed: boolean, phase: string, benchCase: BenchCase): Promise<PhaseResult> {
   const { defs, env } = clustersOf(state);
   const connector = createConnector({ env, reporter: stderrReporter });
-  // The synthetic desired objects stand in for the app-interface: generated before the clock starts.
-  const objects = desired(size, defs.map((d) => d.name), changed);
+  // The desired objects stand in for the app-interface: generated (and, for the resources case,
+  // rendered from templates) before the clock starts.
+  const resources = benchCase === 'resources' ? resourcesData(size, defs, changed) : undefined;
+  const integration = resources === undefined ? benchIntegration(desired(size, defs.map((d) => d.name), changed)) : resourcesIntegration;
   const t0 = process.hrtime.bigint();
   const r = await runReconcile({
-    integrations: [benchIntegration(objects)], data: dataOf(defs), connect: connector.connect,
+    integrations: [integration], data: resources?.data ?? dataOf(defs), connect: connector.connect,
     dryRun, reporter: silentReporter, allowMassDeletion: true, maxDeletions: size,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   connector.closeAll();
   return {
-    phase, size, seconds, breakdown: r.phaseSeconds, changes: r.plan.changes.length, errors: r.errors.length, maxRssMB: rssMB(),
+    phase, size, seconds, breakdown: r.phaseSeconds, ...(resources === undefined ? {} : { renderSeconds: resources.renderSeconds }),
+    changes: r.plan.changes.length, errors: r.errors.length, maxRssMB: rssMB(),
     reads: r.clusters.reduce((a, c) => a + c.stats.reads, 0), writes: r.clusters.reduce((a, c) => a + c.stats.writes, 0),
   };
 }
 
 /** The floor: the same paginated LISTs with a minimal raw https client, JSON parsed, nothing else. */
-async function phaseFloor(state: LocalClustersState, size: number): Promise<PhaseResult> {
+async function phaseFloor(state: LocalClustersState, size: number, integration: string): Promise<PhaseResult> {
   let reads = 0;
   const t0 = process.hrtime.bigint();
   const listAll = async (c: LocalClustersState['clusters'][number], kind: ManagedKind): Promise<number> => {
@@ -114,7 +175,7 @@ async function phaseFloor(state: LocalClustersState, size: number): Promise<Phas
     let cont = '';
     let n = 0;
     do {
-      const q = new URLSearchParams({ labelSelector: ownershipSelector(INTEGRATION), limit: '500', ...(cont === '' ? {} : { continue: cont }) });
+      const q = new URLSearchParams({ labelSelector: ownershipSelector(integration), limit: '500', ...(cont === '' ? {} : { continue: cont }) });
       const body = await new Promise<string>((res, rej) => {
         https.get(`${c.server}/api/v1/${kind.plural}?${q.toString()}`, { agent, headers: { Authorization: `Bearer ${c.adminToken}`, Accept: 'application/json' } }, (resp) => {
           const chunks: Buffer[] = [];
@@ -140,7 +201,7 @@ async function phaseFloor(state: LocalClustersState, size: number): Promise<Phas
  * The same LISTs over HTTP/2 (one connection per cluster, a stream per kind, as client-go talks to
  * apiservers). Reported next to the HTTP/1.1 floor, which uses kontract's own transport.
  */
-async function phaseFloorH2(state: LocalClustersState, size: number): Promise<PhaseResult> {
+async function phaseFloorH2(state: LocalClustersState, size: number, integration: string): Promise<PhaseResult> {
   let reads = 0;
   const t0 = process.hrtime.bigint();
   const counts = await Promise.all(state.clusters.map(async (c) => {
@@ -151,7 +212,7 @@ async function phaseFloorH2(state: LocalClustersState, size: number): Promise<Ph
         let cont = '';
         let n = 0;
         do {
-          const q = new URLSearchParams({ labelSelector: ownershipSelector(INTEGRATION), limit: '500', ...(cont === '' ? {} : { continue: cont }) });
+          const q = new URLSearchParams({ labelSelector: ownershipSelector(integration), limit: '500', ...(cont === '' ? {} : { continue: cont }) });
           const body = await new Promise<string>((res, rej) => {
             const req = session.request({ ':path': `/api/v1/${kind.plural}?${q.toString()}`, authorization: `Bearer ${c.adminToken}`, accept: 'application/json' });
             const chunks: Buffer[] = [];
@@ -182,18 +243,19 @@ async function child(args: readonly string[]): Promise<void> {
   if (state === undefined) throw new Error('no cluster state');
   const size = Number(get('--size'));
   const phase = get('--phase');
-  const r = phase === 'floor' ? await phaseFloor(state, size)
-    : phase === 'floor-h2' ? await phaseFloorH2(state, size)
-    : phase === 'wet' ? await phaseReconcile(state, size, false, false, phase)
-      : phase === 'noop' ? await phaseReconcile(state, size, 'client', false, phase)
-        : phase === 'change' ? await phaseReconcile(state, size, false, true, phase)
-          : await phaseReconcile(state, size, false, false, phase);
+  const benchCase: BenchCase = args.includes('--case') && get('--case') === 'resources' ? 'resources' : 'generic';
+  const r = phase === 'floor' ? await phaseFloor(state, size, integrationOf(benchCase))
+    : phase === 'floor-h2' ? await phaseFloorH2(state, size, integrationOf(benchCase))
+    : phase === 'wet' ? await phaseReconcile(state, size, false, false, phase, benchCase)
+      : phase === 'noop' ? await phaseReconcile(state, size, 'client', false, phase, benchCase)
+        : phase === 'change' ? await phaseReconcile(state, size, false, true, phase, benchCase)
+          : await phaseReconcile(state, size, false, false, phase, benchCase);
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }
 
-function runChild(stateDir: string, size: number, phase: string): Promise<PhaseResult> {
+function runChild(stateDir: string, size: number, phase: string, benchCase: BenchCase): Promise<PhaseResult> {
   return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', '--state', stateDir, '--size', String(size), '--phase', phase], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', '--state', stateDir, '--size', String(size), '--phase', phase, '--case', benchCase], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     p.on('close', (code) => {
@@ -237,6 +299,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const flag = (f: string): string | undefined => { const i = argv.indexOf(f); return i < 0 ? undefined : argv[i + 1]; };
   const sizes = (flag('--sizes') ?? '10000,20000').split(',').map(Number);
   const kubectlMax = Number(flag('--kubectl-max') ?? '1000000');
+  const benchCase: BenchCase = flag('--case') === 'resources' ? 'resources' : 'generic';
   let stateDir = flag('--clusters-dir');
   let started = false;
   if (stateDir === undefined) {
@@ -252,15 +315,16 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     await ensureNamespaces(state);
     for (const size of sizes) {
-      console.error(`[bench] size ${size}: first wet run`);
-      const wet = await runChild(stateDir, size, 'wet');
-      const noop = await runChild(stateDir, size, 'noop');
-      const floor = await runChild(stateDir, size, 'floor');
-      const floorH2 = await runChild(stateDir, size, 'floor-h2');
-      const change = await runChild(stateDir, size, 'change');
-      await runChild(stateDir, size, 'wet'); // restore the 1 % so the next size starts clean
-      const kd = argv.includes('--no-kubectl') ? undefined : await kubectlDiff(state, size, work, kubectlMax);
-      const row = { size, wet, noop, floor, floorH2, change, noopToFloor: noop.seconds / floor.seconds, noopToFloorH2: noop.seconds / floorH2.seconds, kubectlDiff: kd, kubectlToNoop: kd === undefined ? undefined : kd.seconds / noop.seconds };
+      console.error(`[bench] ${benchCase} size ${size}: first wet run`);
+      const wet = await runChild(stateDir, size, 'wet', benchCase);
+      const noop = await runChild(stateDir, size, 'noop', benchCase);
+      const floor = await runChild(stateDir, size, 'floor', benchCase);
+      const floorH2 = await runChild(stateDir, size, 'floor-h2', benchCase);
+      const change = await runChild(stateDir, size, 'change', benchCase);
+      await runChild(stateDir, size, 'wet', benchCase); // restore the 1 % so the next size starts clean
+      // kubectl diff applies to the generic case's manifests only.
+      const kd = argv.includes('--no-kubectl') || benchCase === 'resources' ? undefined : await kubectlDiff(state, size, work, kubectlMax);
+      const row = { case: benchCase, size, wet, noop, floor, floorH2, change, noopToFloor: noop.seconds / floor.seconds, noopToFloorH2: noop.seconds / floorH2.seconds, kubectlDiff: kd, kubectlToNoop: kd === undefined ? undefined : kd.seconds / noop.seconds };
       report.push(row);
       console.log(JSON.stringify(row));
     }

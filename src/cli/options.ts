@@ -5,13 +5,18 @@
  *   --app-interface DIR        a directory of YAML datafiles
  *   --graphql-url URL          a qontract-server compatible endpoint (`kontract serve` is one)
  *   --graphql-token-file FILE  bearer token for it (else env KONTRACT_GRAPHQL_TOKEN); never printed
+ *   --secrets-config FILE      qontract-reconcile style TOML secrets (settings `vault: false`)
+ *   --vault-server URL         Vault for cluster automationTokens (settings `vault: true` or none)
  *   --allow-path DIR           a directory outside the app-interface the data may read (repeatable)
  */
 import type { Argv } from 'yargs';
 import type { SourceArgs } from '../app-interface/source-options.js';
 import { GRAPHQL_TOKEN_ENV } from '../app-interface/source-options.js';
+import type { AppInterfaceData } from '../app-interface/model.js';
 import { ERROR_CODES, KontractError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
+import type { SecretReader } from '../secrets/index.js';
+import { secretReaderFor } from '../secrets/select.js';
 
 /** A string flag's value, or undefined when absent (or not a string). */
 export function str(v: unknown): string | undefined {
@@ -54,4 +59,24 @@ export function sourceArgsFrom(args: Readonly<Record<string, unknown>>, ctx: { r
     ...(ctx.reporter === undefined ? {} : { reporter: ctx.reporter }),
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
   };
+}
+
+/** `--secrets-config` and `--vault-server`: where cluster `automationToken`s are read from (src/secrets/select.ts). */
+export function secretOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('secrets-config', { type: 'string', describe: 'qontract-reconcile style TOML config with the secrets, used when the app-interface settings say vault: false (env KONTRACT_SECRETS_CONFIG)' })
+    .option('vault-server', { type: 'string', describe: 'Vault (or OpenBao) URL for automationToken secrets (env VAULT_ADDR; token VAULT_TOKEN, or VAULT_ROLE_ID + VAULT_SECRET_ID)' });
+}
+
+/** The secret reader of a run: Vault or the secrets config file, as the app-interface settings say. */
+export function secretReaderFromArgs(args: Readonly<Record<string, unknown>>, ctx: { readonly cwd: string; readonly env: NodeJS.ProcessEnv }, data: AppInterfaceData): SecretReader | undefined {
+  const secretsConfig = str(args['secrets-config']);
+  const vaultServer = str(args['vault-server']);
+  const vault = data.appInterfaceSettings?.[0]?.vault;
+  return secretReaderFor({
+    env: ctx.env, cwd: ctx.cwd,
+    ...(secretsConfig === undefined ? {} : { secretsConfig }),
+    ...(vaultServer === undefined ? {} : { vaultServer }),
+    ...(vault === undefined ? {} : { vault }),
+  });
 }

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   SAFETY: 'E_SAFETY',
   /** Applying a change failed. */
   APPLY: 'E_APPLY',
+  /** A secret (Vault or the secrets config file) could not be read. */
+  SECRET: 'E_SECRET',
   /** The run's Lease on a cluster is held by another run, or could not be taken or kept. */
   LOCKED: 'E_LOCKED',
   /** The GraphQL data source failed. */

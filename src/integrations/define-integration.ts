@@ -10,6 +10,7 @@ import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
 import type { ComparisonRules } from '../resource-inventory/inventory.js';
 import type { Plan } from '../resource-inventory/plan.js';
+import type { SecretReader } from '../core/secret-reader.js';
 
 /** One desired object, placed on one cluster. */
 export interface DesiredObject {
@@ -71,6 +72,27 @@ export interface DesiredState {
     readonly kinds: readonly string[];
     readonly objects: readonly { readonly cluster: string; readonly kind: string; readonly namespace: string; readonly name: string }[];
   };
+  /**
+   * Kinds the data names for this run (beyond the integration's static `kinds`), per cluster: the
+   * engine resolves each through API discovery on that cluster (plural, namespaced, preferred
+   * version), LISTs it once per cluster like a static kind, and accepts desired objects of it.
+   * A desired object whose kind a cluster does not serve is an error for that cluster only.
+   */
+  readonly dynamicKinds?: readonly DynamicKind[];
+  /**
+   * Which owned live objects the integration manages (e.g. only in namespaces whose data lists
+   * the kind): others of its kinds are ignored — never updated or deleted. Default: all.
+   */
+  readonly manages?: (cluster: string, kind: string, obj: KubeObject) => boolean;
+}
+
+/** A kind named by the data, resolved per cluster by the engine (DesiredState.dynamicKinds). */
+export interface DynamicKind {
+  readonly cluster: string;
+  /** `Kind` or `Kind.group` (qontract's resource type; `Deployment.apps`, `Route.route.openshift.io`). */
+  readonly type: string;
+  /** The datafile naming it (errors). */
+  readonly source: string;
 }
 
 /**
@@ -94,6 +116,8 @@ export interface DesiredContext {
   readonly allowedPaths?: readonly string[];
   /** For progress of long builds (git fetches); warnings belong in `DesiredState.warnings`. */
   readonly reporter?: Reporter;
+  /** The run's secret reader (Vault or a config file), when one is configured. Values never go to output. */
+  readonly secrets?: SecretReader;
 }
 
 /** Input of `Integration.observe`: the run's plan and what the integration built for it. */
@@ -113,6 +137,11 @@ export interface Integration extends ComparisonRules {
   readonly summary: string;
   /** Kinds the integration owns: the engine LISTs exactly these, filtered by the ownership label. */
   readonly kinds: readonly ManagedKind[];
+  /**
+   * True when the data names the kinds (DesiredState.dynamicKinds, resolved per cluster through
+   * discovery): `kinds` may then be empty.
+   */
+  readonly kindsFromData?: boolean;
   buildDesired(ctx: DesiredContext): DesiredState | Promise<DesiredState>;
   /**
    * What it means when a cluster does not serve one of `kinds` (CRD absent), for the per-cluster

@@ -10,7 +10,9 @@ import { limitRangesIntegration } from './limitranges/integration.js';
 import { namespacesIntegration } from './namespaces/integration.js';
 import { networkPoliciesIntegration } from './networkpolicies/integration.js';
 import { resourceQuotasIntegration } from './resourcequotas/integration.js';
+import { resourcesIntegration } from './resources/integration.js';
 import { roleBindingsIntegration } from './rolebindings/integration.js';
+import { serviceAccountsIntegration } from './serviceaccounts/integration.js';
 import { virtualMachinesIntegration } from './virtual-machines/integration.js';
 
 export const INTEGRATIONS: readonly Integration[] = [
@@ -19,9 +21,11 @@ export const INTEGRATIONS: readonly Integration[] = [
   limitRangesIntegration,
   roleBindingsIntegration,
   networkPoliciesIntegration,
+  serviceAccountsIntegration,
   instancetypesIntegration,
   virtualMachinesIntegration,
   hedgehogFabricIntegration,
+  resourcesIntegration,
 ];
 
 export function findIntegration(name: string): Integration | undefined {

@@ -78,6 +78,17 @@ export interface RequestOptions {
 export interface WriteOptions {
   /** Send with `dryRun=All`: the apiserver validates and admits but does not persist. */
   readonly dryRun: boolean;
+  /**
+   * Field manager of a server-side apply. @default FIELD_MANAGER. A separate manager owns fields
+   * kontract's own applies must not remove (the pod-template restart annotation of a recycle).
+   */
+  readonly fieldManager?: string;
+}
+
+/** An API group and the version the server prefers (`GET /apis`). */
+export interface DiscoveredGroup {
+  readonly name: string;
+  readonly preferredVersion: string;
 }
 
 /** The cluster operations kontract needs. */
@@ -97,6 +108,8 @@ export interface ClusterClient {
   replace(kind: ManagedKind, obj: KubeObject, opts?: RequestOptions): Promise<KubeObject>;
   /** Resources served for a group/version, or undefined when the group/version is not served. */
   discover(group: string, version: string): Promise<readonly DiscoveredResource[] | undefined>;
+  /** The API groups the server serves (not the core group), with their preferred versions. */
+  discoverGroups(): Promise<readonly DiscoveredGroup[]>;
   stats(): RequestStats;
   /**
    * Why this client gave its cluster up (ClientOptions.giveUpAfter / deadlineMs), or undefined.
@@ -466,7 +479,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
 
     async apply(kind, obj, opts) {
       const ns = kind.namespaced ? obj.metadata.namespace ?? '' : '';
-      const path = objectPath(kind, ns, obj.metadata.name) + queryString({ fieldManager: FIELD_MANAGER, force: 'true', dryRun: opts.dryRun ? 'All' : undefined });
+      const path = objectPath(kind, ns, obj.metadata.name) + queryString({ fieldManager: opts.fieldManager ?? FIELD_MANAGER, force: 'true', dryRun: opts.dryRun ? 'All' : undefined });
       const spec: RequestSpec = {
         verb: 'apply', method: 'PATCH', path, body: JSON.stringify(obj),
         contentType: 'application/apply-patch+yaml', what: `${kindKey(kind)} ${objName(ns, obj.metadata.name)}`,
@@ -515,6 +528,14 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
       return (body.resources ?? [])
         .filter((r) => typeof r.name === 'string' && !r.name.includes('/'))
         .map((r) => ({ name: String(r.name), kind: String(r.kind), namespaced: r.namespaced === true }));
+    },
+
+    async discoverGroups() {
+      const spec: RequestSpec = { verb: 'discovery', method: 'GET', path: '/apis', what: 'discovery /apis' };
+      const body = expectOk(spec, await request(spec), '') as { groups?: { name?: unknown; preferredVersion?: { version?: unknown } }[] };
+      return (body.groups ?? [])
+        .filter((g) => typeof g.name === 'string' && typeof g.preferredVersion?.version === 'string')
+        .map((g) => ({ name: String(g.name), preferredVersion: String(g.preferredVersion?.version) }));
     },
 
     stats() {

@@ -20,6 +20,7 @@ import type { Cluster } from '../app-interface/model.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { kubeconfigList, loadKubeconfigFiles } from './kubeconfig-files.js';
+import type { SecretReader } from '../secrets/index.js';
 
 /** Where kubeconfig-context clusters find their kubeconfig. */
 export interface ConnectionOptions {
@@ -30,6 +31,8 @@ export interface ConnectionOptions {
   /** Base directory for relative CA, token and kubeconfig paths. @default process.cwd() */
   readonly cwd?: string;
   readonly reporter: Reporter;
+  /** Resolves qontract `automationToken` references (Vault or the secrets config file). */
+  readonly secrets?: SecretReader;
 }
 
 /** TLS and auth material for one cluster, ready for an https.Agent and request headers. */
@@ -225,8 +228,25 @@ async function extractCredentials(clusterName: string, kc: KubeConfig): Promise<
 export async function connectCluster(cluster: Cluster, opts: ConnectionOptions): Promise<ClusterConnection> {
   const base = opts.cwd ?? process.cwd();
   const auth = cluster.auth;
-  let load: () => KubeConfig;
+  let load: () => KubeConfig | Promise<KubeConfig>;
   switch (auth.kind) {
+    case 'automationToken': {
+      const reader = opts.secrets;
+      if (reader === undefined) {
+        throw configError(cluster.name, `automationToken ${auth.secret.path} needs a secret reader: give --vault-server (with VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID) or --secrets-config FILE, or credentials in a /kontract/cluster-1.yml datafile`);
+      }
+      load = async () => {
+        let token: string;
+        try {
+          token = (await reader.read(auth.secret)).trim();
+        } catch (e) {
+          throw configError(cluster.name, `automationToken: ${errorMessage(e)}`, e);
+        }
+        if (token === '') throw configError(cluster.name, `automationToken ${auth.secret.path} field ${auth.secret.field} is empty (${reader.describe})`);
+        return tokenKubeConfig(cluster, token, base);
+      };
+      break;
+    }
     case 'tokenEnv':
       load = () => {
         const token = opts.env[auth.env]?.trim();
@@ -250,7 +270,7 @@ export async function connectCluster(cluster: Cluster, opts: ConnectionOptions):
       break;
     }
   }
-  let kubeConfig = load();
+  let kubeConfig = await load();
   let creds = await extractCredentials(cluster.name, kubeConfig);
   if (!creds.rejectUnauthorized) {
     opts.reporter.log('warn', `TLS certificate verification is disabled for cluster ${cluster.name} (insecureSkipTLSVerify)`, { cluster: cluster.name });
@@ -269,7 +289,7 @@ export async function connectCluster(cluster: Cluster, opts: ConnectionOptions):
       if (auth.kind === 'tokenEnv') return false;
       const before = creds.headers.Authorization;
       try {
-        kubeConfig = load();
+        kubeConfig = await load();
         creds = await extractCredentials(cluster.name, kubeConfig);
       } catch (e) {
         opts.reporter.log('warn', `cluster ${cluster.name}: reloading credentials failed: ${errorMessage(e)}`, { cluster: cluster.name });

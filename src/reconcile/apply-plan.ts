@@ -35,6 +35,8 @@ export interface ApplyContext {
   readonly limits: RequestLimits;
   readonly reporter: Reporter;
   readonly clusterFailed: (cluster: string) => boolean;
+  /** Kinds resolved for this run (dynamic kinds, per cluster), consulted before the static `kinds`. */
+  readonly resolvedKind?: (integration: string, cluster: string, key: string) => ManagedKind | undefined;
   /** Aborted: send nothing more (requests in flight finish). Its reason names the signal. */
   readonly stop?: AbortSignal;
 }
@@ -45,8 +47,9 @@ export function stopReason(stop: AbortSignal | undefined): string | undefined {
   return typeof stop.reason === 'string' ? stop.reason : 'stop requested';
 }
 
-function managedKind(integrations: readonly Integration[], change: PlannedChange): ManagedKind | undefined {
-  return integrations.find((i) => i.name === change.integration)?.kinds.find((k) => kindKey(k) === change.kind);
+function managedKind(ctx: ApplyContext, change: PlannedChange): ManagedKind | undefined {
+  return ctx.resolvedKind?.(change.integration, change.cluster, change.kind)
+    ?? ctx.integrations.find((i) => i.name === change.integration)?.kinds.find((k) => kindKey(k) === change.kind);
 }
 
 function levels(changes: readonly PlannedChange[], descending: boolean): PlannedChange[][] {
@@ -78,7 +81,7 @@ async function applyOne(ctx: ApplyContext, change: PlannedChange, nsCreated: Rea
   if (stopped !== undefined) return { change, status: 'not-sent', error: `not sent: run interrupted (${stopped})` };
   const gaveUp = client.givenUp();
   if (gaveUp !== undefined) return { change, status: 'not-sent', error: `not sent: cluster ${change.cluster} given up (${gaveUp})` };
-  const kind = managedKind(ctx.integrations, change);
+  const kind = managedKind(ctx, change);
   try {
     if (kind === undefined) throw new KontractError(ERROR_CODES.INTERNAL, `no managed kind ${change.kind} in integration ${change.integration}`);
     if (change.action === 'delete') {

@@ -8,6 +8,7 @@ import type { Reporter } from '../core/reporter.js';
 import { connectCluster } from '../k8s/cluster-connection.js';
 import { createClusterClient } from '../k8s/cluster-client.js';
 import type { ClientOptions, ClusterClient, RequestVerb } from '../k8s/cluster-client.js';
+import type { SecretReader } from '../secrets/index.js';
 
 export type Connect = (cluster: Cluster) => Promise<ClusterClient>;
 
@@ -18,6 +19,8 @@ export interface ConnectorOptions {
   readonly cwd?: string;
   readonly reporter: Reporter;
   readonly client?: Omit<ClientOptions, 'onRequest'>;
+  /** The secret reader for qontract `automationToken`s, asked when a cluster is connected (the data may load later). */
+  readonly secrets?: () => SecretReader | undefined;
   /** Per request sent (metrics). */
   readonly onRequest?: (cluster: string, verb: RequestVerb, status: number) => void;
 }
@@ -45,9 +48,11 @@ export function createConnector(opts: ConnectorOptions): Connector {
     async connect(cluster) {
       const existing = clients.get(cluster.name);
       if (existing !== undefined) return existing;
+      const secrets = opts.secrets?.();
       const conn = await connectCluster(cluster, {
         env: opts.env,
         reporter: opts.reporter,
+        ...(secrets === undefined ? {} : { secrets }),
         ...(opts.kubeconfigPath === undefined ? {} : { kubeconfigPath: opts.kubeconfigPath }),
         ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
       });

@@ -8,7 +8,7 @@ import { ERROR_CODES, KontractError, ValidationError, formatProblem } from '../c
 import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { apiVersionOf } from '../core/k8s-object.js';
-import type { BlockedUnit, DesiredContext, DesiredState, Integration } from '../integrations/define-integration.js';
+import type { BlockedUnit, DesiredContext, DesiredObject, DesiredState, DynamicKind, Integration } from '../integrations/define-integration.js';
 import { objectConstraintProblems } from '../resource-inventory/object-constraints.js';
 import type { PlanError } from '../resource-inventory/plan.js';
 import { scopeNamespace } from './scope.js';
@@ -39,6 +39,14 @@ export interface IntegrationWork {
   readonly namespacesSeen: ReadonlySet<string>;
   /** DesiredState.explicitDeletion. */
   readonly explicitDeletion?: DesiredState['explicitDeletion'];
+  /** DesiredState.dynamicKinds (in scope): resolved per cluster once connected (dynamic-kinds.ts). */
+  readonly dynamicKinds?: readonly DynamicKind[];
+  /** Desired objects of kinds only discovery can resolve (dynamic-kinds.ts turns them into `desired`). */
+  readonly pending?: readonly DesiredObject[];
+  /** The kinds to LIST per cluster once dynamic kinds are resolved (static `kinds` otherwise). */
+  readonly kindsByCluster?: ReadonlyMap<string, readonly ManagedKind[]>;
+  /** DesiredState.manages. */
+  readonly manages?: (cluster: string, kind: string, obj: KubeObject) => boolean;
 }
 
 /** The run's environment handed to every buildDesired (DesiredContext without the data). */
@@ -72,6 +80,8 @@ export interface CheckedState {
   readonly blocked: readonly BlockedUnit[];
   /** Desired objects outside every blocked unit, with their kind. */
   readonly objects: readonly DesiredEntry[];
+  /** Desired objects whose kind only discovery can resolve (DesiredState.dynamicKinds), outside every blocked unit. */
+  readonly pending: readonly DesiredObject[];
 }
 
 function objectLabel(kind: ManagedKind, obj: KubeObject): string {
@@ -107,12 +117,29 @@ export async function checkDesired(integrations: readonly Integration[], data: A
     const blocked: BlockedUnit[] = [...(state.blocked ?? [])];
     const lookup = kindLookup(integration);
     const placed: DesiredEntry[] = [];
+    const pending: DesiredObject[] = [];
     for (const d of state.objects) {
       if (!known.has(d.cluster)) {
         problems.push({ file: d.source, field: '', message: `${integration.name}: object ${d.object.kind} ${d.object.metadata.name} targets unknown cluster ${d.cluster}` });
         continue;
       }
       const kind = lookup(d.object);
+      if (kind === undefined && state.dynamicKinds !== undefined) {
+        // Resolved through discovery once the cluster is connected (dynamic-kinds.ts); checked
+        // here as namespaced when it carries a namespace.
+        const namespaced = d.object.metadata.namespace !== undefined;
+        const broken = objectConstraintProblems(d.object, namespaced);
+        if (broken.length > 0) {
+          const label = `${d.object.kind} ${namespaced ? `${d.object.metadata.namespace ?? ''}/` : ''}${d.object.metadata.name}`;
+          blocked.push({
+            unit: label, cluster: d.cluster, namespaces: [d.object.metadata.namespace ?? ''],
+            problems: broken.map((b) => ({ file: d.source, field: sourceField(b.field, d.sourceFields), message: `${label} on cluster ${d.cluster}: ${b.field}: ${b.message} (the apiserver would reject it)` })),
+          });
+          continue;
+        }
+        pending.push(d);
+        continue;
+      }
       if (kind === undefined) {
         throw new KontractError(ERROR_CODES.DESIRED_STATE, `integration ${integration.name} produced ${d.object.apiVersion} ${d.object.kind} ${d.object.metadata.name}, which is not among its kinds`);
       }
@@ -128,7 +155,8 @@ export async function checkDesired(integrations: readonly Integration[], data: A
       placed.push({ cluster: d.cluster, kind, object: d.object, source: d.source });
     }
     const objects = placed.filter((d) => !inBlockedScope(blocked, d.cluster, scopeNamespace(d.kind, d.object)));
-    out.push({ integration, state, problems, blocked, objects });
+    const unblocked = pending.filter((d) => !inBlockedScope(blocked, d.cluster, d.object.metadata.namespace ?? ''));
+    out.push({ integration, state, problems, blocked, objects, pending: unblocked });
   }
   return out;
 }
@@ -150,7 +178,7 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
   const byName = new Map(data.clusters.map((c) => [c.name, c]));
   const problems: ValidationProblem[] = [];
   const work: IntegrationWork[] = [];
-  for (const { integration, state, problems: own, blocked: units, objects } of checked) {
+  for (const { integration, state, problems: own, blocked: units, objects, pending } of checked) {
     problems.push(...own);
     for (const w of state.warnings ?? []) run.reporter?.log('warn', `${integration.name}: ${formatProblem(w)}`, { integration: integration.name });
     const enabled = (c: Cluster): boolean => !c.disabledIntegrations.includes(integration.name);
@@ -180,11 +208,20 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
       coveredNames.add(d.cluster);
       desired.push(d);
     }
+    const waiting: DesiredObject[] = [];
+    for (const d of pending) {
+      if (!inScope(d.cluster) || wholeCluster.has(d.cluster)) continue;
+      // Scope and exclusions need the kind: applied again once it is resolved (dynamic-kinds.ts).
+      coveredNames.add(d.cluster);
+      waiting.push(d);
+    }
     const clusters = [...coveredNames].map((n) => byName.get(n)).filter((c): c is Cluster => c !== undefined);
     const explicit = state.explicitDeletion;
     work.push({ integration, clusters, desired, excludedNamespaces, blocked,
       warnings: state.warnings ?? [], namespacesSeen, ...(integration.observe === undefined ? {} : { state }),
-      ...(explicit === undefined ? {} : { explicitDeletion: explicit }) });
+      ...(explicit === undefined ? {} : { explicitDeletion: explicit }),
+      ...(state.dynamicKinds === undefined ? {} : { pending: waiting, dynamicKinds: state.dynamicKinds.filter((k) => coveredNames.has(k.cluster)) }),
+      ...(state.manages === undefined ? {} : { manages: state.manages }) });
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return work;

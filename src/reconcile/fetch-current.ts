@@ -145,8 +145,11 @@ async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: Integra
     const selector = ownershipSelector(w.integration.name);
     const namespaces: (string | undefined)[] = kind.namespaced && ctx.namespaces.length > 0 ? [...ctx.namespaces] : [undefined];
     const excluded = w.excludedNamespaces.get(cluster);
+    const key = kindKey(kind);
+    const manages = w.manages;
     const inScope = (obj: KubeObject): boolean =>
-      ctx.scope.objectInScope(cluster, kind, obj) && !(excluded !== undefined && excluded.has(scopeNamespace(kind, obj)));
+      ctx.scope.objectInScope(cluster, kind, obj) && !(excluded !== undefined && excluded.has(scopeNamespace(kind, obj)))
+      && (manages === undefined || manages(cluster, key, obj));
     const lists = await Promise.all(namespaces.map((ns) => limit(() => listOwned(ctx.inventory, client, kind, selector, ns, inScope))));
     ctx.inventory.markListed(cluster, kind);
     const seen = new NameSet(kind);
@@ -214,7 +217,7 @@ export async function fetchCurrent(ctx: FetchContext, failures: ClusterFailures,
     for (const c of w.clusters) {
       const client = ctx.clients.get(c.name);
       if (client === undefined || failures.has(c.name)) continue;
-      for (const kind of w.integration.kinds) tasks.push(fetchOne(ctx, failures, w, client, kind, () => desiredOf(c.name, kind), discovery));
+      for (const kind of w.kindsByCluster?.get(c.name) ?? w.integration.kinds) tasks.push(fetchOne(ctx, failures, w, client, kind, () => desiredOf(c.name, kind), discovery));
     }
   }
   // Each task's requests go through its cluster's limiter: --concurrency per cluster, all clusters at once.

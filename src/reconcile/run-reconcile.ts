@@ -9,13 +9,14 @@
 import pLimit from 'p-limit';
 import type { Registry } from 'prom-client';
 import type { AppInterfaceData } from '../app-interface/model.js';
-import { errorMessage } from '../core/errors.js';
+import { ERROR_CODES, errorMessage } from '../core/errors.js';
 import { kindKey } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
 import type { DesiredState, Integration } from '../integrations/define-integration.js';
 import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
 import { foreignManagedFields } from '../k8s/cluster-client.js';
 import { ResourceInventory } from '../resource-inventory/inventory.js';
+import type { SecretReader } from '../secrets/index.js';
 import { computePlan } from '../resource-inventory/planner.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { applyPlan, stopReason } from './apply-plan.js';
@@ -24,6 +25,8 @@ import type { AppliedChange } from './apply-plan.js';
 import type { Connect } from './connector.js';
 import { blockedUnitError, buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
+import { kindTable, resolveDynamicKinds } from './dynamic-kinds.js';
+import { applyRecycles, isRecycleTrigger, planRecycles } from './recycle.js';
 import { ClusterFailures, fetchCurrent } from './fetch-current.js';
 import type { CurrentCount } from './fetch-current.js';
 import { requestLimits } from './request-limits.js';
@@ -47,6 +50,8 @@ export interface ReconcileOptions {
   readonly dryRun: DryRunMode;
   /** Adopt unowned live objects that match a desired one. @default false */
   readonly takeOver?: boolean;
+  /** Adopt objects applied by the matching qontract-reconcile integration (`--adopt-qontract`). */
+  readonly adoptQontract?: boolean;
   /** @default DEFAULT_MAX_DELETIONS */
   readonly maxDeletions?: number;
   /** @default false */
@@ -68,6 +73,8 @@ export interface ReconcileOptions {
   readonly cwd?: string;
   /** The run's clock (DesiredContext.now). @default new Date() at the start of the run */
   readonly now?: Date;
+  /** Secret reader handed to the integrations (DesiredContext.secrets): vault-secret resources, Route TLS. */
+  readonly secrets?: SecretReader;
   /** Directories the integrations may read from disk (DesiredContext.allowedPaths). @default no restriction */
   readonly allowedPaths?: readonly string[];
   /** Called with the plan before anything is applied (the CLI writes --plan-file here). */
@@ -156,6 +163,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   const defaults = processEnvironment();
   const work = await buildWork(opts.integrations, opts.data, scope, {
     env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
+    ...(opts.secrets === undefined ? {} : { secrets: opts.secrets }),
     ...(opts.allowedPaths === undefined ? {} : { allowedPaths: opts.allowedPaths }),
   });
   const inScopeClusters = new Set(opts.data.clusters.map((c) => c.name).filter((c) => scope.clusterInScope(c)));
@@ -220,8 +228,15 @@ interface RunState {
 }
 
 async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<ReconcileResult> {
-  const { started, scope, work, inventory, failures, clients, concurrency, tDesired } = st;
+  const { started, scope, inventory, failures, clients, concurrency, tDesired } = st;
   const limits = requestLimits(concurrency);
+  // Kinds only the data names (e.g. qontract managedResourceTypes) are resolved per cluster now.
+  const resolved = await resolveDynamicKinds({ clients, failures, limits, scope, reporter: opts.reporter }, st.work);
+  const work = resolved.work;
+  for (const [i, added] of resolved.added.entries()) {
+    const w = work[i];
+    if (w !== undefined) for (const d of added) inventory.addDesired(w.integration.name, d.cluster, d.kind, d.object, d.source);
+  }
   opts.reporter.progress?.('reading current state');
   // Live objects are compared with their desired ones as LIST pages arrive (fetch-current.ts).
   const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limits }, failures, work);
@@ -232,13 +247,22 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
     integrations: opts.integrations.map((i) => i.name),
     dataSha: opts.data.sha,
     takeOver: opts.takeOver ?? false,
+    adoptQontract: opts.adoptQontract ?? false,
     maxDeletions: opts.maxDeletions ?? DEFAULT_MAX_DELETIONS,
     allowMassDeletion: opts.allowMassDeletion ?? false,
     managersOf: foreignManagedFields,
   });
   // Integration warnings (already logged while building) travel with the plan.
   const warnings = work.flatMap((w) => w.warnings.map((p) => ({ integration: w.integration.name, ...p })));
-  const plan: Plan = warnings.length === 0 ? computed : { ...computed, warnings };
+  const withWarnings: Plan = warnings.length === 0 ? computed : { ...computed, warnings };
+  // qontract.recycle: the workloads using an updated Secret/ConfigMap (reads only when there is one).
+  const recycles = computed.changes.some(isRecycleTrigger)
+    ? await planRecycles(computed.changes.filter((c) => !failures.has(c.cluster)), clients, limits).catch((e: unknown) => {
+      opts.reporter.log('error', `recycle: cannot read the workloads to restart: ${errorMessage(e)}`, { code: ERROR_CODES.CLUSTER_ACCESS });
+      return [];
+    })
+    : [];
+  const plan: Plan = recycles.length === 0 ? withWarnings : { ...withWarnings, recycles };
   const tPlan = process.hrtime.bigint();
   opts.onPlan?.(plan);
 
@@ -248,7 +272,7 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
   if (opts.dryRun !== 'client' && plan.changes.length > 0) {
     applied = await applyPlan({
       plan, integrations: opts.integrations, clients, dryRun: opts.dryRun === 'server', limits,
-      reporter: opts.reporter, clusterFailed: (c) => failures.has(c) || inventory.clusterHasError(c),
+      reporter: opts.reporter, clusterFailed: (c) => failures.has(c) || inventory.clusterHasError(c), resolvedKind: kindTable(work),
       ...(opts.stop === undefined ? {} : { stop: opts.stop }),
     });
     // A cluster given up after its work was done (a deadline passing later) cost nothing: not reported.
@@ -264,7 +288,18 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
     });
   }
   const interrupted = stopReason(opts.stop);
-  const errors = finalPlan.errors;
+  const recycleErrors: PlanError[] = [];
+  if (opts.dryRun === false && recycles.length > 0 && interrupted === undefined) {
+    // Restart only after the Secret/ConfigMap that triggers it was applied.
+    const done = new Set(applied.filter((a) => a.status === 'applied' && isRecycleTrigger(a.change)).map((a) => `${a.change.cluster}\0${a.change.namespace}\0${a.change.kind} ${a.change.name}`));
+    const due = recycles.filter((x) => x.because.split(', ').some((b) => done.has(`${x.cluster}\0${x.namespace}\0${b}`)));
+    for (const x of await applyRecycles(due, clients, limits, new Date())) {
+      const id = `${x.recycle.cluster}/${x.recycle.namespace}/${x.recycle.kind}/${x.recycle.name}`;
+      if (x.error === undefined) opts.reporter.log('info', `recycled ${id} (${x.recycle.because} changed)`);
+      else recycleErrors.push({ cluster: x.recycle.cluster, code: ERROR_CODES.APPLY, message: `recycle ${id}: ${x.error}` });
+    }
+  }
+  const errors = [...finalPlan.errors, ...recycleErrors];
   const allClusters = new Set(work.flatMap((w) => w.clusters.map((c) => c.name)));
   const clusters: ClusterRunInfo[] = [...allClusters].sort().map((c) => ({
     cluster: c,

@@ -75,6 +75,12 @@ export interface ComparisonRules {
    * plan refuses the update, like `immutableFields`); empty when the update is allowed.
    */
   readonly immutable?: (current: KubeObject, desired: KubeObject) => readonly string[];
+  /**
+   * The qontract-reconcile integration that manages the same objects (`openshift-rolebindings`).
+   * With `--adopt-qontract`, a live object of a desired name whose `qontract.integration`
+   * annotation names it is adopted (reported in the plan) instead of being an ownership conflict.
+   */
+  readonly qontractIntegration?: string;
 }
 
 export class ResourceInventory {

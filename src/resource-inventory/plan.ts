@@ -144,6 +144,17 @@ export interface ClusterSummary {
   readonly skipped: boolean;
 }
 
+/** A Deployment/StatefulSet/DaemonSet restarted (pod-template annotation) because of a changed Secret/ConfigMap. */
+export interface Recycle {
+  readonly cluster: string;
+  readonly namespace: string;
+  /** `Deployment.apps`, `StatefulSet.apps`, `DaemonSet.apps`. */
+  readonly kind: string;
+  readonly name: string;
+  /** What changed: `Secret app-config`. */
+  readonly because: string;
+}
+
 export interface Plan {
   /** Schema version of the JSON form. */
   readonly version: 1;
@@ -160,6 +171,12 @@ export interface Plan {
    * (immutable field). Shown to the user; never applied.
    */
   readonly skippedChanges: readonly PlannedChange[];
+  /**
+   * Workloads restarted because a Secret/ConfigMap annotated `qontract.recycle: "true"` that they
+   * use is updated by this plan (added by the run, src/reconcile/recycle.ts; absent when none).
+   * A dry-run only lists them.
+   */
+  readonly recycles?: readonly Recycle[];
   /** Owned objects left alone although not desired (orphaned Namespaces). */
   readonly orphaned: readonly OrphanedObject[];
   /** Changes of `changes` that were never sent (interrupted run, given-up cluster); only after an apply. */

@@ -10,6 +10,7 @@
  * | absent                         | yes       | create                                         |
  * | owned by the same integration  | yes       | update if hash differs or drift, else unchanged |
  * | unowned                        | yes       | E_OWNERSHIP_CONFLICT (cluster) / update with --take-over |
+ * | unowned, made by qontract-reconcile's matching integration | yes | as unowned; also adopted with --adopt-qontract |
  * | owned by another integration   | yes       | E_OWNERSHIP_CONFLICT (cluster)                 |
  * | owned by a run integration     | no        | delete (may be withheld)                       |
  * | unowned / another integration  | no        | left alone                                     |
@@ -34,6 +35,11 @@ export interface PlanOptions {
   readonly dataSha: string;
   /** Adopt unowned live objects a desired object names (`--take-over`). */
   readonly takeOver: boolean;
+  /**
+   * Adopt unowned live objects made by qontract-reconcile: those whose `qontract.integration`
+   * annotation names the desiring integration's `qontractIntegration` (`--adopt-qontract`).
+   */
+  readonly adoptQontract?: boolean;
   /** More deletions than this in one run are refused unless allowMassDeletion. */
   readonly maxDeletions: number;
   /** Lifts the maxDeletions and empty-desired refusals. */
@@ -95,11 +101,21 @@ function idOf(b: Base): string {
   return resourceIdString(b);
 }
 
-function conflict(b: Base, owner: string | undefined): PlanError {
+/** qontract-reconcile's mark on the objects it applies (reconcile/utils/openshift_resource.py). */
+export const QONTRACT_INTEGRATION_ANNOTATION = 'qontract.integration';
+
+function qontractOwnerOf(live: KubeObject): string | undefined {
+  const v = live.metadata.annotations?.[QONTRACT_INTEGRATION_ANNOTATION];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function conflict(b: Base, owner: string | undefined, qontractOwner: string | undefined, adoptable: boolean): PlanError {
   const why =
-    owner === undefined
-      ? 'exists and is not managed by kontract (pass --take-over to adopt it)'
-      : `is owned by integration ${owner}`;
+    owner !== undefined
+      ? `is owned by integration ${owner}`
+      : qontractOwner !== undefined
+        ? `exists and was applied by qontract-reconcile's ${qontractOwner} (${adoptable ? 'pass --adopt-qontract or --take-over to adopt it' : 'pass --take-over to adopt it'})`
+        : 'exists and is not managed by kontract (pass --take-over to adopt it)';
   return {
     cluster: b.cluster,
     code: ERROR_CODES.OWNERSHIP_CONFLICT,
@@ -113,8 +129,9 @@ function summarisePaths(changes: readonly FieldChange[]): string {
   return changes.length > 5 ? `${paths.join(', ')}, …(+${changes.length - 5})` : paths.join(', ');
 }
 
-function updateReason(adopting: boolean, hashMatches: boolean, changes: readonly FieldChange[]): string {
+function updateReason(adopting: boolean, hashMatches: boolean, changes: readonly FieldChange[], fromQontract?: string): string {
   const drift = changes.length > 0 ? `drift: ${summarisePaths(changes)}` : '';
+  if (adopting && fromQontract !== undefined) return `adopt from qontract-reconcile (${QONTRACT_INTEGRATION_ANNOTATION}=${fromQontract})${drift === '' ? '' : `; ${drift}`}`;
   if (adopting) return `take over: adopt unowned object${drift === '' ? '' : `; ${drift}`}`;
   if (!hashMatches) return drift === '' ? 'hash differs' : `hash differs; ${drift}`;
   return `${drift} (edited out of band)`;
@@ -147,8 +164,11 @@ function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: Desi
     return;
   }
   const adopting = owner === undefined;
-  if ((adopting && !pb.opts.takeOver) || (owner !== undefined && owner !== d.integration)) {
-    pb.errors.push(conflict(baseOf(cell, d.integration, name), owner));
+  const qontractOwner = adopting ? qontractOwnerOf(live) : undefined;
+  const fromQontract = qontractOwner !== undefined && qontractOwner === pb.inv.integration(d.integration)?.qontractIntegration ? qontractOwner : undefined;
+  const adoptQontract = fromQontract !== undefined && pb.opts.adoptQontract === true;
+  if ((adopting && !pb.opts.takeOver && !adoptQontract) || (owner !== undefined && owner !== d.integration)) {
+    pb.errors.push(conflict(baseOf(cell, d.integration, name), owner, qontractOwner, fromQontract !== undefined));
     return;
   }
   if (!adopting && sameAsLastApplied(d, live)) {
@@ -193,7 +213,7 @@ function planDesired(pb: PlanBuilder, cell: InventoryCell, name: string, d: Desi
     return;
   }
   const taken = takenFields(changes, pb.opts.managersOf?.(live) ?? []);
-  pb.writes.push({ ...b, action: 'update', desired, current, changes, reason: updateReason(adopting, hashMatches, changes), ...(taken.length === 0 ? {} : { takenFields: taken }) });
+  pb.writes.push({ ...b, action: 'update', desired, current, changes, reason: updateReason(adopting, hashMatches, changes, adoptQontract ? fromQontract : undefined), ...(taken.length === 0 ? {} : { takenFields: taken }) });
 }
 
 function planCell(pb: PlanBuilder, cell: InventoryCell): void {

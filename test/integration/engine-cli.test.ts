@@ -35,6 +35,24 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+
+/** A qontract cluster datafile plus its kontract settings (credentials), and the app/environment a namespace needs. */
+function writeCluster(root: string, name: string, serverUrl: string, auth: readonly string[]): void {
+  mkdirSync(join(root, 'kontract'), { recursive: true });
+  writeFileSync(join(root, 'clusters', `${name}.yml`), [
+    '$schema: /openshift/cluster-1.yml', 'labels: {}', `name: ${name}`, 'description: test cluster', `serverUrl: ${serverUrl}`,
+    'consoleUrl: https://console.invalid', 'prometheusUrl: https://prometheus.invalid', 'elbFQDN: https://elb.invalid', 'internal: false', 'auth: []', '',
+  ].join('\n'));
+  writeFileSync(join(root, 'kontract', `${name}.yml`), ['$schema: /kontract/cluster-1.yml', 'cluster:', `  $ref: /clusters/${name}.yml`, 'auth:', ...auth.map((l) => `  ${l}`), ''].join('\n'));
+  writeFileSync(join(root, 'app.yml'), '$schema: /app-sre/app-1.yml\nname: app\n');
+  writeFileSync(join(root, 'env.yml'), '$schema: /app-sre/environment-1.yml\nname: env\n');
+}
+
+function namespaceLines(name: string, cluster: string): string[] {
+  return ['$schema: /openshift/namespace-1.yml', 'labels: {}', `name: ${name}`, 'description: test namespace', 'cluster:', `  $ref: /clusters/${cluster}.yml`,
+    'app:', '  $ref: /app.yml', 'environment:', '  $ref: /env.yml'];
+}
+
 describe('kontract CLI on a real cluster', () => {
   const ns = uniqueName('cli');
   let dir = '';
@@ -45,12 +63,8 @@ describe('kontract CLI on a real cluster', () => {
     dir = mkdtempSync(join(tmpdir(), 'kontract-cli-ai-'));
     mkdirSync(join(dir, 'clusters'));
     mkdirSync(join(dir, 'namespaces'));
-    writeFileSync(join(dir, 'clusters', 'prod-1.yml'), [
-      '$schema: /openshift/cluster-1.yml', 'name: prod-1', `serverUrl: ${testCluster('prod-1').server}`, 'auth:', '  kubeconfigContext: prod-1', '',
-    ].join('\n'));
-    writeFileSync(join(dir, 'namespaces', `${ns}.yml`), [
-      '$schema: /openshift/namespace-1.yml', `name: ${ns}`, 'cluster:', '  $ref: /clusters/prod-1.yml', '',
-    ].join('\n'));
+    writeCluster(dir, 'prod-1', testCluster('prod-1').server, ['kubeconfigContext: prod-1']);
+    writeFileSync(join(dir, 'namespaces', `${ns}.yml`), [...namespaceLines(ns, 'prod-1'), ''].join('\n'));
     common = ['namespaces', '--app-interface', dir, '--kubeconfig', testClusters().kubeconfig, '--namespace', ns, '--detailed-exitcode'];
   });
 
@@ -100,8 +114,8 @@ describe('kontract CLI on a real cluster', () => {
     const bad = mkdtempSync(join(tmpdir(), 'kontract-cli-bad-'));
     mkdirSync(join(bad, 'clusters'));
     mkdirSync(join(bad, 'namespaces'));
-    writeFileSync(join(bad, 'clusters', 'down-1.yml'), ['$schema: /openshift/cluster-1.yml', 'name: down-1', `serverUrl: https://127.0.0.1:${await closedPort()}`, 'auth:', '  tokenEnv: DOWN_TOKEN', ''].join('\n'));
-    writeFileSync(join(bad, 'namespaces', 'x.yml'), ['$schema: /openshift/namespace-1.yml', `name: ${ns}`, 'cluster:', '  $ref: /clusters/down-1.yml', ''].join('\n'));
+    writeCluster(bad, 'down-1', `https://127.0.0.1:${await closedPort()}`, ['tokenEnv: DOWN_TOKEN']);
+    writeFileSync(join(bad, 'namespaces', 'x.yml'), [...namespaceLines(ns, 'down-1'), ''].join('\n'));
     const r = await kontract(['namespaces', '--app-interface', bad, '--namespace', ns, '--detailed-exitcode'], { DOWN_TOKEN: 'not-a-real-token' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('down-1');

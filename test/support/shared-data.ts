@@ -21,3 +21,8 @@ export const SHARED_DIR = resolveSharedDir();
 export function sharedCrds(...parts: string[]): string {
   return path.join(SHARED_DIR, 'crds', ...parts);
 }
+
+/** A path under the shared data's `qontract/` directory (qontract-schemas, qontract-server, queries). */
+export function sharedQontract(...parts: string[]): string {
+  return path.join(SHARED_DIR, 'qontract', ...parts);
+}

@@ -12,7 +12,7 @@ import type { RawObject } from './raw.js';
 import { asArray, asObject, asString, at, describe } from './raw.js';
 import { DNS1123_LABEL_RE } from '../../core/k8s-names.js';
 
-export const FABRIC_SCHEMA = '/hedgehog/fabric-1.yml';
+export const FABRIC_SCHEMA = '/kontract/hedgehog/fabric-1.yml';
 
 export interface ParseFabricOptions {
   /** Name of the cluster whose datafile is at `path`, or undefined when there is none. */

@@ -1,11 +1,11 @@
 /**
  * The app-interface model of the KubeVirt size catalog: cluster-wide instancetypes
- * (`/kubevirt/cluster-instancetype-1.yml`) and preferences (`/kubevirt/cluster-preference-1.yml`).
+ * (`/kontract/kubevirt/cluster-instancetype-1.yml`) and preferences (`/kontract/kubevirt/cluster-preference-1.yml`).
  */
 import type { Labels } from '../../core/k8s-object.js';
 
-export const CLUSTER_INSTANCETYPE_SCHEMA = '/kubevirt/cluster-instancetype-1.yml';
-export const CLUSTER_PREFERENCE_SCHEMA = '/kubevirt/cluster-preference-1.yml';
+export const CLUSTER_INSTANCETYPE_SCHEMA = '/kontract/kubevirt/cluster-instancetype-1.yml';
+export const CLUSTER_PREFERENCE_SCHEMA = '/kontract/kubevirt/cluster-preference-1.yml';
 
 export interface InstancetypeCpu {
   /** vCPUs the guest sees. Required by the CRD. */
@@ -36,14 +36,14 @@ interface CatalogEntry {
   readonly clusters?: readonly string[];
 }
 
-/** `/kubevirt/cluster-instancetype-1.yml` → VirtualMachineClusterInstancetype. */
+/** `/kontract/kubevirt/cluster-instancetype-1.yml` → VirtualMachineClusterInstancetype. */
 export interface ClusterInstancetype extends CatalogEntry {
   readonly cpu: InstancetypeCpu;
   readonly memory: InstancetypeMemory;
 }
 
 /**
- * `/kubevirt/cluster-preference-1.yml` → VirtualMachineClusterPreference. Preferences have only
+ * `/kontract/kubevirt/cluster-preference-1.yml` → VirtualMachineClusterPreference. Preferences have only
  * optional, deeply nested fields; kontract checks the top-level keys and passes the sections
  * through (the apiserver validates them against the CRD schema).
  */

@@ -1,6 +1,6 @@
 /**
- * Parses the catalog datafiles (`/kubevirt/cluster-instancetype-1.yml`,
- * `/kubevirt/cluster-preference-1.yml`) into the model, collecting every problem.
+ * Parses the catalog datafiles (`/kontract/kubevirt/cluster-instancetype-1.yml`,
+ * `/kontract/kubevirt/cluster-preference-1.yml`) into the model, collecting every problem.
  */
 import type { ParseResult, RawObject } from '../field-reader.js';
 import { DNS_SUBDOMAIN, DNS_SUBDOMAIN_HINT, FieldReader, at, readerResult } from '../field-reader.js';
@@ -65,7 +65,7 @@ function memory(r: FieldReader, value: unknown): InstancetypeMemory | undefined 
   };
 }
 
-/** `/kubevirt/cluster-instancetype-1.yml` */
+/** `/kontract/kubevirt/cluster-instancetype-1.yml` */
 export function parseClusterInstancetype(path: string, raw: unknown): ParseResult<ClusterInstancetype> {
   const r = new FieldReader(path);
   const o = r.object(raw, '');
@@ -81,7 +81,7 @@ export function parseClusterInstancetype(path: string, raw: unknown): ParseResul
   });
 }
 
-/** `/kubevirt/cluster-preference-1.yml` */
+/** `/kontract/kubevirt/cluster-preference-1.yml` */
 export function parseClusterPreference(path: string, raw: unknown): ParseResult<ClusterPreference> {
   const r = new FieldReader(path);
   const o = r.object(raw, '');

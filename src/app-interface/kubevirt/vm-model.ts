@@ -1,14 +1,14 @@
 /**
  * The app-interface model of KubeVirt virtual machines: VM templates (a catalog, like vApp
  * templates) and virtual machines built from a template plus overrides. Produced by vm-parse.ts
- * from the `/kubevirt/vm-template-1.yml` and `/kubevirt/virtual-machine-1.yml` datafiles;
+ * from the `/kontract/kubevirt/vm-template-1.yml` and `/kontract/kubevirt/virtual-machine-1.yml` datafiles;
  * references to other datafiles stay as datafile paths and are resolved (and checked) by the
  * virtual-machines integration (src/integrations/virtual-machines/desired.ts).
  */
 import type { Labels } from '../../core/k8s-object.js';
 
-export const VM_TEMPLATE_SCHEMA = '/kubevirt/vm-template-1.yml';
-export const VIRTUAL_MACHINE_SCHEMA = '/kubevirt/virtual-machine-1.yml';
+export const VM_TEMPLATE_SCHEMA = '/kontract/kubevirt/vm-template-1.yml';
+export const VIRTUAL_MACHINE_SCHEMA = '/kontract/kubevirt/virtual-machine-1.yml';
 
 export type InstancetypeKind = 'VirtualMachineClusterInstancetype' | 'VirtualMachineInstancetype';
 export type PreferenceKind = 'VirtualMachineClusterPreference' | 'VirtualMachinePreference';
@@ -79,7 +79,7 @@ export interface VmTemplateFields {
   readonly bootDisk?: BootDisk;
 }
 
-/** `/kubevirt/vm-template-1.yml`. */
+/** `/kontract/kubevirt/vm-template-1.yml`. */
 export interface VmTemplate extends VmTemplateFields {
   readonly path: string;
   readonly name: string;
@@ -99,7 +99,7 @@ export type VmPower =
   | { readonly powerState: PowerState }
   | { readonly runStrategy: ExplicitRunStrategy };
 
-/** `/kubevirt/virtual-machine-1.yml`. */
+/** `/kontract/kubevirt/virtual-machine-1.yml`. */
 export interface VirtualMachineData {
   readonly path: string;
   readonly name: string;

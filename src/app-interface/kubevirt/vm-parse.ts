@@ -1,5 +1,5 @@
 /**
- * Parses `/kubevirt/vm-template-1.yml` and `/kubevirt/virtual-machine-1.yml` datafiles (as loaded
+ * Parses `/kontract/kubevirt/vm-template-1.yml` and `/kontract/kubevirt/virtual-machine-1.yml` datafiles (as loaded
  * YAML, `unknown`) into the model, collecting every problem with its file and field. Rules that
  * need other datafiles (the template exists, the merged VM is consistent) live in the
  * virtual-machines integration (src/integrations/virtual-machines/desired.ts).
@@ -194,7 +194,7 @@ function templateFields(r: FieldReader, o: RawObject, base: string, bootDiskRequ
   };
 }
 
-/** `/kubevirt/vm-template-1.yml` */
+/** `/kontract/kubevirt/vm-template-1.yml` */
 export function parseVmTemplate(path: string, raw: unknown): ParseResult<VmTemplate> {
   const r = new FieldReader(path);
   const o = r.object(raw, '');
@@ -288,7 +288,7 @@ function cloudInit(r: FieldReader, value: unknown): VirtualMachineData['cloudIni
   return name === undefined ? undefined : { userDataSecretName: name };
 }
 
-/** `/kubevirt/virtual-machine-1.yml` */
+/** `/kontract/kubevirt/virtual-machine-1.yml` */
 export function parseVirtualMachine(path: string, raw: unknown): ParseResult<VirtualMachineData> {
   const r = new FieldReader(path);
   const o = r.object(raw, '');

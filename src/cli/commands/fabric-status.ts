@@ -20,7 +20,7 @@ import { readLiveObjects } from '../../reconcile/live-objects.js';
 import { runReconcile } from '../../reconcile/run-reconcile.js';
 import type { KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-import { appInterfaceSourceOptions, num, sourceArgsFrom, str, strs } from '../options.js';
+import { appInterfaceSourceOptions, num, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
 
 function renderText(statuses: readonly FabricStatus[]): string {
   const lines: string[] = [];
@@ -42,7 +42,7 @@ function renderText(statuses: readonly FabricStatus[]): string {
 export const fabricStatusCommand: KontractCommand = {
   command: 'fabric-status',
   describe: 'Per Hedgehog fabric: cluster reachable, in sync or drifted (per kind and object), last sync (read-only)',
-  builder: (y) => appInterfaceSourceOptions(y)
+  builder: (y) => secretOptions(appInterfaceSourceOptions(y))
     .option('fabric', { type: 'string', array: true, describe: 'Only these fabrics (repeatable)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context' })
     .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Status format on stdout' })
@@ -59,7 +59,8 @@ export const fabricStatusCommand: KontractCommand = {
     if (unknown.length > 0) throw new KontractError(ERROR_CODES.USAGE, `unknown fabric(s) ${unknown.join(', ')} (known: ${all.map((f) => f.name).join(', ')})`);
     const fabrics = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.name));
     const kubeconfig = str(args.kubeconfig);
-    const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
+    const secrets = secretReaderFromArgs(args, ctx, data);
+    const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, secrets: () => secrets, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
     let statuses: FabricStatus[];
     try {
       // The registered integration on the selected fabrics; the engine logs its warnings.

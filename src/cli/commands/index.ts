@@ -2,6 +2,7 @@
  * The explicit list of CLI commands. Each command lives in its own file and is added here.
  */
 import type { KontractCommand } from '../command.js';
+import { bundleCommand } from './bundle.js';
 import { fabricStatusCommand } from './fabric-status.js';
 import { inventoryCommand } from './inventory.js';
 import { localClustersCommand } from './local-clusters.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly KontractCommand[] = [
   inventoryCommand,
   validateCommand,
   serveCommand,
+  bundleCommand,
   fabricStatusCommand,
   rbacCommand,
 ];

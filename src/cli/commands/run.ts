@@ -15,6 +15,7 @@ import { serveMetrics, pushMetrics, writeMetricsFile } from '../../metrics/expor
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import type { RunIdentity } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
+import type { SecretReader } from '../../secrets/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
 import { DEFAULT_GIVE_UP_AFTER } from '../../k8s/cluster-client.js';
 import { DEFAULT_LOCK_NAMESPACE, parseDuration } from '../../reconcile/run-lock.js';
@@ -29,14 +30,14 @@ import { changedWork } from '../../reconcile/changed-since.js';
 import type { ChangedWork } from '../../reconcile/changed-since.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import * as nodePath from 'node:path';
-import { appInterfaceSourceOptions, num, sourceArgsFrom, str, strs } from '../options.js';
+import { appInterfaceSourceOptions, num, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
 
 type Args = Readonly<Record<string, unknown>> & GlobalArgs;
 type OutputFormat = 'text' | 'json' | 'markdown';
 
 /** Flags shared by `run` and the per-integration commands. */
 function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  return appInterfaceSourceOptions(y)
+  return secretOptions(appInterfaceSourceOptions(y))
     .option('dry-run', { type: 'string', describe: 'Plan only (--dry-run), or let the apiserver validate every change (--dry-run=server)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context (env KONTRACT_KUBECONFIG); ~/.kube/config is never read implicitly' })
     .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
@@ -45,6 +46,7 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('shards', { type: 'number', defaultDescription: `env ${SHARDS_ENV}, else 1`, describe: 'Split the work into N shards by hash of cluster/namespace' })
     .option('shard-id', { type: 'number', defaultDescription: `env ${SHARD_ID_ENV}, else JOB_COMPLETION_INDEX (Indexed Job), else 0`, describe: 'Which shard this process handles (0-based)' })
     .option('take-over', { type: 'boolean', default: false, describe: 'Adopt unowned live objects that match desired ones' })
+    .option('adopt-qontract', { type: 'boolean', default: false, describe: 'Adopt objects applied by the matching qontract-reconcile integration (annotation qontract.integration); reported in the plan' })
     .option('max-deletions', { type: 'number', default: DEFAULT_MAX_DELETIONS, describe: 'Refuse plans deleting more objects than this' })
     .option('allow-mass-deletion', { type: 'boolean', default: false, describe: 'Lift the deletion safety limits' })
     .option('interval', { type: 'number', describe: 'Run forever, every SECONDS (default: run once)' })
@@ -209,8 +211,9 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   if (waitMs === undefined) throw new KontractError(ERROR_CODES.USAGE, `--wait-for-lock ${waitText ?? ''}: expected a duration such as 90, 90s, 5m or 1h`);
   const lockNamespace = str(args['lock-namespace']) ?? DEFAULT_LOCK_NAMESPACE;
   const hard = hardAbortAfter(ctx.signal, grace);
+  let secrets: SecretReader | undefined;
   const connector = createConnector({
-    env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest,
+    env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, secrets: () => secrets,
     client: { signal: hard.signal, giveUpAfter, ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
     ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
   });
@@ -218,6 +221,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   try {
     const source = sourceArgsFrom(args, ctx);
     const data = await loadAppInterface(source);
+    secrets = secretReaderFromArgs(args, ctx, data);
     let pendingPlanFile: Promise<void> | undefined;
     const narrowed = await narrowToChanges(args, ctx, s, data);
     if (narrowed !== undefined && narrowed.integrations.length === 0) {
@@ -227,12 +231,13 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
     result = await runReconcile({
       integrations: narrowed?.integrations ?? s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
       takeOver: args['take-over'] === true,
+      adoptQontract: args['adopt-qontract'] === true,
       maxDeletions: num(args['max-deletions'], 'max-deletions') ?? DEFAULT_MAX_DELETIONS,
       allowMassDeletion: args['allow-mass-deletion'] === true,
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
       clusters: narrowed === undefined ? strs(args.cluster) : narrowed.clusters, namespaces: strs(args.namespace),
       ...shardingOf(args, ctx.env),
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), stop: ctx.signal,
+      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), stop: ctx.signal, ...(secrets === undefined ? {} : { secrets }),
       lock: { namespace: lockNamespace, waitMs },
       onPlan: (plan) => {
         if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color, markdownOptions(args, planFile)));

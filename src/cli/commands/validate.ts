@@ -18,7 +18,7 @@ import { appInterfaceSourceOptions, sourceArgsFrom } from '../options.js';
 
 /** `41 files, 3 clusters, 13 namespaces, 2 quotas, …: valid (sha 1a2b3c4d5e6f)` (one datafile per entry). */
 export function summarise(data: AppInterfaceData): string {
-  const counts = ALL_KINDS.map((k): [string, number] => [k.modelKey, data[k.modelKey]?.length ?? 0]);
+  const counts = [...new Set(ALL_KINDS.map((k) => k.modelKey))].map((key): [string, number] => [key, data[key]?.length ?? 0]);
   const files = counts.reduce((n, [, c]) => n + c, 0);
   const parts = counts.filter(([key, c]) => c > 0 || key === 'clusters' || key === 'namespaces').map(([key, c]) => `${c} ${key}`);
   return `${files} files, ${parts.join(', ')}: valid (sha ${data.sha.slice(0, 12)})`;

@@ -1,8 +1,10 @@
 /**
  * Desired ResourceQuota objects: one per `quotas[]` entry of the namespace's quota file (qontract)
  * and one named `compute` for Waldur-style `quotaComponents`, both shaped by the namespace's
- * lifecycle `state`. The declared quota is always the source: `active` is exactly the declaration,
- * `paused` and `downscaled` are derived from it, so returning to `active` restores custom values.
+ * lifecycle `state`, plus one named `lifecycle` while the namespace is paused or downscaled that
+ * limits CPU, memory, storage and pods whether or not they were declared. The declared quota is
+ * always the source: `active` is exactly the declaration, `paused` and `downscaled` are derived
+ * from it, so returning to `active` restores custom values.
  */
 import type {
   AppInterfaceData,
@@ -25,26 +27,55 @@ export const COMPONENTS_QUOTA_NAME = 'compute';
 /** @default burst factor when `quotaComponents.burstFactor` is absent in the raw data */
 export const DEFAULT_BURST_FACTOR = 2;
 
+/** Name of the ResourceQuota kontract adds while a namespace is `paused` or `downscaled`. */
+export const LIFECYCLE_QUOTA_NAME = 'lifecycle';
+
 /**
- * `downscaled` caps these keys (only when the declared quota has them) at a floor of 1 core,
- * 1Gi memory, 1Gi storage and 1 pod; requests and limits get the same cap (no burst). A declared
- * value already below the cap is kept: downscaling never raises a quota.
+ * The documented minimum of `downscaled`, as requests: 1 core, 1 GiB memory, 1 GiB storage,
+ * 1 pod. Limits follow the same rule as `active`: burstFactor × the request.
  */
-export const DOWNSCALE_CAPS: Readonly<Record<string, string>> = {
-  cpu: '1',
-  'requests.cpu': '1',
-  'limits.cpu': '1',
-  memory: '1Gi',
-  'requests.memory': '1Gi',
-  'limits.memory': '1Gi',
-  'requests.storage': '1Gi',
-  pods: '1',
-};
+export const DOWNSCALED_MINIMUM = { cores: 1, memoryGiB: 1, storageGiB: 1, pods: 1 } as const;
+
+/** The keys of the four lifecycle components (CPU, memory, storage, pods), requests and limits. */
+export const LIFECYCLE_KEYS = ['requests.cpu', 'limits.cpu', 'requests.memory', 'limits.memory', 'requests.storage', 'pods'] as const;
+
+/** Caps of `downscaled` per `spec.hard` key (plain `cpu`/`memory` are requests). */
+function downscaleCaps(burstFactor: number): Readonly<Record<string, string>> {
+  const m = DOWNSCALED_MINIMUM;
+  return {
+    cpu: formatCores(m.cores),
+    'requests.cpu': formatCores(m.cores),
+    'limits.cpu': formatCores(m.cores * burstFactor),
+    memory: formatGiB(m.memoryGiB),
+    'requests.memory': formatGiB(m.memoryGiB),
+    'limits.memory': formatGiB(m.memoryGiB * burstFactor),
+    'requests.storage': formatGiB(m.storageGiB),
+    pods: String(m.pods),
+  };
+}
+
+/**
+ * `spec.hard` of the `lifecycle` quota, which limits all four components whether or not a quota
+ * declares them: every key `0` when paused, the downscaled minimum when downscaled (so an
+ * undeclared key is no longer unlimited). None when active: the declared quota alone applies.
+ */
+export function lifecycleHard(state: NamespaceState, burstFactor = DEFAULT_BURST_FACTOR): Hard | undefined {
+  switch (state) {
+    case 'active':
+      return undefined;
+    case 'paused':
+      return Object.fromEntries(LIFECYCLE_KEYS.map((k) => [k, '0']));
+    case 'downscaled': {
+      const caps = downscaleCaps(burstFactor);
+      return Object.fromEntries(LIFECYCLE_KEYS.map((k) => [k, caps[k] ?? '0']));
+    }
+  }
+}
 
 type Hard = Record<string, string>;
 
 /** `spec.hard` as declared by one `quotas[]` entry (qontract layout, flattened). */
-export function declaredHard(entry: QuotaEntry, file: string, field: string, problems: ValidationProblem[]): Hard {
+export function declaredHard(entry: QuotaEntry): Hard {
   const r = entry.resources;
   const hard: Hard = {};
   const put = (key: string, value: string | number | undefined): void => {
@@ -54,15 +85,9 @@ export function declaredHard(entry: QuotaEntry, file: string, field: string, pro
   put('limits.memory', r.limits?.memory);
   put('requests.cpu', r.requests?.cpu);
   put('requests.memory', r.requests?.memory);
-  put('requests.storage', r.requests?.storage);
   put('pods', r.pods);
-  for (const [key, value] of Object.entries(r.other ?? {})) {
-    if (key in hard) {
-      problems.push({ file, field: `${field}.resources.other.${key}`, message: `${key} is already set by the structured field` });
-      continue;
-    }
-    hard[key] = value;
-  }
+  // Keys kontract derives itself (a VDC's storage and per-StorageClass keys).
+  for (const [key, value] of Object.entries(r.other ?? {})) put(key, value);
   return hard;
 }
 
@@ -100,20 +125,25 @@ export function componentsHard(c: QuotaComponents, file: string, problems: Valid
   return hard;
 }
 
-/** The declared hard limits shaped by the namespace lifecycle state. Pure; never mutates. */
-export function applyState(hard: Readonly<Hard>, state: NamespaceState): Hard {
+/**
+ * The declared hard limits shaped by the namespace lifecycle state. Pure; never mutates.
+ * `paused`: every key `0`. `downscaled`: the lifecycle keys capped at the downscaled minimum
+ * (limits at burstFactor × it); a declared value already below its cap is kept.
+ */
+export function applyState(hard: Readonly<Hard>, state: NamespaceState, burstFactor = DEFAULT_BURST_FACTOR): Hard {
   switch (state) {
     case 'active':
       return { ...hard };
     case 'paused':
       return Object.fromEntries(Object.keys(hard).map((k) => [k, '0']));
-    case 'downscaled':
-      return Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, downscale(k, v)]));
+    case 'downscaled': {
+      const caps = downscaleCaps(burstFactor);
+      return Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, downscale(caps[k], v)]));
+    }
   }
 }
 
-function downscale(key: string, declared: string): string {
-  const cap = DOWNSCALE_CAPS[key];
+function downscale(cap: string | undefined, declared: string): string {
   if (cap === undefined) return declared;
   const have = parseQuantity(declared);
   const capValue = parseQuantity(cap);
@@ -137,18 +167,25 @@ function quotasOf(ns: Namespace, problems: ValidationProblem[]): KubeObject[] {
       return;
     }
     names.add(name);
-    out.push(resourceQuotaObject(ns.name, name, applyState(hard, ns.state), scopes));
+    out.push(resourceQuotaObject(ns.name, name, applyState(hard, ns.state, burst), scopes));
   };
-  ns.quota?.quotas.forEach((entry, i) => {
-    const field = `quotas[${i}]`;
-    const file = ns.quota?.path ?? ns.path;
-    add(entry.name, declaredHard(entry, file, field, problems), entry.scopes, 'quota');
-  });
+  const declaredBurst = ns.quotaComponents?.burstFactor ?? DEFAULT_BURST_FACTOR;
+  // An invalid burst factor is reported by componentsHard; the lifecycle quota then uses the default.
+  const burst = Number.isFinite(declaredBurst) && declaredBurst >= 1 ? declaredBurst : DEFAULT_BURST_FACTOR;
+  for (const entry of ns.quota?.quotas ?? []) {
+    if (entry.name === LIFECYCLE_QUOTA_NAME) {
+      problems.push({ file: ns.path, field: 'quota', message: `ResourceQuota name ${LIFECYCLE_QUOTA_NAME} is reserved for the quota kontract adds while a namespace is paused or downscaled` });
+      continue;
+    }
+    add(entry.name, declaredHard(entry), entry.scopes, 'quota');
+  }
   if (ns.quotaComponents !== undefined) {
     const hard = componentsHard(ns.quotaComponents, ns.path, problems);
     // Components that declare nothing give no quota (an empty `hard` limits nothing).
     if (Object.keys(hard).length > 0) add(COMPONENTS_QUOTA_NAME, hard, [], 'quotaComponents');
   }
+  const lifecycle = lifecycleHard(ns.state, burst);
+  if (lifecycle !== undefined) out.push(resourceQuotaObject(ns.name, LIFECYCLE_QUOTA_NAME, lifecycle, []));
   return out;
 }
 

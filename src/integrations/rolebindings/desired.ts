@@ -1,8 +1,9 @@
 /**
  * Desired RoleBinding objects from role datafiles: one binding per (access entry, user) and per
- * (access entry, bot), in namespaces that opt in with `managedRoles: true`.
+ * (access entry, bot), in namespaces that opt in with `managedRoles: true`; and likewise for the
+ * roles a namespace grants itself (`memberRoles`: a VDC's organisation members).
  */
-import type { AppInterfaceData, Bot, Namespace, Role, RoleAccess, User } from '../../app-interface/model.js';
+import type { AppInterfaceData, Bot, ClusterAuthService, Namespace, Role, RoleAccess, User } from '../../app-interface/model.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { BlockedUnit, DesiredObject, DesiredState } from '../define-integration.js';
@@ -12,13 +13,6 @@ import { dnsName } from './names.js';
 export const ROLEBINDINGS_INTEGRATION = 'rolebindings';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
-
-/** `role:` aliases (tenant vocabulary, as in Waldur) and the ClusterRoles they bind. */
-export const ROLE_ALIASES: Readonly<Record<string, string>> = {
-  owner: 'admin',
-  manager: 'edit',
-  member: 'view',
-};
 
 export interface RoleRef {
   readonly apiGroup: typeof RBAC_GROUP;
@@ -38,13 +32,32 @@ export interface RoleBindingsOptions {
   readonly now: Date;
 }
 
-/** The role an access entry grants: aliases → ClusterRoles, `role: X` → Role X, `clusterRole: X` → ClusterRole X. */
+/**
+ * The role an access entry grants. As qontract-reconcile's openshift-rolebindings (without its
+ * `support_role_ref` option): both `role: X` and `clusterRole: X` bind the ClusterRole X.
+ */
 export function roleRefOf(access: RoleAccess): RoleRef {
-  if ('clusterRole' in access) return { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: access.clusterRole };
-  const aliased = ROLE_ALIASES[access.role];
-  return aliased === undefined
-    ? { apiGroup: RBAC_GROUP, kind: 'Role', name: access.role }
-    : { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: aliased };
+  return { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: accessRoleName(access) };
+}
+
+/**
+ * The user fields whose values name a user on a cluster, from the cluster's `auth` services, as
+ * qontract-reconcile does: github-org / github-org-team → `github_username`, oidc / rhidp →
+ * `org_username`; a cluster listing no auth → `github_username`.
+ */
+export function userKeysFor(services: readonly ClusterAuthService[] | undefined): readonly ('github_username' | 'org_username')[] {
+  if (services === undefined || services.length === 0) return ['github_username'];
+  const keys: ('github_username' | 'org_username')[] = [];
+  for (const s of services) {
+    const key = s === 'oidc' || s === 'rhidp' ? 'org_username' : 'github_username';
+    if (!keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}
+
+function usernamesOf(user: User, keys: readonly ('github_username' | 'org_username')[]): string[] {
+  const names = keys.map((k) => (k === 'org_username' ? user.orgUsername : user.githubUsername)).filter((n): n is string => n !== undefined && n !== '');
+  return [...new Set(names)];
 }
 
 /** The role name as written in the datafile (the binding name's prefix). */
@@ -66,8 +79,8 @@ export function isExpired(expirationDate: string | undefined, now: Date): boolea
   return Number.isNaN(at) ? undefined : at < now.getTime();
 }
 
-export function userBindingName(roleName: string, user: User): string {
-  return dnsName(`${roleName}-${user.orgUsername}`);
+export function userBindingName(roleName: string, username: string): string {
+  return dnsName(`${roleName}-${username}`);
 }
 
 export function botBindingName(roleName: string, sa: { readonly namespace: string; readonly name: string }): string {
@@ -92,16 +105,16 @@ interface Binding {
   readonly source: string;
 }
 
-function bindingsOf(role: Role, access: RoleAccess, ns: Namespace): Binding[] {
+function bindingsOf(role: Role, access: RoleAccess, ns: Namespace, keys: readonly ('github_username' | 'org_username')[]): Binding[] {
   const roleRef = roleRefOf(access);
   const roleName = accessRoleName(access);
-  const out: Binding[] = role.users.map((user) => ({
+  const out: Binding[] = role.users.flatMap((user) => usernamesOf(user, keys).map((username): Binding => ({
     ns,
-    name: userBindingName(roleName, user),
+    name: userBindingName(roleName, username),
     roleRef,
-    subject: { kind: 'User', apiGroup: RBAC_GROUP, name: user.orgUsername },
+    subject: { kind: 'User', apiGroup: RBAC_GROUP, name: username },
     source: role.path,
-  }));
+  })));
   for (const bot of role.bots) {
     const sa = serviceAccountOf(bot);
     if (sa === undefined) continue;
@@ -128,7 +141,10 @@ export function desiredRoleBindings(data: AppInterfaceData, options: RoleBinding
   // Keyed by cluster/namespace/name: two role files granting the same role to the same subject
   // give one binding; the same name with a different roleRef or subject is a data problem.
   const bindings = new Map<string, Binding>();
-  for (const role of data.roles) {
+  const authServices = new Map(data.clusters.map((c) => [c.name, c.authServices]));
+  // Role datafiles, and the roles a namespace grants itself (a VDC's organisation members).
+  const roles = [...data.roles, ...managedNamespaces(data, ROLEBINDINGS_INTEGRATION).flatMap((ns) => ns.memberRoles ?? [])];
+  for (const role of roles) {
     const expired = isExpired(role.expirationDate, options.now);
     if (expired === undefined) {
       problems.push({ file: role.path, field: 'expirationDate', message: `not a date: ${role.expirationDate ?? ''}` });
@@ -138,7 +154,7 @@ export function desiredRoleBindings(data: AppInterfaceData, options: RoleBinding
     for (const access of role.access) {
       const ns = targets.get(namespaceKey(access.namespace));
       if (ns === undefined) continue;
-      for (const b of bindingsOf(role, access, ns)) {
+      for (const b of bindingsOf(role, access, ns, userKeysFor(authServices.get(ns.cluster)))) {
         const key = `${namespaceKey(ns)}/${b.name}`;
         const prior = bindings.get(key);
         if (prior === undefined) bindings.set(key, b);

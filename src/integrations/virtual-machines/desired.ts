@@ -1,5 +1,5 @@
 /**
- * Desired KubeVirt VirtualMachines: one per `/kubevirt/virtual-machine-1.yml` datafile, built from
+ * Desired KubeVirt VirtualMachines: one per `/kontract/kubevirt/virtual-machine-1.yml` datafile, built from
  * its template plus overrides. Pure. What kontract sets (README.md, "What it sets"): labels, annotations,
  * `spec.runStrategy` (never `spec.running`), `spec.instancetype`/`spec.preference` as name + kind
  * (and then no CPU/memory in the domain), template metadata, disks/interfaces/volumes/networks
@@ -253,7 +253,7 @@ export function desiredVirtualMachines(data: AppInterfaceData): DesiredState {
     }
     const own: ValidationProblem[] = [];
     sink = own;
-    if (tpl === undefined) report(vm.path, 'template', `unknown template ${vm.template} (no /kubevirt/vm-template-1.yml datafile at that path)`);
+    if (tpl === undefined) report(vm.path, 'template', `unknown template ${vm.template} (no /kontract/kubevirt/vm-template-1.yml datafile at that path)`);
     const key = `${ns.cluster}/${ns.name}/${vm.name}`;
     const first = seen.get(key);
     if (first !== undefined) report(vm.path, 'name', `virtual machine ${vm.name} in namespace ${ns.name} on cluster ${ns.cluster} is already declared in ${first}`);

@@ -42,6 +42,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     ...(plan.notSent === undefined ? {} : { notSent: plan.notSent.map(jsonChange) }),
     ...(plan.apply === undefined ? {} : { apply: plan.apply }),
     errors: plan.errors,
+    ...(plan.recycles === undefined || plan.recycles.length === 0 ? {} : { recycles: plan.recycles }),
     ...(plan.warnings === undefined || plan.warnings.length === 0 ? {} : { warnings: plan.warnings }),
   };
 }

@@ -99,6 +99,12 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   }
   if (plan.withheldDeletions.length > 0) sections.push({ fixed: ['', '#### Withheld deletions', '', ...changeTable(plan.withheldDeletions)], diffs: [] });
   if (plan.skippedChanges.length > 0) sections.push({ fixed: ['', '#### Skipped changes', '', ...changeTable(plan.skippedChanges)], diffs: [] });
+  if (plan.recycles !== undefined && plan.recycles.length > 0) {
+    sections.push({
+      fixed: ['', '#### Recycle (restart, `qontract.recycle`)', '', ...plan.recycles.map((r) => `- ${code(`${r.cluster}/${r.namespace}/${r.kind}/${r.name}`)} (${r.because} changes)`)],
+      diffs: [],
+    });
+  }
   if ((plan.notSent ?? []).length > 0) sections.push({ fixed: ['', '#### Not sent', '', ...changeTable(plan.notSent ?? [])], diffs: [] });
   if (plan.orphaned.length > 0) {
     sections.push({

@@ -67,6 +67,10 @@ export function renderText(plan: Plan, opts: TextOptions): string {
   if (applied !== undefined) out.push('', paint('1', `Apply: ${applied}`));
   out.push(...listSection(paint, 'Withheld deletions:', plan.withheldDeletions));
   out.push(...listSection(paint, 'Skipped changes:', plan.skippedChanges));
+  if (plan.recycles !== undefined && plan.recycles.length > 0) {
+    out.push('', paint('1', 'Recycle (restart, qontract.recycle):'));
+    for (const r of plan.recycles) out.push(`  ${r.cluster}/${r.namespace}/${r.kind}/${r.name} (${r.because} changes)`);
+  }
   out.push(...listSection(paint, 'Not sent:', plan.notSent ?? []));
   if (plan.orphaned.length > 0) {
     out.push('', paint('1', 'Orphaned (owned, not in the data, left alone):'));

@@ -33,21 +33,28 @@ function write(rel: string, lines: readonly string[]): void {
   writeFileSync(path.join(root, rel), `${lines.join('\n')}\n`);
 }
 
+/** A qontract cluster and its kontract settings (the kubeconfig context). */
 function clusterFile(name: string): void {
-  write(`clusters/${name}.yml`, ['$schema: /openshift/cluster-1.yml', `name: ${name}`, `serverUrl: ${testCluster(name).server}`, 'auth:', `  kubeconfigContext: ${testCluster(name).context}`]);
+  write(`clusters/${name}.yml`, ['$schema: /openshift/cluster-1.yml', 'labels: {}', `name: ${name}`, 'description: test cluster', `serverUrl: ${testCluster(name).server}`,
+    'consoleUrl: https://console.invalid', 'prometheusUrl: https://prometheus.invalid', 'elbFQDN: https://elb.invalid', 'internal: false', 'auth: []']);
+  write(`kontract/clusters/${name}.yml`, ['$schema: /kontract/cluster-1.yml', 'cluster:', `  $ref: /clusters/${name}.yml`, 'auth:', `  kubeconfigContext: ${testCluster(name).context}`]);
+  write('app-sre/app.yml', ['$schema: /app-sre/app-1.yml', 'name: app']);
+  write('app-sre/env.yml', ['$schema: /app-sre/environment-1.yml', 'name: env']);
 }
 
 function namespaceFile(phase: string, cpu: number): void {
-  write('namespaces/iso.yml', ['$schema: /openshift/namespace-1.yml', `name: ${ns}`, 'cluster:', `  $ref: /clusters/${B}.yml`, 'labels:', `  phase: ${phase}`,
+  write('namespaces/iso.yml', ['$schema: /openshift/namespace-1.yml', `name: ${ns}`, 'description: isolation test', 'cluster:', `  $ref: /clusters/${B}.yml`,
+    'app:', '  $ref: /app-sre/app.yml', 'environment:', '  $ref: /app-sre/env.yml', 'labels:', `  phase: ${phase}`]);
+  write('kontract/namespaces/iso.yml', ['$schema: /kontract/namespace-1.yml', 'namespace:', '  $ref: /namespaces/iso.yml',
     'quotaComponents:', `  cpu: ${cpu}`, '  memoryGB: 4', '  storageGB: 10', '  pods: 10']);
 }
 
 function vmFile(power: 'running' | 'stopped'): void {
-  write('kubevirt/vms/vm-1.yml', ['$schema: /kubevirt/virtual-machine-1.yml', 'name: vm-1', 'namespace:', '  $ref: /namespaces/iso.yml', 'template:', '  $ref: /kubevirt/templates/tiny.yml', `powerState: ${power}`]);
+  write('kubevirt/vms/vm-1.yml', ['$schema: /kontract/kubevirt/virtual-machine-1.yml', 'name: vm-1', 'namespace:', '  $ref: /namespaces/iso.yml', 'template:', '  $ref: /kubevirt/templates/tiny.yml', `powerState: ${power}`]);
 }
 
 function fabricFile(name: string, cluster: string, source: readonly string[]): void {
-  write(`hedgehog/${name}.yml`, ['$schema: /hedgehog/fabric-1.yml', `name: ${name}`, 'cluster:', `  $ref: /clusters/${cluster}.yml`, 'source:', ...source.map((l) => `  ${l}`)]);
+  write(`hedgehog/${name}.yml`, ['$schema: /kontract/hedgehog/fabric-1.yml', `name: ${name}`, 'cluster:', `  $ref: /clusters/${cluster}.yml`, 'source:', ...source.map((l) => `  ${l}`)]);
 }
 
 /** fabric-x's GitOps directory: the sample fabric with its VPC's first VLAN set to `vlan`. */
@@ -178,7 +185,9 @@ describe('fabric-status on a cluster it cannot read', () => {
     try {
       cpSync(path.join(SAMPLE_ROOT, 'hedgehog'), path.join(dir, 'hedgehog'), { recursive: true });
       mkdirSync(path.join(dir, 'clusters'));
-      writeFileSync(path.join(dir, 'clusters', 'gone.yml'), ['$schema: /openshift/cluster-1.yml', 'name: gone', 'serverUrl: https://127.0.0.1:1', 'auth:', '  tokenEnv: GONE_TOKEN', ''].join('\n'));
+      writeFileSync(path.join(dir, 'clusters', 'gone.yml'), ['$schema: /openshift/cluster-1.yml', 'labels: {}', 'name: gone', 'description: nobody listens', 'serverUrl: https://127.0.0.1:1',
+        'consoleUrl: https://console.invalid', 'prometheusUrl: https://prometheus.invalid', 'elbFQDN: https://elb.invalid', 'internal: false', 'auth: []', ''].join('\n'));
+      writeFileSync(path.join(dir, 'clusters', 'gone-kontract.yml'), ['$schema: /kontract/cluster-1.yml', 'cluster:', '  $ref: /clusters/gone.yml', 'auth:', '  tokenEnv: GONE_TOKEN', ''].join('\n'));
       const f = path.join(dir, 'hedgehog', 'fabric-1.yml');
       writeFileSync(f, readFileSync(f, 'utf8').replace('/openshift/dev-1/cluster.yml', '/clusters/gone.yml'));
       const metricsFile = path.join(dir, 'fabric.prom');

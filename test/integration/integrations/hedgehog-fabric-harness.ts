@@ -66,6 +66,7 @@ function recordingDeletes(client: ClusterClient, deletes: string[]): ClusterClie
       return client.delete(k, ns, n, o);
     },
     discover: (g, v) => client.discover(g, v),
+    discoverGroups: () => client.discoverGroups(),
     stats: () => client.stats(),
     close: () => { client.close(); },
   };

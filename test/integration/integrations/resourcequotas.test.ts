@@ -1,9 +1,13 @@
 /**
  * resourcequotas against a real kube-apiserver: converge, no-op, targeted update, lifecycle
- * paused → active restoring custom values, pruning only owned objects, ownership conflicts.
+ * paused → active restoring custom values, pruning only owned objects, ownership conflicts, and
+ * a paused namespace whose quota declares no pods limit refused a pod by quota admission.
  */
+import { ApiException } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Namespace, QuotaEntry } from '../../../src/app-interface/model.js';
+import type { KubeObject } from '../../../src/core/k8s-object.js';
+import { LIFECYCLE_QUOTA_NAME } from '../../../src/integrations/resourcequotas/desired.js';
 import { resourceQuotasIntegration } from '../../../src/integrations/resourcequotas/integration.js';
 import { DataBuilder, namespace, quota } from '../../unit/integrations/data-builder.js';
 import { uniqueName } from '../support/clusters.js';
@@ -69,7 +73,9 @@ describe('resourcequotas on a real cluster', () => {
   it('zeroes every quota when paused and restores the declared custom values when active again', async () => {
     const declared = quota('q', [compute, terminating]);
     const paused = await run({ quota: declared, state: 'paused' });
-    expect(paused.changes).toHaveLength(2);
+    expect(paused.changes).toEqual([
+      `create ${C}/${ns}/ResourceQuota/${LIFECYCLE_QUOTA_NAME}`, `update ${C}/${ns}/ResourceQuota/compute-quota`, `update ${C}/${ns}/ResourceQuota/terminating`,
+    ]);
     expect(await hardOf('compute-quota')).toMatchObject({
       hard: { 'limits.cpu': '0', 'limits.memory': '0', 'requests.cpu': '0', 'requests.memory': '0', pods: '0' },
     });
@@ -77,11 +83,15 @@ describe('resourcequotas on a real cluster', () => {
     const downscaled = await run({ quota: declared, state: 'downscaled' });
     expect(downscaled.result.errors).toEqual([]);
     expect(await hardOf('compute-quota')).toMatchObject({
-      hard: { 'limits.cpu': '1', 'limits.memory': '1Gi', 'requests.cpu': '1', 'requests.memory': '1Gi', pods: '1' },
+      hard: { 'limits.cpu': '2', 'limits.memory': '2Gi', 'requests.cpu': '1', 'requests.memory': '1Gi', pods: '1' },
     });
+    expect(await hardOf(LIFECYCLE_QUOTA_NAME)).toMatchObject({ hard: { 'requests.storage': '1Gi', pods: '1' } });
 
     const active = await run({ quota: declared, state: 'active' });
-    expect(active.changes).toHaveLength(2);
+    expect(active.changes).toEqual([
+      `delete ${C}/${ns}/ResourceQuota/${LIFECYCLE_QUOTA_NAME}`, `update ${C}/${ns}/ResourceQuota/compute-quota`, `update ${C}/${ns}/ResourceQuota/terminating`,
+    ]);
+    expect(await readLive(C, rq(LIFECYCLE_QUOTA_NAME))).toBeUndefined();
     expect(await hardOf('compute-quota')).toMatchObject({
       hard: { 'limits.cpu': '12', 'limits.memory': '48Gi', 'requests.cpu': '6', 'requests.memory': '24Gi', pods: '40' },
     });
@@ -120,3 +130,98 @@ describe('resourcequotas on a real cluster', () => {
     expect(again.writes).toBe(0);
   });
 });
+
+describe('a paused namespace on a real cluster (quota admission)', () => {
+  const pns = uniqueName('it-rq-pause');
+  // The namespace's only ResourceQuota declares no pods (nor memory or storage) limit and covers only
+  // Terminating pods: zeroing it alone (the former behaviour of paused) leaves ordinary pods unlimited.
+  const cpuOnly: QuotaEntry = { name: 'cpu-only', resources: { requests: { cpu: '2' }, limits: { cpu: '4' } }, scopes: ['Terminating'] };
+  const runP = (state: Namespace['state']) =>
+    reconcile(resourceQuotasIntegration, new DataBuilder().cluster(clusterFor(C)).namespace(namespace(pns, C, { quota: quota('q', [cpuOnly]), state })).build(), { namespaces: [pns] });
+  const quotaHeader = (name: string) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace: pns } });
+  const pod = (name: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: pns },
+    spec: {
+      containers: [{
+        name: 'c',
+        image: 'registry.k8s.io/pause:3.10',
+        resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      }],
+    },
+  });
+
+  /** Quota admission checks `status.hard`, which the resourcequota controller copies from `spec.hard`. */
+  async function synced(name: string): Promise<void> {
+    const t0 = Date.now();
+    while (Date.now() - t0 < 30_000) {
+      const live = await readLive(C, quotaHeader(name));
+      const spec = (live?.spec as { hard?: unknown } | undefined)?.hard;
+      const status = (live?.status as { hard?: unknown } | undefined)?.hard;
+      if (spec !== undefined && JSON.stringify(spec) === JSON.stringify(status)) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`ResourceQuota ${name} status.hard never matched spec.hard`);
+  }
+
+  async function createPod(name: string): Promise<{ ok: true } | { ok: false; code: number; body: string }> {
+    try {
+      await createUnowned(C, pod(name));
+      return { ok: true };
+    } catch (e) {
+      if (e instanceof ApiException) return { ok: false, code: e.code, body: String(e.body) };
+      throw e;
+    }
+  }
+
+  beforeAll(async () => {
+    await createNamespace(C, pns);
+  });
+  afterAll(async () => {
+    await deleteNamespaces(C, [pns]);
+  });
+
+  it('cannot create a pod once paused, keeps the pod it has, and can again after active', async () => {
+    const active = await runP('active');
+    expect(active.result.errors).toEqual([]);
+    expect(active.changes).toEqual([`create ${C}/${pns}/ResourceQuota/cpu-only`]);
+    await synced('cpu-only');
+    expect(await createPod('before')).toEqual({ ok: true });
+
+    const paused = await runP('paused');
+    expect(paused.result.errors).toEqual([]);
+    expect(paused.changes).toEqual([`create ${C}/${pns}/ResourceQuota/${LIFECYCLE_QUOTA_NAME}`, `update ${C}/${pns}/ResourceQuota/cpu-only`]);
+    await synced(LIFECYCLE_QUOTA_NAME);
+    await synced('cpu-only');
+    const refused = await createPod('while-paused');
+    expect(refused).toMatchObject({ ok: false, code: 403 });
+    expect(refused.ok ? '' : refused.body).toContain(`exceeded quota: ${LIFECYCLE_QUOTA_NAME}`);
+    expect(refused.ok ? '' : refused.body).toContain('limited: ');
+    expect(await readLive(C, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'before', namespace: pns } })).toBeDefined();
+
+    const restored = await runP('active');
+    expect(restored.result.errors).toEqual([]);
+    expect(restored.changes).toEqual([`delete ${C}/${pns}/ResourceQuota/${LIFECYCLE_QUOTA_NAME}`, `update ${C}/${pns}/ResourceQuota/cpu-only`]);
+    expect(await readLive(C, quotaHeader(LIFECYCLE_QUOTA_NAME))).toBeUndefined();
+    expect(await hardOfIn(pns, 'cpu-only')).toEqual({ 'requests.cpu': '2', 'limits.cpu': '4' });
+    await synced('cpu-only');
+    expect(await createPod('after')).toEqual({ ok: true });
+  });
+
+  it('holds all four components at 0 in the lifecycle quota the apiserver enforces', async () => {
+    await runP('paused');
+    await synced(LIFECYCLE_QUOTA_NAME);
+    const live = await readLive(C, quotaHeader(LIFECYCLE_QUOTA_NAME));
+    expect((live?.status as { hard?: unknown }).hard).toEqual({
+      'requests.cpu': '0', 'limits.cpu': '0', 'requests.memory': '0', 'limits.memory': '0', 'requests.storage': '0', pods: '0',
+    });
+    expect(await createPod('still-paused')).toMatchObject({ ok: false, code: 403 });
+    await runP('active');
+  });
+});
+
+async function hardOfIn(namespaceName: string, name: string): Promise<unknown> {
+  const live = await readLive(C, { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace: namespaceName } });
+  return (live?.spec as { hard?: unknown } | undefined)?.hard;
+}

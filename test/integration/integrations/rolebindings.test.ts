@@ -4,10 +4,10 @@
  * bindings, ownership conflicts and take-over.
  *
  * The local control plane runs no clusterrole-aggregation controller, so the aggregated
- * ClusterRoles admin/edit/view hold no rules there: the access check uses a namespaced Role
- * (`role: pod-reader`) with rules of its own.
+ * ClusterRoles admin/edit/view hold no rules there: the access check uses a ClusterRole of its own
+ * (`role: <pod-reader>`; as in qontract, a role's `role: X` binds the ClusterRole X).
  */
-import { ApiException, CoreV1Api } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../src/app-interface/model.js';
 import { roleBindingsIntegration } from '../../../src/integrations/rolebindings/integration.js';
@@ -53,12 +53,13 @@ async function eventuallyAliceCanListPods(expected: boolean, timeoutMs = 15_000)
   }
 }
 
+const podReader = uniqueName('it-pod-reader');
 const viewers = role('viewers', {
-  access: [{ namespace: refOf(target), role: 'member' }, { namespace: refOf(off), role: 'member' }],
+  access: [{ namespace: refOf(target), role: 'view' }, { namespace: refOf(off), role: 'view' }],
   users: [bob],
   bots: [ci],
 });
-const readers = role('readers', { access: [{ namespace: refOf(target), role: 'pod-reader' }], users: [alice] });
+const readers = role('readers', { access: [{ namespace: refOf(target), role: podReader }], users: [alice] });
 
 describe('rolebindings on a real cluster', () => {
   beforeAll(async () => {
@@ -66,13 +67,14 @@ describe('rolebindings on a real cluster', () => {
     await createNamespace(C, optedOut);
     await createUnowned(C, {
       apiVersion: `${RBAC}/v1`,
-      kind: 'Role',
-      metadata: { name: 'pod-reader', namespace: nsName },
+      kind: 'ClusterRole',
+      metadata: { name: podReader },
       rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }],
     });
   });
   afterAll(async () => {
     await deleteNamespaces(C, [nsName, optedOut]);
+    await kubeConfigFor(C).makeApiClient(RbacAuthorizationV1Api).deleteClusterRole({ name: podReader });
   });
 
   it('converges from empty in managedRoles namespaces only, and the binding grants access', async () => {
@@ -82,18 +84,18 @@ describe('rolebindings on a real cluster', () => {
 
     expect(r.result.errors).toEqual([]);
     expect(r.changes).toEqual(
-      [`create ${C}/${nsName}/${K}/member-bob`, `create ${C}/${nsName}/${K}/member-ci-system-deployer`, `create ${C}/${nsName}/${K}/pod-reader-alice`].sort(),
+      [`create ${C}/${nsName}/${K}/view-bob`, `create ${C}/${nsName}/${K}/view-ci-system-deployer`, `create ${C}/${nsName}/${K}/${podReader}-alice`].sort(),
     );
-    const live = await readLive(C, rb('member-bob'));
+    const live = await readLive(C, rb('view-bob'));
     expect(labelsOf(live)).toMatchObject({ 'kontract.io/integration': 'rolebindings' });
     expect(live).toMatchObject({
       roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: 'view' },
       subjects: [{ kind: 'User', apiGroup: RBAC, name: 'bob' }],
     });
-    expect(await readLive(C, rb('member-ci-system-deployer'))).toMatchObject({
+    expect(await readLive(C, rb('view-ci-system-deployer'))).toMatchObject({
       subjects: [{ kind: 'ServiceAccount', namespace: 'ci-system', name: 'deployer' }],
     });
-    expect(await readLive(C, rb('pod-reader-alice'))).toMatchObject({ roleRef: { kind: 'Role', name: 'pod-reader' } });
+    expect(await readLive(C, rb(`${podReader}-alice`))).toMatchObject({ roleRef: { kind: 'ClusterRole', name: podReader } });
     expect(await eventuallyAliceCanListPods(true)).toBe(true);
   });
 
@@ -105,13 +107,13 @@ describe('rolebindings on a real cluster', () => {
   });
 
   it('creates and prunes only the bindings of the changed subjects', async () => {
-    const rvBob = rvOf(await readLive(C, rb('member-bob')));
+    const rvBob = rvOf(await readLive(C, rb('view-bob')));
     const r = await run([{ ...viewers, bots: [] }, { ...readers, users: [alice, bob] }]);
 
-    expect(r.changes).toEqual([`create ${C}/${nsName}/${K}/pod-reader-bob`, `delete ${C}/${nsName}/${K}/member-ci-system-deployer`].sort());
+    expect(r.changes).toEqual([`create ${C}/${nsName}/${K}/${podReader}-bob`, `delete ${C}/${nsName}/${K}/view-ci-system-deployer`].sort());
     expect(r.writes).toBe(2);
-    expect(await readLive(C, rb('member-ci-system-deployer'))).toBeUndefined();
-    expect(rvOf(await readLive(C, rb('member-bob')))).toBe(rvBob);
+    expect(await readLive(C, rb('view-ci-system-deployer'))).toBeUndefined();
+    expect(rvOf(await readLive(C, rb('view-bob')))).toBe(rvBob);
   });
 
   it('prunes the bindings of an expired role, but not an unowned binding', async () => {
@@ -123,8 +125,8 @@ describe('rolebindings on a real cluster', () => {
 
     const r = await run([{ ...viewers, bots: [] }, { ...readers, users: [alice, bob], expirationDate: '2000-01-01' }]);
 
-    expect(r.changes).toEqual([`delete ${C}/${nsName}/${K}/pod-reader-alice`, `delete ${C}/${nsName}/${K}/pod-reader-bob`]);
-    expect(await readLive(C, rb('pod-reader-alice'))).toBeUndefined();
+    expect(r.changes).toEqual([`delete ${C}/${nsName}/${K}/${podReader}-alice`, `delete ${C}/${nsName}/${K}/${podReader}-bob`]);
+    expect(await readLive(C, rb(`${podReader}-alice`))).toBeUndefined();
     expect(await readLive(C, rb('hand-made'))).toBeDefined();
     expect(await eventuallyAliceCanListPods(false)).toBe(false);
   });

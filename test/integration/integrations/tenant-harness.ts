@@ -36,6 +36,7 @@ export interface RunOptions {
   /** Restrict the run to these namespaces (other tests' objects stay out of scope). */
   readonly namespaces: readonly string[];
   readonly takeOver?: boolean;
+  readonly adoptQontract?: boolean;
 }
 
 export interface RunRecord {
@@ -64,6 +65,7 @@ export async function reconcile(integration: Integration, data: AppInterfaceData
       connect: connector.connect,
       dryRun: false,
       takeOver: opts.takeOver ?? false,
+      adoptQontract: opts.adoptQontract ?? false,
       namespaces: opts.namespaces,
       reporter,
     });

@@ -35,6 +35,11 @@ describe('the base tree', () => {
     const data = await loadAppInterface({ kind: 'dir', path: BASE });
     expect(data.namespaces.map((n) => `${n.cluster}/${n.name}`)).toEqual(['c1/ns-a', 'c1/ns-b', 'c2/ns-c']);
   });
+
+  it('accepts a declared 0 quota component', async () => {
+    const data = await loadAppInterface({ kind: 'dir', path: BASE });
+    expect(data.namespaces.find((n) => n.name === 'ns-c')?.quotaComponents).toMatchObject({ cpu: 2, memoryGB: 4, pods: 0 });
+  });
 });
 
 const cases = readdirSync(BAD).sort();

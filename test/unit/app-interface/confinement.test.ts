@@ -139,7 +139,9 @@ describe('run and fabric-status honour --allow-path too', () => {
     cpSync(join(SAMPLE, 'hedgehog', 'fabric-1'), dir, { recursive: true });
     const file = join(root, 'hedgehog', 'fabric-1.yml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('directory: hedgehog/fabric-1', `directory: ${dir}`));
-    writeFileSync(join(root, 'openshift', 'dev-1', 'cluster.yml'), ['$schema: /openshift/cluster-1.yml', 'name: dev-1', 'serverUrl: https://127.0.0.1:1', 'auth:', '  tokenEnv: GONE_TOKEN', ''].join('\n'));
+    const cluster = join(root, 'openshift', 'dev-1', 'cluster.yml');
+    writeFileSync(cluster, readFileSync(cluster, 'utf8').replace(/^serverUrl: .*$/m, 'serverUrl: https://127.0.0.1:1'));
+    writeFileSync(join(root, 'kontract', 'clusters', 'dev-1.yml'), ['$schema: /kontract/cluster-1.yml', 'cluster:', '  $ref: /openshift/dev-1/cluster.yml', 'auth:', '  tokenEnv: GONE_TOKEN', ''].join('\n'));
     return { root, dir };
   }
 

@@ -13,6 +13,8 @@ import { fetchSha } from '../../../src/app-interface/graphql-client.js';
 import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import type { AppInterfaceServer } from '../../../src/app-interface/server.js';
 import { startAppInterfaceServer } from '../../../src/app-interface/server.js';
+import { makeBundle, readSchemasDir } from '../../../src/app-interface/bundle.js';
+import { SCHEMAS_DIR } from '../../../src/app-interface/schema-registry.js';
 import { readDirSnapshot } from '../../../src/app-interface/snapshot.js';
 import { loadAppInterface, sourceFromArgs } from '../../../src/app-interface/source-options.js';
 import { errorMessage, isKontractError, isValidationError } from '../../../src/core/errors.js';
@@ -44,6 +46,9 @@ afterAll(async () => {
 function comparable(d: AppInterfaceData, root?: string): unknown {
   return {
     ...d,
+    // The GraphQL client does not select a namespace's openshiftResources, sharedResources and
+    // managedResourceTypeOverrides (src/integrations/resources/README.md): compared without them.
+    namespaces: d.namespaces.map((n) => ({ ...n, openshiftResources: undefined, managedResourceTypeOverrides: undefined })),
     fabrics: d.fabrics?.map((f) => (root !== undefined && f.source.kind === 'directory' && isAbsolute(f.source.directory)
       ? { ...f, source: { ...f.source, directory: relative(root, f.source.directory).split(sep).join('/') } }
       : f)),
@@ -77,37 +82,38 @@ describe('GraphQL source against kontract serve', () => {
     ]);
     expect(tree?.[0]?.files[0]?.content).toBe(readFileSync(join(dir, 'hedgehog/fabric-1/10-namespaces.yaml'), 'utf8'));
     expect(fromGraphql.resources).toEqual(fromDir.resources);
+    // openshiftResources do not travel over GraphQL: such namespaces take no part in `resources`.
+    expect(fromDir.namespaces.filter((n) => n.openshiftResources !== undefined).map((n) => n.name)).toEqual(['acme-api', 'acme-web']);
+    expect(fromGraphql.namespaces.filter((n) => n.openshiftResources !== undefined)).toEqual([]);
   });
 
-  it('serves non-datafile files as qontract resources_v1 (path, pathPrefix, sha256sum)', async () => {
+  it('serves non-datafile files and untyped kinds as qontract resources_v1 (path, schema, sha256sum)', async () => {
     const content = readFileSync(join(dir, 'hedgehog/fabric-1/50-vpcs.yaml'), 'utf8');
     const one = await post('/graphql', '{ resources_v1(path: "/hedgehog/fabric-1/50-vpcs.yaml") { path content sha256sum } }');
     expect(one.body).toEqual({ data: { resources_v1: [{
       path: '/hedgehog/fabric-1/50-vpcs.yaml', content, sha256sum: createHash('sha256').update(content).digest('hex'),
-    }] } });
-    const dirList = await post('/graphql', '{ resources_v1(pathPrefix: "/hedgehog/fabric-1/") { path } }');
-    expect((dirList.body as { data: { resources_v1: { path: string }[] } }).data.resources_v1).toHaveLength(7);
-    expect((await post('/graphql', '{ resources_v1(pathPrefix: "/openshift/") { path } }')).body).toEqual({ data: { resources_v1: [] } });
+    }] }, extensions: { schemas: [] } });
+    const fabrics = await post('/graphql', '{ resources_v1(schema: "/kontract/hedgehog/fabric-1.yml") { path schema } }');
+    expect(fabrics.body).toEqual({ data: { resources_v1: [{ path: '/hedgehog/fabric-1.yml', schema: '/kontract/hedgehog/fabric-1.yml' }] }, extensions: { schemas: ['/kontract/hedgehog/fabric-1.yml'] } });
   });
 
   it('answers qontract-shaped queries with nested refs resolved', async () => {
     const { status, body } = await post('/graphql', `{
-      namespaces_v1(name: "acme-api") { path name cluster { name serverUrl } limitRanges { name limits { type default } }
-        networkPoliciesAllow { name cluster { name } } tenant { name } quotaComponents }
+      namespaces_v1(name: "acme-api") { path name cluster { name serverUrl auth { service } } app { name } environment { name }
+        limitRanges { name limits { type default { cpu memory } } } networkPoliciesAllow { name cluster { name } } }
       roles_v1(name: "acme-developers") { users { org_username } access { namespace { name cluster { name } } clusterRole } }
     }`);
     expect(status).toBe(200);
     const data = (body as { data: { namespaces_v1: unknown[]; roles_v1: unknown[] } }).data;
     expect(data.namespaces_v1).toEqual([{
       path: '/openshift/prod-1/namespaces/acme-api.yml', name: 'acme-api',
-      cluster: { name: 'prod-1', serverUrl: 'https://prod-1.kontract.invalid:6443' },
-      limitRanges: { name: 'default', limits: [
-        { type: 'Container', default: { cpu: '500m', memory: '512Mi' } }, { type: 'PersistentVolumeClaim', default: null },
-      ] },
+      cluster: { name: 'prod-1', serverUrl: 'https://prod-1.kontract.invalid:6443', auth: [{ service: 'oidc' }] },
+      app: { name: 'acme' },
+      environment: { name: 'production' },
+      limitRanges: { name: 'default', limits: [{ type: 'Container', default: { cpu: '500m', memory: '512Mi' } }] },
       networkPoliciesAllow: [{ name: 'acme-web', cluster: { name: 'prod-1' } }, { name: 'ingress', cluster: { name: 'prod-1' } }],
-      tenant: { name: 'acme' },
-      quotaComponents: { cpu: 4, memoryGB: 8, storageGB: 100, pods: 50, burstFactor: 2 },
     }]);
+    // Role_v1.users is the back-reference of the users' `roles` (as qontract-server's synthetic field).
     expect(data.roles_v1).toEqual([{
       users: [{ org_username: 'alice' }, { org_username: 'bob' }],
       access: [
@@ -129,9 +135,10 @@ describe('GraphQL source against kontract serve', () => {
       expect(r.sha).not.toBe(oldSha);
       expect(await fetchSha({ url: `${server.url}/graphql`, token: TOKEN })).toBe(r.sha);
       const q = '{ tenants_v1(name: "acme") { description } }';
-      expect((await post(`/graphqlsha/${oldSha}`, q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corp (web shop and APIs)' }] } });
-      expect((await post(`/graphqlsha/${r.sha}`, q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corporation' }] } });
-      expect((await post('/graphql', q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corporation' }] } });
+      const ext = { schemas: ['/kontract/tenant-1.yml'] };
+      expect((await post(`/graphqlsha/${oldSha}`, q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corp (web shop and APIs)' }] }, extensions: ext });
+      expect((await post(`/graphqlsha/${r.sha}`, q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corporation' }] }, extensions: ext });
+      expect((await post('/graphql', q)).body).toEqual({ data: { tenants_v1: [{ description: 'ACME Corporation' }] }, extensions: ext });
       const loaded = await loadAppInterface({ kind: 'graphql', url: `${server.url}/graphql`, token: TOKEN });
       expect(loaded.sha).toBe(r.sha);
       expect(loaded.tenants.find((t) => t.name === 'acme')?.description).toBe('ACME Corporation');
@@ -148,7 +155,7 @@ describe('GraphQL source against kontract serve', () => {
     writeFileSync(file, '$schema: /kontract/tenant-1.yml\nname: Not_Valid\n');
     try {
       const res = await fetch(`${server.url}/reload`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
-      expect(res.status).toBe(422);
+      expect(res.status).toBe(503); // qontract-server's answer when the new data cannot be loaded
       expect(await res.text()).toContain('/tenants/broken.yml');
       expect(server.sha()).toBe(before);
     } finally {
@@ -223,7 +230,7 @@ describe('GraphQL source against kontract serve', () => {
     const watched = await startAppInterfaceServer({ source: { kind: 'dir', path: wdir }, port: 0, debounceMs: 50 });
     try {
       const first = watched.sha();
-      writeFileSync(join(wdir, 'access/users/erin.yml'), '$schema: /access/user-1.yml\nname: Erin\norg_username: erin\n');
+      writeFileSync(join(wdir, 'access/users/erin.yml'), '$schema: /access/user-1.yml\nlabels: {}\nname: Erin\norg_username: erin\ngithub_username: erin\n');
       const deadline = Date.now() + 5000;
       while (watched.sha() === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(watched.sha()).not.toBe(first);
@@ -236,10 +243,12 @@ describe('GraphQL source against kontract serve', () => {
 });
 
 describe('serve --bundle', () => {
-  it('serves a qontract-server bundle with the same data', async () => {
+  it('serves a bundle as kontract bundle writes it ($file_sha256sum, untyped kinds as resources) with the same data', async () => {
     const snap = await readDirSnapshot(SAMPLE);
-    const resources = Object.fromEntries([...snap.resources].map(([path, content]) => [path, { path, content, sha256sum: createHash('sha256').update(content).digest('hex') }]));
-    const bundle = { data: Object.fromEntries([...snap.files.values()].map((f) => [f.path, f.raw])), graphql: [], resources };
+    const bundle = makeBundle(snap, { schemas: await readSchemasDir(SCHEMAS_DIR), gitCommit: 'c0ffee', gitCommitTimestamp: '1700000000' });
+    const namespace = bundle.data['/openshift/prod-1/namespaces/acme-api.yml'];
+    expect(namespace?.$file_sha256sum).toBe(createHash('sha256').update(readFileSync(join(SAMPLE, 'openshift/prod-1/namespaces/acme-api.yml'))).digest('hex'));
+    expect(bundle.resources['/hedgehog/fabric-1.yml']?.$schema).toBe('/kontract/hedgehog/fabric-1.yml');
     const file = join(work, 'bundle.json');
     writeFileSync(file, JSON.stringify(bundle));
     const s = await startAppInterfaceServer({ source: { kind: 'bundle', file }, port: 0 });
@@ -247,8 +256,12 @@ describe('serve --bundle', () => {
       const fromBundle = await loadAppInterface({ kind: 'graphql', url: `${s.url}/graphql` });
       const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
       expect(fromBundle.sha).toBe(s.sha());
+      expect(s.sha()).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
       expect(comparable({ ...fromBundle, sha: '' })).toEqual(comparable({ ...fromDir, sha: '' }, SAMPLE));
       expect(fromBundle.resources?.['/hedgehog/fabric-1.yml']?.[0]?.files).toHaveLength(7);
+      const info = await fetch(`${s.url}/git-commit-info/${s.sha()}`);
+      expect(await info.json()).toEqual({ commit: 'c0ffee', timestamp: '1700000000' });
+      expect((await fetch(`${s.url}/git-commit-info/${'0'.repeat(64)}`)).status).toBe(404);
     } finally {
       await s.close();
     }

@@ -15,7 +15,9 @@ describe('app-interface-sample', () => {
       ['prod-1', { kind: 'kubeconfig', context: 'prod-1' }],
       ['prod-2', { kind: 'kubeconfig', context: 'prod-2' }],
     ]);
-    expect(data.clusters.find((c) => c.name === 'dev-1')?.disabledIntegrations).toEqual(['network-policies']);
+    // qontract's `disable.integrations: [openshift-network-policies]` disables kontract's networkpolicies (before the qontract shape, the sample's kontract name was misspelt and disabled nothing).
+    expect(data.clusters.find((c) => c.name === 'dev-1')?.disabledIntegrations).toEqual(['networkpolicies']);
+    expect(data.clusters.map((c) => c.authServices)).toEqual([['oidc'], ['oidc'], ['oidc']]);
     // Other families add their own datafiles to the sample; these are the tenant namespaces.
     expect(data.namespaces.map((n) => `${n.cluster}/${n.name}`)).toEqual(expect.arrayContaining([
       'dev-1/acme-dev', 'dev-1/globex-dev', 'dev-1/old-sandbox', 'dev-1/sandbox',
@@ -43,14 +45,14 @@ describe('app-interface-sample', () => {
     expect(ns('prod-1', 'acme-web')?.quota).toEqual({
       path: '/openshift/quotas/small.yml', name: 'small', quotas: [
         { name: 'compute', resources: { limits: { cpu: '4', memory: '8Gi' }, requests: { cpu: '2', memory: '4Gi' }, pods: 20 }, scopes: [] },
-        { name: 'storage', resources: { requests: { storage: '50Gi' }, other: { persistentvolumeclaims: '10' } }, scopes: [] },
       ],
     });
     expect(data.limitRanges.find((l) => l.name === 'batch')?.limits).toEqual([
       { type: 'Container', default: { cpu: '1', memory: '2Gi' }, maxLimitRequestRatio: { cpu: '4' } },
       { type: 'Pod', max: { cpu: '8', memory: '16Gi' } },
     ]);
-    expect(data.tenants.map((t) => [t.name, t.isolated])).toEqual([['acme', false], ['globex', true]]);
+    // Organisations (tenancy/) are tenants too, always isolated.
+    expect(data.tenants.map((t) => [t.name, t.isolated])).toEqual([['umbrella', true], ['wayne', true], ['acme', false], ['globex', true]]);
     const devs = data.roles.find((r) => r.name === 'acme-developers');
     expect(devs?.users.map((u) => u.orgUsername)).toEqual(['alice', 'bob']);
     expect(devs?.access).toEqual([
@@ -62,6 +64,10 @@ describe('app-interface-sample', () => {
       { path: '/access/bots/backup.yml', name: 'backup', serviceAccount: { namespace: 'backup-system', name: 'velero' } },
     ]);
     expect(data.roles.find((r) => r.name === 'sandbox-guests')?.expirationDate).toBe('2024-06-30');
+    // Users and bots point at roles (qontract); the model lists them on the role.
+    expect(data.roles.find((r) => r.name === 'globex-admins')?.users.map((u) => [u.orgUsername, u.githubUsername])).toEqual([['carolg', 'carolg-gh']]);
+    expect(ns('prod-1', 'acme-web')).toMatchObject({ app: 'acme', environment: 'production', clusterAdmin: false });
+    expect(data.namespaceSettings?.map((s) => s.namespace)).toContain('/openshift/prod-1/namespaces/acme-db.yml');
     expect(Array.isArray(data.vmTemplates)).toBe(true);
     expect(data.fabrics?.map((f) => [f.name, f.cluster])).toEqual([['fabric-1', 'dev-1']]);
   });

@@ -43,18 +43,27 @@ interface Case { readonly integration: string; readonly what: string; readonly m
 
 const CASES: readonly Case[] = [
   { integration: 'namespaces', what: 'a 70-character label value', mutate: (d) => { edit(d, 'openshift/prod-1/namespaces/acme-api.yml', 'team: api', `team: ${'a'.repeat(70)}`); } },
-  { integration: 'resourcequotas', what: 'a negative quota', mutate: (d) => { edit(d, 'openshift/quotas/small.yml', 'cpu: 2', 'cpu: "-2"'); } },
-  { integration: 'limitranges', what: 'a negative limit', mutate: (d) => { edit(d, 'openshift/limitranges/default.yml', 'storage: 100Gi', 'storage: -100Gi'); } },
+  { integration: 'resourcequotas', what: 'a negative quota', mutate: (d) => { edit(d, 'openshift/quotas/small.yml', 'cpu: "2"', 'cpu: "-2"'); } },
+  { integration: 'limitranges', what: 'a negative limit', mutate: (d) => { edit(d, 'openshift/limitranges/default.yml', 'memory: 4Gi', 'memory: -4Gi'); } },
   {
     integration: 'rolebindings', what: 'two roles generating one RoleBinding with different roleRefs',
     mutate: (d) => {
-      writeFileSync(join(d, 'access/roles/acme-editors.yml'), ['$schema: /access/role-1.yml', 'name: acme-editors', 'access:',
-        '- namespace:', '    $ref: /openshift/prod-1/namespaces/acme-web.yml', '  role: edit', 'users:', '- $ref: /access/users/alice.yml', ''].join('\n'));
+      // role `view` for user `a-bb` and role `view-a` for user `bb` both name their binding view-a-bb
+      const roleFile = (name: string, roleName: string): string => ['$schema: /access/role-1.yml', 'labels: {}', `name: ${name}`, 'permissions: []', 'access:',
+        '- namespace:', '    $ref: /openshift/prod-1/namespaces/acme-web.yml', `  role: ${roleName}`, ''].join('\n');
+      const userFile = (name: string, role: string): string => ['$schema: /access/user-1.yml', 'labels: {}', `name: ${name}`, `org_username: ${name}`, `github_username: ${name}`,
+        'roles:', `- $ref: /access/roles/${role}.yml`, ''].join('\n');
+      writeFileSync(join(d, 'access/roles/r-view.yml'), roleFile('r-view', 'view'));
+      writeFileSync(join(d, 'access/roles/r-view-a.yml'), roleFile('r-view-a', 'view-a'));
+      writeFileSync(join(d, 'access/users/a-bb.yml'), userFile('a-bb', 'r-view'));
+      writeFileSync(join(d, 'access/users/bb.yml'), userFile('bb', 'r-view-a'));
     },
   },
   { integration: 'networkpolicies', what: 'an allow from another cluster', mutate: (d) => { edit(d, 'openshift/prod-1/namespaces/acme-api.yml', '- $ref: /openshift/prod-1/namespaces/ingress.yml', '- $ref: /openshift/dev-1/namespaces/acme-dev.yml'); } },
   { integration: 'instancetypes', what: 'an instancetype declared twice', mutate: (d) => { cpSync(join(d, 'kubevirt/instancetypes/u1-small.yml'), join(d, 'kubevirt/instancetypes/u1-small-copy.yml')); } },
   { integration: 'virtual-machines', what: 'a VM sized next to its instancetype', mutate: (d) => { appendFileSync(join(d, 'kubevirt/vms/acme-web-1.yml'), 'overrides:\n  cpu:\n    cores: 4\n'); } },
+  { integration: 'resources', what: 'a Service outside the namespace\'s managedResourceTypes', mutate: (d) => { edit(d, 'openshift/prod-1/namespaces/acme-web.yml', '- Service\n', ''); } },
+  { integration: 'serviceaccounts', what: 'a ServiceAccount name with an empty DNS label', mutate: (d) => { edit(d, 'tenancy/vdcs/wayne-prod.yml', 'serviceAccounts: [deployer]', 'serviceAccounts: [deploy..er]'); } },
   { integration: 'hedgehog-fabric', what: 'a VPC VLAN outside its VLANNamespace', mutate: (d) => { edit(d, 'hedgehog/fabric-1/50-vpcs.yaml', 'vlan: 1001', 'vlan: 3500'); } },
 ];
 
@@ -147,6 +156,6 @@ describe('validate reports every data error a run raises', () => {
     expect(text).toMatch(/\/kubevirt\/vms\/acme-web-1\.yml:\d+ overrides\.cpu: cannot be combined with instancetype/);
     expect(text).toMatch(/VPC vpc-1: .*3500/);
     expect(text).toMatch(/\/kubevirt\/vms\/acme-db-1\.yml:25 labels\.app: VirtualMachine acme-db\/db-1 on cluster prod-1: metadata\.labels\.app: .*got 64/);
-    expect(text).toMatch(/\/openshift\/prod-1\/namespaces\/acme-api\.yml:9 labels\.team: Namespace acme-api on cluster prod-1: metadata\.labels\.team: the value must be at most 63 characters .*got 70/);
+    expect(text).toMatch(/\/openshift\/prod-1\/namespaces\/acme-api\.yml:\d+ labels\.team: Namespace acme-api on cluster prod-1: metadata\.labels\.team: the value must be at most 63 characters .*got 70/);
   });
 });

@@ -28,7 +28,7 @@ describe('the sample app-interface', () => {
 });
 
 describe('parseFabric', () => {
-  const base = { $schema: '/hedgehog/fabric-1.yml', name: 'f1', cluster: { $ref: '/openshift/dev-1/cluster.yml' }, source: { directory: 'hedgehog/f1' } };
+  const base = { $schema: '/kontract/hedgehog/fabric-1.yml', name: 'f1', cluster: { $ref: '/openshift/dev-1/cluster.yml' }, source: { directory: 'hedgehog/f1' } };
 
   it('requires a cluster: no fallback', () => {
     const noCluster: Record<string, unknown> = { ...base };
@@ -72,7 +72,7 @@ describe('parseFabric', () => {
 
 describe('loading an app-interface with a broken fabric datafile', () => {
   it('fails validation naming the fabric file when the cluster is missing', async () => {
-    const root = tempDir({ 'fabric.yml': '$schema: /hedgehog/fabric-1.yml\nname: f1\nsource:\n  directory: x\n' });
+    const root = tempDir({ 'fabric.yml': '$schema: /kontract/hedgehog/fabric-1.yml\nname: f1\nsource:\n  directory: x\n' });
     const err: unknown = await loadAppInterface({ kind: 'dir', path: root }).catch((e: unknown) => e);
     expect(isValidationError(err)).toBe(true);
     expect(isValidationError(err) ? err.problems : []).toContainEqual(expect.objectContaining({ file: '/fabric.yml', field: 'cluster' }));

@@ -62,8 +62,9 @@ export function limitRange(name: string, limits: LimitRange['limits']): LimitRan
   return { path: `/openshift/limitranges/${name}.yml`, name, limits };
 }
 
-export function user(name: string, orgUsername: string = name): User {
-  return { path: `/teams/users/${name}.yml`, name, orgUsername };
+/** A user whose org_username and github_username are the same (so the cluster's user key does not matter). */
+export function user(name: string, orgUsername: string = name, githubUsername: string = orgUsername): User {
+  return { path: `/teams/users/${name}.yml`, name, orgUsername, githubUsername };
 }
 
 export function bot(name: string, sa?: { namespace: string; name: string }): Bot {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Namespace, NamespaceState } from '../../../src/app-interface/model.js';
-import { applyState, desiredResourceQuotas } from '../../../src/integrations/resourcequotas/desired.js';
+import { LIFECYCLE_QUOTA_NAME, applyState, desiredResourceQuotas } from '../../../src/integrations/resourcequotas/desired.js';
 import { resourceQuotasIntegration } from '../../../src/integrations/resourcequotas/integration.js';
 import { formatCores, formatGiB, parseQuantity } from '../../../src/core/quantity.js';
 import { aData, blockedOf, namespace, quota } from './data-builder.js';
@@ -10,14 +10,15 @@ const customQuota = quota('team-a-quota', [
     name: 'compute-quota',
     resources: {
       limits: { cpu: '12', memory: '48Gi' },
-      requests: { cpu: '6', memory: '24Gi', storage: '200Gi' },
+      requests: { cpu: '6', memory: '24Gi' },
       pods: 40,
-      other: { persistentvolumeclaims: '15', services: '7' },
     },
     scopes: [],
   },
   { name: 'terminating', resources: { limits: { cpu: '500m' }, pods: 3 }, scopes: ['Terminating'] },
 ]);
+
+const ZERO = { 'requests.cpu': '0', 'limits.cpu': '0', 'requests.memory': '0', 'limits.memory': '0', 'requests.storage': '0', pods: '0' };
 
 function hardOf(ns: Namespace): Record<string, Record<string, unknown>> {
   const state = desiredResourceQuotas(aData().namespace(ns).build());
@@ -44,10 +45,7 @@ describe(desiredResourceQuotas, () => {
               'limits.memory': '48Gi',
               'requests.cpu': '6',
               'requests.memory': '24Gi',
-              'requests.storage': '200Gi',
               pods: '40',
-              persistentvolumeclaims: '15',
-              services: '7',
             },
           },
         },
@@ -119,49 +117,67 @@ describe(desiredResourceQuotas, () => {
     expect(blockedOf(state).problems[0]).toMatchObject({ file: '/openshift/c1/namespaces/w.yml', field: 'quotaComponents' });
   });
 
-  it('reports an `other` key that repeats a structured field', () => {
-    const q = quota('q', [{ name: 'x', resources: { pods: 1, other: { pods: '2' } }, scopes: [] }]);
-    const state = desiredResourceQuotas(aData().namespace(namespace('w', 'c1', { quota: q }), namespace('v', 'c1')).build());
-    expect(blockedOf(state)).toEqual({ units: ['namespace w@c1:w'], problems: [
-      { file: '/openshift/quotas/q.yml', field: 'quotas[0].resources.other.pods', message: 'pods is already set by the structured field' },
-    ] });
-  });
-
-  it('sets every hard value of every quota to zero when the namespace is paused', () => {
+  it('sets every hard value of every quota to zero when the namespace is paused, and adds a zero lifecycle quota', () => {
     const hard = hardOf(
       namespace('p', 'c1', { state: 'paused', quota: customQuota, quotaComponents: { cpu: 2, memoryGB: 4, burstFactor: 3 } }),
     );
     for (const values of Object.values(hard)) {
       expect(Object.values(values).every((v) => v === '0')).toBe(true);
     }
-    expect(Object.keys(hard['compute-quota']!)).toHaveLength(8);
+    expect(Object.keys(hard['compute-quota']!)).toHaveLength(5);
     expect(hard.compute).toEqual({ 'requests.cpu': '0', 'limits.cpu': '0', 'requests.memory': '0', 'limits.memory': '0' });
+    expect(hard[LIFECYCLE_QUOTA_NAME]).toEqual(ZERO);
+  });
+
+  it('limits CPU, memory, storage and pods to 0 when paused even with no quota declared', () => {
+    expect(hardOf(namespace('p', 'c1', { state: 'paused' }))).toEqual({ [LIFECYCLE_QUOTA_NAME]: ZERO });
   });
 
   it('keeps the scopes of a paused quota (they are immutable)', () => {
     const state = desiredResourceQuotas(aData().namespace(namespace('p', 'c1', { state: 'paused', quota: customQuota })).build());
     expect(state.objects[1]!.object.spec).toEqual({ hard: { 'limits.cpu': '0', pods: '0' }, scopes: ['Terminating'] });
+    expect(state.objects[2]!.object.spec).toEqual({ hard: ZERO });
   });
 
-  it('caps only the declared compute keys at 1 core / 1Gi / 1Gi / 1 pod, limits = requests, when downscaled', () => {
+  it('caps declared keys at 1 core / 1Gi / 1Gi / 1 pod with limits = burst factor × that, when downscaled', () => {
     const hard = hardOf(
       namespace('d', 'c1', { state: 'downscaled', quota: customQuota, quotaComponents: { cpu: 4, memoryGB: 8, burstFactor: 2 } }),
     );
     expect(hard['compute-quota']).toEqual({
-      'limits.cpu': '1',
-      'limits.memory': '1Gi',
+      'limits.cpu': '2',
+      'limits.memory': '2Gi',
       'requests.cpu': '1',
       'requests.memory': '1Gi',
-      'requests.storage': '1Gi',
       pods: '1',
-      // Keys other than cpu/memory/storage/pods keep their declared value.
-      persistentvolumeclaims: '15',
-      services: '7',
     });
-    // A declared value below the cap is kept: downscaling never raises a quota.
+    // A declared value below the cap is kept: downscaling never raises a declared quota.
     expect(hard.terminating).toEqual({ 'limits.cpu': '500m', pods: '1' });
-    // Only keys present in the declaration: no storage or pods appear.
-    expect(hard.compute).toEqual({ 'requests.cpu': '1', 'limits.cpu': '1', 'requests.memory': '1Gi', 'limits.memory': '1Gi' });
+    expect(hard.compute).toEqual({ 'requests.cpu': '1', 'limits.cpu': '2', 'requests.memory': '1Gi', 'limits.memory': '2Gi' });
+    // Undeclared keys (storage, pods of `compute`) are no longer unlimited: the lifecycle quota sets the minimum.
+    expect(hard[LIFECYCLE_QUOTA_NAME]).toEqual({
+      'requests.cpu': '1', 'limits.cpu': '2', 'requests.memory': '1Gi', 'limits.memory': '2Gi', 'requests.storage': '1Gi', pods: '1',
+    });
+  });
+
+  it('uses the components burst factor for the downscaled limits, and the default 2 without components', () => {
+    expect(hardOf(namespace('d', 'c1', { state: 'downscaled', quotaComponents: { pods: 4, burstFactor: 1.5 } }))).toEqual({
+      compute: { pods: '1' },
+      [LIFECYCLE_QUOTA_NAME]: {
+        'requests.cpu': '1', 'limits.cpu': '1500m', 'requests.memory': '1Gi', 'limits.memory': '1536Mi', 'requests.storage': '1Gi', pods: '1',
+      },
+    });
+    expect(hardOf(namespace('d', 'c1', { state: 'downscaled' }))[LIFECYCLE_QUOTA_NAME]).toMatchObject({ 'limits.cpu': '2', 'limits.memory': '2Gi' });
+  });
+
+  it('reports a quota entry named like the lifecycle quota, in every state', () => {
+    const q = quota('q', [{ name: LIFECYCLE_QUOTA_NAME, resources: { pods: 1 }, scopes: [] }]);
+    for (const st of ['active', 'paused', 'downscaled'] as const) {
+      const state = desiredResourceQuotas(aData().namespace(namespace('w', 'c1', { quota: q, state: st })).build());
+      expect(state.objects).toEqual([]);
+      expect(blockedOf(state)).toEqual({ units: ['namespace w@c1:w'], problems: [
+        { file: '/openshift/c1/namespaces/w.yml', field: 'quota', message: 'ResourceQuota name lifecycle is reserved for the quota kontract adds while a namespace is paused or downscaled' },
+      ] });
+    }
   });
 
   it('restores exactly the declared custom quota when a paused namespace becomes active again', () => {
@@ -170,16 +186,15 @@ describe(desiredResourceQuotas, () => {
     const active = hardOf(namespace('r', 'c1', { state: 'active', quota: customQuota, quotaComponents: declared }));
 
     expect(paused.compute!['requests.cpu']).toBe('0');
+    expect(paused[LIFECYCLE_QUOTA_NAME]).toEqual(ZERO);
+    // No lifecycle quota and no hard-coded default: exactly the declaration.
     expect(active).toEqual({
       'compute-quota': {
         'limits.cpu': '12',
         'limits.memory': '48Gi',
         'requests.cpu': '6',
         'requests.memory': '24Gi',
-        'requests.storage': '200Gi',
         pods: '40',
-        persistentvolumeclaims: '15',
-        services: '7',
       },
       terminating: { 'limits.cpu': '500m', pods: '3' },
       compute: {
@@ -205,18 +220,18 @@ describe(desiredResourceQuotas, () => {
     expect([...(state.excludedNamespaces?.get('c1') ?? [])]).toEqual(['ext']);
   });
 
-  it('builds nothing for a namespace without a quota', () => {
+  it('builds nothing for an active namespace without a quota', () => {
     expect(desiredResourceQuotas(aData().namespace(namespace('n', 'c1')).build()).objects).toEqual([]);
   });
 });
 
 describe(applyState, () => {
   it.each<[NamespaceState, Record<string, string>]>([
-    ['active', { 'requests.cpu': '2', cpu: '2', memory: '2Gi', 'count/jobs': '9' }],
-    ['paused', { 'requests.cpu': '0', cpu: '0', memory: '0', 'count/jobs': '0' }],
-    ['downscaled', { 'requests.cpu': '1', cpu: '1', memory: '1Gi', 'count/jobs': '9' }],
+    ['active', { 'requests.cpu': '2', cpu: '2', memory: '2Gi', 'limits.memory': '3Gi', 'count/jobs': '9' }],
+    ['paused', { 'requests.cpu': '0', cpu: '0', memory: '0', 'limits.memory': '0', 'count/jobs': '0' }],
+    ['downscaled', { 'requests.cpu': '1', cpu: '1', memory: '1Gi', 'limits.memory': '2Gi', 'count/jobs': '9' }],
   ])('shapes the declared hard limits for state %s', (state, expected) => {
-    const declared = { 'requests.cpu': '2', cpu: '2', memory: '2Gi', 'count/jobs': '9' };
+    const declared = { 'requests.cpu': '2', cpu: '2', memory: '2Gi', 'limits.memory': '3Gi', 'count/jobs': '9' };
     expect(applyState(declared, state)).toEqual(expected);
     expect(declared['requests.cpu']).toBe('2');
   });

@@ -1,8 +1,8 @@
 /**
  * The five tenant integrations on the shipped sample app-interface (app-interface-sample/, loaded
  * by the real YAML reader and validator): no data problems, and the objects the READMEs promise.
- * Only the tenant datafiles are loaded (clusters, namespaces, quotas, limit ranges, roles, users,
- * bots, tenants), so other families of the sample cannot break these tests.
+ * Only the tenant datafiles are loaded (the qontract kinds, tenants and kontract settings of clusters
+ * and namespaces), so other families of the sample cannot break these tests.
  */
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { desiredResourceQuotas } from '../../../src/integrations/resourcequotas/
 import { desiredRoleBindings } from '../../../src/integrations/rolebindings/desired.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../app-interface-sample', import.meta.url));
-const TENANT_SCHEMAS = /^\/(openshift|access)\/|^\/kontract\/tenant-/;
+const TENANT_SCHEMAS = /^\/(openshift|access|app-sre)\/|^\/kontract\/(tenant|cluster|namespace)-/;
 let data: AppInterfaceData;
 
 const ids = (s: DesiredState): string[] =>
@@ -27,7 +27,7 @@ describe('tenant integrations on app-interface-sample', () => {
   beforeAll(async () => {
     const snap = await readDirSnapshot(SAMPLE);
     const tenantFiles = [...snap.files.values()].filter((f) => TENANT_SCHEMAS.test(schemaOf(f.raw) ?? ''));
-    data = validateSnapshot(documentsSnapshot(snap.sha, tenantFiles));
+    data = validateSnapshot(documentsSnapshot(snap.sha, tenantFiles, snap.resources));
   });
 
   it.each([

@@ -263,7 +263,7 @@ describe('validation of virtual machine datafiles', () => {
 
 describe('validation of VM template datafiles', () => {
   const tpl = (extra: Record<string, unknown>): ReturnType<typeof parseVmTemplate> => parseVmTemplate('/kubevirt/templates/t.yml', {
-    $schema: '/kubevirt/vm-template-1.yml', name: 't', bootDisk: { containerDisk: { image: 'img' } }, ...extra,
+    $schema: '/kontract/kubevirt/vm-template-1.yml', name: 't', bootDisk: { containerDisk: { image: 'img' } }, ...extra,
   });
 
   it('rejects an instancetype together with explicit cpu and memory', () => {

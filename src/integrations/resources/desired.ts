@@ -1,0 +1,194 @@
+/**
+ * Desired objects of the `resources` integration (qontract's openshift-resources): every
+ * namespace's `openshiftResources` and those of its `sharedResources` files, already read and
+ * rendered by the data layer (src/app-interface/openshift-resources.ts). Here the secrets are read
+ * (vault-secret, Route TLS), and each object is checked against the namespace's
+ * `managedResourceTypes` (after `managedResourceTypeOverrides`) and `managedResourceNames`.
+ *
+ * The kinds are the data's: each namespace's managed types are DesiredState.dynamicKinds, which the
+ * engine resolves per cluster through API discovery and LISTs once per (cluster, kind); `manages`
+ * limits ownership to the namespaces (and names) whose data lists the kind, so an owned object of
+ * a kind or namespace outside them is never touched.
+ */
+import type { AppInterfaceData, Namespace } from '../../app-interface/model.js';
+import type { NamespaceResource } from '../../app-interface/openshift-resources.js';
+import { errorMessage } from '../../core/errors.js';
+import type { ValidationProblem } from '../../core/errors.js';
+import type { KubeObject } from '../../core/k8s-object.js';
+import type { SecretReader } from '../../core/secret-reader.js';
+import type { DesiredObject, DesiredState, DynamicKind } from '../define-integration.js';
+import { externalNamespaces, managedNamespaces } from '../tenant-namespaces.js';
+
+export const RESOURCES_INTEGRATION = 'resources';
+
+/** qontract: a vault-secret key ending in `_qb64` holds base64 already (the suffix is dropped). */
+const BASE64_SUFFIX = '_qb64';
+/** qontract's rule for Secret data keys. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+/** The Route `spec.tls` fields a TLS secret may set (qontract's list). */
+const ROUTE_TLS_KEYS = ['termination', 'insecureEdgeTerminationPolicy', 'certificate', 'key', 'caCertificate', 'destinationCACertificate'];
+
+/** A managed type as written (`Deployment`, `Deployment.apps`) split into kind and optional group. */
+interface ManagedType {
+  readonly type: string;
+  readonly kind: string;
+  readonly group?: string;
+  /** managedResourceNames of this type; undefined = all names. */
+  readonly names?: ReadonlySet<string>;
+}
+
+function splitType(type: string): { kind: string; group?: string } {
+  const i = type.indexOf('.');
+  return i < 0 ? { kind: type } : { kind: type.slice(0, i), group: type.slice(i + 1) };
+}
+
+function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/** The namespace's managed types, overrides applied (`Deployment` → `Deployment.apps`). */
+export function managedTypes(ns: Namespace): ManagedType[] {
+  const overrides = new Map((ns.managedResourceTypeOverrides ?? []).map((o) => [o.resource, o.override]));
+  const names = new Map((ns.managedResourceNames ?? []).map((m) => [m.resource, new Set(m.resourceNames)]));
+  return (ns.managedResourceTypes ?? []).map((written) => {
+    const type = overrides.get(written) ?? written;
+    const restricted = names.get(written) ?? names.get(type);
+    return { type, ...splitType(type), ...(restricted === undefined ? {} : { names: restricted }) };
+  });
+}
+
+/** The managed type an object (kind + group) falls under; a bare `Kind` type matches any group. */
+function typeFor(types: readonly ManagedType[], kind: string, group: string): ManagedType | undefined {
+  return types.find((t) => t.kind === kind && (t.group === undefined || t.group === group));
+}
+
+/** kindKey (`Kind` or `Kind.group`) → kind and group. */
+function splitKindKey(key: string): { kind: string; group: string } {
+  const i = key.indexOf('.');
+  return i < 0 ? { kind: key, group: '' } : { kind: key.slice(0, i), group: key.slice(i + 1) };
+}
+
+function encodeSecretData(raw: Readonly<Record<string, string>>): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.toLowerCase().endsWith(BASE64_SUFFIX)) data[k.slice(0, -BASE64_SUFFIX.length)] = v.replace(/\n/g, '');
+    else data[k] = Buffer.from(v, 'utf8').toString('base64');
+  }
+  return data;
+}
+
+type Built = { object: KubeObject } | { problem: string; field?: string } | { unread: { kind: string; name: string; secret: string } };
+
+async function buildOne(r: NamespaceResource, ns: Namespace, secrets: SecretReader | undefined): Promise<Built> {
+  if (r.provider === 'resource' || r.provider === 'resource-template') return { object: r.object };
+  if (secrets === undefined && r.provider === 'vault-secret') return { unread: { kind: 'Secret', name: r.name, secret: r.path } };
+  if (secrets === undefined && r.provider === 'route' && r.tls !== undefined) return { unread: { kind: 'Route', name: r.object.metadata.name, secret: r.tls.path } };
+  if (r.provider === 'route') {
+    if (r.tls === undefined || secrets === undefined) return { object: r.object };
+    const tlsRef = r.tls;
+    let raw: Readonly<Record<string, string>>;
+    try {
+      raw = await secrets.readAll({ path: tlsRef.path, version: tlsRef.version });
+    } catch (e) {
+      return { problem: errorMessage(e), field: 'vault_tls_secret_path' };
+    }
+    const spec = typeof r.object.spec === 'object' && r.object.spec !== null ? r.object.spec as Record<string, unknown> : {};
+    const tls = { ...(typeof spec.tls === 'object' && spec.tls !== null ? spec.tls as Record<string, unknown> : {}) };
+    for (const k of ROUTE_TLS_KEYS) if (raw[k] !== undefined) tls[k] = raw[k];
+    return { object: { ...r.object, spec: { ...spec, tls } } };
+  }
+  if (r.provider !== 'vault-secret' || secrets === undefined) return { problem: 'no secret reader' };
+  let raw: Readonly<Record<string, string>>;
+  try {
+    raw = await secrets.readAll({ path: r.path, version: r.version });
+  } catch (e) {
+    return { problem: errorMessage(e), field: 'path' };
+  }
+  const badKeys = Object.keys(raw).filter((k) => !SECRET_KEY.test(k));
+  if (badKeys.length > 0) return { problem: `secret ${r.path}: ${badKeys.map((k) => JSON.stringify(k)).join(', ')} is not a valid Secret key (letters, digits, '-', '_', '.')`, field: 'path' };
+  return {
+    object: {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: r.type,
+      metadata: {
+        name: r.name, namespace: ns.name,
+        ...(Object.keys(r.labels).length > 0 ? { labels: { ...r.labels } } : {}),
+        ...(Object.keys(r.annotations).length > 0 ? { annotations: { ...r.annotations } } : {}),
+      },
+      data: encodeSecretData(raw),
+    },
+  };
+}
+
+export async function desiredResources(data: AppInterfaceData, secrets: SecretReader | undefined): Promise<DesiredState> {
+  const objects: DesiredObject[] = [];
+  const problems: ValidationProblem[] = [];
+  const dynamicKinds: DynamicKind[] = [];
+  const warnings: ValidationProblem[] = [];
+  /** `cluster/namespace/Kind/name` of objects not built for want of a secret reader: left alone. */
+  const unread = new Set<string>();
+  const seenTypes = new Set<string>();
+  /** `cluster/namespace` → managed types. */
+  const managed = new Map<string, ManagedType[]>();
+  for (const ns of managedNamespaces(data, RESOURCES_INTEGRATION)) {
+    // A namespace takes part only when its document has openshiftResources or sharedResources.
+    if (ns.openshiftResources === undefined) continue;
+    const types = managedTypes(ns);
+    managed.set(`${ns.cluster}/${ns.name}`, types);
+    for (const t of types) {
+      if (seenTypes.has(`${ns.cluster}\0${t.type}`)) continue;
+      seenTypes.add(`${ns.cluster}\0${t.type}`);
+      dynamicKinds.push({ cluster: ns.cluster, type: t.type, source: ns.path });
+    }
+    const resources = ns.openshiftResources;
+    const built = await Promise.all(resources.map((r) => buildOne(r, ns, secrets)));
+    const seen = new Map<string, string>();
+    for (const [i, b] of built.entries()) {
+      const r = resources[i];
+      if (r === undefined) continue;
+      const field = (f?: string): string => (f === undefined ? r.origin.field : `${r.origin.field}.${f}`);
+      if ('unread' in b) {
+        // No secret reader (e.g. `validate`, or a run without --secrets-config / --vault-server):
+        // the object is neither built nor touched (not created, updated or deleted).
+        unread.add(`${ns.cluster}/${ns.name}/${b.unread.kind}/${b.unread.name}`);
+        warnings.push({ file: r.origin.file, field: field('path'), message: `${b.unread.kind} ${b.unread.name} of namespace ${ns.path} needs secret ${b.unread.secret}, and no secret reader is configured (--secrets-config or --vault-server): left as it is` });
+        continue;
+      }
+      if ('problem' in b) {
+        problems.push({ file: r.origin.file, field: field(b.field), message: `namespace ${ns.path}: ${b.problem}` });
+        continue;
+      }
+      const o = b.object;
+      const group = groupOf(o.apiVersion);
+      const type = typeFor(types, o.kind, group);
+      const what = `${o.kind} ${o.metadata.name} (${r.provider} ${r.path})`;
+      if (type === undefined) {
+        problems.push({ file: r.origin.file, field: field('path'), message: `${what}: kind ${group === '' ? o.kind : `${o.kind}.${group}`} is not in managedResourceTypes of namespace ${ns.path}` });
+        continue;
+      }
+      if (type.names !== undefined && !type.names.has(o.metadata.name)) {
+        problems.push({ file: r.origin.file, field: field('path'), message: `${what}: not among managedResourceNames of ${type.type} in namespace ${ns.path}` });
+        continue;
+      }
+      const key = `${o.kind}.${group}/${o.metadata.name}`;
+      const before = seen.get(key);
+      if (before !== undefined) {
+        problems.push({ file: r.origin.file, field: field('path'), message: `${what}: namespace ${ns.path} already has this object from ${before}` });
+        continue;
+      }
+      seen.set(key, `${r.origin.file} ${r.origin.field}`);
+      objects.push({ cluster: ns.cluster, object: o, source: r.origin.file === ns.path ? ns.path : `${ns.path} (${r.origin.file})` });
+    }
+  }
+  const manages = (cluster: string, kind: string, obj: KubeObject): boolean => {
+    const types = managed.get(`${cluster}/${obj.metadata.namespace ?? ''}`);
+    if (types === undefined) return false;
+    const k = splitKindKey(kind);
+    if (unread.has(`${cluster}/${obj.metadata.namespace ?? ''}/${k.kind}/${obj.metadata.name}`)) return false;
+    const t = typeFor(types, k.kind, k.group);
+    return t !== undefined && (t.names === undefined || t.names.has(obj.metadata.name));
+  };
+  return { objects, problems, dynamicKinds, manages, excludedNamespaces: externalNamespaces(data), ...(warnings.length === 0 ? {} : { warnings }) };
+}

@@ -1,0 +1,175 @@
+/**
+ * Kinds the data names (DesiredState.dynamicKinds, e.g. qontract's managedResourceTypes) are
+ * resolved per cluster through API discovery once the cluster is connected:
+ *
+ * - a desired object's kind from its own `apiVersion` (`GET /api/v1` or `/apis/<group>/<version>`);
+ *   a kind the cluster does not serve is an error for that cluster only, naming the datafile;
+ * - a named type without desired objects (`Kind.group`: the group's preferred version; bare
+ *   `Kind`: the core group, else the one group serving it) only to LIST owned objects for pruning;
+ *   when no group serves it there is nothing desired or owned to look at: a warning.
+ *
+ * Apply order: CustomResourceDefinitions 0, Namespaces 10, other cluster-scoped kinds 20,
+ * namespaced kinds 50 (deletes in reverse).
+ */
+import { ERROR_CODES, KontractError } from '../core/errors.js';
+import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
+import { kindKey } from '../core/k8s-object.js';
+import type { Reporter } from '../core/reporter.js';
+import type { ClusterClient, DiscoveredGroup, DiscoveredResource } from '../k8s/cluster-client.js';
+import type { DesiredEntry, IntegrationWork } from './desired.js';
+import type { ClusterFailures } from './fetch-current.js';
+import type { RequestLimits } from './request-limits.js';
+import { scopeNamespace } from './scope.js';
+import type { Scope } from './scope.js';
+
+export function orderOf(group: string, kind: string, namespaced: boolean): number {
+  if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') return 0;
+  if (group === '' && kind === 'Namespace') return 10;
+  return namespaced ? 50 : 20;
+}
+
+function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}
+
+/** `Deployment.apps` → {kind: Deployment, group: apps}; `ConfigMap` → {kind: ConfigMap}. */
+export function parseType(type: string): { kind: string; group?: string } {
+  const i = type.indexOf('.');
+  return i < 0 ? { kind: type } : { kind: type.slice(0, i), group: type.slice(i + 1) };
+}
+
+/** Discovery answers of one cluster, each asked at most once per run. */
+class Discovery {
+  private readonly gv = new Map<string, Promise<readonly DiscoveredResource[] | undefined>>();
+  private groupList: Promise<readonly DiscoveredGroup[]> | undefined;
+  constructor(private readonly client: ClusterClient, private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>) {}
+
+  resources(group: string, version: string): Promise<readonly DiscoveredResource[] | undefined> {
+    const key = `${group}/${version}`;
+    let p = this.gv.get(key);
+    if (p === undefined) {
+      p = this.limit(() => this.client.discover(group, version));
+      this.gv.set(key, p);
+    }
+    return p;
+  }
+
+  groups(): Promise<readonly DiscoveredGroup[]> {
+    this.groupList ??= this.limit(() => this.client.discoverGroups());
+    return this.groupList;
+  }
+
+  async kind(group: string, version: string, kind: string): Promise<ManagedKind | undefined> {
+    const r = (await this.resources(group, version))?.find((x) => x.kind === kind);
+    return r === undefined ? undefined : { group, version, kind, plural: r.name, namespaced: r.namespaced, order: orderOf(group, kind, r.namespaced) };
+  }
+
+  /** A named type at the server's preferred version. */
+  async type(type: string): Promise<ManagedKind | undefined> {
+    const t = parseType(type);
+    const groups = await this.groups();
+    if (t.group !== undefined) {
+      const g = groups.find((x) => x.name === t.group);
+      return g === undefined ? undefined : this.kind(g.name, g.preferredVersion, t.kind);
+    }
+    const core = await this.kind('', 'v1', t.kind);
+    if (core !== undefined) return core;
+    const found = (await Promise.all(groups.map((g) => this.kind(g.name, g.preferredVersion, t.kind)))).filter((k): k is ManagedKind => k !== undefined);
+    return found.length === 1 ? found[0] : undefined;
+  }
+}
+
+export interface ResolveContext {
+  readonly clients: ReadonlyMap<string, ClusterClient>;
+  readonly failures: ClusterFailures;
+  readonly limits: RequestLimits;
+  readonly scope: Scope;
+  readonly reporter: Reporter;
+}
+
+/** For cluster-scoped kinds the object carries no namespace. */
+function placed(kind: ManagedKind, obj: KubeObject): KubeObject {
+  if (kind.namespaced || obj.metadata.namespace === undefined) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.namespace;
+  return { ...obj, metadata };
+}
+
+async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: string): Promise<{ kinds: ManagedKind[]; desired: DesiredEntry[] }> {
+  const client = ctx.clients.get(cluster);
+  if (client === undefined || ctx.failures.has(cluster)) return { kinds: [], desired: [] };
+  const discovery = new Discovery(client, ctx.limits(cluster));
+  const byKey = new Map<string, ManagedKind>();
+  const desired: DesiredEntry[] = [];
+  const unknown: string[] = [];
+  const pending = (w.pending ?? []).filter((d) => d.cluster === cluster);
+  const kinds = await Promise.all(pending.map((d) => {
+    const { group, version } = splitApiVersion(d.object.apiVersion);
+    return discovery.kind(group, version, d.object.kind);
+  }));
+  for (const [i, d] of pending.entries()) {
+    let kind = kinds[i];
+    if (kind === undefined) {
+      unknown.push(`${d.source}: kind ${d.object.kind} (${d.object.apiVersion}) of ${d.object.metadata.name}`);
+      continue;
+    }
+    kind = byKey.get(kindKey(kind)) ?? kind;
+    byKey.set(kindKey(kind), kind);
+    const object = placed(kind, d.object);
+    if (!ctx.scope.objectInScope(cluster, kind, object)) continue;
+    if (w.excludedNamespaces.get(cluster)?.has(scopeNamespace(kind, object)) === true) continue;
+    desired.push({ cluster, kind, object, source: d.source });
+  }
+  if (unknown.length > 0) {
+    ctx.failures.register(cluster, new KontractError(ERROR_CODES.DESIRED_STATE, `cluster ${cluster} does not serve ${unknown.length === 1 ? 'this kind' : 'these kinds'} (is its CRD installed?): ${unknown.join('; ')}`, { cluster }));
+  }
+  const named = (w.dynamicKinds ?? []).filter((k) => k.cluster === cluster);
+  const served = new Set([...byKey.values()].flatMap((k) => [kindKey(k), k.kind]));
+  for (const t of named) {
+    if (served.has(t.type)) continue;
+    const kind = await discovery.type(t.type);
+    if (kind === undefined) {
+      ctx.reporter.log('warn', `${w.integration.name}: cluster ${cluster} serves no kind ${t.type} (named in ${t.source}); nothing of it is desired, nothing is listed`, { integration: w.integration.name, cluster });
+      continue;
+    }
+    if (!byKey.has(kindKey(kind))) byKey.set(kindKey(kind), kind);
+    served.add(t.type);
+  }
+  return { kinds: [...byKey.values()], desired };
+}
+
+/**
+ * Resolves every work's dynamic kinds on its connected clusters; returns the work with the
+ * resolved desired entries added (also returned apart, for the inventory) and the kinds to LIST.
+ */
+export async function resolveDynamicKinds(ctx: ResolveContext, work: readonly IntegrationWork[]): Promise<{ work: IntegrationWork[]; added: DesiredEntry[][] }> {
+  const out: IntegrationWork[] = [];
+  const added: DesiredEntry[][] = [];
+  for (const w of work) {
+    if (w.dynamicKinds === undefined) {
+      out.push(w);
+      added.push([]);
+      continue;
+    }
+    const results = await Promise.all(w.clusters.map(async (c) => [c.name, await resolveCluster(ctx, w, c.name)] as const));
+    const kindsByCluster = new Map<string, readonly ManagedKind[]>();
+    const desired: DesiredEntry[] = [];
+    for (const [cluster, r] of results) {
+      kindsByCluster.set(cluster, [...w.integration.kinds, ...r.kinds.filter((k) => !w.integration.kinds.some((s) => kindKey(s) === kindKey(k)))]);
+      desired.push(...r.desired);
+    }
+    out.push({ ...w, desired: [...w.desired, ...desired], kindsByCluster, pending: [] });
+    added.push(desired);
+  }
+  return { work: out, added };
+}
+
+/** The ManagedKind of (integration, cluster, kindKey) after resolution, for apply. */
+export function kindTable(work: readonly IntegrationWork[]): (integration: string, cluster: string, key: string) => ManagedKind | undefined {
+  const table = new Map<string, ManagedKind>();
+  for (const w of work) {
+    for (const [cluster, kinds] of w.kindsByCluster ?? []) for (const k of kinds) table.set(`${w.integration.name}\0${cluster}\0${kindKey(k)}`, k);
+  }
+  return (integration, cluster, key) => table.get(`${integration}\0${cluster}\0${key}`);
+}
