@@ -58,11 +58,13 @@ export function commandLines(file: string, markdown: string): CommandLine[] {
   const out: CommandLine[] = [];
   const lines = markdown.split('\n');
   let fenced = false;
-  const add = (n: number, text: string): void => {
+  const add = (n: number, text: string, inline = false): void => {
     const m = LAUNCHER.exec(text);
     if (m === null) return;
     const rest = text.slice(m[0].length);
-    if (/<[^>]*>|\[[^\]]*\]|\S\|\S|…/.test(rest.replace(/\s+#.*$/, ''))) return; // a synopsis, not a command line
+    // a synopsis, not a command line: <arg>, [optional], a|b or `--x A | --y B` alternatives, …
+    if (/<[^>]*>|\[[^\]]*\]|\S\|\S|\s\|\s+-|…/.test(rest.replace(/\s+#.*$/, ''))) return;
+    if (inline && /^[a-z-]+$/.test(rest.trim())) return; // `kontract bundle` in prose names a command
     out.push({ file, line: n, text, args: shellWords(rest).filter((w) => w !== '...' && w !== '\\') });
   };
   for (let i = 0; i < lines.length; i++) {
@@ -74,7 +76,7 @@ export function commandLines(file: string, markdown: string): CommandLine[] {
       while (text.endsWith('\\') && i + 1 < lines.length) text = `${text.slice(0, -1)} ${(lines[++i] ?? '').trim()}`;
       add(start + 1, text);
     } else {
-      for (const m of raw.matchAll(/`([^`]+)`/g)) add(i + 1, (m[1] ?? '').trim());
+      for (const m of raw.matchAll(/`([^`]+)`/g)) add(i + 1, (m[1] ?? '').trim(), true);
     }
   }
   return out;
@@ -110,7 +112,7 @@ function missingPaths(args: readonly string[]): string[] {
     if (!PATH_FLAGS.has(a)) continue;
     for (let j = i + 1; j < args.length && !(args[j] ?? '').startsWith('-'); j++) {
       const p = args[j] ?? '';
-      if (/^[~$/]|^\.\.\.$/.test(p) || p.includes('$')) continue; // placeholders and machine paths
+      if (/^[~$/]|^\.\.\.$|^[A-Z][A-Z_]*$/.test(p) || p.includes('$')) continue; // placeholders (DIR) and machine paths
       // `..` leaves the repository: such a path does not exist in a fresh clone
       if (p.startsWith('..') || !existsSync(join(ROOT, p))) out.push(p);
       if (a !== '--crds') break;
@@ -141,6 +143,8 @@ describe('documented command lines', () => {
     expect(await parse(['reconcile', 'namespaces', '--dry-run=foo'])).toMatch(/invalid value for --dry-run: foo/);
     expect(await parse(['reconcile', 'nosuch'])).toMatch(/unknown integration nosuch/);
     expect(missingPaths(['local-clusters', 'up', '--crds', '../shared/crds/hedgehog'])).toEqual(['../shared/crds/hedgehog']);
+    expect(missingPaths(['validate', '--app-interface', 'no-such-dir'])).toEqual(['no-such-dir']);
+    expect(commandLines('x.md', 'Run `kontract bundle` or:\n```sh\nkontract bundle\n```\n').map((l) => l.line)).toEqual([3]);
   });
 });
 
