@@ -52,6 +52,16 @@ function roleRefsOf(objects: readonly KubeObject[]): { clusterRoles: string[]; r
   return { clusterRoles: [...clusterRoles].sort(), roles: [...roles].sort() };
 }
 
+/**
+ * The integrations whose kinds the data names (`kindsFromData`, e.g. `resources`): their kinds are
+ * resolved per cluster through API discovery, so no rule can be derived for them here.
+ */
+export function dataDrivenKindsNote(integrations: readonly Integration[]): string | undefined {
+  const names = integrations.filter((i) => i.kindsFromData === true).map((i) => i.name);
+  if (names.length === 0) return undefined;
+  return `no rules for the kinds of ${names.join(', ')}: the data names them (managedResourceTypes), resolved per cluster through API discovery; grant list, get, create, patch, delete on them yourself (docs/deploy.md#rbac)`;
+}
+
 /** Rules for the kinds matching `scope` (cluster-scoped or namespaced), merged per API group and verb set. */
 export function rbacRules(integrations: readonly Integration[], scope: 'all' | 'cluster' | 'namespaced', opts: RbacOptions = {}): PolicyRule[] {
   const verbs = opts.readOnly === true ? READ_VERBS : WRITE_VERBS;

@@ -10,7 +10,7 @@ import { loadAppInterface } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { Integration } from '../../integrations/define-integration.js';
-import { rbacManifests } from '../../reconcile/rbac.js';
+import { dataDrivenKindsNote, rbacManifests } from '../../reconcile/rbac.js';
 import { DEFAULT_LOCK_NAMESPACE } from '../../reconcile/run-lock.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import { appInterfaceSourceOptions, sourceArgsFrom, strs } from '../options.js';
@@ -66,6 +66,8 @@ export const rbacCommand: KontractCommand = {
       ...(namespaces.length === 0 ? {} : { namespaces }),
       ...(desired === undefined ? {} : { desired }),
     });
+    const note = dataDrivenKindsNote(integrations);
+    if (note !== undefined) ctx.reporter.log('warn', note);
     ctx.reporter.result(manifests.map((m) => dump(m, { noRefs: true, lineWidth: -1 }).trimEnd()).join('\n---\n'));
     return { kind: 'ok' };
   },

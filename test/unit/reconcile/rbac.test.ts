@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INTEGRATIONS } from '../../../src/integrations/index.js';
 import type { Integration } from '../../../src/integrations/define-integration.js';
-import { rbacManifests, rbacRules } from '../../../src/reconcile/rbac.js';
+import { dataDrivenKindsNote, rbacManifests, rbacRules } from '../../../src/reconcile/rbac.js';
 
 const byName = (...names: string[]): Integration[] => names.map((n) => {
   const i = INTEGRATIONS.find((x) => x.name === n);
@@ -46,5 +46,13 @@ describe('rbacRules', () => {
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['kontract-namespaces', 'kontract-resourcequotas'] },
     ] });
     expect(rbacManifests(byName('namespaces'), { name: 'k', serviceAccount: { namespace: 'ops', name: 'k' }, lockNamespace: 'kube-system', readOnly: true }).map((x) => x.kind)).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+  });
+});
+
+describe('dataDrivenKindsNote', () => {
+  it('names the integrations whose kinds come from the data, and only those', () => {
+    expect(dataDrivenKindsNote(INTEGRATIONS)).toMatch(/^no rules for the kinds of resources: the data names them \(managedResourceTypes\)/);
+    expect(rbacRules(byName('resources'), 'all')).toEqual([]);
+    expect(dataDrivenKindsNote(byName('namespaces', 'serviceaccounts'))).toBeUndefined();
   });
 });
