@@ -1,6 +1,6 @@
 /**
  * Credentials against a real local cluster (prod-1):
- * - in-cluster mode: a cluster datafile with `auth: {inCluster: true}`; the run gets the server from
+ * - in-cluster mode: a /kontract/cluster-1.yml with `auth: {inCluster: true}`; the run gets the server from
  *   KUBERNETES_SERVICE_HOST/PORT and a real service account token (TokenRequest API) and the CA
  *   from the service account directory (KONTRACT_SERVICE_ACCOUNT_DIR stands in for the pod mount);
  * - a kubeconfig `exec` credential plugin (a small shell script printing an ExecCredential).
@@ -23,8 +23,18 @@ describe('credentials', () => {
 
   function appInterface(auth: string): string {
     return writeTree(mkdtempSync(join(work, 'ai-')), {
-      'clusters/prod-1.yml': ['$schema: /openshift/cluster-1.yml', 'name: prod-1', `serverUrl: ${testCluster('prod-1').server}`, 'auth:', `  ${auth}`, ''].join('\n'),
-      [`namespaces/${ns}.yml`]: ['$schema: /openshift/namespace-1.yml', `name: ${ns}`, 'cluster:', '  $ref: /clusters/prod-1.yml', ''].join('\n'),
+      // a qontract cluster; kontract's credentials for it in its /kontract/cluster-1.yml
+      'clusters/prod-1.yml': [
+        '$schema: /openshift/cluster-1.yml', 'labels: {}', 'name: prod-1', 'description: test cluster', `serverUrl: ${testCluster('prod-1').server}`,
+        'consoleUrl: https://console.invalid', 'prometheusUrl: https://prometheus.invalid', 'elbFQDN: https://elb.invalid', 'internal: false', 'auth: []', '',
+      ].join('\n'),
+      'kontract/prod-1.yml': ['$schema: /kontract/cluster-1.yml', 'cluster:', '  $ref: /clusters/prod-1.yml', 'auth:', `  ${auth}`, ''].join('\n'),
+      'app.yml': '$schema: /app-sre/app-1.yml\nname: app\n',
+      'env.yml': '$schema: /app-sre/environment-1.yml\nname: env\n',
+      [`namespaces/${ns}.yml`]: [
+        '$schema: /openshift/namespace-1.yml', 'labels: {}', `name: ${ns}`, 'description: test namespace', 'cluster:', '  $ref: /clusters/prod-1.yml',
+        'app:', '  $ref: /app.yml', 'environment:', '  $ref: /env.yml', '',
+      ].join('\n'),
     });
   }
 
