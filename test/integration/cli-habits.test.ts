@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kontract, writeTree } from './support/cli.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
+import { clusterFiles, namespaceFile } from './support/qontract-files.js';
 
 async function closedPort(): Promise<number> {
   const s = createServer();
@@ -27,8 +28,8 @@ describe('CLI habits', () => {
   const ns = uniqueName('habits');
   beforeAll(() => {
     ai = writeTree(mkdtempSync(join(tmpdir(), 'kontract-habits-')), {
-      'clusters/prod-1.yml': ['$schema: /openshift/cluster-1.yml', 'name: prod-1', `serverUrl: ${testCluster('prod-1').server}`, 'auth:', '  kubeconfigContext: prod-1', ''].join('\n'),
-      [`namespaces/${ns}.yml`]: ['$schema: /openshift/namespace-1.yml', `name: ${ns}`, 'cluster:', '  $ref: /clusters/prod-1.yml', ''].join('\n'),
+      ...clusterFiles('prod-1', testCluster('prod-1').server, ['auth:', '  kubeconfigContext: prod-1']),
+      [`namespaces/${ns}.yml`]: namespaceFile(ns, 'prod-1'),
     });
   });
 
@@ -66,7 +67,7 @@ describe('CLI habits', () => {
   it('names the server URL of an unreachable cluster', async () => {
     const port = await closedPort();
     const dir = writeTree(mkdtempSync(join(tmpdir(), 'kontract-habits-down-')), {
-      'clusters/gone.yml': ['$schema: /openshift/cluster-1.yml', 'name: gone', `serverUrl: https://127.0.0.1:${port}`, 'auth:', '  tokenEnv: GONE_TOKEN', 'insecureSkipTLSVerify: true', ''].join('\n'),
+      ...clusterFiles('gone', `https://127.0.0.1:${port}`, ['auth:', '  tokenEnv: GONE_TOKEN']),
     });
     const r = await kontract(['reconcile', 'namespaces', '--dry-run', '--app-interface', dir], { GONE_TOKEN: 'not-a-secret' });
     expect(r.code).toBe(1);

@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, kontract, writeTree } from './support/cli.js';
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from './support/clusters.js';
 import { applyObjects } from './support/objects.js';
+import { clusterFiles, namespaceFile } from './support/qontract-files.js';
 
 const DEPLOY = join(ROOT, 'deploy', 'kubernetes');
 // --persistence.file= : in memory only (Debian's build defaults to a shared file under /var/lib)
@@ -105,10 +106,10 @@ describe('the sharded Job, run locally shard by shard', () => {
     if (!existsSync(PUSHGATEWAY)) throw new Error(`${PUSHGATEWAY} missing: run scripts/install-pushgateway.sh`);
     const files: Record<string, string> = {};
     for (const c of ['prod-1', 'prod-2']) {
-      files[`clusters/${c}.yml`] = ['$schema: /openshift/cluster-1.yml', `name: ${c}`, `serverUrl: ${testCluster(c).server}`, 'auth:', `  kubeconfigContext: ${c}`, ''].join('\n');
+      Object.assign(files, clusterFiles(c, testCluster(c).server, ['auth:', `  kubeconfigContext: ${c}`]));
     }
     names.forEach((n, i) => {
-      files[`namespaces/${n}.yml`] = ['$schema: /openshift/namespace-1.yml', `name: ${n}`, 'cluster:', `  $ref: /clusters/${i % 2 === 0 ? 'prod-1' : 'prod-2'}.yml`, ''].join('\n');
+      files[`namespaces/${n}.yml`] = namespaceFile(n, i % 2 === 0 ? 'prod-1' : 'prod-2');
     });
     ai = writeTree(mkdtempSync(join(tmpdir(), 'kontract-shardjob-')), files);
     const servePort = await freePort();

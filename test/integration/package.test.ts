@@ -26,7 +26,8 @@ function checks(name: string, command: () => readonly string[]): void {
 
     it('validates the sample app-interface', async () => {
       const r = await run(command(), ['validate', '--app-interface', SAMPLE], {}, tmpdir());
-      expect(r.stderr).toBe('');
+      // the sample's resources need a secret reader; validate only warns about that
+      expect(r.stderr).not.toMatch(/^ERROR/m);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/: valid \(sha [0-9a-f]+\)/);
     });

@@ -15,6 +15,7 @@ import { kontract, writeTree } from './support/cli.js';
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from './support/clusters.js';
 import { applyObjects, deleteObjects, serviceAccountToken } from './support/objects.js';
 import type { PlainObject } from './support/objects.js';
+import { clusterFiles, namespaceFile } from './support/qontract-files.js';
 
 const INTEGRATIONS = ['namespaces', 'resourcequotas', 'limitranges', 'rolebindings'];
 
@@ -42,13 +43,13 @@ describe('kontract rbac on a real cluster', () => {
   let ai = '';
 
   const files = (withQuota: boolean): Record<string, string> => ({
-    'clusters/prod-1.yml': ['$schema: /openshift/cluster-1.yml', 'name: prod-1', `serverUrl: ${testCluster('prod-1').server}`, 'auth:', `  tokenFile: ${tokenFile}`, 'ca:', `  path: ${testCluster('prod-1').caFile}`, ''].join('\n'),
-    [`namespaces/${ns}.yml`]: ['$schema: /openshift/namespace-1.yml', `name: ${ns}`, 'cluster:', '  $ref: /clusters/prod-1.yml', 'managedRoles: true',
-      ...(withQuota ? ['quota:', '  $ref: /quotas/small.yml'] : []), 'limitRanges:', '  $ref: /limitranges/default.yml', ''].join('\n'),
+    ...clusterFiles('prod-1', testCluster('prod-1').server, ['auth:', `  tokenFile: ${tokenFile}`, 'ca:', `  path: ${testCluster('prod-1').caFile}`]),
+    [`namespaces/${ns}.yml`]: namespaceFile(ns, 'prod-1', ['managedRoles: true',
+      ...(withQuota ? ['quota:', '  $ref: /quotas/small.yml'] : []), 'limitRanges:', '  $ref: /limitranges/default.yml']),
     'quotas/small.yml': ['$schema: /openshift/quota-1.yml', 'name: small', 'quotas:', '- name: compute', '  resources:', '    pods: 10', ''].join('\n'),
     'limitranges/default.yml': ['$schema: /openshift/limitrange-1.yml', 'name: default', 'limits:', '- type: Container', '  default:', '    cpu: 500m', ''].join('\n'),
-    'users/erin.yml': ['$schema: /access/user-1.yml', 'name: Erin', 'org_username: erin', ''].join('\n'),
-    'roles/devs.yml': ['$schema: /access/role-1.yml', 'name: devs', 'access:', '- namespace:', `    $ref: /namespaces/${ns}.yml`, '  clusterRole: edit', 'users:', '- $ref: /users/erin.yml', ''].join('\n'),
+    'users/erin.yml': ['$schema: /access/user-1.yml', 'labels: {}', 'name: Erin', 'org_username: erin', 'github_username: erin', 'roles:', '- $ref: /roles/devs.yml', ''].join('\n'),
+    'roles/devs.yml': ['$schema: /access/role-1.yml', 'labels: {}', 'name: devs', 'permissions: []', 'access:', '- namespace:', `    $ref: /namespaces/${ns}.yml`, '  clusterRole: edit', ''].join('\n'),
   });
 
   const reconcile = (...extra: string[]): ReturnType<typeof kontract> =>
