@@ -46,8 +46,8 @@ describe('kontract rbac on a real cluster', () => {
     ...clusterFiles('prod-1', testCluster('prod-1').server, ['auth:', `  tokenFile: ${tokenFile}`, 'ca:', `  path: ${testCluster('prod-1').caFile}`]),
     [`namespaces/${ns}.yml`]: namespaceFile(ns, 'prod-1', ['managedRoles: true',
       ...(withQuota ? ['quota:', '  $ref: /quotas/small.yml'] : []), 'limitRanges:', '  $ref: /limitranges/default.yml']),
-    'quotas/small.yml': ['$schema: /openshift/quota-1.yml', 'name: small', 'quotas:', '- name: compute', '  resources:', '    pods: 10', ''].join('\n'),
-    'limitranges/default.yml': ['$schema: /openshift/limitrange-1.yml', 'name: default', 'limits:', '- type: Container', '  default:', '    cpu: 500m', ''].join('\n'),
+    'quotas/small.yml': ['$schema: /openshift/quota-1.yml', 'labels: {}', 'name: small', 'description: test quota', 'quotas:', '- name: compute', '  resources:', '    pods: 10', ''].join('\n'),
+    'limitranges/default.yml': ['$schema: /openshift/limitrange-1.yml', 'labels: {}', 'name: default', 'description: test limits', 'limits:', '- type: Container', '  default:', '    cpu: 500m', ''].join('\n'),
     'users/erin.yml': ['$schema: /access/user-1.yml', 'labels: {}', 'name: Erin', 'org_username: erin', 'github_username: erin', 'roles:', '- $ref: /roles/devs.yml', ''].join('\n'),
     'roles/devs.yml': ['$schema: /access/role-1.yml', 'labels: {}', 'name: devs', 'permissions: []', 'access:', '- namespace:', `    $ref: /namespaces/${ns}.yml`, '  clusterRole: edit', ''].join('\n'),
   });
