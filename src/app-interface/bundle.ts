@@ -18,7 +18,7 @@ import * as nodePath from 'node:path';
 import * as yaml from 'js-yaml';
 import { ERROR_CODES, KontractError, ValidationError, errorMessage } from '../core/errors.js';
 import { kindOfSchema } from './families.js';
-import { kontractGraphqlConfs } from './graphql-confs.js';
+import { kontractGraphqlConfs, typedKindTypes } from './graphql-confs.js';
 import type { QontractGraphqlSchema, QontractStore, StoredDatafile, StoredResource } from './qontract-schema.js';
 import { asQontractGraphqlSchema, confsOf } from './qontract-schema.js';
 import type { Datafile, Snapshot } from './snapshot.js';
@@ -90,7 +90,10 @@ function withFileShaProperty(schemas: Readonly<Record<string, unknown>>): Record
  * A datafile goes to `data` when `knownSchemas` or the GraphQL schema know its `$schema`, and
  * to `resources` (too) when no query of the GraphQL schema lists its `$schema`: qontract's own
  * quota and limit-range kinds, and kontract-only kinds next to qontract's schemas. Readers find
- * those with `resources_v1(schema: …)` on any qontract-server.
+ * those with `resources_v1(schema: …)` on any qontract-server. A kind kontract reads as a raw
+ * document (no type of its own in kontract's schema, e.g. qontract's app-interface settings) is
+ * read from `resources_v1` too, so it goes to `resources` as well even where qontract's schema
+ * has a query for it.
  */
 export function makeBundle(snap: Snapshot, opts: BundleOptions): QontractBundle {
   const graphql = opts.graphql ?? kontractGraphqlConfs();
@@ -103,11 +106,13 @@ export function makeBundle(snap: Snapshot, opts: BundleOptions): QontractBundle 
   };
   const data: Record<string, Readonly<Record<string, unknown>>> = {};
   const resources: Record<string, BundleResource> = {};
+  const typed = typedKindTypes();
+  const readRaw = (schema: string): boolean => kindOfSchema(schema) !== undefined && !typed.has(schema);
   for (const f of snap.files.values()) {
     const schema = schemaOf(f.raw);
     const known = schema !== undefined && (served.has(schema) || knownSchemas.has(schema));
     if (known && isRecord(f.raw)) data[f.path] = { ...f.raw, [FILE_SHA_FIELD]: sha256(text(f.path)) };
-    if (!known || schema === undefined || !served.has(schema)) resources[f.path] = resource(f.path, text(f.path));
+    if (!known || schema === undefined || !served.has(schema) || readRaw(schema)) resources[f.path] = resource(f.path, text(f.path));
   }
   for (const [path, content] of snap.resources) resources[path] = resource(path, content);
   const sortKeys = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

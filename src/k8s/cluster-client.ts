@@ -28,6 +28,11 @@ export const FIELD_MANAGER = 'kontract';
 export const LIST_PAGE_SIZE = 500;
 /** Default of ClientOptions.giveUpAfter (`--give-up-after`). */
 export const DEFAULT_GIVE_UP_AFTER = 20;
+/**
+ * Per-attempt timeout of a Lease request (ClientOptions.lockTimeoutMs): a Lease request that gets no
+ * answer in time is not retried, so a black-holed cluster is given up alone within seconds.
+ */
+export const LOCK_REQUEST_TIMEOUT_MS = 5_000;
 /** KubeApiError.reason of a request refused because its cluster was given up. */
 export const GIVEN_UP = 'GivenUp';
 
@@ -73,6 +78,11 @@ export interface ListOptions {
 export interface RequestOptions {
   /** Count the request as verb `lock` (the run's Lease) instead of get/apply. */
   readonly lock?: boolean;
+  /**
+   * The Lease release at the end of a run: sent even when the cluster was given up (best effort),
+   * once, without retries, with the Lease request timeout.
+   */
+  readonly release?: boolean;
 }
 
 export interface WriteOptions {
@@ -143,13 +153,16 @@ export interface ClientOptions {
   /** First backoff step in ms (doubles per attempt). @default 250 */
   readonly backoffBaseMs?: number;
   /**
-   * Consecutive connection failures (no HTTP answer: refused, reset, timed out; retries included)
-   * after which the cluster is given up. A request answered with any status resets the count.
+   * Consecutive failed requests (a request fails when it got no HTTP answer — refused, reset,
+   * timed out — on its last retry) after which the cluster is given up. A connection failure that a
+   * retry may still absorb is not counted; a request answered with any status resets the count.
    * @default DEFAULT_GIVE_UP_AFTER
    */
   readonly giveUpAfter?: number;
   /** The cluster is given up this many ms after the client is made (in-flight requests aborted). @default none */
   readonly deadlineMs?: number;
+  /** Per-attempt timeout of Lease requests in ms. @default LOCK_REQUEST_TIMEOUT_MS */
+  readonly lockTimeoutMs?: number;
   /** Called once per HTTP request sent (for metrics). */
   readonly onRequest?: (verb: RequestVerb, status: number) => void;
   /** Aborts waits and in-flight requests. */
@@ -170,6 +183,8 @@ interface RequestSpec {
   readonly contentType?: string;
   /** What the request is about, for error messages (`ConfigMap ns/name`). */
   readonly what: string;
+  /** Sent even when the cluster was given up, once (RequestOptions.release). */
+  readonly release?: boolean;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -267,6 +282,7 @@ function objName(ns: string, name: string): string {
 export function createClusterClient(conn: ClusterConnection, options: ClientOptions = {}): ClusterClient {
   const maxRetries = options.maxRetries ?? 4;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const lockTimeoutMs = Math.min(timeoutMs, options.lockTimeoutMs ?? LOCK_REQUEST_TIMEOUT_MS);
   const backoff = { baseMs: options.backoffBaseMs ?? 250, maxMs: 10_000 };
   const counts: Mutable<Record<RequestVerb, number>> = { list: 0, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 };
   let agentFor: ConnectionCredentials | undefined;
@@ -318,8 +334,9 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
       headers['Content-Length'] = String(Buffer.byteLength(spec.body));
     }
     const mod = url.protocol === 'http:' ? http : https;
+    const timeout = spec.verb === 'lock' ? lockTimeoutMs : timeoutMs;
     return new Promise<RawResponse>((resolvePromise, reject) => {
-      const req = mod.request(url, { method: spec.method, headers, agent: currentAgent(creds), timeout: timeoutMs }, (res) => {
+      const req = mod.request(url, { method: spec.method, headers, agent: currentAgent(creds), timeout }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
@@ -337,7 +354,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
         });
       });
       req.on('timeout', () => {
-        const err: NodeJS.ErrnoException = new Error(`request timed out after ${timeoutMs} ms`);
+        const err: NodeJS.ErrnoException = new Error(`request timed out after ${timeout} ms`);
         err.code = 'KONTRACT_TIMEOUT';
         req.destroy(err);
       });
@@ -362,7 +379,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     let reloaded = false;
     const notSent = (): KubeApiError => failure(spec, 0, GIVEN_UP, `not sent: cluster given up (${gaveUp ?? ''})`);
     for (let attempt = 0; ; attempt++) {
-      if (gaveUp !== undefined) throw notSent();
+      if (gaveUp !== undefined && spec.release !== true) throw notSent();
       counts[spec.verb]++;
       let res: RawResponse;
       try {
@@ -371,9 +388,16 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
         options.onRequest?.(spec.verb, 0);
         const code = (e as NodeJS.ErrnoException).code;
         if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted', e);
-        consecutiveFailures++;
-        if (consecutiveFailures >= giveUpAfter) giveUp(`${consecutiveFailures} consecutive connection failures, last ${code ?? 'network error'}`);
-        if (gaveUp === undefined && isRetryableNetworkError(code) && attempt < maxRetries) {
+        // A Lease request that timed out is not retried (LOCK_REQUEST_TIMEOUT_MS); a release is sent once.
+        const retry = gaveUp === undefined && spec.release !== true && isRetryableNetworkError(code) && attempt < maxRetries
+          && !(spec.verb === 'lock' && code === 'KONTRACT_TIMEOUT');
+        if (!retry && spec.release !== true) {
+          // Only a request that failed for good counts toward the give-up: a short blip that the
+          // retries absorb does not, however many requests were in flight (docs/cli.md).
+          consecutiveFailures++;
+          if (consecutiveFailures >= giveUpAfter) giveUp(`${consecutiveFailures} consecutive failed requests (no answer after their retries), last ${code ?? 'network error'}`);
+        }
+        if (retry) {
           await sleep(backoffDelay(attempt, backoff));
           if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted');
           continue;
@@ -386,7 +410,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
         reloaded = true;
         if (await conn.reloadCredentials()) continue;
       }
-      if (isRetryableStatus(res.status) && attempt < maxRetries) {
+      if (isRetryableStatus(res.status) && attempt < maxRetries && spec.release !== true) {
         const ra: string | undefined = res.headers['retry-after'];
         await sleep(backoffDelay(attempt, backoff, retryAfterMs(ra)));
         if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted');
@@ -516,7 +540,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
 
     async replace(kind, obj, ro) {
       const ns = kind.namespaced ? obj.metadata.namespace ?? '' : '';
-      const spec: RequestSpec = { verb: ro?.lock === true ? 'lock' : 'apply', method: 'PUT', path: objectPath(kind, ns, obj.metadata.name), body: JSON.stringify(obj), what: `${kindKey(kind)} ${objName(ns, obj.metadata.name)}` };
+      const spec: RequestSpec = { verb: ro?.lock === true || ro?.release === true ? 'lock' : 'apply', method: 'PUT', path: objectPath(kind, ns, obj.metadata.name), body: JSON.stringify(obj), what: `${kindKey(kind)} ${objName(ns, obj.metadata.name)}`, ...(ro?.release === true ? { release: true } : {}) };
       return withTypeMeta(kind, expectOk(spec, await request(spec), kind.kind));
     },
 

@@ -24,6 +24,8 @@ export interface FetchContext {
   readonly namespaces: readonly string[];
   /** Per-cluster request limiter (request-limits.ts). */
   readonly limits: RequestLimits;
+  /** A cluster is read once this resolves (its run Leases taken or failed); @default at once */
+  readonly locked?: (cluster: string) => Promise<void>;
 }
 
 /** Per-cluster failure bookkeeping shared by fetch and apply. */
@@ -217,7 +219,10 @@ export async function fetchCurrent(ctx: FetchContext, failures: ClusterFailures,
     for (const c of w.clusters) {
       const client = ctx.clients.get(c.name);
       if (client === undefined || failures.has(c.name)) continue;
-      for (const kind of w.kindsByCluster?.get(c.name) ?? w.integration.kinds) tasks.push(fetchOne(ctx, failures, w, client, kind, () => desiredOf(c.name, kind), discovery));
+      const locked = ctx.locked?.(c.name) ?? Promise.resolve();
+      for (const kind of w.kindsByCluster?.get(c.name) ?? w.integration.kinds) {
+        tasks.push(locked.then(() => (failures.has(c.name) ? undefined : fetchOne(ctx, failures, w, client, kind, () => desiredOf(c.name, kind), discovery))));
+      }
     }
   }
   // Each task's requests go through its cluster's limiter: --concurrency per cluster, all clusters at once.

@@ -160,7 +160,9 @@ export async function acquireLock(client: ClusterClient, integration: string, op
       await renewing;
       const s = specOf(lease);
       try {
-        await client.replace(LEASE_KIND, body(rv(lease), { leaseDurationSeconds: s.leaseDurationSeconds ?? duration, leaseTransitions: s.leaseTransitions ?? 0 }), { lock: true });
+        // Sent even when the cluster was given up during the run (it may answer again), once, with the
+        // Lease request timeout: the next run is then not refused by a Lease nobody holds.
+        await client.replace(LEASE_KIND, body(rv(lease), { leaseDurationSeconds: s.leaseDurationSeconds ?? duration, leaseTransitions: s.leaseTransitions ?? 0 }), { lock: true, release: true });
       } catch (e) {
         // Not fatal: the Lease expires on its own after leaseDurationSeconds.
         reporter.log('warn', `${where}: releasing the lock failed (it expires by itself in ${duration} s): ${errorMessage(e)}`, { cluster: client.cluster });

@@ -194,26 +194,36 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   // 2. Connect and fetch current state.
   opts.reporter.progress?.('connecting to clusters');
   const clients = await connectAll(work, opts.connect, failures, concurrency);
-  const locks = opts.dryRun === false && opts.lock !== undefined ? await lockAll(work, clients, failures, opts.lock, opts.reporter) : [];
+  const locking = opts.dryRun === false && opts.lock !== undefined ? lockAll(work, clients, failures, opts.lock, opts.reporter) : undefined;
   try {
-    return await reconcileLocked(opts, { started, scope, work, inventory, failures, clients, concurrency, tDesired });
+    return await reconcileLocked(opts, { started, scope, work, inventory, failures, clients, concurrency, tDesired, ...(locking === undefined ? {} : { locked: locking.locked }) });
   } finally {
-    await Promise.all(locks.map((l) => l.release()));
+    // Every Lease taken is released, also on a cluster given up during the run (best effort, run-lock.ts).
+    if (locking !== undefined) await Promise.all((await locking.all).map((l) => l.release()));
   }
 }
 
-async function lockAll(work: readonly IntegrationWork[], clients: ReadonlyMap<string, ClusterClient>, failures: ClusterFailures, lock: LockOptions, reporter: Reporter): Promise<HeldLock[]> {
+/**
+ * Takes every (integration, cluster) Lease at once without waiting for them: each cluster is read
+ * as soon as its own Leases are taken (`locked`), so a cluster whose Lease request fails or times
+ * out (LOCK_REQUEST_TIMEOUT_MS) is given up alone while the others proceed.
+ */
+function lockAll(work: readonly IntegrationWork[], clients: ReadonlyMap<string, ClusterClient>, failures: ClusterFailures, lock: LockOptions, reporter: Reporter): { locked: (cluster: string) => Promise<void>; all: Promise<HeldLock[]> } {
   const held: HeldLock[] = [];
-  await Promise.all(work.flatMap((w) => w.clusters.map(async (c) => {
-    const client = clients.get(c.name);
-    if (client === undefined) return;
-    try {
-      held.push(await acquireLock(client, w.integration.name, lock, reporter));
-    } catch (e) {
-      failures.register(c.name, e);
+  const byCluster = new Map<string, Promise<void>[]>();
+  for (const w of work) {
+    for (const c of w.clusters) {
+      const client = clients.get(c.name);
+      if (client === undefined) continue;
+      const taking = acquireLock(client, w.integration.name, lock, reporter).then((l) => { held.push(l); }, (e: unknown) => { failures.register(c.name, e); });
+      byCluster.set(c.name, [...(byCluster.get(c.name) ?? []), taking]);
     }
-  })));
-  return held;
+  }
+  const ready = new Map([...byCluster].map(([c, ps]) => [c, Promise.all(ps).then(() => undefined)]));
+  return {
+    locked: (cluster) => ready.get(cluster) ?? Promise.resolve(),
+    all: Promise.all([...ready.values()]).then(() => held),
+  };
 }
 
 interface RunState {
@@ -225,6 +235,8 @@ interface RunState {
   readonly clients: Map<string, ClusterClient>;
   readonly concurrency: number;
   readonly tDesired: bigint;
+  /** Resolves once the cluster's Leases are taken or failed (wet runs). */
+  readonly locked?: (cluster: string) => Promise<void>;
 }
 
 async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<ReconcileResult> {
@@ -239,7 +251,7 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
   }
   opts.reporter.progress?.('reading current state');
   // Live objects are compared with their desired ones as LIST pages arrive (fetch-current.ts).
-  const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limits }, failures, work);
+  const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limits, ...(st.locked === undefined ? {} : { locked: st.locked }) }, failures, work);
 
   const tFetch = process.hrtime.bigint();
   // 3. Plan (pure).

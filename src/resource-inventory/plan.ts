@@ -88,7 +88,7 @@ export interface ApplyReport {
   readonly notSent: number;
   /** The signal that stopped the run (`SIGINT` / `SIGTERM`), when one did. */
   readonly interrupted?: string;
-  /** Clusters given up during the run (consecutive connection failures or --cluster-timeout). */
+  /** Clusters given up during the run (consecutive failed requests or --cluster-timeout). */
   readonly givenUp: readonly { readonly cluster: string; readonly reason: string; readonly notSent: number }[];
 }
 

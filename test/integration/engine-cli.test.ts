@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { namespaceLines, writeCluster } from './support/app-interface.js';
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from './support/clusters.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -33,24 +34,6 @@ async function closedPort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((r) => s.close(() => { r(); }));
   return port;
-}
-
-
-/** A qontract cluster datafile plus its kontract settings (credentials), and the app/environment a namespace needs. */
-function writeCluster(root: string, name: string, serverUrl: string, auth: readonly string[]): void {
-  mkdirSync(join(root, 'kontract'), { recursive: true });
-  writeFileSync(join(root, 'clusters', `${name}.yml`), [
-    '$schema: /openshift/cluster-1.yml', 'labels: {}', `name: ${name}`, 'description: test cluster', `serverUrl: ${serverUrl}`,
-    'consoleUrl: https://console.invalid', 'prometheusUrl: https://prometheus.invalid', 'elbFQDN: https://elb.invalid', 'internal: false', 'auth: []', '',
-  ].join('\n'));
-  writeFileSync(join(root, 'kontract', `${name}.yml`), ['$schema: /kontract/cluster-1.yml', 'cluster:', `  $ref: /clusters/${name}.yml`, 'auth:', ...auth.map((l) => `  ${l}`), ''].join('\n'));
-  writeFileSync(join(root, 'app.yml'), '$schema: /app-sre/app-1.yml\nname: app\n');
-  writeFileSync(join(root, 'env.yml'), '$schema: /app-sre/environment-1.yml\nname: env\n');
-}
-
-function namespaceLines(name: string, cluster: string): string[] {
-  return ['$schema: /openshift/namespace-1.yml', 'labels: {}', `name: ${name}`, 'description: test namespace', 'cluster:', `  $ref: /clusters/${cluster}.yml`,
-    'app:', '  $ref: /app.yml', 'environment:', '  $ref: /env.yml'];
 }
 
 describe('kontract CLI on a real cluster', () => {

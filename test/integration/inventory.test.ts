@@ -339,7 +339,11 @@ describe('inventory on real clusters', () => {
     const dir = mkdtempSync(join(os.tmpdir(), 'kontract-it-inv-'));
     try {
       mkdirSync(join(dir, 'clusters'));
-      writeFileSync(join(dir, 'clusters', `${P1}.yml`), ['$schema: /openshift/cluster-1.yml', `name: ${P1}`, `serverUrl: ${testCluster(P1).server}`, 'auth:', `  kubeconfigContext: ${testCluster(P1).context}`, ''].join('\n'));
+      // A qontract cluster (qontract's required fields) plus its kontract settings (the kubeconfig context).
+      writeFileSync(join(dir, 'clusters', `${P1}.yml`), ['$schema: /openshift/cluster-1.yml', 'labels: {}', `name: ${P1}`, 'description: test cluster', `serverUrl: ${testCluster(P1).server}`,
+        'consoleUrl: https://console.invalid', 'prometheusUrl: https://prometheus.invalid', 'elbFQDN: https://elb.invalid', 'internal: false', 'auth: []', ''].join('\n'));
+      mkdirSync(join(dir, 'kontract'));
+      writeFileSync(join(dir, 'kontract', `${P1}.yml`), ['$schema: /kontract/cluster-1.yml', 'cluster:', `  $ref: /clusters/${P1}.yml`, 'auth:', `  kubeconfigContext: ${testCluster(P1).context}`, ''].join('\n'));
       const run = async (extra: Record<string, unknown>): Promise<{ outcome: unknown; out: string }> => {
         const out: string[] = [];
         const outcome = await inventoryCommand.run({ 'app-interface': dir, kubeconfig: testClusters().kubeconfig, 'log-level': 'info', 'log-format': 'text', 'detailed-exitcode': false, ...extra },

@@ -18,11 +18,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBundle, readGraphqlSchemaFile, readSchemasDir } from '../../src/app-interface/bundle.js';
 import type { QontractBundle } from '../../src/app-interface/bundle.js';
-import type { AppInterfaceData } from '../../src/app-interface/model.js';
+import type { AppInterfaceData, Namespace } from '../../src/app-interface/model.js';
 import { SCHEMAS_DIR } from '../../src/app-interface/schema-registry.js';
 import { startAppInterfaceServer } from '../../src/app-interface/server.js';
 import type { AppInterfaceServer } from '../../src/app-interface/server.js';
-import { readDirSnapshot } from '../../src/app-interface/snapshot.js';
+import { RESOURCES_DIR, readDirSnapshot } from '../../src/app-interface/snapshot.js';
 import type { Snapshot } from '../../src/app-interface/snapshot.js';
 import { loadAppInterface } from '../../src/app-interface/source-options.js';
 import { INTEGRATIONS } from '../../src/integrations/index.js';
@@ -61,9 +61,26 @@ function withoutStacktraces(v: unknown): unknown {
   return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'stacktrace').map(([k, x]) => [k, withoutStacktraces(x)]));
 }
 
+/**
+ * The data without what the GraphQL source documents it does not carry: a namespace's
+ * openshiftResources, sharedResources and managedResourceTypeOverrides
+ * (src/integrations/resources/README.md, "GraphQL source"); exactly those fields, as in
+ * test/unit/app-interface/graphql.test.ts.
+ */
+function withoutGraphqlGaps(d: AppInterfaceData): AppInterfaceData {
+  const omit = (n: Namespace): Namespace => Object.fromEntries(Object.entries(n).filter(([k]) => k !== 'openshiftResources' && k !== 'managedResourceTypeOverrides')) as unknown as Namespace;
+  return { ...d, namespaces: d.namespaces.map(omit) };
+}
+
 /** Fabric sources differ only in the absolute directory the YAML source resolves (docs/app-interface.md). */
 function comparable(d: AppInterfaceData): unknown {
-  return { ...d, sha: '', fabrics: d.fabrics?.map((f) => (f.source.kind === 'directory' ? { ...f, source: { ...f.source, directory: f.source.directory.replace(`${SAMPLE}/`, '') } } : f)) };
+  const g = withoutGraphqlGaps(d);
+  return { ...g, sha: '', fabrics: g.fabrics?.map((f) => (f.source.kind === 'directory' ? { ...f, source: { ...f.source, directory: f.source.directory.replace(`${SAMPLE}/`, '') } } : f)) };
+}
+
+/** The GraphQL source gives the namespaces no openshiftResources (documented above), so `resources` has nothing from it. */
+function expectNoOpenshiftResources(d: AppInterfaceData): void {
+  expect(d.namespaces.filter((n) => n.openshiftResources !== undefined || (n.managedResourceTypeOverrides ?? []).length > 0).map((n) => n.name)).toEqual([]);
 }
 
 async function desired(data: AppInterfaceData): Promise<unknown> {
@@ -98,7 +115,9 @@ describe('kontract reads the real qontract-server', () => {
     const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
     expect(fromServer.sha).toBe(sha);
     expect(comparable(fromServer)).toEqual(comparable(fromDir));
-    expect(await desired(fromServer)).toEqual(await desired(fromDir));
+    expectNoOpenshiftResources(fromServer);
+    expect(fromDir.namespaces.filter((n) => n.openshiftResources !== undefined).map((n) => n.name)).toEqual(['acme-api', 'acme-web']);
+    expect(await desired(fromServer)).toEqual(await desired(withoutGraphqlGaps(fromDir)));
     expect(((await desired(fromDir)) as { desired: unknown[] }[]).reduce((n, w) => n + w.desired.length, 0)).toBeGreaterThan(20);
   });
 
@@ -108,7 +127,8 @@ describe('kontract reads the real qontract-server', () => {
     const fromServer = await loadAppInterface({ kind: 'graphql', url: `${real.url}/graphql` });
     const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
     expect(comparable(fromServer)).toEqual(comparable(fromDir));
-    expect(await desired(fromServer)).toEqual(await desired(fromDir));
+    expectNoOpenshiftResources(fromServer);
+    expect(await desired(fromServer)).toEqual(await desired(withoutGraphqlGaps(fromDir)));
   });
 
   it('answers /git-commit-info/<sha> and /reload like kontract serve', async () => {
@@ -133,6 +153,12 @@ function qontractBundlerBundle(alsoAsResources: readonly string[]): string {
   const root = mkdtempSync(join(work, 'qontract-layout-'));
   const known = new Set(Object.keys(qontractBundle.schemas));
   for (const [path, text] of sample.texts ?? new Map<string, string>()) {
+    if (path.startsWith(`/${RESOURCES_DIR}/`)) { // the sample's resources directory is qontract's resources/
+      const to = join(root, 'resources', path.slice(RESOURCES_DIR.length + 2));
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, text);
+      continue;
+    }
     const schema = /^\$schema: (\S+)$/m.exec(text)?.[1];
     const dirs = schema !== undefined && known.has(schema) ? (alsoAsResources.includes(schema) ? ['data', 'resources'] : ['data']) : ['resources'];
     for (const d of dirs) {
@@ -172,8 +198,11 @@ describe('bundles written by qontract-bundler', () => {
     }
   });
 
-  it('kontract reads one from the real qontract-server when quotas and limit ranges are also resources', async () => {
-    const file = qontractBundlerBundle(['/openshift/quota-1.yml', '/openshift/limitrange-1.yml']);
+  it('kontract reads one from the real qontract-server when quotas, limit ranges, shared resources and app-interface settings are also resources', async () => {
+    // the qontract kinds kontract reads from resources_v1, which makeBundle puts in data and resources alike
+    const both = [...new Set(Object.keys(qontractBundle.data).filter((p) => p in qontractBundle.resources).map((p) => qontractBundle.resources[p]?.$schema ?? ''))].sort();
+    expect(both).toEqual(['/app-interface/app-interface-settings-1.yml', '/openshift/limitrange-1.yml', '/openshift/quota-1.yml', '/openshift/shared-resources-1.yml']);
+    const file = qontractBundlerBundle(both);
     writeFileSync(bundleFile, readFileSync(file, 'utf8'));
     expect(await real.reload()).toBe(200);
     const fromServer = await loadAppInterface({ kind: 'graphql', url: `${real.url}/graphql` });
@@ -245,7 +274,21 @@ describe('qontract-reconcile\'s queries: kontract serve and qontract-server answ
         expect(answered[i]?.users.map((u) => u.org_username)).toEqual(users);
       }
     }
-    for (const key of ['integrations', 'vault_settings', 'settings']) if (key in data) expect(data[key]).toEqual([]); // the sample has no app-interface settings
+    if ('integrations' in data) expect(data.integrations).toEqual([]); // the sample has no /app-sre/integration-1.yml
+    // The sample's app-interface settings (/app-interface/settings.yml, vault: false): every selected
+    // field has the datafile's value, null where the datafile has none.
+    const settings = bySchema('/app-interface/app-interface-settings-1.yml');
+    expect(settings.map(([path]) => path)).toEqual(['/app-interface/settings.yml']);
+    for (const key of ['vault_settings', 'settings']) {
+      if (!(key in data)) continue;
+      const answered = data[key] as Record<string, unknown>[];
+      expect(answered.length).toBe(settings.length);
+      for (const [i, [, s]] of settings.entries()) {
+        const a = answered[i] ?? {};
+        expect(a).toEqual(Object.fromEntries(Object.keys(a).map((k) => [k, s[k] ?? null])));
+        expect(a.vault).toBe(false);
+      }
+    }
   }
 
   it('rejects an invalid query with HTTP 400 on both', async () => {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEASE_DURATION_SECONDS, microTime } from '../../src/reconcile/run-lock.js';
+import { namespaceLines, writeCluster } from './support/app-interface.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -85,11 +86,9 @@ describe('kontract CLI safety on a real cluster', () => {
     dir = mkdtempSync(join(tmpdir(), 'kontract-safety-cli-'));
     mkdirSync(join(dir, 'clusters'));
     mkdirSync(join(dir, 'namespaces'));
-    writeFileSync(join(dir, 'clusters', 'prod-1.yml'), [
-      '$schema: /openshift/cluster-1.yml', 'name: prod-1', `serverUrl: ${testCluster('prod-1').server}`, 'auth:', '  kubeconfigContext: prod-1', '',
-    ].join('\n'));
+    writeCluster(dir, 'prod-1', testCluster('prod-1').server, ['kubeconfigContext: prod-1']);
     for (const n of names) {
-      writeFileSync(join(dir, 'namespaces', `${n}.yml`), ['$schema: /openshift/namespace-1.yml', `name: ${n}`, 'cluster:', '  $ref: /clusters/prod-1.yml', ''].join('\n'));
+      writeFileSync(join(dir, 'namespaces', `${n}.yml`), [...namespaceLines(n, 'prod-1'), ''].join('\n'));
     }
     common = ['namespaces', '--app-interface', dir, '--kubeconfig', testClusters().kubeconfig, ...names.flatMap((n) => ['--namespace', n])];
   });
@@ -172,8 +171,8 @@ describe('kontract CLI safety on a real cluster', () => {
     const bh = mkdtempSync(join(tmpdir(), 'kontract-blackhole-'));
     mkdirSync(join(bh, 'clusters'));
     mkdirSync(join(bh, 'namespaces'));
-    writeFileSync(join(bh, 'clusters', 'hole-1.yml'), ['$schema: /openshift/cluster-1.yml', 'name: hole-1', `serverUrl: https://127.0.0.1:${port}`, 'auth:', '  tokenEnv: HOLE_TOKEN', ''].join('\n'));
-    writeFileSync(join(bh, 'namespaces', 'x.yml'), ['$schema: /openshift/namespace-1.yml', `name: ${prefix}-hole`, 'cluster:', '  $ref: /clusters/hole-1.yml', ''].join('\n'));
+    writeCluster(bh, 'hole-1', `https://127.0.0.1:${port}`, ['tokenEnv: HOLE_TOKEN']);
+    writeFileSync(join(bh, 'namespaces', 'x.yml'), [...namespaceLines(`${prefix}-hole`, 'hole-1'), ''].join('\n'));
     try {
       const t0 = Date.now();
       let sentAt = 0;

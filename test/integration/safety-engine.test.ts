@@ -277,15 +277,22 @@ describe('a cluster that stops answering mid-run is given up', () => {
     await deleteNs('prod-1', ns);
   });
 
-  it('gives a cluster up at --cluster-timeout when its apiserver stops answering (SIGSTOP), the others converge', async () => {
+  it('gives a cluster up at --cluster-timeout when its apiserver stops answering (SIGSTOP), the others converge; the Lease is released once it answers again', async () => {
     integration.setDesired([...many(400, 'stop'), on('prod-1', configMap(ns, 'fine', { a: '1' }))]);
     let applies = 0;
-    const onRequest = (cluster: string, verb: string): void => {
-      if (cluster === 'doomed' && verb === 'apply' && ++applies === 40) process.kill(apiserverPid(), 'SIGSTOP');
-    };
+    let resume: NodeJS.Timeout | undefined;
+    const lock = { namespace: 'kube-system', waitMs: 0 };
     const t0 = Date.now();
-    const r = await run([integration], data([doomed(), clusterDef('prod-1')]), false, { env: env(), onRequest, client: { deadlineMs: 8000 }, engine: { concurrency: 4 } });
+    const onRequest = (cluster: string, verb: string): void => {
+      if (cluster === 'doomed' && verb === 'apply' && ++applies === 40) {
+        process.kill(apiserverPid(), 'SIGSTOP');
+        // The apiserver answers again 1 s after the deadline: in time for the run's Lease release.
+        resume = setTimeout(() => { process.kill(apiserverPid(), 'SIGCONT'); }, Math.max(0, t0 + 9000 - Date.now()));
+      }
+    };
+    const r = await run([integration], data([doomed(), clusterDef('prod-1')]), false, { env: env(), onRequest, client: { deadlineMs: 8000 }, engine: { concurrency: 4, lock } });
     const seconds = (Date.now() - t0) / 1000;
+    clearTimeout(resume);
     process.kill(apiserverPid(), 'SIGCONT');
     expect(seconds).toBeLessThan(25);
     expect(r.outcome).toBe('failed');
@@ -295,6 +302,12 @@ describe('a cluster that stops answering mid-run is given up', () => {
     expect(r.plan.notSent?.length).toBe(notSent);
     expect(r.errors.some((e) => e.cluster === 'doomed' && e.message === `cluster doomed given up (its deadline of 8000 ms (--cluster-timeout) passed): ${notSent} change(s) not sent`)).toBe(true);
     expect(await exists('prod-1', ns, 'fine')).toBe(true);
+    // The given-up run released its Lease on the recovered cluster: the next run is not E_LOCKED and converges.
+    const next = await run([integration], data([doomed(), clusterDef('prod-1')]), false, { env: env(), engine: { concurrency: 4, lock } });
+    expect(next.errors).toEqual([]);
+    // what was not sent, plus the writes cut at the deadline
+    expect(next.clusters.find((c) => c.cluster === 'doomed')?.stats.byVerb.apply).toBeGreaterThanOrEqual(notSent);
+    expect((await run([integration], data([doomed(), clusterDef('prod-1')]), 'client', { env: env() })).plan.changes).toEqual([]);
   });
 
   it('gives a cluster up after consecutive connection failures when its apiserver is killed, within seconds', async () => {
@@ -310,10 +323,10 @@ describe('a cluster that stops answering mid-run is given up', () => {
     expect(r.outcome).toBe('failed');
     const given = r.plan.apply?.givenUp[0];
     expect(given?.cluster).toBe('doomed');
-    expect(given?.reason).toMatch(/^20 consecutive connection failures, last (ECONNREFUSED|ECONNRESET)$/);
+    expect(given?.reason).toMatch(/^20 consecutive failed requests \(no answer after their retries\), last (ECONNREFUSED|ECONNRESET)$/);
     expect(given?.notSent).toBeGreaterThan(400);
     expect(r.clusters.find((c) => c.cluster === 'doomed')?.reachable).toBe(false);
-    expect(renderText(r.plan, { color: false })).toMatch(/Apply: applied \d+, failed \d+, not sent \d+, cluster doomed given up \(20 consecutive connection failures/);
+    expect(renderText(r.plan, { color: false })).toMatch(/Apply: applied \d+, failed \d+, not sent \d+, cluster doomed given up \(20 consecutive failed requests/);
     expect(await exists('prod-1', ns, 'fine-2')).toBe(true);
   });
 });

@@ -57,7 +57,7 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('metrics-file', { type: 'string', describe: 'Write Prometheus metrics (node_exporter textfile format, atomic)' })
     .option('pushgateway', { type: 'string', describe: 'Push metrics to this Pushgateway URL (job kontract)' })
     .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' })
-    .option('give-up-after', { type: 'number', default: DEFAULT_GIVE_UP_AFTER, describe: 'Give a cluster up after N consecutive connection failures (its remaining requests are not sent)' })
+    .option('give-up-after', { type: 'number', default: DEFAULT_GIVE_UP_AFTER, describe: 'Give a cluster up after N consecutive requests failed after their retries (its remaining requests are not sent)' })
     .option('cluster-timeout', { type: 'number', describe: 'Give a cluster up SECONDS after the run connected to it (default: no deadline)' })
     .option('wait-for-lock', { type: 'string', describe: 'Wet runs: wait up to DURATION (90, 90s, 5m, 1h) for another run holding the Lease of an (integration, cluster) to finish (default: fail that cluster at once)' })
     .option('lock-namespace', { type: 'string', default: DEFAULT_LOCK_NAMESPACE, describe: 'Namespace of the Leases wet runs take per (integration, cluster)' })

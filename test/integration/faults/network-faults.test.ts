@@ -17,7 +17,7 @@ import type { DisposableClusters } from './support/disposable-clusters.js';
 import { assertBuilt, kontract, namespaceSet, startKontract, summary, writeAppInterface } from './support/kontract.js';
 import type { AppInterfaceCluster, CliRun, NamespaceEntry } from './support/kontract.js';
 import { blackHole, connectOutcome, freePort, sleep, waitFor } from './support/net.js';
-import { deleteLease, refusedLease } from './support/lease.js';
+import { refusedLease } from './support/lease.js';
 import { requestsSent } from './support/metrics.js';
 import { FaultReport } from './support/report.js';
 import { startToxiproxy } from './support/toxiproxy.js';
@@ -99,7 +99,7 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
     expect(run.seconds).toBeGreaterThan(3);
   }, 300_000);
 
-  it('connection resets: for 1 s in the middle of a run every connection is reset (RST) at its next byte; nothing is lost and the next run converges', async () => {
+  it('connection resets: for 1 s in the middle of a run every connection is reset (RST) at its next byte; the retries absorb it, nothing is given up, the run converges', async () => {
     desired = [...desired, ...namespaceSet(A, 'rst', 600)];
     writeAppInterface(dir, [proxied()], desired);
     const metrics = join(dir, 'rst.prom');
@@ -114,17 +114,12 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
     // more requests than one LIST and one apply per applied change: the resets cut some
     const applied = Number(/^(\d+) change\(s\) applied/.exec(summary(faulted))?.[1]);
     expect(sent).toBeGreaterThan(applied + 1);
-    // Either the retries carried the run through, or the cluster was given up after consecutive
-    // connection failures (then the run's Lease could not be released and is deleted here).
-    expect([0, 1]).toContain(faulted.code);
-    const gaveUp = /cluster fault-net-a given up \((.*)\): (\d+) not sent/.exec(faulted.stdout);
-    if (faulted.code === 1) expect(gaveUp, faulted.stderr).not.toBeNull();
-    let next = await kontract(dir);
-    const lease = refusedLease(next);
-    if (lease !== undefined) {
-      await deleteLease(kc, lease);
-      next = await kontract(dir);
-    }
+    // Only a request that failed after its retries counts toward the give-up: the retries carry
+    // every cut request through, nothing is given up and the run itself converges.
+    expect(faulted.code, `${summary(faulted)}\n${faulted.stderr.slice(-2000)}`).toBe(0);
+    expect(faulted.stdout).not.toMatch(/given up/);
+    const next = await kontract(dir);
+    expect(refusedLease(next)).toBeUndefined();
     expect(next.code, summary(next)).toBe(0);
     const state = await convergence(kc, desired.map((n) => n.name));
     expect(state).toEqual({ missing: [], extra: [], duplicates: [] });
@@ -132,9 +127,7 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
     expect(touched).toEqual([]);
     const dry = await kontract(dir, ['--dry-run', '--detailed-exitcode']);
     expect(dry.code, summary(dry)).toBe(0);
-    const how = gaveUp === null
-      ? 'every cut request was retried on a new connection and the run completed'
-      : `cluster given up (${gaveUp[1] ?? ''}) and ${gaveUp[2] ?? ''} change(s) not sent${lease === undefined ? '' : `; the next run was refused by the run's unreleased Lease (E_LOCKED, ${lease.validSeconds} s left) until it was deleted`}`;
+    const how = 'every cut request was retried on a new connection, nothing was given up and the run completed';
     report.add({
       fault: 'toxiproxy reset_peer for 1 s in the middle of a 600-namespace wet run: every connection reset (RST) at its next byte',
       kontract: `${summary(faulted)}; ${sent} requests sent (retries included); ${how}`,
@@ -149,7 +142,7 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
     expect(run.seconds).toBeGreaterThan(3);
   }, 300_000);
 
-  it('two of four clusters unreachable, one refusing connections and one black-holed (connects time out): the run ends at --cluster-timeout, nothing half-done', async () => {
+  it('two of four clusters unreachable, one refusing connections and one black-holed (connects time out): each is given up alone, the reachable ones converge in the same run within --cluster-timeout', async () => {
     const hole = await blackHole();
     try {
       // the black hole really drops connects
@@ -168,29 +161,23 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
       const timeout = 10;
       const faulted = await kontract(dir, ['--cluster-timeout', String(timeout)]);
       expect(faulted.code, summary(faulted)).toBe(1);
-      expect(faulted.seconds).toBeLessThan(timeout + 15);
+      // kontract's own start-up included: bounded by --cluster-timeout, not by the black hole
+      expect(faulted.seconds).toBeLessThan(timeout + 3);
       const errorsOf = (cluster: string): string[] => faulted.logs.filter((l) => l.level === 'error' && l.cluster === cluster).map((l) => l.msg);
       expect(errorsOf('refusing').join('\n')).toContain('ECONNREFUSED');
       expect(errorsOf('black-holed').length).toBeGreaterThan(0);
-      // The reachable clusters: each either converged or was reported given up at its deadline
-      // (today the run waits for every cluster's Lease before it reads any, so a black-holed
-      // cluster holds the others past their deadline); nothing half-done, nothing unowned touched.
+      // The reachable clusters take their Leases and are read at once, whatever the others do:
+      // both converge in this run; nothing unowned touched.
       const outcome: string[] = [];
       for (const c of [a, b]) {
         const mine = fresh.filter((n) => n.cluster === c.name).map((n) => n.name);
         const old = c.name === A ? desired.map((n) => n.name) : [];
         const state = await convergence(adminKubeConfig(c), [...old, ...mine]);
-        expect(state.extra).toEqual([]);
-        expect(state.duplicates).toEqual([]);
-        if (state.missing.length === 0) {
-          outcome.push(`${c.name} converged`);
-        } else {
-          expect(state.missing).toEqual(mine);
-          expect(errorsOf(c.name).join('\n')).toContain('not sent: cluster given up (its deadline');
-          outcome.push(`${c.name} given up at its deadline, nothing sent`);
-        }
+        expect(state).toEqual({ missing: [], extra: [], duplicates: [] });
+        expect(errorsOf(c.name)).toEqual([]);
+        outcome.push(`${c.name} converged`);
       }
-      if (outcome.every((o) => o.endsWith('converged'))) desired = [...desired, ...fresh.filter((n) => n.cluster === A)];
+      desired = [...desired, ...fresh.filter((n) => n.cluster === A)];
       const touched = await unownedTouched(kc, unowned);
       expect(touched).toEqual([]);
       const errors = ['refusing', 'black-holed'].map((c) => `${c}: ${(errorsOf(c)[0] ?? '').replace(/^cluster \S+: /, '')}`);

@@ -294,27 +294,66 @@ describe('createClusterClient', () => {
     c.close();
   });
 
-  it('gives the cluster up after N consecutive connection failures (an answer resets the count), then sends nothing', async () => {
+  it('gives the cluster up after N consecutive requests failed after their retries (an answer resets the count), then sends nothing', async () => {
     // Every request whose path contains "drop" has its connection destroyed; the others answer.
     const { url, seen } = await fakeServer((req, res) => {
       if (req.url.includes('drop')) res.socket?.destroy();
       else json(res, 200, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'ok', namespace: 'ns' } });
     });
     const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
-    const c = createClusterClient(conn, { backoffBaseMs: 1, maxRetries: 2, giveUpAfter: 5 });
-    // 3 failed attempts (1 + 2 retries), then an answer: the count starts over.
+    const c = createClusterClient(conn, { backoffBaseMs: 1, maxRetries: 2, giveUpAfter: 2 });
+    // 3 failed attempts (1 + 2 retries) are one failed request; then an answer: the count starts over.
     await expect(c.get(CONFIGMAP, 'ns', 'drop-1')).rejects.toMatchObject({ status: 0 });
     await expect(c.get(CONFIGMAP, 'ns', 'ok')).resolves.toMatchObject({ metadata: { name: 'ok' } });
     expect(c.givenUp()).toBeUndefined();
     await expect(c.get(CONFIGMAP, 'ns', 'drop-2')).rejects.toMatchObject({ status: 0 });
     expect(c.givenUp()).toBeUndefined();
-    // 3 + 2 = 5 consecutive failures: given up during this request.
+    // the second failed request in a row: given up.
     await expect(c.get(CONFIGMAP, 'ns', 'drop-3')).rejects.toMatchObject({ status: 0 });
-    expect(c.givenUp()).toMatch(/^5 consecutive connection failures, last (ECONNRESET|socket hang up|network error)/);
+    expect(c.givenUp()).toMatch(/^2 consecutive failed requests \(no answer after their retries\), last (ECONNRESET|socket hang up|network error)/);
     const sent = seen.length;
     const err = await c.get(CONFIGMAP, 'ns', 'ok').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'E_CLUSTER_ACCESS', reason: 'GivenUp' });
     expect(seen.length).toBe(sent);
+    c.close();
+  });
+
+  it('does not give the cluster up for a blip its retries absorb, however many requests were in flight', async () => {
+    // The first 30 connections are reset, then every request is answered.
+    let resets = 0;
+    const { url } = await fakeServer((_req, res) => {
+      if (resets++ < 30) res.socket?.destroy();
+      else json(res, 200, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'ok', namespace: 'ns' } });
+    });
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 20, maxRetries: 4, giveUpAfter: 3 });
+    const got = await Promise.all(Array.from({ length: 10 }, (_, i) => c.get(CONFIGMAP, 'ns', `x-${i}`)));
+    expect(got).toHaveLength(10);
+    expect(resets).toBeGreaterThanOrEqual(30);
+    expect(c.givenUp()).toBeUndefined();
+    c.close();
+  });
+
+  it('does not retry a Lease request that timed out, and sends the Lease release even after a give-up', async () => {
+    let lockPuts = 0;
+    const { url, seen } = await fakeServer((req, res) => {
+      if (req.url.includes('black-hole')) return; // never answers
+      if (req.url.includes('/leases/')) lockPuts++;
+      json(res, 200, { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1', metadata: { name: 'l', namespace: 'ns' } });
+    });
+    const LEASE: ManagedKind = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true, order: 0 };
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 1, lockTimeoutMs: 200, giveUpAfter: 1 });
+    const t0 = Date.now();
+    await expect(c.get(LEASE, 'ns', 'black-hole', { lock: true })).rejects.toMatchObject({ status: 0 });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(seen.filter((s) => s.url.includes('black-hole'))).toHaveLength(1);
+    expect(c.givenUp()).toMatch(/KONTRACT_TIMEOUT/);
+    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l', namespace: 'ns' }, spec: {} };
+    await expect(c.replace(LEASE, lease, { lock: true })).rejects.toMatchObject({ reason: 'GivenUp' });
+    await expect(c.replace(LEASE, lease, { release: true })).resolves.toMatchObject({ kind: 'Lease' });
+    expect(lockPuts).toBe(1);
+    expect(c.stats().byVerb.lock).toBe(2);
     c.close();
   });
 

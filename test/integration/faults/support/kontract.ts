@@ -1,13 +1,14 @@
 /**
  * kontract as an operator runs it: the built CLI (`node bin/kontract.js`, `npm run build` first)
- * in a child process, against an app-interface directory the test writes (cluster datafiles with
- * token-file auth and a CA path, one namespace datafile per namespace). Logs are JSON lines
+ * in a child process, against an app-interface directory the test writes (qontract cluster datafiles
+ * with kontract settings for token-file auth and a CA path, one namespace datafile per namespace). Logs are JSON lines
  * (`--log-format json`) so the suite can read what kontract reported.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { namespaceLines, writeCluster } from '../../support/app-interface.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..', '..');
 const BIN = join(ROOT, 'bin', 'kontract.js');
@@ -32,22 +33,22 @@ export interface NamespaceEntry {
   readonly delete?: boolean;
 }
 
-/** Writes clusters/*.yml and namespaces/<cluster>/*.yml under `dir`, replacing earlier namespaces. */
+/**
+ * Writes the app-interface under `dir` in qontract's shape (test/integration/support/app-interface.ts):
+ * clusters/*.yml with their kontract settings kontract/*.yml (token-file auth, CA path) and
+ * namespaces/<cluster>/*.yml, replacing earlier clusters and namespaces.
+ */
 export function writeAppInterface(dir: string, clusters: readonly AppInterfaceCluster[], namespaces: readonly NamespaceEntry[]): void {
   rmSync(join(dir, 'clusters'), { recursive: true, force: true });
+  rmSync(join(dir, 'kontract'), { recursive: true, force: true });
   rmSync(join(dir, 'namespaces'), { recursive: true, force: true });
-  mkdirSync(join(dir, 'clusters'), { recursive: true });
   for (const c of clusters) {
-    writeFileSync(join(dir, 'clusters', `${c.name}.yml`), [
-      '$schema: /openshift/cluster-1.yml', `name: ${c.name}`, `serverUrl: ${c.server}`,
-      'ca:', `  path: ${c.caFile}`, 'auth:', `  tokenFile: ${c.tokenFile}`, '',
-    ].join('\n'));
+    writeCluster(dir, c.name, c.server, [`tokenFile: ${c.tokenFile}`], { caPath: c.caFile });
     mkdirSync(join(dir, 'namespaces', c.name), { recursive: true });
   }
   for (const n of namespaces) {
     writeFileSync(join(dir, 'namespaces', n.cluster, `${n.name}.yml`), [
-      '$schema: /openshift/namespace-1.yml', `name: ${n.name}`, 'cluster:', `  $ref: /clusters/${n.cluster}.yml`,
-      ...(n.delete === true ? ['delete: true'] : []), '',
+      ...namespaceLines(n.name, n.cluster), ...(n.delete === true ? ['delete: true'] : []), '',
     ].join('\n'));
   }
 }
