@@ -2,7 +2,10 @@
  * App-interface files in qontract's shape for tests that write their own tree: a qontract cluster
  * plus its kontract settings (/kontract/cluster-1.yml: credentials, CA, TLS), and namespaces with
  * the app and environment qontract requires.
+ * The record form (for writeTree) of support/app-interface.ts's writeCluster.
  */
+import { namespaceLines } from './app-interface.js';
+
 export function clusterFiles(name: string, serverUrl: string, settings: readonly string[]): Record<string, string> {
   return {
     [`clusters/${name}.yml`]: [
@@ -16,8 +19,5 @@ export function clusterFiles(name: string, serverUrl: string, settings: readonly
 }
 
 export function namespaceFile(name: string, cluster: string, extra: readonly string[] = []): string {
-  return [
-    '$schema: /openshift/namespace-1.yml', 'labels: {}', `name: ${name}`, 'description: test namespace', 'cluster:', `  $ref: /clusters/${cluster}.yml`,
-    'app:', '  $ref: /app.yml', 'environment:', '  $ref: /env.yml', ...extra, '',
-  ].join('\n');
+  return [...namespaceLines(name, cluster), ...extra, ''].join('\n');
 }
