@@ -46,6 +46,7 @@ function strings(m: CpuMemory | undefined): Labels | undefined {
 function explicitAuth(a: ExplicitAuth): Exclude<ClusterAuth, { kind: 'automationToken' }> {
   if ('kubeconfigContext' in a) return { kind: 'kubeconfig', context: a.kubeconfigContext, ...opt('path', a.kubeconfigPath) };
   if ('tokenEnv' in a) return { kind: 'tokenEnv', env: a.tokenEnv };
+  if ('inCluster' in a) return { kind: 'inCluster' };
   return { kind: 'tokenFile', file: a.tokenFile };
 }
 

@@ -695,7 +695,7 @@ export interface RawClusterSettings {
     $ref: string;
   };
   /**
-   * exactly one of {kubeconfigContext[, kubeconfigPath]}, {tokenEnv}, {tokenFile}
+   * exactly one of {kubeconfigContext[, kubeconfigPath]}, {tokenEnv}, {tokenFile}, {inCluster: true}
    */
   auth?:
     | {
@@ -707,6 +707,9 @@ export interface RawClusterSettings {
       }
     | {
         tokenFile: string;
+      }
+    | {
+        inCluster: true;
       };
   /**
    * exactly one of {inline: PEM}, {path: file}

@@ -182,9 +182,17 @@ function scrub(text: string, token: string | undefined): string {
 function graphqlError(url: string, e: unknown, token: string | undefined): KontractError {
   const resp = (e as { response?: { status?: number; errors?: { message?: string }[] } }).response;
   const detail = resp === undefined
-    ? errorMessage(e)
+    ? networkDetail(e)
     : `HTTP ${resp.status ?? '?'}${resp.errors === undefined ? '' : `: ${resp.errors.map((x) => x.message ?? '').join('; ')}`}`;
   return new KontractError(ERROR_CODES.GRAPHQL, scrub(`GraphQL source ${url}: ${detail}`, token));
+}
+
+/** `fetch failed` says nothing: name the cause (ECONNREFUSED, ENOTFOUND, a TLS error …) too. */
+function networkDetail(e: unknown): string {
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const msg = typeof cause?.message === 'string' ? cause.message : undefined;
+  return code ?? msg ?? errorMessage(e);
 }
 
 /** `…/graphql` → `…` (qontract-server's other endpoints sit next to it). */
@@ -201,7 +209,7 @@ export async function fetchSha(opts: GraphqlSourceOptions): Promise<string> {
       signal: opts.signal ?? AbortSignal.timeout(opts.timeoutMs ?? 30_000),
     });
   } catch (e) {
-    throw new KontractError(ERROR_CODES.GRAPHQL, scrub(`GraphQL source ${base}/sha256: ${errorMessage(e)}`, opts.token));
+    throw new KontractError(ERROR_CODES.GRAPHQL, scrub(`GraphQL source ${base}/sha256 unreachable: ${networkDetail(e)}`, opts.token));
   }
   if (!res.ok) throw new KontractError(ERROR_CODES.GRAPHQL, `GraphQL source ${base}/sha256: HTTP ${res.status}`);
   const sha = (await res.text()).trim();

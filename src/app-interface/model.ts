@@ -32,7 +32,9 @@ export type ClusterAuth =
   | { readonly kind: 'kubeconfig'; readonly context: string; readonly path?: string }
   | { readonly kind: 'tokenEnv'; readonly env: string }
   | { readonly kind: 'tokenFile'; readonly file: string }
-  | { readonly kind: 'automationToken'; readonly secret: VaultSecretRef };
+  | { readonly kind: 'automationToken'; readonly secret: VaultSecretRef }
+  /** kontract runs in a pod of this cluster: the mounted service account (cluster-connection.ts). */
+  | { readonly kind: 'inCluster' };
 
 /** qontract's `cluster.auth[].service`: how people log in, which decides the user key of RoleBinding subjects. */
 export type ClusterAuthService = 'github-org' | 'github-org-team' | 'oidc' | 'rhidp';

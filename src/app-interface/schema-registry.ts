@@ -4,15 +4,12 @@
  * target must exist and have one of the listed `$schema`s. The keyword reports into the context
  * passed to each validation (ajv `passContext`), so one compiled validator serves every snapshot.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import * as nodePath from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
+import { SCHEMAS_DIR, readSchemaFiles } from './schema-files.js';
 
-/** Where the schemas live: `<repo>/schemas` (from src/app-interface or dist/app-interface). */
-export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+export { SCHEMAS_DIR };
 
 export interface RefKeyword {
   readonly schemas: readonly string[];
@@ -77,14 +74,6 @@ function isDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }
 
-function listJson(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = nodePath.join(dir, e.name);
-    if (e.isDirectory()) return listJson(p);
-    return e.isFile() && e.name.endsWith('.json') ? [p] : [];
-  });
-}
-
 export interface SchemaRegistry {
   /** Schema ids (`/openshift/namespace-1.yml`) that have a JSON Schema. */
   readonly ids: readonly string[];
@@ -103,9 +92,9 @@ export function schemaRegistry(dir: string = SCHEMAS_DIR): SchemaRegistry {
   ajv.addFormat('date', { type: 'string', validate: isDate });
   ajv.addKeyword({ keyword: 'x-kontract-ref', schemaType: 'object', validate: refKeyword });
   const raw = new Map<string, unknown>();
-  for (const file of listJson(dir).sort()) {
+  for (const { path: file, text } of readSchemaFiles(dir)) {
     try {
-      const s = JSON.parse(readFileSync(file, 'utf8')) as { $id?: unknown };
+      const s = JSON.parse(text) as { $id?: unknown };
       if (typeof s.$id !== 'string') throw new Error('has no string $id');
       raw.set(s.$id, s);
       ajv.addSchema(s as object);

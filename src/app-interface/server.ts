@@ -12,13 +12,13 @@
  * bundle `kontract bundle` would write of it. Only valid data is served: a failed reload keeps the
  * previous snapshot and reports the problems.
  */
-import { watch } from 'node:fs';
-import type { FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import { watch } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { GraphQLError, execute, getOperationAST, parse, validate } from 'graphql';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { ERROR_CODES, KontractError, errorMessage, formatProblem, isValidationError } from '../core/errors.js';
@@ -287,7 +287,9 @@ export async function startAppInterfaceServer(opts: ServeOptions): Promise<AppIn
   const source = opts.source;
   if (source.kind === 'dir' && (opts.watch ?? true)) {
     const debounce = opts.debounceMs ?? 300;
-    watcher = watch(source.path, { recursive: true }, () => {
+    // chokidar, not fs.watch: files replaced by rename (sed -i, editors' atomic saves, git
+    // checkout) and new subdirectories are seen too.
+    watcher = watch(source.path, { ignoreInitial: true, atomic: true }).on('all', () => {
       if (timer !== undefined) clearTimeout(timer);
       timer = setTimeout(() => {
         reload().catch((e: unknown) => {
@@ -296,6 +298,9 @@ export async function startAppInterfaceServer(opts: ServeOptions): Promise<AppIn
         });
       }, debounce);
     });
+    // serve only once the initial scan is done, so that no change after start-up is missed
+    const w = watcher;
+    await new Promise<void>((resolve) => { w.once('ready', () => { resolve(); }); });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -312,9 +317,9 @@ export async function startAppInterfaceServer(opts: ServeOptions): Promise<AppIn
     reload,
     close: () => new Promise<void>((resolve) => {
       if (timer !== undefined) clearTimeout(timer);
-      watcher?.close();
       server.closeAllConnections();
-      server.close(() => { resolve(); });
+      const closing = watcher?.close() ?? Promise.resolve();
+      server.close(() => { void closing.then(() => { resolve(); }); });
     }),
   };
 }

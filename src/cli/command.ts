@@ -12,6 +12,8 @@ export interface CommandContext {
   readonly cwd: string;
   /** Aborted on SIGINT/SIGTERM (loop mode, serve, long runs). */
   readonly signal: AbortSignal;
+  /** The raw command line (after the executable), for checks yargs cannot express. */
+  readonly argv?: readonly string[];
 }
 
 export interface GlobalArgs {
@@ -25,4 +27,9 @@ export interface KontractCommand {
   readonly describe: string;
   builder(y: Argv<GlobalArgs>): Argv<GlobalArgs>;
   run(args: Readonly<Record<string, unknown>> & GlobalArgs, ctx: CommandContext): Promise<Outcome>;
+  /**
+   * The argument checks `run` starts with, without side effects (throws E_USAGE). The docs test
+   * runs it on every command line the documentation shows.
+   */
+  check?(args: Readonly<Record<string, unknown>> & GlobalArgs, argv: readonly string[]): void;
 }

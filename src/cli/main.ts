@@ -6,26 +6,27 @@ import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { errorMessage, isKontractError, isValidationError, formatProblem } from '../core/errors.js';
-import type { CommandContext, GlobalArgs } from './command.js';
+import type { CommandContext, GlobalArgs, KontractCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, exitCodeFor, exitCodeForError } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { createTerminalReporter } from './terminal-reporter.js';
 
-export async function main(argv: readonly string[]): Promise<ExitCode> {
-  const controller = new AbortController();
-  // The signal name is the abort reason: a run stops sending writes and exits 130/143. A second
-  // signal of the same kind finds no handler and ends the process at once.
-  const onSignal = (signal: NodeJS.Signals): void => { controller.abort(signal); };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let exit: ExitCode = EXIT.OK;
-  let y = yargs(argv)
+/** Runs one parsed command (main: for real; the docs test: its argument checks only). */
+export type CommandHandler = (cmd: KontractCommand, args: Readonly<Record<string, unknown>> & GlobalArgs) => Promise<void>;
+
+/**
+ * The yargs parser with every command; `handle` is called with the matched command and its parsed
+ * arguments. Parse failures throw (UsageFailure or yargs' own error).
+ */
+export function createParser(argv: readonly string[], handle: CommandHandler): Argv<GlobalArgs> {
+  let y = yargs([...argv])
     .scriptName('kontract')
     .usage('$0 <command> [options]\n\nDeclarative reconcile of Kubernetes/OpenShift clusters from an app-interface.')
     .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const, describe: 'Minimum log level (stderr)' })
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Log line format (stderr)' })
     .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the run found (dry-run) or made changes' })
+    .completion('completion', 'Print a bash/zsh completion script (e.g. kontract completion >> ~/.bashrc)')
     .strict()
     .demandCommand(1)
     .recommendCommands()
@@ -35,26 +36,39 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     }) as unknown as Argv<GlobalArgs>;
   for (const cmd of COMMANDS) {
     y = y.command(cmd.command as string | string[], cmd.describe, (b: Argv<GlobalArgs>) => cmd.builder(b), async (args: unknown) => {
-      const g = args as Readonly<Record<string, unknown>> & GlobalArgs;
-      const reporter = createTerminalReporter({ level: g['log-level'], format: g['log-format'], stdout: process.stdout, stderr: process.stderr });
-      const ctx: CommandContext = { reporter, env: process.env, cwd: process.cwd(), signal: controller.signal };
-      try {
-        const outcome = await cmd.run(g, ctx);
-        exit = exitCodeFor(outcome, g['detailed-exitcode']);
-      } catch (e) {
-        exit = exitCodeForError(e);
-        if (isValidationError(e)) {
-          for (const p of e.problems) reporter.log('error', formatProblem(p));
-          reporter.log('error', `${e.problems.length} problem(s) found; nothing was sent to any cluster`, { code: e.code });
-        } else if (isKontractError(e)) {
-          reporter.log('error', e.message, { code: e.code, cluster: e.cluster });
-        } else {
-          reporter.log('error', `internal error: ${errorMessage(e)}`, { code: 'E_INTERNAL' });
-          if (e instanceof Error && e.stack !== undefined) reporter.log('debug', e.stack);
-        }
-      }
+      await handle(cmd, args as Readonly<Record<string, unknown>> & GlobalArgs);
     });
   }
+  return y;
+}
+
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  const controller = new AbortController();
+  // The signal name is the abort reason: a run stops sending writes and exits 130/143. A second
+  // signal of the same kind finds no handler and ends the process at once.
+  const onSignal = (signal: NodeJS.Signals): void => { controller.abort(signal); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let exit: ExitCode = EXIT.OK;
+  const y = createParser(argv, async (cmd, g) => {
+    const reporter = createTerminalReporter({ level: g['log-level'], format: g['log-format'], stdout: process.stdout, stderr: process.stderr });
+    const ctx: CommandContext = { reporter, env: process.env, cwd: process.cwd(), signal: controller.signal, argv };
+    try {
+      const outcome = await cmd.run(g, ctx);
+      exit = exitCodeFor(outcome, g['detailed-exitcode']);
+    } catch (e) {
+      exit = exitCodeForError(e);
+      if (isValidationError(e)) {
+        for (const p of e.problems) reporter.log('error', formatProblem(p));
+        reporter.log('error', `${e.problems.length} problem(s) found; nothing was sent to any cluster`, { code: e.code });
+      } else if (isKontractError(e)) {
+        reporter.log('error', e.message, { code: e.code, cluster: e.cluster });
+      } else {
+        reporter.log('error', `internal error: ${errorMessage(e)}`, { code: 'E_INTERNAL' });
+        if (e instanceof Error && e.stack !== undefined) reporter.log('debug', e.stack);
+      }
+    }
+  });
   try {
     await y.parseAsync();
   } catch (e) {

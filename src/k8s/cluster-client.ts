@@ -264,6 +264,17 @@ function safeMessage(kind: string, message: string): string {
   return kind === 'Secret' ? m.replace(/Invalid value: .*?(?=(, |: |$))/g, 'Invalid value: <redacted>') : m;
 }
 
+/**
+ * A 403 names the missing RBAC permission plainly: the verb the apiserver refused and the kind.
+ * The apiserver says `… cannot list resource "resourcequotas" in API group "" …`.
+ */
+function forbiddenHint(message: string, what: string): string {
+  const m = /cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?/.exec(message);
+  if (m === null) return '';
+  const kind = what.split(' ')[0] ?? '';
+  return ` (RBAC: verb "${m[1] ?? ''}" on ${kind} — resource "${m[2] ?? ''}", API group "${m[3] ?? ''}" — is not granted; \`kontract rbac\` prints the rules kontract needs)`;
+}
+
 function objName(ns: string, name: string): string {
   return ns === '' ? name : `${ns}/${name}`;
 }
@@ -356,10 +367,11 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     const code = spec.verb === 'apply' || spec.verb === 'delete' ? ERROR_CODES.APPLY
       : spec.verb === 'lock' && status !== 0 ? ERROR_CODES.LOCKED : ERROR_CODES.CLUSTER_ACCESS;
     const what = `${spec.method} ${spec.what}`;
+    // A network failure names the server it could not reach (the URL carries no credentials).
     const text = status === 0
-      ? `cluster ${conn.cluster}: ${what}: ${message}`
+      ? `cluster ${conn.cluster}: ${what}: ${message} (server ${conn.credentials().server.origin})`
       : `cluster ${conn.cluster}: ${what}: ${status}${reason === '' ? '' : ` ${reason}`}${message === '' ? '' : `: ${message}`}`;
-    return new KubeApiError(code, text, { cluster: conn.cluster, status, reason, ...(cause === undefined ? {} : { cause }) });
+    return new KubeApiError(code, `${text}${status === 403 ? forbiddenHint(message, spec.what) : ''}`, { cluster: conn.cluster, status, reason, ...(cause === undefined ? {} : { cause }) });
   };
 
   /** Sends with retries; resolves any answered response (the caller interprets 4xx). */

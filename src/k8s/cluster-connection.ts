@@ -5,19 +5,21 @@
  *
  * Rules:
  * - No silent fallback to ~/.kube/config. A kubeconfig-context cluster needs an explicit kubeconfig
- *   path (the cluster's own `auth.path`, `--kubeconfig`, or `KONTRACT_KUBECONFIG`); anything
- *   missing is an E_CLUSTER_CONFIG error naming the cluster.
+ *   (the cluster's own `auth.path`, `--kubeconfig`, `KONTRACT_KUBECONFIG` or `KUBECONFIG`, the env
+ *   variables as kubectl-style lists); anything missing is an E_CLUSTER_CONFIG error naming the
+ *   cluster.
  * - insecureSkipTLSVerify only when the cluster data says so explicitly, and always with a warning.
  * - Token files are read and trimmed (client-node does not trim, and a trailing newline breaks the
  *   header). `reloadCredentials()` re-reads them after a 401 (rotated service-account tokens).
  * - Tokens never appear in messages: errors name the env variable or file, never the value.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { delimiter, isAbsolute, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster } from '../app-interface/model.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
+import { kubeconfigList, loadKubeconfigFiles } from './kubeconfig-files.js';
 import type { SecretReader } from '../secrets/index.js';
 
 /** Where kubeconfig-context clusters find their kubeconfig. */
@@ -111,31 +113,69 @@ function tokenKubeConfig(cluster: Cluster, token: string, base: string): KubeCon
   return kc;
 }
 
-function kubeconfigPathFor(cluster: Cluster, opts: ConnectionOptions, explicit: string | undefined): string {
-  const base = opts.cwd ?? process.cwd();
-  const fromEnv = opts.env[KUBECONFIG_ENV];
-  const p = explicit ?? opts.kubeconfigPath ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
-  if (p === undefined) {
-    throw configError(cluster.name, `auth uses kubeconfig context but no kubeconfig was given (use --kubeconfig or ${KUBECONFIG_ENV}; ~/.kube/config is never used implicitly)`);
-  }
-  return resolvePath(base, p);
+/** The kubeconfig file(s) of a kubeconfig-context cluster and how to name them in messages. */
+interface KubeconfigSource {
+  readonly files: readonly string[];
+  readonly label: string;
 }
 
-function contextKubeConfig(cluster: Cluster, context: string, path: string): KubeConfig {
-  const kc = new KubeConfig();
+/**
+ * The cluster's own `auth.path`, else `--kubeconfig`, else `KONTRACT_KUBECONFIG`, else `KUBECONFIG`
+ * (both env variables may be `:`-separated lists, merged like kubectl merges them).
+ */
+function kubeconfigSourceFor(cluster: Cluster, opts: ConnectionOptions, explicit: string | undefined): KubeconfigSource {
+  const base = opts.cwd ?? process.cwd();
+  const single = explicit ?? opts.kubeconfigPath;
+  if (single !== undefined) {
+    const file = resolvePath(base, single);
+    return { files: [file], label: file };
+  }
+  for (const name of [KUBECONFIG_ENV, 'KUBECONFIG']) {
+    const value = opts.env[name];
+    if (value === undefined || value === '') continue;
+    const files = kubeconfigList(value, base);
+    if (files.length > 0) return { files, label: `${files.join(delimiter)} (from ${name})` };
+  }
+  throw configError(cluster.name, `auth uses kubeconfig context but no kubeconfig was given (use --kubeconfig, ${KUBECONFIG_ENV} or KUBECONFIG; ~/.kube/config is never read implicitly)`);
+}
+
+function contextKubeConfig(cluster: Cluster, context: string, source: KubeconfigSource): KubeConfig {
+  let kc: KubeConfig;
   try {
-    kc.loadFromFile(path);
+    kc = loadKubeconfigFiles(source.files);
   } catch (e) {
-    throw configError(cluster.name, `cannot load kubeconfig ${path}: ${errorMessage(e).split('\n')[0] ?? ''}`);
+    throw configError(cluster.name, `cannot load kubeconfig ${source.label}: ${errorMessage(e).split('\n')[0] ?? ''}`);
   }
   if (kc.getContextObject(context) === null) {
-    throw configError(cluster.name, `context ${context} not found in kubeconfig ${path}`);
+    throw configError(cluster.name, `context ${context} not found in kubeconfig ${source.label}`);
   }
   kc.setCurrentContext(context);
   const kcCluster = kc.getCurrentCluster();
-  if (kcCluster === null) throw configError(cluster.name, `context ${context} in ${path} names no known cluster`);
-  if (kc.getCurrentUser() === null) throw configError(cluster.name, `context ${context} in ${path} names no known user`);
+  if (kcCluster === null) throw configError(cluster.name, `context ${context} in ${source.label} names no known cluster`);
+  if (kc.getCurrentUser() === null) throw configError(cluster.name, `context ${context} in ${source.label} names no known user`);
   return kc;
+}
+
+/** The standard mount of a pod's service account (token, ca.crt). */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** Overrides SERVICE_ACCOUNT_DIR (tests, unusual mounts). */
+export const SERVICE_ACCOUNT_DIR_ENV = 'KONTRACT_SERVICE_ACCOUNT_DIR';
+
+/**
+ * In-cluster auth, as client-go does it: server https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT,
+ * the service account token and CA from the mounted directory. The token file is re-read on a 401
+ * (projected tokens rotate).
+ */
+function inClusterTarget(cluster: Cluster, env: NodeJS.ProcessEnv): { readonly cluster: Cluster; readonly tokenFile: string } {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  if (host === undefined || host === '' || port === undefined || port === '') {
+    throw configError(cluster.name, 'auth is inCluster but KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not set (is kontract running in a pod of this cluster?)');
+  }
+  const dirFromEnv = env[SERVICE_ACCOUNT_DIR_ENV];
+  const dir = dirFromEnv === undefined || dirFromEnv === '' ? SERVICE_ACCOUNT_DIR : dirFromEnv;
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return { cluster: { ...cluster, serverUrl: server, ca: { path: `${dir}/ca.crt` } }, tokenFile: `${dir}/token` };
 }
 
 /** Extracts the TLS + auth material once (client-node re-reads files and builds a new agent per call). */
@@ -219,9 +259,14 @@ export async function connectCluster(cluster: Cluster, opts: ConnectionOptions):
       load = () => tokenKubeConfig(cluster, readTokenFile(cluster.name, file), base);
       break;
     }
+    case 'inCluster': {
+      const inCluster = inClusterTarget(cluster, opts.env);
+      load = () => tokenKubeConfig(inCluster.cluster, readTokenFile(cluster.name, inCluster.tokenFile), base);
+      break;
+    }
     case 'kubeconfig': {
-      const path = kubeconfigPathFor(cluster, opts, auth.path);
-      load = () => contextKubeConfig(cluster, auth.context, path);
+      const source = kubeconfigSourceFor(cluster, opts, auth.path);
+      load = () => contextKubeConfig(cluster, auth.context, source);
       break;
     }
   }

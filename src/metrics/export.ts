@@ -8,7 +8,8 @@ import type { Server } from 'node:http';
 import { basename, dirname, join } from 'node:path';
 import { Pushgateway } from 'prom-client';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
-import type { RunMetrics } from './run-metrics.js';
+import { identityLabels } from './run-metrics.js';
+import type { RunIdentity, RunMetrics } from './run-metrics.js';
 
 /** Writes the metrics for node_exporter's textfile collector: temp file in the same dir, then rename. */
 export async function writeMetricsFile(metrics: RunMetrics, path: string): Promise<void> {
@@ -22,16 +23,19 @@ export async function writeMetricsFile(metrics: RunMetrics, path: string): Promi
   }
 }
 
-/** Grouping key of one integration set: job `kontract`, label `integrations=<a,b>` (sorted). */
-export function pushGrouping(integrations: readonly string[]): Record<string, string> {
-  return { integrations: [...integrations].sort().join(',') };
+/**
+ * Grouping key of one run: job `kontract`, label `integrations=<a,b>` (sorted), plus `shard`,
+ * `shards` and `mode` (dry-run | server-dry-run | wet) when the metrics carry a run identity.
+ */
+export function pushGrouping(integrations: readonly string[], identity?: RunIdentity): Record<string, string> {
+  return { integrations: [...integrations].sort().join(','), ...(identity === undefined ? {} : identityLabels(identity)) };
 }
 
-/** Replaces this integration set's group on the Pushgateway (PUT). */
+/** Replaces this run's group on the Pushgateway (PUT). */
 export async function pushMetrics(metrics: RunMetrics, url: string, integrations: readonly string[]): Promise<void> {
   const gw = new Pushgateway(url, { timeout: 10_000 }, metrics.registry);
   try {
-    const { resp } = await gw.push({ jobName: 'kontract', groupings: pushGrouping(integrations) });
+    const { resp } = await gw.push({ jobName: 'kontract', groupings: pushGrouping(integrations, metrics.identity) });
     const status = (resp as { statusCode?: number } | undefined)?.statusCode;
     if (status !== undefined && (status < 200 || status >= 300)) throw new Error(`HTTP ${status}`);
   } catch (e) {

@@ -10,8 +10,27 @@ import type { ReconcileResult } from '../reconcile/run-reconcile.js';
 /** Label value for errors that belong to no cluster. */
 export const GLOBAL_CLUSTER_LABEL = '_global';
 
+/**
+ * Which run the metrics describe: added as labels to every metric (`shard`, `shards`, `mode`) and
+ * to the Pushgateway grouping key, so shards and dry-runs never overwrite each other's group.
+ */
+export interface RunIdentity {
+  readonly shard: number;
+  readonly shards: number;
+  /** `dry-run` (client), `server-dry-run` or `wet`. */
+  readonly mode: 'dry-run' | 'server-dry-run' | 'wet';
+}
+
+export function identityLabels(id: RunIdentity): Record<string, string> {
+  return { shard: String(id.shard), shards: String(id.shards), mode: id.mode };
+}
+
 export class RunMetrics {
   readonly registry = new Registry();
+  constructor(readonly identity?: RunIdentity) {
+    if (identity !== undefined) this.registry.setDefaultLabels(identityLabels(identity));
+  }
+
   private readonly runDuration = new Gauge({ name: 'kontract_run_duration_seconds', help: 'Wall time of the last reconcile run', registers: [this.registry] });
   private readonly desired = new Gauge({ name: 'kontract_desired_objects', help: 'Desired objects in the last run', labelNames: ['integration', 'cluster', 'kind'] as const, registers: [this.registry] });
   private readonly current = new Gauge({ name: 'kontract_current_objects', help: 'Owned live objects found in the last run', labelNames: ['integration', 'cluster', 'kind'] as const, registers: [this.registry] });

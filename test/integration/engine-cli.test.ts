@@ -69,7 +69,7 @@ describe('kontract CLI on a real cluster', () => {
     expect(r.code).toBe(2);
     expect((await kubeConfigFor('prod-1').makeApiClient(CoreV1Api).readNamespace({ name: ns })).metadata?.labels?.['kontract.io/integration']).toBe('namespaces');
     expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'))).toMatchObject({ version: 1 });
-    expect(readFileSync(join(out, 'kontract.prom'), 'utf8')).toMatch(/kontract_actions_total\{integration="namespaces",action="create",kind="Namespace",cluster="prod-1",dry_run="false"\} 1/);
+    expect(readFileSync(join(out, 'kontract.prom'), 'utf8')).toMatch(/kontract_actions_total\{integration="namespaces",action="create",kind="Namespace",cluster="prod-1",dry_run="false",shard="0",shards="1",mode="wet"\} 1/);
   });
 
   it('exits 0 when nothing changed (dry-run and wet)', async () => {
@@ -82,12 +82,12 @@ describe('kontract CLI on a real cluster', () => {
     const child = spawn(process.execPath, [BIN, ...common, '--interval', '1', '--metrics-port', String(port)], { env: { PATH: process.env.PATH, NO_COLOR: '1' }, stdio: 'ignore' });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => { r(code); }));
     let scraped = '';
-    for (let i = 0; i < 100 && !scraped.includes('kontract_cluster_reachable{cluster="prod-1"} 1'); i++) {
+    for (let i = 0; i < 100 && !scraped.includes('kontract_cluster_reachable{cluster="prod-1",shard="0",shards="1",mode="wet"} 1'); i++) {
       await new Promise((r) => setTimeout(r, 200));
       scraped = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
     }
-    expect(scraped).toContain('kontract_cluster_reachable{cluster="prod-1"} 1');
-    expect(scraped).toMatch(/kontract_api_requests_total\{cluster="prod-1",verb="list"\} \d+/);
+    expect(scraped).toContain('kontract_cluster_reachable{cluster="prod-1",shard="0",shards="1",mode="wet"} 1');
+    expect(scraped).toMatch(/kontract_api_requests_total\{cluster="prod-1",verb="list",shard="0",shards="1",mode="wet"\} \d+/);
     expect(scraped).toContain('kontract_process_resident_memory_bytes');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

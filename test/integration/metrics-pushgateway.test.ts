@@ -20,6 +20,7 @@ import { runReconcile } from '../../src/reconcile/run-reconcile.js';
 import { kubeConfigFor, testCluster, uniqueName } from './support/clusters.js';
 import { configMap, createTestIntegration, dataWith, on } from './support/test-integration.js';
 
+// --persistence.file= : in memory only (Debian's build defaults to a shared file under /var/lib)
 const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
 
 async function freePort(): Promise<number> {
@@ -39,7 +40,7 @@ describe('metrics export of a real run', () => {
     if (!existsSync(PUSHGATEWAY)) throw new Error(`${PUSHGATEWAY} missing: run scripts/install-pushgateway.sh`);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    gw = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    gw = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       if (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)) break;
       await new Promise((r) => setTimeout(r, 100));

@@ -153,7 +153,7 @@ describe('kontract CLI safety on a real cluster', () => {
     const prom = join(dir, 'locked.prom');
     const wet = await kontract([...common, '--metrics-file', prom]);
     expect(wet.code).toBe(1);
-    expect(readFileSync(prom, 'utf8')).toMatch(/kontract_api_requests_total\{cluster="prod-1",verb="lock"\} [1-9]/);
+    expect(readFileSync(prom, 'utf8')).toMatch(/kontract_api_requests_total\{cluster="prod-1",verb="lock"[^}]*\} [1-9]/);
     expect(wet.stderr).toContain('E_LOCKED');
     expect(wet.stderr).toContain('Lease kube-system/kontract-namespaces on cluster prod-1 is held by another run (cron-elsewhere');
     const waited = await kontract([...common, '--wait-for-lock', '2s']);

@@ -6,6 +6,7 @@ import { bundleCommand } from './bundle.js';
 import { fabricStatusCommand } from './fabric-status.js';
 import { inventoryCommand } from './inventory.js';
 import { localClustersCommand } from './local-clusters.js';
+import { rbacCommand } from './rbac.js';
 import { integrationCommands, runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
@@ -19,4 +20,5 @@ export const COMMANDS: readonly KontractCommand[] = [
   serveCommand,
   bundleCommand,
   fabricStatusCommand,
+  rbacCommand,
 ];

@@ -60,7 +60,7 @@ export const localClustersCommand: KontractCommand = {
       .option('dir', { type: 'string', describe: 'State directory', defaultDescription: '${XDG_STATE_HOME:-~/.local/state}/kontract/local-clusters' })
       .option('crds', { type: 'string', array: true, describe: 'CRD files or directories to install into every cluster (up only)' })
       .example('$0 local-clusters up', 'start prod-1, prod-2 and dev-1; prints the kubeconfig path')
-      .example('$0 local-clusters up --crds ../shared/crds/hedgehog', 'also install CRDs');
+      .example('$0 local-clusters up --crds deploy/crds/kubevirt deploy/crds/hedgehog', 'also install the demo CRDs (paths in a repository checkout or the installed package)');
   },
   async run(args, ctx: CommandContext): Promise<Outcome> {
     const action = args.action as Action;

@@ -1,5 +1,5 @@
 /**
- * Reconcile commands: `kontract run --all | run <integration..>` and one command per registered
+ * Reconcile commands: `kontract reconcile --all | reconcile <integration..>` (alias `run`) and one command per registered
  * integration (`kontract namespaces resourcequotas --dry-run`). Parses flags, loads the
  * app-interface, runs src/reconcile, renders the plan, exports metrics, returns an Outcome.
  */
@@ -13,16 +13,23 @@ import type { Integration } from '../../integrations/define-integration.js';
 import { INTEGRATIONS } from '../../integrations/index.js';
 import { serveMetrics, pushMetrics, writeMetricsFile } from '../../metrics/export.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
+import type { RunIdentity } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
 import type { SecretReader } from '../../secrets/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
 import { DEFAULT_GIVE_UP_AFTER } from '../../k8s/cluster-client.js';
 import { DEFAULT_LOCK_NAMESPACE, parseDuration } from '../../reconcile/run-lock.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
-import { renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
+import { DEFAULT_MARKDOWN_MAX_BYTES, renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
+import type { MarkdownOptions } from '../../resource-inventory/render/index.js';
 import type { Plan } from '../../resource-inventory/plan.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
+import { baseAppInterface } from '../base-app-interface.js';
+import { changedWork } from '../../reconcile/changed-since.js';
+import type { ChangedWork } from '../../reconcile/changed-since.js';
+import type { AppInterfaceData } from '../../app-interface/model.js';
+import * as nodePath from 'node:path';
 import { appInterfaceSourceOptions, num, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
 
 type Args = Readonly<Record<string, unknown>> & GlobalArgs;
@@ -36,8 +43,8 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
     .option('namespace', { type: 'string', array: true, describe: 'Only these namespaces (repeatable); other cluster-scoped kinds are skipped' })
     .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'API requests in flight per cluster (all clusters in parallel)' })
-    .option('shards', { type: 'number', default: 1, describe: 'Split the work into N shards by hash of cluster/namespace' })
-    .option('shard-id', { type: 'number', default: 0, describe: 'Which shard this process handles (0-based)' })
+    .option('shards', { type: 'number', defaultDescription: `env ${SHARDS_ENV}, else 1`, describe: 'Split the work into N shards by hash of cluster/namespace' })
+    .option('shard-id', { type: 'number', defaultDescription: `env ${SHARD_ID_ENV}, else JOB_COMPLETION_INDEX (Indexed Job), else 0`, describe: 'Which shard this process handles (0-based)' })
     .option('take-over', { type: 'boolean', default: false, describe: 'Adopt unowned live objects that match desired ones' })
     .option('adopt-qontract', { type: 'boolean', default: false, describe: 'Adopt objects applied by the matching qontract-reconcile integration (annotation qontract.integration); reported in the plan' })
     .option('max-deletions', { type: 'number', default: DEFAULT_MAX_DELETIONS, describe: 'Refuse plans deleting more objects than this' })
@@ -45,6 +52,8 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('interval', { type: 'number', describe: 'Run forever, every SECONDS (default: run once)' })
     .option('output', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'Plan format on stdout' })
     .option('plan-file', { type: 'string', describe: 'Also write the JSON plan to this file' })
+    .option('changed-since', { type: 'string', describe: 'Only the clusters and kinds whose desired objects differ from this base app-interface (a directory or a git revision); needs --app-interface' })
+    .option('max-bytes', { type: 'number', default: DEFAULT_MARKDOWN_MAX_BYTES, describe: 'Markdown output: size budget in bytes (summary and tables kept, object diffs dropped whole with a note; 0 = no limit)' })
     .option('metrics-file', { type: 'string', describe: 'Write Prometheus metrics (node_exporter textfile format, atomic)' })
     .option('pushgateway', { type: 'string', describe: 'Push metrics to this Pushgateway URL (job kontract)' })
     .option('metrics-port', { type: 'number', describe: 'Serve /metrics on this port (loop mode)' })
@@ -55,28 +64,52 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('grace-period', { type: 'number', default: DEFAULT_GRACE_SECONDS, describe: 'On SIGINT/SIGTERM: SECONDS requests in flight may take to finish before they are aborted' });
 }
 
+/** Shard settings from the environment, so that a pod spec needs no shell to pass them. */
+export const SHARDS_ENV = 'KONTRACT_SHARDS';
+export const SHARD_ID_ENV = 'KONTRACT_SHARD_ID';
+/** Set by Kubernetes in every pod of an Indexed Job. */
+export const JOB_COMPLETION_INDEX_ENV = 'JOB_COMPLETION_INDEX';
+
+function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+$/.test(v)) throw new KontractError(ERROR_CODES.USAGE, `${name} must be a non-negative integer (got ${v})`);
+  return Number(v);
+}
+
+/** `--shards`/`--shard-id`, else KONTRACT_SHARDS / KONTRACT_SHARD_ID / JOB_COMPLETION_INDEX. */
+export function shardingOf(args: Args, env: NodeJS.ProcessEnv): { readonly shards: number; readonly shardId: number } {
+  const shards = num(args.shards, 'shards') ?? envInt(env, SHARDS_ENV) ?? 1;
+  const shardId = num(args['shard-id'], 'shard-id') ?? envInt(env, SHARD_ID_ENV) ?? envInt(env, JOB_COMPLETION_INDEX_ENV) ?? 0;
+  return { shards, shardId }; // validated with the rest of the scope (src/reconcile/scope.ts)
+}
+
 /** Default of --grace-period. */
 export const DEFAULT_GRACE_SECONDS = 10;
 
-const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false']);
+const DRY_RUN_MODES = new Set(['', 'true', 'client', 'server', 'false', 'none']);
 
 /**
  * `--dry-run` is a string flag so that `--dry-run=server` works; a bare `--dry-run` followed by a
- * word makes yargs take the word as its value, so a non-mode value is an integration name.
+ * word makes yargs take the word as its value, so a non-mode value is an integration name — unless
+ * the command line spelled it `--dry-run=<value>`, which is a flag error.
  */
-function dryRunOf(args: Args, names: string[]): DryRunMode {
+function dryRunOf(args: Args, names: string[], argv: readonly string[]): DryRunMode {
   const v = args['dry-run'];
   if (v === undefined) return false;
   const s = typeof v === 'string' ? v : typeof v === 'boolean' ? String(v) : '';
   if (!DRY_RUN_MODES.has(s)) {
+    if (argv.includes(`--dry-run=${s}`)) {
+      throw new KontractError(ERROR_CODES.USAGE, `invalid value for --dry-run: ${s} (use --dry-run, --dry-run=client, --dry-run=server or --dry-run=none)`);
+    }
     names.push(s);
     return 'client';
   }
-  if (s === 'false') return false;
+  if (s === 'false' || s === 'none') return false;
   return s === 'server' ? 'server' : 'client';
 }
 
-function selectIntegrations(names: readonly string[], all: boolean): Integration[] {
+export function selectIntegrations(names: readonly string[], all: boolean): Integration[] {
   if (all) {
     if (names.length > 0) throw new KontractError(ERROR_CODES.USAGE, '--all and integration names are exclusive');
     return [...INTEGRATIONS];
@@ -91,12 +124,12 @@ function selectIntegrations(names: readonly string[], all: boolean): Integration
   return out;
 }
 
-function render(plan: Plan, format: OutputFormat, color: boolean): string {
+function render(plan: Plan, format: OutputFormat, color: boolean, markdown: MarkdownOptions): string {
   switch (format) {
     case 'json':
       return renderJson(plan);
     case 'markdown':
-      return renderMarkdown(plan);
+      return renderMarkdown(plan, markdown);
     case 'text':
       return renderText(plan, { color });
   }
@@ -126,6 +159,12 @@ function toOutcome(result: ReconcileResult): Outcome {
   if (result.outcome === 'failed') return { kind: 'failed', errors: result.errors.length };
   if (result.outcome === 'changes') return { kind: 'changes', count: result.plan.changes.length };
   return { kind: 'ok' };
+}
+
+function markdownOptions(args: Args, planFile: string | undefined): MarkdownOptions {
+  const max = num(args['max-bytes'], 'max-bytes') ?? DEFAULT_MARKDOWN_MAX_BYTES;
+  if (!Number.isInteger(max) || max < 0) throw new KontractError(ERROR_CODES.USAGE, `--max-bytes must be a non-negative integer (got ${max})`);
+  return { ...(max === 0 ? {} : { maxBytes: max }), ...(planFile === undefined ? {} : { fullPlan: planFile }) };
 }
 
 interface RunSettings {
@@ -184,19 +223,24 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
     const data = await loadAppInterface(source);
     secrets = secretReaderFromArgs(args, ctx, data);
     let pendingPlanFile: Promise<void> | undefined;
+    const narrowed = await narrowToChanges(args, ctx, s, data);
+    if (narrowed !== undefined && narrowed.integrations.length === 0) {
+      ctx.reporter.result(`No desired object differs from --changed-since ${str(args['changed-since']) ?? ''}: nothing to plan, no cluster contacted.`);
+      return { kind: 'ok' };
+    }
     result = await runReconcile({
-      integrations: s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
+      integrations: narrowed?.integrations ?? s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
       takeOver: args['take-over'] === true,
       adoptQontract: args['adopt-qontract'] === true,
       maxDeletions: num(args['max-deletions'], 'max-deletions') ?? DEFAULT_MAX_DELETIONS,
       allowMassDeletion: args['allow-mass-deletion'] === true,
       concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
-      clusters: strs(args.cluster), namespaces: strs(args.namespace),
-      shards: num(args.shards, 'shards') ?? 1, shardId: num(args['shard-id'], 'shard-id') ?? 0,
+      clusters: narrowed === undefined ? strs(args.cluster) : narrowed.clusters, namespaces: strs(args.namespace),
+      ...shardingOf(args, ctx.env),
       reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), stop: ctx.signal, ...(secrets === undefined ? {} : { secrets }),
       lock: { namespace: lockNamespace, waitMs },
       onPlan: (plan) => {
-        if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color));
+        if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color, markdownOptions(args, planFile)));
         if (planFile !== undefined) {
           // Written before anything is sent, so the artefact exists even if the apply fails.
           pendingPlanFile = writeFile(planFile, renderJson(plan));
@@ -214,7 +258,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   }
   if (s.dryRun !== 'client') {
     // After a wet run or server dry-run the plan says what was sent, withheld and not sent.
-    ctx.reporter.result(render(result.plan, s.output, s.color));
+    ctx.reporter.result(render(result.plan, s.output, s.color, markdownOptions(args, str(args['plan-file']))));
     if (planFile !== undefined) await writeFile(planFile, renderJson(result.plan));
   }
   summarise(result, ctx.reporter);
@@ -223,6 +267,25 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   observeRun(result, s.integrations, s.metrics.registry, ctx.reporter);
   await exportMetrics(args, s);
   return toOutcome(result);
+}
+
+/** With --changed-since: the integrations/clusters whose desired objects differ from the base. */
+async function narrowToChanges(args: Args, ctx: CommandContext, s: RunSettings, head: AppInterfaceData): Promise<ChangedWork | undefined> {
+  const since = str(args['changed-since']);
+  if (since === undefined) return undefined;
+  const headDir = str(args['app-interface']);
+  if (headDir === undefined) throw new KontractError(ERROR_CODES.USAGE, '--changed-since needs --app-interface DIR');
+  const base = await baseAppInterface(since, nodePath.resolve(ctx.cwd, headDir), ctx.cwd);
+  try {
+    const baseData = await loadAppInterface({ kind: 'dir', path: base.path });
+    const work = await changedWork(s.integrations, baseData, head, { env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter });
+    const only = strs(args.cluster);
+    const clusters = only.length === 0 ? work.clusters : work.clusters.filter((c) => only.includes(c));
+    ctx.reporter.log('info', `--changed-since ${since}: ${work.pairs.length === 0 ? 'no desired object differs' : `changed: ${work.pairs.join('; ')}`}`);
+    return { ...work, integrations: clusters.length === 0 ? [] : work.integrations, clusters };
+  } finally {
+    base.cleanup();
+  }
 }
 
 /** Sleeps until the timeout or the abort, removing its listener either way (no leak in loop mode). */
@@ -260,26 +323,46 @@ async function loop(args: Args, ctx: CommandContext, s: RunSettings, intervalSec
   return last;
 }
 
-/** Shared handler of `run` and the per-integration commands. */
-export async function executeReconcile(names: string[], args: Args, ctx: CommandContext): Promise<Outcome> {
-  const dryRun = dryRunOf(args, names);
-  const integrations = selectIntegrations(names, args.all === true);
+interface ReconcileChoice {
+  readonly integrations: readonly Integration[];
+  readonly dryRun: DryRunMode;
+  readonly interval: number | undefined;
+}
+
+/** The argument checks of a reconcile command (pure; E_USAGE on a bad command line). */
+export function checkReconcileArgs(names: readonly string[], args: Args, argv: readonly string[]): ReconcileChoice {
+  const all = [...names];
+  const dryRun = dryRunOf(args, all, argv);
+  const integrations = selectIntegrations(all, args.all === true);
   const interval = num(args.interval, 'interval');
   if (interval !== undefined && interval <= 0) throw new KontractError(ERROR_CODES.USAGE, '--interval must be positive');
   if (args['metrics-port'] !== undefined && interval === undefined) throw new KontractError(ERROR_CODES.USAGE, '--metrics-port needs --interval (loop mode)');
+  markdownOptions(args, undefined);
+  return { integrations, dryRun, interval };
+}
+
+/** Shared handler of `reconcile` and the per-integration commands. */
+export async function executeReconcile(names: string[], args: Args, ctx: CommandContext): Promise<Outcome> {
+  const { integrations, dryRun, interval } = checkReconcileArgs(names, args, ctx.argv ?? []);
   const output = (str(args.output) ?? 'text') as OutputFormat;
   const color = process.stdout.isTTY && (ctx.env.NO_COLOR === undefined || ctx.env.NO_COLOR === '');
-  const settings: RunSettings = { integrations, dryRun, output, color, metrics: new RunMetrics() };
+  const sharding = shardingOf(args, ctx.env);
+  const identity: RunIdentity = {
+    shard: sharding.shardId, shards: sharding.shards,
+    mode: dryRun === false ? 'wet' : dryRun === 'server' ? 'server-dry-run' : 'dry-run',
+  };
+  const settings: RunSettings = { integrations, dryRun, output, color, metrics: new RunMetrics(identity) };
   return interval === undefined ? runOnce(args, ctx, settings) : loop(args, ctx, settings, interval);
 }
 
 export const runCommand: KontractCommand = {
-  command: 'run [integrations..]',
+  command: ['reconcile [integrations..]', 'run'],
   describe: 'Reconcile the named integrations (or --all) against their clusters',
   builder: (y) => reconcileOptions(y)
     .positional('integrations', { type: 'string', array: true, describe: 'Integration names' })
     .option('all', { type: 'boolean', default: false, describe: 'Run every registered integration' }),
   run: (args, ctx) => executeReconcile(strs(args.integrations), args, ctx),
+  check: (args, argv) => { checkReconcileArgs(strs(args.integrations), args, argv); },
 };
 
 /** One command per registered integration: `kontract <name> [more integrations..]`. */
@@ -289,6 +372,7 @@ export function integrationCommand(integration: Integration): KontractCommand {
     describe: integration.summary,
     builder: (y) => reconcileOptions(y).positional('integrations', { type: 'string', array: true, describe: 'More integrations to run together' }),
     run: (args, ctx) => executeReconcile([integration.name, ...strs(args.integrations)], args, ctx),
+    check: (args, argv) => { checkReconcileArgs([integration.name, ...strs(args.integrations)], args, argv); },
   };
 }
 

@@ -2,6 +2,7 @@
 export { renderText } from './text.js';
 export type { TextOptions } from './text.js';
 export { renderJson, planToJson } from './json.js';
-export { renderMarkdown } from './markdown.js';
+export { DEFAULT_MARKDOWN_MAX_BYTES, renderMarkdown } from './markdown.js';
+export type { MarkdownOptions } from './markdown.js';
 export { maskChange, maskObject } from './mask.js';
 export { toYaml, unifiedDiff } from './patch.js';

@@ -310,15 +310,15 @@ describe('hedgehog-fabric on a real cluster', () => {
 
     expect(outcome).toEqual({ kind: 'changes', count: 1 });
     const prom = readFileSync(metricsFile, 'utf8');
-    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="Server"} 1');
-    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="VPC"} 0');
-    expect(prom).toContain('kontract_desired_objects{integration="hedgehog-fabric",cluster="dev-1",kind="Server.wiring.githedgehog.com"} 2');
-    expect(prom).toContain('kontract_desired_objects{integration="hedgehog-fabric",cluster="dev-1",kind="ExternalPeering.vpc.githedgehog.com"} 1');
+    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="Server",shard="0",shards="1",mode="dry-run"} 1');
+    expect(prom).toContain('kontract_fabric_drift_objects{fabric="fabric-1",kind="VPC",shard="0",shards="1",mode="dry-run"} 0');
+    expect(prom).toContain('kontract_desired_objects{integration="hedgehog-fabric",cluster="dev-1",kind="Server.wiring.githedgehog.com",shard="0",shards="1",mode="dry-run"} 2');
+    expect(prom).toContain('kontract_desired_objects{integration="hedgehog-fabric",cluster="dev-1",kind="ExternalPeering.vpc.githedgehog.com",shard="0",shards="1",mode="dry-run"} 1');
     // the run's own object counts come from the plan: no live read, so no unmanaged series
-    expect(prom).toContain('kontract_fabric_objects{fabric="fabric-1",state="drifted"} 1');
-    expect(prom).toContain('kontract_fabric_objects{fabric="fabric-1",state="live"} 23');
+    expect(prom).toContain('kontract_fabric_objects{fabric="fabric-1",state="drifted",shard="0",shards="1",mode="dry-run"} 1');
+    expect(prom).toContain('kontract_fabric_objects{fabric="fabric-1",state="live",shard="0",shards="1",mode="dry-run"} 23');
     expect(prom).not.toContain('state="unmanaged"');
-    expect(prom).toContain('kontract_fabric_critical{fabric="fabric-1"} 0');
+    expect(prom).toContain('kontract_fabric_critical{fabric="fabric-1",shard="0",shards="1",mode="dry-run"} 0');
     // the sample fabric has no warnings: none logged, no `warnings` key in the plan
     expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
     expect(JSON.parse(readFileSync(planFile, 'utf8'))).not.toHaveProperty('warnings');

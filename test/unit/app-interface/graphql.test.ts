@@ -2,7 +2,8 @@
  * The GraphQL source against `serve` started in-process on a loopback port: same data as the YAML
  * source, pinned shas across reloads, bundles, and the bearer token (sent, never in errors).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, sep } from 'node:path';
@@ -193,7 +194,37 @@ describe('GraphQL source against kontract serve', () => {
     await expect(missing).rejects.toThrow(/ENOENT/);
   });
 
-  it('reloads on file change (fs.watch, debounced)', async () => {
+  it('reloads files replaced by rename (sed -i, editors, git checkout)', async () => {
+    const wdir = join(work, 'watched-rename');
+    cpSync(join(SAMPLE), wdir, { recursive: true });
+    const watched = await startAppInterfaceServer({ source: { kind: 'dir', path: wdir }, port: 0, debounceMs: 50 });
+    const until = async (pred: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while (!pred() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    };
+    const users = async (): Promise<string[]> => (await loadAppInterface({ kind: 'graphql', url: `${watched.url}/graphql` })).users.map((u) => u.orgUsername);
+    try {
+      const file = join(wdir, 'access/users', readdirSync(join(wdir, 'access/users')).sort()[0] ?? '');
+      const before = readFileSync(file, 'utf8');
+      const name = /org_username: (\S+)/.exec(before)?.[1] ?? '';
+      expect(name).not.toBe('');
+      // an editor's atomic save: write a temp file, rename it over the original
+      let sha = watched.sha();
+      writeFileSync(`${file}.tmp`, before.replace(`org_username: ${name}`, 'org_username: renamed-one'));
+      renameSync(`${file}.tmp`, file);
+      await until(() => watched.sha() !== sha);
+      expect(await users()).toContain('renamed-one');
+      // sed -i (GNU sed writes a temp file and renames it)
+      sha = watched.sha();
+      execFileSync('sed', ['-i', 's/org_username: renamed-one/org_username: renamed-two/', file]);
+      await until(() => watched.sha() !== sha);
+      expect(await users()).toContain('renamed-two');
+    } finally {
+      await watched.close();
+    }
+  });
+
+  it('reloads on file change (debounced)', async () => {
     const wdir = join(work, 'watched');
     cpSync(join(SAMPLE), wdir, { recursive: true });
     const watched = await startAppInterfaceServer({ source: { kind: 'dir', path: wdir }, port: 0, debounceMs: 50 });

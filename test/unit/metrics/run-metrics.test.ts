@@ -89,5 +89,6 @@ describe('serveMetrics', () => {
 describe('pushGrouping', () => {
   it('groups by the sorted integration set', () => {
     expect(pushGrouping(['resourcequotas', 'namespaces'])).toEqual({ integrations: 'namespaces,resourcequotas' });
+    expect(pushGrouping(['namespaces'], { shard: 1, shards: 2, mode: 'wet' })).toEqual({ integrations: 'namespaces', shard: '1', shards: '2', mode: 'wet' });
   });
 });
