@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kontract, writeTree } from './support/cli.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
+import { clusterFiles, namespaceFile } from './support/qontract-files.js';
 
 interface Plan { readonly clusters: readonly { readonly cluster: string }[]; readonly changes: readonly { readonly cluster: string; readonly kind: string; readonly name: string; readonly namespace: string }[] }
 
@@ -31,17 +32,17 @@ describe('--changed-since', () => {
 
   beforeAll(() => {
     const files: Record<string, string> = {
-      'quotas/shared.yml': ['$schema: /openshift/quota-1.yml', 'name: shared', 'quotas:', '- name: compute', '  resources:', '    pods: 10', ''].join('\n'),
-      'quotas/special.yml': ['$schema: /openshift/quota-1.yml', 'name: special', 'quotas:', '- name: compute', '  resources:', '    pods: 20', ''].join('\n'),
-      'limitranges/default.yml': ['$schema: /openshift/limitrange-1.yml', 'name: default', 'limits:', '- type: Container', '  default:', '    cpu: 500m', ''].join('\n'),
+      'quotas/shared.yml': ['$schema: /openshift/quota-1.yml', 'labels: {}', 'description: test', 'name: shared', 'quotas:', '- name: compute', '  resources:', '    pods: 10', ''].join('\n'),
+      'quotas/special.yml': ['$schema: /openshift/quota-1.yml', 'labels: {}', 'description: test', 'name: special', 'quotas:', '- name: compute', '  resources:', '    pods: 20', ''].join('\n'),
+      'limitranges/default.yml': ['$schema: /openshift/limitrange-1.yml', 'labels: {}', 'description: test', 'name: default', 'limits:', '- type: Container', '  default:', '    cpu: 500m', ''].join('\n'),
     };
     for (const c of ['prod-1', 'prod-2']) {
-      files[`clusters/${c}.yml`] = ['$schema: /openshift/cluster-1.yml', `name: ${c}`, `serverUrl: ${testCluster(c).server}`, 'auth:', `  kubeconfigContext: ${c}`, ''].join('\n');
+      Object.assign(files, clusterFiles(c, testCluster(c).server, ['auth:', `  kubeconfigContext: ${c}`]));
     }
     names.forEach((n, i) => {
       const quota = i === 5 ? 'special' : 'shared'; // names[5] (prod-2) alone uses `special`
-      files[`namespaces/${n}.yml`] = ['$schema: /openshift/namespace-1.yml', `name: ${n}`, 'cluster:', `  $ref: /clusters/${i % 2 === 0 ? 'prod-1' : 'prod-2'}.yml`,
-        'quota:', `  $ref: /quotas/${quota}.yml`, 'limitRanges:', '  $ref: /limitranges/default.yml', ''].join('\n');
+      files[`namespaces/${n}.yml`] = namespaceFile(n, i % 2 === 0 ? 'prod-1' : 'prod-2',
+        ['quota:', `  $ref: /quotas/${quota}.yml`, 'limitRanges:', '  $ref: /limitranges/default.yml']);
     });
     writeTree(ai, files);
     const git = (...a: string[]): void => { execFileSync('git', a, { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }); };

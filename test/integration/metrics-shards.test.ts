@@ -15,6 +15,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kontract, writeTree } from './support/cli.js';
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from './support/clusters.js';
+import { clusterFiles, namespaceFile } from './support/qontract-files.js';
 
 // --persistence.file= : in memory only (Debian's build defaults to a shared file under /var/lib)
 const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
@@ -53,9 +54,9 @@ describe('Pushgateway grouping of shards and dry-runs', () => {
 
   it('keeps one group per (integrations, shard, shards, mode)', async () => {
     const files: Record<string, string> = {
-      'clusters/prod-1.yml': ['$schema: /openshift/cluster-1.yml', 'name: prod-1', `serverUrl: ${testCluster('prod-1').server}`, 'auth:', '  kubeconfigContext: prod-1', ''].join('\n'),
+      ...clusterFiles('prod-1', testCluster('prod-1').server, ['auth:', '  kubeconfigContext: prod-1']),
     };
-    for (const n of names) files[`namespaces/${n}.yml`] = ['$schema: /openshift/namespace-1.yml', `name: ${n}`, 'cluster:', '  $ref: /clusters/prod-1.yml', ''].join('\n');
+    for (const n of names) files[`namespaces/${n}.yml`] = namespaceFile(n, 'prod-1');
     const ai = writeTree(mkdtempSync(join(tmpdir(), 'kontract-shardm-')), files);
     const common = ['namespaces', '--app-interface', ai, '--kubeconfig', testClusters().kubeconfig, ...names.flatMap((n) => ['--namespace', n]), '--pushgateway', url];
     for (const shard of ['0', '1']) {
