@@ -514,6 +514,6 @@ describe('the RBAC a wet run needs for its Lease', () => {
       denied = await wetRun();
     }
     expect(denied.errors.map((e) => e.code)).toEqual(['E_LOCKED']);
-    expect(denied.errors[0]?.message).toBe(`cluster ${C}: POST Lease.coordination.k8s.io kube-system/${leaseName(integration.name)}: 403 Forbidden: leases.coordination.k8s.io is forbidden: User "alice" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"`);
+    expect(denied.errors[0]?.message).toBe(`cluster ${C}: POST Lease.coordination.k8s.io kube-system/${leaseName(integration.name)}: 403 Forbidden: leases.coordination.k8s.io is forbidden: User "alice" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system" (RBAC: verb "create" on Lease.coordination.k8s.io — resource "leases", API group "coordination.k8s.io" — is not granted; \`kontract rbac\` prints the rules kontract needs)`);
   });
 });
