@@ -47,8 +47,8 @@ export class RunMetrics {
   private readonly requests = new Counter({ name: 'kontract_api_requests_total', help: 'Kubernetes API requests sent (retries included)', labelNames: ['cluster', 'verb'] as const, registers: [this.registry] });
   private processMetrics = false;
 
-  /** Hook for the connector: one call per HTTP request. */
-  readonly onRequest = (cluster: string, verb: RequestVerb): void => {
+  /** Hook for the connector (and the watches of watch-metrics.ts, verbs list and watch): one call per HTTP request. */
+  readonly onRequest = (cluster: string, verb: RequestVerb | 'watch'): void => {
     this.requests.inc({ cluster, verb });
   };
 
@@ -68,16 +68,7 @@ export class RunMetrics {
       this.desired.set({ integration: c.integration, cluster: c.cluster, kind: c.kind }, c.desired);
       this.current.set({ integration: c.integration, cluster: c.cluster, kind: c.kind }, c.current);
     }
-    const dryRun = result.dryRun === false ? 'false' : result.dryRun;
-    if (result.dryRun === 'client') {
-      for (const ch of result.plan.changes) this.actions.inc({ integration: ch.integration, action: ch.action, kind: ch.kind, cluster: ch.cluster, dry_run: dryRun });
-    } else {
-      for (const a of result.applied) {
-        if (a.status !== 'applied') continue;
-        const ch = a.change;
-        this.actions.inc({ integration: ch.integration, action: ch.action, kind: ch.kind, cluster: ch.cluster, dry_run: dryRun });
-      }
-    }
+    this.recordActions(result);
     this.orphaned.reset();
     for (const o of result.plan.orphaned) this.orphaned.inc({ integration: o.integration, cluster: o.cluster, kind: o.kind });
     this.errors.reset();
@@ -89,6 +80,23 @@ export class RunMetrics {
     for (const e of result.errors) this.errors.inc({ cluster: e.cluster ?? GLOBAL_CLUSTER_LABEL });
     if (result.outcome !== 'failed') {
       for (const i of integrations) this.lastSuccess.set({ integration: i }, now.getTime() / 1000);
+    }
+  }
+
+  /**
+   * Counts the actions of a run or of a watch loop's incremental pass (which records only these:
+   * its object counts and errors describe a few objects, not the clusters).
+   */
+  recordActions(result: ReconcileResult): void {
+    const dryRun = result.dryRun === false ? 'false' : result.dryRun;
+    if (result.dryRun === 'client') {
+      for (const ch of result.plan.changes) this.actions.inc({ integration: ch.integration, action: ch.action, kind: ch.kind, cluster: ch.cluster, dry_run: dryRun });
+    } else {
+      for (const a of result.applied) {
+        if (a.status !== 'applied') continue;
+        const ch = a.change;
+        this.actions.inc({ integration: ch.integration, action: ch.action, kind: ch.kind, cluster: ch.cluster, dry_run: dryRun });
+      }
     }
   }
 

@@ -116,6 +116,8 @@ export interface ReconcileResult {
   readonly counts: readonly { integration: string; cluster: string; kind: string; desired: number; current: number }[];
   /** The desired state of every integration with an `observe` hook, by integration name (absent: none). */
   readonly states?: ReadonlyMap<string, DesiredState>;
+  /** The run's work, dynamic kinds resolved: what the watch loop (watch-loop.ts) re-plans against. */
+  readonly work?: readonly IntegrationWork[];
 }
 
 const ZERO_STATS: RequestStats = { reads: 0, writes: 0, byVerb: { list: 0, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 } };
@@ -323,7 +325,7 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
   const secs = (a: bigint, b: bigint): number => Number(b - a) / 1e9;
   const phaseSeconds = { desired: secs(started, tDesired), fetch: secs(tDesired, tFetch), plan: secs(tFetch, tPlan), apply: secs(tPlan, end) };
   const states = new Map(work.flatMap((w) => (w.state === undefined ? [] : [[w.integration.name, w.state] as const])));
-  return { plan: finalPlan, dryRun: opts.dryRun, applied, errors, outcome, ...(interrupted === undefined ? {} : { interrupted }), clusters, durationSeconds: secs(started, end), phaseSeconds, counts: countObjects(work, current), states };
+  return { plan: finalPlan, dryRun: opts.dryRun, applied, errors, outcome, ...(interrupted === undefined ? {} : { interrupted }), clusters, durationSeconds: secs(started, end), phaseSeconds, counts: countObjects(work, current), states, work };
 }
 
 /**

@@ -19,6 +19,12 @@ import type { SecretReader } from '../../secrets/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
 import { DEFAULT_GIVE_UP_AFTER } from '../../k8s/cluster-client.js';
 import { DEFAULT_LOCK_NAMESPACE, parseDuration } from '../../reconcile/run-lock.js';
+import type { LockOptions } from '../../reconcile/run-lock.js';
+import { DEFAULT_RESYNC_MS, runWatchLoop } from '../../reconcile/watch-loop.js';
+import type { WatchPass } from '../../reconcile/watch-loop.js';
+import { watchDirectory } from '../../reconcile/watch-data.js';
+import { connectCluster } from '../../k8s/cluster-connection.js';
+import { WatchMetrics } from '../../metrics/watch-metrics.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
 import { DEFAULT_MARKDOWN_MAX_BYTES, renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
 import type { MarkdownOptions } from '../../resource-inventory/render/index.js';
@@ -50,6 +56,8 @@ function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .option('max-deletions', { type: 'number', default: DEFAULT_MAX_DELETIONS, describe: 'Refuse plans deleting more objects than this' })
     .option('allow-mass-deletion', { type: 'boolean', default: false, describe: 'Lift the deletion safety limits' })
     .option('interval', { type: 'number', describe: 'Run forever, every SECONDS (default: run once)' })
+    .option('watch', { type: 'boolean', default: false, describe: 'Run forever: one full run, then watch the owned objects and the app-interface directory and re-plan only what changed (docs/watch.md)' })
+    .option('resync-period', { type: 'string', describe: `With --watch: a full run this often (DURATION: 90, 90s, 5m, 1h; default ${DEFAULT_RESYNC_MS / 60_000}m)` })
     .option('output', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'Plan format on stdout' })
     .option('plan-file', { type: 'string', describe: 'Also write the JSON plan to this file' })
     .option('changed-since', { type: 'string', describe: 'Only the clusters and kinds whose desired objects differ from this base app-interface (a directory or a git revision); needs --app-interface' })
@@ -196,9 +204,15 @@ function hardAbortAfter(stop: AbortSignal, graceSeconds: number): { signal: Abor
   return { signal: hard.signal, dispose: () => { stop.removeEventListener('abort', onStop); if (timer !== undefined) clearTimeout(timer); } };
 }
 
-async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise<Outcome> {
-  const started = Date.now();
-  let result: ReconcileResult;
+/** The client, Lease and grace settings of a run (shared by one-shot, --interval and --watch). */
+interface ClientSettings {
+  readonly kubeconfig: string | undefined;
+  readonly grace: number;
+  readonly client: { readonly giveUpAfter: number; readonly deadlineMs?: number };
+  readonly lock: LockOptions;
+}
+
+function clientSettings(args: Args): ClientSettings {
   const kubeconfig = str(args.kubeconfig);
   const grace = num(args['grace-period'], 'grace-period') ?? DEFAULT_GRACE_SECONDS;
   if (grace < 0) throw new KontractError(ERROR_CODES.USAGE, '--grace-period must not be negative');
@@ -210,11 +224,36 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   const waitMs = waitText === undefined ? 0 : parseDuration(waitText);
   if (waitMs === undefined) throw new KontractError(ERROR_CODES.USAGE, `--wait-for-lock ${waitText ?? ''}: expected a duration such as 90, 90s, 5m or 1h`);
   const lockNamespace = str(args['lock-namespace']) ?? DEFAULT_LOCK_NAMESPACE;
+  return {
+    kubeconfig, grace, lock: { namespace: lockNamespace, waitMs },
+    client: { giveUpAfter, ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
+  };
+}
+
+/** The runReconcile options every kind of run shares, from the command line. */
+function reconcileArgs(args: Args, ctx: CommandContext, s: RunSettings, source: ReturnType<typeof sourceArgsFrom>, secrets: SecretReader | undefined) {
+  return {
+    integrations: s.integrations, dryRun: s.dryRun,
+    takeOver: args['take-over'] === true,
+    adoptQontract: args['adopt-qontract'] === true,
+    maxDeletions: num(args['max-deletions'], 'max-deletions') ?? DEFAULT_MAX_DELETIONS,
+    allowMassDeletion: args['allow-mass-deletion'] === true,
+    concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
+    clusters: strs(args.cluster), namespaces: strs(args.namespace),
+    ...shardingOf(args, ctx.env),
+    reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), ...(secrets === undefined ? {} : { secrets }),
+  } as const;
+}
+
+async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise<Outcome> {
+  const started = Date.now();
+  let result: ReconcileResult;
+  const { kubeconfig, grace, client, lock } = clientSettings(args);
   const hard = hardAbortAfter(ctx.signal, grace);
   let secrets: SecretReader | undefined;
   const connector = createConnector({
     env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, secrets: () => secrets,
-    client: { signal: hard.signal, giveUpAfter, ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
+    client: { signal: hard.signal, ...client },
     ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
   });
   const planFile = str(args['plan-file']);
@@ -229,16 +268,10 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
       return { kind: 'ok' };
     }
     result = await runReconcile({
-      integrations: narrowed?.integrations ?? s.integrations, data, connect: connector.connect, dryRun: s.dryRun,
-      takeOver: args['take-over'] === true,
-      adoptQontract: args['adopt-qontract'] === true,
-      maxDeletions: num(args['max-deletions'], 'max-deletions') ?? DEFAULT_MAX_DELETIONS,
-      allowMassDeletion: args['allow-mass-deletion'] === true,
-      concurrency: num(args.concurrency, 'concurrency') ?? DEFAULT_CONCURRENCY,
-      clusters: narrowed === undefined ? strs(args.cluster) : narrowed.clusters, namespaces: strs(args.namespace),
-      ...shardingOf(args, ctx.env),
-      reporter: ctx.reporter, env: ctx.env, cwd: ctx.cwd, allowedPaths: allowedPathsOf(source), stop: ctx.signal, ...(secrets === undefined ? {} : { secrets }),
-      lock: { namespace: lockNamespace, waitMs },
+      ...reconcileArgs(args, ctx, s, source, secrets),
+      integrations: narrowed?.integrations ?? s.integrations, data, connect: connector.connect,
+      clusters: narrowed === undefined ? strs(args.cluster) : narrowed.clusters,
+      stop: ctx.signal, lock,
       onPlan: (plan) => {
         if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color, markdownOptions(args, planFile)));
         if (planFile !== undefined) {
@@ -323,10 +356,79 @@ async function loop(args: Args, ctx: CommandContext, s: RunSettings, intervalSec
   return last;
 }
 
+/**
+ * `--watch` (docs/watch.md): the watch loop of src/reconcile/watch-loop.ts. Every pass is
+ * reported like a one-shot run (plan on stdout — for an incremental pass only when it has
+ * something to say — summary on stderr, metrics); the loop ends on SIGINT/SIGTERM.
+ */
+async function watchLoop(args: Args, ctx: CommandContext, s: RunSettings, resyncMs: number): Promise<Outcome> {
+  const port = num(args['metrics-port'], 'metrics-port');
+  const watchMetrics = new WatchMetrics(s.metrics);
+  let server: Server | undefined;
+  s.metrics.collectProcessMetrics();
+  if (port !== undefined) {
+    server = await serveMetrics(s.metrics, port);
+    ctx.reporter.log('info', `serving /metrics on port ${port}`);
+  }
+  const { kubeconfig, grace, client, lock } = clientSettings(args);
+  const hard = hardAbortAfter(ctx.signal, grace);
+  const source = sourceArgsFrom(args, ctx);
+  const connectionOptions = {
+    env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
+  };
+  const first = await loadAppInterface(source);
+  const secrets = secretReaderFromArgs(args, ctx, first);
+  let pending: AppInterfaceData | undefined = first;
+  const loadData = async (): Promise<AppInterfaceData> => {
+    const d = pending ?? await loadAppInterface(source);
+    pending = undefined;
+    return d;
+  };
+  const onPass = async (pass: WatchPass): Promise<void> => {
+    const r = pass.result;
+    watchMetrics.recordPass(pass);
+    const quiet = pass.kind === 'changes' && r.plan.changes.length === 0 && r.errors.length === 0 && r.plan.withheldDeletions.length === 0 && r.plan.skippedChanges.length === 0;
+    if (!quiet && (pass.kind === 'changes' || s.dryRun !== 'client')) ctx.reporter.result(render(r.plan, s.output, s.color, markdownOptions(args, undefined)));
+    if (pass.kind === 'full') {
+      summarise(r, ctx.reporter);
+      s.metrics.recordRun(r, s.integrations.map((i) => i.name));
+      observeRun(r, s.integrations, s.metrics.registry, ctx.reporter);
+    } else {
+      if (!quiet) summarise(r, ctx.reporter);
+      else ctx.reporter.log('debug', `watch: ${pass.events} object(s) re-planned, nothing to do`);
+      s.metrics.recordActions(r);
+    }
+    await exportMetrics(args, s).catch((e: unknown) => { ctx.reporter.log('warn', errorMessage(e), { code: ERROR_CODES.METRICS }); });
+  };
+  const dir = source.dir === undefined ? undefined : nodePath.resolve(ctx.cwd, source.dir);
+  try {
+    const last = await runWatchLoop({
+      reconcile: reconcileArgs(args, ctx, s, source, secrets),
+      loadData,
+      ...(dir === undefined ? {} : { dataChanges: (onChange: () => void) => watchDirectory(dir, onChange) }),
+      clients: () => createConnector({
+        env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, secrets: () => secrets,
+        client: { signal: hard.signal, ...client }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
+      }),
+      connection: (cluster) => connectCluster(cluster, { ...connectionOptions, ...(secrets === undefined ? {} : { secrets }) }),
+      ...(s.dryRun === false ? { lock } : {}),
+      stop: ctx.signal, resyncMs,
+      onPlan: (plan) => { if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color, markdownOptions(args, undefined))); },
+      onPass, hooks: watchMetrics.hooks,
+    });
+    return last === undefined ? { kind: 'ok' } : toOutcome(last);
+  } finally {
+    hard.dispose();
+    await new Promise<void>((r) => { if (server === undefined) r(); else server.close(() => { r(); }); });
+  }
+}
+
 interface ReconcileChoice {
   readonly integrations: readonly Integration[];
   readonly dryRun: DryRunMode;
   readonly interval: number | undefined;
+  /** --watch: the resync period in ms; undefined without --watch. */
+  readonly resyncMs: number | undefined;
 }
 
 /** The argument checks of a reconcile command (pure; E_USAGE on a bad command line). */
@@ -336,14 +438,26 @@ export function checkReconcileArgs(names: readonly string[], args: Args, argv: r
   const integrations = selectIntegrations(all, args.all === true);
   const interval = num(args.interval, 'interval');
   if (interval !== undefined && interval <= 0) throw new KontractError(ERROR_CODES.USAGE, '--interval must be positive');
-  if (args['metrics-port'] !== undefined && interval === undefined) throw new KontractError(ERROR_CODES.USAGE, '--metrics-port needs --interval (loop mode)');
+  const watching = args.watch === true;
+  if (args['metrics-port'] !== undefined && interval === undefined && !watching) throw new KontractError(ERROR_CODES.USAGE, '--metrics-port needs --interval or --watch (loop mode)');
+  let resyncMs: number | undefined;
+  const resync = str(args['resync-period']);
+  if (watching) {
+    if (interval !== undefined) throw new KontractError(ERROR_CODES.USAGE, '--watch and --interval are exclusive (--watch runs a full pass every --resync-period)');
+    if (args['changed-since'] !== undefined) throw new KontractError(ERROR_CODES.USAGE, '--watch and --changed-since are exclusive');
+    if (args['plan-file'] !== undefined) throw new KontractError(ERROR_CODES.USAGE, '--watch and --plan-file are exclusive');
+    resyncMs = resync === undefined ? DEFAULT_RESYNC_MS : parseDuration(resync);
+    if (resyncMs === undefined || resyncMs <= 0) throw new KontractError(ERROR_CODES.USAGE, `--resync-period ${resync ?? ''}: expected a positive duration such as 90, 90s, 5m or 1h`);
+  } else if (resync !== undefined) {
+    throw new KontractError(ERROR_CODES.USAGE, '--resync-period needs --watch');
+  }
   markdownOptions(args, undefined);
-  return { integrations, dryRun, interval };
+  return { integrations, dryRun, interval, resyncMs };
 }
 
 /** Shared handler of `reconcile` and the per-integration commands. */
 export async function executeReconcile(names: string[], args: Args, ctx: CommandContext): Promise<Outcome> {
-  const { integrations, dryRun, interval } = checkReconcileArgs(names, args, ctx.argv ?? []);
+  const { integrations, dryRun, interval, resyncMs } = checkReconcileArgs(names, args, ctx.argv ?? []);
   const output = (str(args.output) ?? 'text') as OutputFormat;
   const color = process.stdout.isTTY && (ctx.env.NO_COLOR === undefined || ctx.env.NO_COLOR === '');
   const sharding = shardingOf(args, ctx.env);
@@ -352,6 +466,7 @@ export async function executeReconcile(names: string[], args: Args, ctx: Command
     mode: dryRun === false ? 'wet' : dryRun === 'server' ? 'server-dry-run' : 'dry-run',
   };
   const settings: RunSettings = { integrations, dryRun, output, color, metrics: new RunMetrics(identity) };
+  if (resyncMs !== undefined) return watchLoop(args, ctx, settings, resyncMs);
   return interval === undefined ? runOnce(args, ctx, settings) : loop(args, ctx, settings, interval);
 }
 
