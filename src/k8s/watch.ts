@@ -80,11 +80,13 @@ export interface KindWatch {
 /** One keep-alive agent per cluster for its watch streams, made from the connection's TLS material. */
 export class WatchAgents {
   private readonly agents = new Map<string, { creds: ConnectionCredentials; agent: http.Agent }>();
+  /** Agents of credentials since replaced: their open streams are left to end, destroyed on close. */
+  private readonly retired: http.Agent[] = [];
 
   agentFor(cluster: string, creds: ConnectionCredentials): http.Agent {
     const known = this.agents.get(cluster);
     if (known !== undefined && known.creds === creds) return known.agent;
-    known?.agent.destroy();
+    if (known !== undefined) this.retired.push(known.agent);
     const common = { keepAlive: true, maxSockets: Infinity };
     const agent = creds.server.protocol === 'http:'
       ? new http.Agent(common)
@@ -104,7 +106,9 @@ export class WatchAgents {
 
   close(): void {
     for (const { agent } of this.agents.values()) agent.destroy();
+    for (const agent of this.retired) agent.destroy();
     this.agents.clear();
+    this.retired.length = 0;
   }
 }
 

@@ -184,6 +184,19 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
     w?.();
   }
 
+  /** One connection per cluster for all its watches (they share its credentials and agent). */
+  const connections = new Map<string, Promise<ClusterConnection>>();
+  const connectionOf = (cluster: Cluster): Promise<ClusterConnection> => {
+    let c = connections.get(cluster.name);
+    if (c === undefined) {
+      c = opts.connection(cluster);
+      // a cluster that could not be configured is tried again at the next full pass
+      c.catch(() => { connections.delete(cluster.name); });
+      connections.set(cluster.name, c);
+    }
+    return c;
+  };
+
   const freshClients = (): PassClients => {
     clients?.closeAll();
     clients = opts.clients();
@@ -218,7 +231,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
       if (known !== undefined && [...t.integrations].every((i) => known.integrations.has(i))) continue;
       let conn: ClusterConnection;
       try {
-        conn = await opts.connection(t.cluster);
+        conn = await connectionOf(t.cluster);
       } catch (e) {
         reporter.log('warn', `watch: cluster ${t.cluster.name}: ${errorMessage(e)} (re-read at the next full pass)`, { cluster: t.cluster.name });
         continue;

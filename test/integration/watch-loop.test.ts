@@ -1,0 +1,205 @@
+/**
+ * `kontract reconcile --watch` (docs/watch.md) against real apiservers: the CLI runs as a child
+ * process with /metrics; the test edits and deletes owned objects out of band, changes the
+ * app-interface on disk, and (on a disposable cluster of its own) restarts the apiserver and
+ * compacts etcd. Each case checks the cluster converging back and the watch-health series.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, writeTree } from './support/cli.js';
+import { kubeConfigFor, testClusters, uniqueName } from './support/clusters.js';
+import { clusterFiles, namespaceFile } from './support/qontract-files.js';
+import { adminKubeConfig } from './faults/support/cluster-state.js';
+import { startDisposableClusters } from './faults/support/disposable-clusters.js';
+import type { DisposableClusters } from './faults/support/disposable-clusters.js';
+import { freePort, sleep, waitFor } from './faults/support/net.js';
+
+interface Loop {
+  readonly child: ChildProcess;
+  readonly port: number;
+  output(): string;
+  metrics(): Promise<string>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+async function startLoop(args: readonly string[]): Promise<Loop> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'reconcile', 'namespaces', 'resourcequotas', '--watch', '--metrics-port', String(port), '--log-level', 'debug', ...args], {
+    env: { PATH: process.env.PATH, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((r) => { child.once('exit', (code) => { r(code); }); });
+  return {
+    child, port, output: () => out,
+    metrics: () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => ''),
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Sum of a metric's samples whose label set contains every `labels` pair. */
+function metricSum(text: string, name: string, labels: Readonly<Record<string, string>> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+const quotaFile = (pods: number): string => ['$schema: /openshift/quota-1.yml', 'labels: {}', 'description: test', 'name: q', 'quotas:', '- name: compute', '  resources:', `    pods: ${pods}`, ''].join('\n');
+
+async function podsHard(core: CoreV1Api, ns: string): Promise<string | undefined> {
+  try {
+    const q = await core.readNamespacedResourceQuota({ name: 'compute', namespace: ns });
+    return q.spec?.hard?.pods;
+  } catch {
+    return undefined;
+  }
+}
+
+async function editPods(core: CoreV1Api, ns: string, pods: string): Promise<void> {
+  const q = await core.readNamespacedResourceQuota({ name: 'compute', namespace: ns });
+  await core.replaceNamespacedResourceQuota({ name: 'compute', namespace: ns, body: { ...q, spec: { ...q.spec, hard: { ...q.spec?.hard, pods } } } });
+}
+
+function appInterface(cluster: string, server: string, auth: readonly string[], namespaces: readonly string[], pods: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kontract-watch-'));
+  writeTree(dir, {
+    ...clusterFiles(cluster, server, auth),
+    'quotas/q.yml': quotaFile(pods),
+    ...Object.fromEntries(namespaces.map((n) => [`namespaces/${n}.yml`, namespaceFile(n, cluster, ['quota:', '  $ref: /quotas/q.yml'])])),
+  });
+  return dir;
+}
+
+describe('reconcile --watch on the shared clusters', () => {
+  const cluster = testClusters().clusters.find((c) => c.name === 'prod-1');
+  if (cluster === undefined) throw new Error('no prod-1');
+  const kc: KubeConfig = kubeConfigFor('prod-1');
+  const core = kc.makeApiClient(CoreV1Api);
+  const ns = [uniqueName('watch-a'), uniqueName('watch-b')];
+  let dir = '';
+  let loop: Loop;
+
+  beforeAll(async () => {
+    dir = appInterface('prod-1', cluster.server, ['auth:', '  kubeconfigContext: prod-1'], ns, 10);
+    loop = await startLoop(['--app-interface', dir, '--kubeconfig', testClusters().kubeconfig, '--resync-period', '1h', ...ns.flatMap((n) => ['--namespace', n])]);
+    await waitFor('the first full pass', 90_000, async () => (await podsHard(core, ns[1] ?? '')) === '10', loop.output);
+    await waitFor('the watches', 30_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected', { cluster: 'prod-1' }) >= 2, loop.output);
+  });
+
+  afterAll(async () => {
+    await loop.stop();
+    for (const n of ns) await core.deleteNamespace({ name: n }).catch(() => undefined);
+  });
+
+  it('corrects an out-of-band edit of an owned object, without a LIST', async () => {
+    const before = await loop.metrics();
+    const lists = metricSum(before, 'kontract_api_requests_total', { verb: 'list' });
+    await editPods(core, ns[0] ?? '', '99');
+    await waitFor('the edit corrected', 30_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
+    await sleep(500);
+    const after = await loop.metrics();
+    expect(metricSum(after, 'kontract_api_requests_total', { verb: 'list' })).toBe(lists);
+    expect(metricSum(after, 'kontract_watch_events_total', { kind: 'ResourceQuota', type: 'MODIFIED' })).toBeGreaterThan(0);
+    expect(metricSum(after, 'kontract_watch_event_lag_seconds_count')).toBeGreaterThan(0);
+    expect(metricSum(after, 'kontract_actions_total', { action: 'update', kind: 'ResourceQuota' })).toBeGreaterThan(0);
+  });
+
+  it('recreates an owned object deleted out of band', async () => {
+    await core.deleteNamespacedResourceQuota({ name: 'compute', namespace: ns[1] ?? '' });
+    await waitFor('the quota recreated', 30_000, async () => (await podsHard(core, ns[1] ?? '')) === '10', loop.output);
+  });
+
+  it('applies an app-interface change without a restart', async () => {
+    writeFileSync(join(dir, 'quotas', 'q.yml'), quotaFile(15));
+    await waitFor('the data change applied', 30_000, async () => (await podsHard(core, ns[0] ?? '')) === '15' && (await podsHard(core, ns[1] ?? '')) === '15', loop.output);
+    expect(loop.output()).toMatch(/app-interface changed \(\w+ → \w+\): 2 desired object\(s\) differ/);
+    expect(loop.child.exitCode).toBeNull();
+  });
+
+  it('sends no LIST in steady state between resyncs', async () => {
+    const a = metricSum(await loop.metrics(), 'kontract_api_requests_total', { verb: 'list' });
+    await sleep(3000);
+    const b = await loop.metrics();
+    expect(metricSum(b, 'kontract_api_requests_total', { verb: 'list' })).toBe(a);
+    expect(metricSum(b, 'kontract_watch_passes_total', { pass: 'full' })).toBe(1);
+  });
+
+  it('stops on SIGTERM', async () => {
+    expect(await loop.stop('SIGTERM')).toBe(0);
+    expect(loop.output()).not.toContain(testClusters().clusters[0]?.adminToken ?? 'no-token');
+  });
+});
+
+describe('reconcile --watch across an apiserver restart and an etcd compaction (disposable cluster)', () => {
+  const CLUSTER = 'watch-cp';
+  let clusters: DisposableClusters;
+  let core: CoreV1Api;
+  let loop: Loop;
+  const ns = ['watch-r1'];
+
+  /** The etcd behind the disposable cluster, over its JSON gateway: compacts up to the current revision. */
+  const compactEtcd = async (): Promise<number> => {
+    const base = `http://127.0.0.1:${clusters.state().etcd.clientPort}`;
+    const range = await fetch(`${base}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key: Buffer.from('/').toString('base64') }) }).then((r) => r.json()) as { header?: { revision?: string } };
+    const revision = Number(range.header?.revision ?? 0);
+    const res = await fetch(`${base}/v3/kv/compaction`, { method: 'POST', body: JSON.stringify({ revision, physical: true }) });
+    expect(res.status).toBe(200);
+    return revision;
+  };
+
+  beforeAll(async () => {
+    clusters = await startDisposableClusters([CLUSTER]);
+    const c = clusters.cluster(CLUSTER);
+    const kc = adminKubeConfig(c);
+    core = kc.makeApiClient(CoreV1Api);
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'kontract-watch-token-')), 'token');
+    writeFileSync(tokenFile, `${c.adminToken}\n`, { mode: 0o600 });
+    const dir = appInterface(CLUSTER, c.server, ['auth:', `  tokenFile: ${tokenFile}`, 'ca:', `  path: ${c.caFile}`], ns, 10);
+    loop = await startLoop(['--app-interface', dir, '--resync-period', '1h']);
+    await waitFor('the first full pass', 90_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
+    await waitFor('the watches', 30_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected') >= 2, loop.output);
+  }, 300_000);
+
+  afterAll(async () => {
+    await loop.stop();
+    await clusters.stop();
+  });
+
+  it('reconnects after an apiserver restart (resuming or relisting) and corrects drift afterwards', async () => {
+    clusters.killApiserver(CLUSTER);
+    await clusters.restartApiserver(CLUSTER);
+    await waitFor('a reconnect', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_reconnects_total') >= 1, loop.output);
+    await waitFor('the watches open again', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected') >= 2, loop.output);
+    await editPods(core, ns[0] ?? '', '77');
+    await waitFor('the edit corrected', 60_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
+  }, 180_000);
+
+  it('relists on 410 Gone after etcd was compacted past its resourceVersion, and corrects drift', async () => {
+    const before = await loop.metrics();
+    const relists = metricSum(before, 'kontract_watch_relists_total');
+    const full = metricSum(before, 'kontract_watch_passes_total', { pass: 'full' });
+    clusters.killApiserver(CLUSTER);
+    await compactEtcd();
+    await clusters.restartApiserver(CLUSTER);
+    await waitFor('a relist', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_relists_total') > relists, loop.output);
+    await waitFor('the full pass after it', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_passes_total', { pass: 'full', reason: 'relist' }) >= 1, loop.output);
+    expect(metricSum(await loop.metrics(), 'kontract_watch_passes_total', { pass: 'full' })).toBeGreaterThan(full);
+    expect(loop.output()).toMatch(/410 Gone/);
+    await editPods(core, ns[0] ?? '', '55');
+    await waitFor('the edit corrected', 60_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
+  }, 180_000);
+});
