@@ -22,6 +22,7 @@ import { ERROR_CODES, errorMessage, isKontractError } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { kindKey } from '../core/k8s-object.js';
 import type { ClusterClient } from '../k8s/cluster-client.js';
+import { connectCluster } from '../k8s/cluster-connection.js';
 import type { ClusterConnection } from '../k8s/cluster-connection.js';
 import { WatchAgents, startKindWatch } from '../k8s/watch.js';
 import type { KindWatch, WatchEvent, WatchHealth } from '../k8s/watch.js';
@@ -87,8 +88,8 @@ export interface WatchLoopOptions {
   readonly dataChanges?: (onChange: () => void) => Promise<() => Promise<void>>;
   /** Fresh clients (a new connector). */
   readonly clients: () => PassClients;
-  /** The connection of a cluster, for its watches. */
-  readonly connection: (cluster: Cluster) => Promise<ClusterConnection>;
+  /** The connection of a cluster, for its watches. @default connectCluster with the reconcile options' env, cwd, secrets */
+  readonly connection?: (cluster: Cluster) => Promise<ClusterConnection>;
   /** Wet passes take the Leases (run-lock.ts). */
   readonly lock?: LockOptions;
   readonly stop: AbortSignal;
@@ -189,7 +190,9 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
   const connectionOf = (cluster: Cluster): Promise<ClusterConnection> => {
     let c = connections.get(cluster.name);
     if (c === undefined) {
-      c = opts.connection(cluster);
+      c = opts.connection?.(cluster) ?? connectCluster(cluster, {
+        env: r.env ?? process.env, reporter, ...(r.cwd === undefined ? {} : { cwd: r.cwd }), ...(r.secrets === undefined ? {} : { secrets: r.secrets }),
+      });
       // a cluster that could not be configured is tried again at the next full pass
       c.catch(() => { connections.delete(cluster.name); });
       connections.set(cluster.name, c);

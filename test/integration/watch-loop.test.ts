@@ -23,9 +23,9 @@ import { freePort, sleep, waitFor } from './faults/support/net.js';
 interface Loop {
   readonly child: ChildProcess;
   readonly port: number;
-  output(): string;
-  metrics(): Promise<string>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  readonly output: () => string;
+  readonly metrics: () => Promise<string>;
+  readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
 async function startLoop(args: readonly string[]): Promise<Loop> {
@@ -40,7 +40,7 @@ async function startLoop(args: readonly string[]): Promise<Loop> {
   return {
     child, port, output: () => out,
     metrics: () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => ''),
-    async stop(signal = 'SIGTERM') {
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;
     },
@@ -71,7 +71,9 @@ async function podsHard(core: CoreV1Api, ns: string): Promise<string | undefined
 
 async function editPods(core: CoreV1Api, ns: string, pods: string): Promise<void> {
   const q = await core.readNamespacedResourceQuota({ name: 'compute', namespace: ns });
-  await core.replaceNamespacedResourceQuota({ name: 'compute', namespace: ns, body: { ...q, spec: { ...q.spec, hard: { ...q.spec?.hard, pods } } } });
+  if (q.spec?.hard === undefined) throw new Error(`quota ${ns}/compute has no spec.hard`);
+  q.spec.hard.pods = pods;
+  await core.replaceNamespacedResourceQuota({ name: 'compute', namespace: ns, body: q });
 }
 
 function appInterface(cluster: string, server: string, auth: readonly string[], namespaces: readonly string[], pods: number): string {
@@ -108,6 +110,7 @@ describe('reconcile --watch on the shared clusters', () => {
   it('corrects an out-of-band edit of an owned object, without a LIST', async () => {
     const before = await loop.metrics();
     const lists = metricSum(before, 'kontract_api_requests_total', { verb: 'list' });
+    const leases = metricSum(before, 'kontract_api_requests_total', { verb: 'lock' });
     await editPods(core, ns[0] ?? '', '99');
     await waitFor('the edit corrected', 30_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
     await sleep(500);
@@ -116,11 +119,20 @@ describe('reconcile --watch on the shared clusters', () => {
     expect(metricSum(after, 'kontract_watch_events_total', { kind: 'ResourceQuota', type: 'MODIFIED' })).toBeGreaterThan(0);
     expect(metricSum(after, 'kontract_watch_event_lag_seconds_count')).toBeGreaterThan(0);
     expect(metricSum(after, 'kontract_actions_total', { action: 'update', kind: 'ResourceQuota' })).toBeGreaterThan(0);
+    // the wet pass that corrected it took (and freed) its Lease
+    expect(metricSum(after, 'kontract_api_requests_total', { verb: 'lock' })).toBeGreaterThan(leases);
   });
 
   it('recreates an owned object deleted out of band', async () => {
     await core.deleteNamespacedResourceQuota({ name: 'compute', namespace: ns[1] ?? '' });
     await waitFor('the quota recreated', 30_000, async () => (await podsHard(core, ns[1] ?? '')) === '10', loop.output);
+  });
+
+  it('keeps the last good data when the app-interface becomes invalid', async () => {
+    writeFileSync(join(dir, 'quotas', 'q.yml'), `${quotaFile(12)}bogusField: 1\n`);
+    await waitFor('the invalid change reported', 30_000, () => loop.output().includes('app-interface change not applied, keeping the last good data'), loop.output);
+    expect(await podsHard(core, ns[0] ?? '')).toBe('10');
+    expect(loop.child.exitCode).toBeNull();
   });
 
   it('applies an app-interface change without a restart', async () => {
