@@ -73,8 +73,8 @@ function integrationOf(size: number, clusters: readonly string[]): Integration {
 
 const dataOf = (clusters: readonly Cluster[]): AppInterfaceData => ({ sha: 'bench-watch', clusters, namespaces: [], quotas: [], limitRanges: [], roles: [], users: [], bots: [], tenants: [] });
 
-/** Child: the watch loop, wet, until SIGTERM; `ready` on stdout after its first pass; /metrics on --port. */
-async function childLoop(state: LocalClustersState, size: number, port: number): Promise<void> {
+/** Child: the watch loop, wet, until SIGTERM; `ready` (and the port answering its LIST count) on stdout after its first pass. */
+async function childLoop(state: LocalClustersState, size: number): Promise<void> {
   const { defs, env } = clustersOf(state);
   const integration = integrationOf(size, defs.map((d) => d.name));
   const ns = [...new Set(Array.from({ length: NAMESPACES }, (_, i) => nsName(i)))];
@@ -90,7 +90,9 @@ async function childLoop(state: LocalClustersState, size: number, port: number):
   // LIST requests sent (full passes and resourceVersion probes), answered on GET / for the driver.
   let lists = 0;
   const server = http.createServer((_req, res) => { res.end(JSON.stringify({ lists })); });
-  await new Promise<void>((r) => { server.listen(port, '127.0.0.1', () => { r(); }); });
+  await new Promise<void>((r) => { server.listen(0, '127.0.0.1', () => { r(); }); });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
   let first = true;
   await runWatchLoop({
     reconcile: { integrations: [withNamespaces], dryRun: false, reporter: stderrReporter, env, allowMassDeletion: true, maxDeletions: size },
@@ -101,7 +103,7 @@ async function childLoop(state: LocalClustersState, size: number, port: number):
     onPass: (p) => {
       if (first) {
         first = false;
-        process.stdout.write(`${JSON.stringify({ ready: true, firstPassSeconds: p.result.durationSeconds, changes: p.result.plan.changes.length, errors: p.result.errors.length })}\n`);
+        process.stdout.write(`${JSON.stringify({ ready: true, port, firstPassSeconds: p.result.durationSeconds, changes: p.result.plan.changes.length, errors: p.result.errors.length })}\n`);
       }
     },
   });
@@ -197,7 +199,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--child-loop') || argv.includes('--child-noop')) {
     const state = readState(flag('--state') ?? '');
     if (state === undefined) throw new Error('no cluster state');
-    if (argv.includes('--child-loop')) await childLoop(state, size, Number(flag('--port')));
+    if (argv.includes('--child-loop')) await childLoop(state, size);
     else await childNoop(state, size);
     return;
   }
@@ -214,11 +216,11 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const state = readState(stateDir);
   if (state === undefined) throw new Error(`no local clusters in ${stateDir}`);
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const loop = spawnChild(['--child-loop', '--state', stateDir, '--size', String(size), '--port', String(port)]);
+  const loop = spawnChild(['--child-loop', '--state', stateDir, '--size', String(size)]);
   const pid = loop.p.pid ?? 0;
   try {
     const ready = await loop.line;
+    const port = Number(ready.port);
     console.error(`[bench-watch] loop ready: ${JSON.stringify(ready)}`);
     await sleep(3000); // events of the first pass's own writes settle
     const clk = 100; // USER_HZ on Linux

@@ -154,6 +154,20 @@ describe('reconcile --watch on the shared clusters', () => {
     expect(await loop.stop('SIGTERM')).toBe(0);
     expect(loop.output()).not.toContain(testClusters().clusters[0]?.adminToken ?? 'no-token');
   });
+
+  it('in a dry-run loop, prints the plan of an out-of-band edit and changes nothing', async () => {
+    const dry = await startLoop(['--dry-run', '--app-interface', dir, '--kubeconfig', testClusters().kubeconfig, '--resync-period', '1h', ...ns.flatMap((n) => ['--namespace', n])]);
+    try {
+      await waitFor('the watches', 60_000, async () => metricSum(await dry.metrics(), 'kontract_watch_connected', { cluster: 'prod-1' }) >= 2, dry.output);
+      await editPods(core, ns[0] ?? '', '42');
+      await waitFor('the plan of the edit', 30_000, () => dry.output().includes(`~ update prod-1/${ns[0] ?? ''}/ResourceQuota/compute`), dry.output);
+      await sleep(500);
+      expect(await podsHard(core, ns[0] ?? '')).toBe('42');
+      expect(metricSum(await dry.metrics(), 'kontract_api_requests_total', { verb: 'apply' })).toBe(0);
+    } finally {
+      expect(await dry.stop('SIGINT')).toBe(0);
+    }
+  });
 });
 
 describe('reconcile --watch across an apiserver restart and an etcd compaction (disposable cluster)', () => {
