@@ -167,7 +167,9 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
   opts.stop.addEventListener('abort', onStop, { once: true });
   const agents = new WatchAgents();
   /** `cluster\0kindKey` → the watch and the integrations it serves. */
-  const watches = new Map<string, { watch: KindWatch; integrations: ReadonlySet<string> }>();
+  const watches = new Map<string, { watch: KindWatch; integrations: ReadonlySet<string>; stop: AbortController }>();
+  /** Watches replaced by wider ones, awaited on exit. */
+  const retired: KindWatch[] = [];
   const queue = new Map<string, Pending>();
   let fullDue: string | undefined = 'start';
   let dataDirty = false;
@@ -242,8 +244,10 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
       const integrations = new Set([...(known?.integrations ?? []), ...t.integrations]);
       const kind = t.kind;
       const k = kindKey(kind);
+      const stop = new AbortController();
+      watchesStop.signal.addEventListener('abort', () => { stop.abort(); }, { once: true });
       const watch = startKindWatch({
-        connection: conn, kind, labelSelector: selectorOf(integrations), signal: watchesStop.signal, agents,
+        connection: conn, kind, labelSelector: selectorOf(integrations), signal: stop.signal, agents,
         ...(opts.watchTimeoutSeconds === undefined ? {} : { timeoutSeconds: opts.watchTimeoutSeconds }),
         onEvent: (e) => { onEvent(conn.cluster, kind, e); },
         onRelist: () => {
@@ -257,10 +261,13 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
         },
         onRequest: (verb, status) => { opts.hooks?.onRequest?.(conn.cluster, verb, status); },
       });
-      // A watch replaced (an integration added to its selector) ends once the new one is open.
-      const old = known;
-      watches.set(key, { watch, integrations });
-      if (old !== undefined) reporter.log('debug', `watch ${conn.cluster} ${k}: selector widened`);
+      watches.set(key, { watch, integrations, stop });
+      if (known !== undefined) {
+        // The watch replaced (an integration was added to its selector) ends once the new one is open.
+        reporter.log('debug', `watch ${conn.cluster} ${k}: selector widened`);
+        void watch.ready.then(() => { known.stop.abort(); });
+        retired.push(known.watch);
+      }
       started.push(watch);
     }
     // The first full LIST of a kind runs after its watch has its resourceVersion: nothing in between is missed.
@@ -348,13 +355,14 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
   };
 
   const changesPass = async (reason: string): Promise<void> => {
-    if (data === undefined) return;
+    const passData = data;
+    if (passData === undefined) return;
     const batch = [...queue.values()];
     queue.clear();
     if (batch.length === 0) return;
     const started = process.hrtime.bigint();
     const c = [...(clients?.clients.values() ?? [])].some((x) => x.givenUp() !== undefined) || clients === undefined ? freshClients() : clients;
-    const byName = new Map(data.clusters.map((x) => [x.name, x]));
+    const byName = new Map(passData.clusters.map((x) => [x.name, x]));
     const errors: PlanError[] = [];
     const failed = new Set<string>();
     const fail = (cluster: string, e: unknown): void => {
@@ -373,43 +381,54 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
       }
     }
     const held: HeldLock[] = [];
-    if (r.dryRun === false && opts.lock !== undefined) {
-      const lock = opts.lock;
-      const pairs = new Set(batch.map((b) => `${b.integration}\0${b.cluster}`));
-      await Promise.all([...pairs].map(async (p) => {
-        const [integration = '', cluster = ''] = p.split('\0');
-        const client = used.get(cluster);
-        if (client === undefined) return;
-        try {
-          held.push(await acquireLock(client, integration, lock, reporter));
-        } catch (e) {
-          fail(cluster, e);
-        }
-      }));
-    }
-    try {
-      const limits = requestLimits(r.concurrency ?? DEFAULT_CONCURRENCY);
-      const changed: ChangedObject[] = [];
-      await Promise.all(batch.map(async (b) => {
+    const limits = requestLimits(r.concurrency ?? DEFAULT_CONCURRENCY);
+    /** The live state of each item: the event's object, or a GET (always with `fresh`). */
+    const readLive = async (items: readonly Pending[], fresh: boolean): Promise<ChangedObject[]> => {
+      const out: ChangedObject[] = [];
+      await Promise.all(items.map(async (b) => {
         const client = used.get(b.cluster);
         if (client === undefined || failed.has(b.cluster)) return;
-        if (b.live !== 'get') {
-          changed.push({ ...b, live: b.live });
+        if (b.live !== 'get' && !fresh) {
+          out.push({ ...b, live: b.live });
           return;
         }
         try {
           const live = await limits(b.cluster)(() => client.get(b.kind, b.namespace, b.name));
-          changed.push({ ...b, live });
+          out.push({ ...b, live });
         } catch (e) {
           fail(b.cluster, e);
         }
       }));
-      if (writeFailed !== undefined) errors.push({ code: ERROR_CODES.SAFETY, message: `deletions withheld until a full pass runs clean (${writeFailed})` });
-      const plan = planChanges({
-        integrations: r.integrations, work, dataSha: data.sha, changed: changed.filter((x) => !failed.has(x.cluster)), errors,
-        takeOver: r.takeOver ?? false, adoptQontract: r.adoptQontract ?? false,
-        maxDeletions: r.maxDeletions ?? DEFAULT_MAX_DELETIONS, allowMassDeletion: r.allowMassDeletion ?? false,
-      });
+      return out;
+    };
+    if (writeFailed !== undefined) errors.push({ code: ERROR_CODES.SAFETY, message: `deletions withheld until a full pass runs clean (${writeFailed})` });
+    const planOf = (changed: readonly ChangedObject[]): Plan => planChanges({
+      integrations: r.integrations, work, dataSha: passData.sha, changed: changed.filter((x) => !failed.has(x.cluster)), errors,
+      takeOver: r.takeOver ?? false, adoptQontract: r.adoptQontract ?? false,
+      maxDeletions: r.maxDeletions ?? DEFAULT_MAX_DELETIONS, allowMassDeletion: r.allowMassDeletion ?? false,
+    });
+    try {
+      let changed = await readLive(batch, false);
+      let plan = planOf(changed);
+      if (r.dryRun === false && opts.lock !== undefined && plan.changes.length > 0) {
+        // Only a pass with something to write takes Leases; what it writes is then read again
+        // under them, as a one-shot run reads only once its Leases are taken.
+        const lock = opts.lock;
+        const pairs = new Set(plan.changes.map((x) => `${x.integration}\0${x.cluster}`));
+        await Promise.all([...pairs].map(async (p) => {
+          const [integration = '', cluster = ''] = p.split('\0');
+          const client = used.get(cluster);
+          if (client === undefined) return;
+          try {
+            held.push(await acquireLock(client, integration, lock, reporter));
+          } catch (e) {
+            fail(cluster, e);
+          }
+        }));
+        const inPairs = (b: { integration: string; cluster: string }): boolean => pairs.has(`${b.integration}\0${b.cluster}`);
+        changed = [...changed.filter((x) => !inPairs(x)), ...(await readLive(batch.filter(inPairs), true))];
+        plan = planOf(changed);
+      }
       const tPlan = process.hrtime.bigint();
       let applied: AppliedChange[] = [];
       let finalPlan = plan;
@@ -485,7 +504,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
   } finally {
     opts.stop.removeEventListener('abort', onStop);
     watchesStop.abort();
-    await Promise.all([...watches.values()].map((w) => w.watch.done));
+    await Promise.all([...[...watches.values()].map((w) => w.watch.done), ...retired.map((w) => w.done)]);
     agents.close();
     clients?.closeAll();
     await unsubscribe?.();
