@@ -477,7 +477,15 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
         const reason = fullDue;
         fullDue = undefined;
         dataDirty = false;
-        await fullPass(reason);
+        try {
+          await fullPass(reason);
+        } catch (e) {
+          // The first pass failing (bad data, bad command line) ends the loop; a later one is
+          // logged and tried again at the next resync, as a failed --interval iteration is.
+          if (last === undefined) throw e;
+          reporter.log('error', `full pass (${reason}) failed: ${errorMessage(e)}`, { code: isKontractError(e) ? e.code : ERROR_CODES.INTERNAL });
+          nextResync = Date.now() + resyncMs;
+        }
         continue;
       }
       if (dataDirty) {
