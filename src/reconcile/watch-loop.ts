@@ -464,6 +464,20 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
     }
   };
 
+  /**
+   * The first pass failing (bad data, bad command line) ends the loop; a later one is logged and
+   * tried again at the next resync, as a failed --interval iteration is.
+   */
+  const guardedFullPass = async (reason: string): Promise<void> => {
+    try {
+      await fullPass(reason);
+    } catch (e) {
+      if (last === undefined) throw e;
+      reporter.log('error', `full pass (${reason}) failed: ${errorMessage(e)}`, { code: isKontractError(e) ? e.code : ERROR_CODES.INTERNAL });
+      nextResync = Date.now() + resyncMs;
+    }
+  };
+
   let unsubscribe: (() => Promise<void>) | undefined;
   try {
     if (opts.dataChanges !== undefined) {
@@ -477,15 +491,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
         const reason = fullDue;
         fullDue = undefined;
         dataDirty = false;
-        try {
-          await fullPass(reason);
-        } catch (e) {
-          // The first pass failing (bad data, bad command line) ends the loop; a later one is
-          // logged and tried again at the next resync, as a failed --interval iteration is.
-          if (last === undefined) throw e;
-          reporter.log('error', `full pass (${reason}) failed: ${errorMessage(e)}`, { code: isKontractError(e) ? e.code : ERROR_CODES.INTERNAL });
-          nextResync = Date.now() + resyncMs;
-        }
+        await guardedFullPass(reason);
         continue;
       }
       if (dataDirty) {
