@@ -37,7 +37,7 @@ import { buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 import { kindTable } from './dynamic-kinds.js';
 import { requestLimits } from './request-limits.js';
-import { acquireLock } from './run-lock.js';
+import { LEASE_DURATION_SECONDS, acquireLock } from './run-lock.js';
 import type { HeldLock, LockOptions } from './run-lock.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, runReconcile } from './run-reconcile.js';
 import type { ClusterRunInfo, ReconcileOptions, ReconcileResult } from './run-reconcile.js';
@@ -50,6 +50,11 @@ import type { ChangedObject } from './watch-pass.js';
 export const DEFAULT_RESYNC_MS = 10 * 60_000;
 /** Events arriving within this many ms are planned together. */
 export const DEFAULT_DEBOUNCE_MS = 20;
+/**
+ * A Lease an incremental pass took is kept (renewed by run-lock.ts) until no pass wrote to its
+ * (integration, cluster) for this long, so a burst of corrections takes it once.
+ */
+export const LEASE_IDLE_MS = 15_000;
 /** A data change touching more objects than this runs a full pass instead of one GET per object. */
 export const DATA_CHANGE_GET_LIMIT = 200;
 
@@ -168,6 +173,23 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
   const agents = new WatchAgents();
   /** `cluster\0kindKey` → the watch and the integrations it serves. */
   const watches = new Map<string, { watch: KindWatch; integrations: ReadonlySet<string>; stop: AbortController }>();
+  /** Leases of incremental passes, by `integration\0cluster`, freed after LEASE_IDLE_MS without a write. */
+  const leases = new Map<string, { lock: HeldLock; timer: NodeJS.Timeout; since: number }>();
+  const freeLease = async (pair: string): Promise<void> => {
+    const l = leases.get(pair);
+    if (l === undefined) return;
+    leases.delete(pair);
+    clearTimeout(l.timer);
+    await l.lock.release();
+  };
+  const freeLeases = (): Promise<void> => Promise.all([...leases.keys()].map(freeLease)).then(() => undefined);
+  const keepLease = (pair: string, lock: HeldLock): void => {
+    const known = leases.get(pair);
+    if (known !== undefined) clearTimeout(known.timer);
+    const timer = setTimeout(() => { void freeLease(pair); }, LEASE_IDLE_MS);
+    timer.unref();
+    leases.set(pair, { lock, timer, since: known?.since ?? Date.now() });
+  };
   /** Watches replaced by wider ones, awaited on exit. */
   const retired: KindWatch[] = [];
   const queue = new Map<string, Pending>();
@@ -294,6 +316,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
 
   const fullPass = async (reason: string): Promise<void> => {
     queue.clear(); // the pass reads everything after this point
+    await freeLeases(); // the full run takes its own
     let fresh: AppInterfaceData;
     try {
       fresh = await opts.loadData();
@@ -361,7 +384,11 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
     queue.clear();
     if (batch.length === 0) return;
     const started = process.hrtime.bigint();
-    const c = [...(clients?.clients.values() ?? [])].some((x) => x.givenUp() !== undefined) || clients === undefined ? freshClients() : clients;
+    let c = clients;
+    if (c === undefined || [...c.clients.values()].some((x) => x.givenUp() !== undefined)) {
+      await freeLeases(); // they renew through the clients being replaced
+      c = freshClients();
+    }
     const byName = new Map(passData.clusters.map((x) => [x.name, x]));
     const errors: PlanError[] = [];
     const failed = new Set<string>();
@@ -380,7 +407,6 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
         fail(cluster, e);
       }
     }
-    const held: HeldLock[] = [];
     const limits = requestLimits(r.concurrency ?? DEFAULT_CONCURRENCY);
     /** The live state of each item: the event's object, or a GET (always with `fresh`). */
     const readLive = async (items: readonly Pending[], fresh: boolean): Promise<ChangedObject[]> => {
@@ -415,18 +441,28 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
         // under them, as a one-shot run reads only once its Leases are taken.
         const lock = opts.lock;
         const pairs = new Set(plan.changes.map((x) => `${x.integration}\0${x.cluster}`));
+        // A Lease held since before these events were read needs no re-read: no other run wrote meanwhile.
+        const taken = new Set<string>();
         await Promise.all([...pairs].map(async (p) => {
           const [integration = '', cluster = ''] = p.split('\0');
           const client = used.get(cluster);
           if (client === undefined) return;
+          const known = leases.get(p);
+          // Reused only well within its duration since taken: valid even if its renewals failed.
+          if (known !== undefined && Date.now() - known.since < (LEASE_DURATION_SECONDS * 1000) / 2) {
+            keepLease(p, known.lock);
+            return;
+          }
+          await freeLease(p);
           try {
-            held.push(await acquireLock(client, integration, lock, reporter));
+            keepLease(p, await acquireLock(client, integration, lock, reporter));
+            taken.add(p);
           } catch (e) {
             fail(cluster, e);
           }
         }));
-        const inPairs = (b: { integration: string; cluster: string }): boolean => pairs.has(`${b.integration}\0${b.cluster}`);
-        changed = [...changed.filter((x) => !inPairs(x)), ...(await readLive(batch.filter(inPairs), true))];
+        const fresh = (b: { integration: string; cluster: string }): boolean => taken.has(`${b.integration}\0${b.cluster}`);
+        if (taken.size > 0) changed = [...changed.filter((x) => !fresh(x)), ...(await readLive(batch.filter(fresh), true))];
         plan = planOf(changed);
       }
       const tPlan = process.hrtime.bigint();
@@ -460,7 +496,8 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
       last = result;
       await opts.onPass({ kind: 'changes', reason, result, events: batch.length });
     } finally {
-      await Promise.all(held.map((l) => l.release()));
+      // Leases of clusters that failed in this pass are not kept.
+      await Promise.all([...leases.keys()].filter((p) => failed.has(p.split('\0')[1] ?? '')).map(freeLease));
     }
   };
 
@@ -517,6 +554,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
     }
   } finally {
     opts.stop.removeEventListener('abort', onStop);
+    await freeLeases();
     watchesStop.abort();
     await Promise.all([...[...watches.values()].map((w) => w.watch.done), ...retired.map((w) => w.done)]);
     agents.close();
