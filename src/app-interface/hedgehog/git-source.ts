@@ -13,7 +13,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ERROR_CODES, KontractError } from '../../core/errors.js';
-import type { GitCredentials } from '../../app-interface/hedgehog/model.js';
+import type { GitCredentials } from './model.js';
 
 export interface GitSourceSpec {
   readonly url: string;
