@@ -37,6 +37,12 @@ export interface LoadedFabricSource extends ReadResult {
   readonly fetchedAt?: string;
 }
 
+/** How messages name a fabric's source: its directory, or `git:<url>@<ref>[:<path>]` (datafile URLs carry no user info). */
+export function fabricSourceLabel(fabric: Fabric): string {
+  const src = fabric.source;
+  return src.kind === 'directory' ? src.directory : `git:${src.url}@${src.ref}${src.path === '.' ? '' : `:${src.path}`}`;
+}
+
 /**
  * Reads the source of a fabric whose directory is not carried by the app-interface data: a
  * directory on disk or a git repository (sources.ts does it; tests may hand in documents). A

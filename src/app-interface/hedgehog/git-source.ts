@@ -57,11 +57,6 @@ export function scrubSecrets(text: string, secrets: readonly string[] = []): str
   return out;
 }
 
-/** A URL safe to show: userinfo removed. */
-export function displayUrl(url: string): string {
-  return scrubSecrets(url);
-}
-
 const ASKPASS_SCRIPT = `#!/bin/sh
 case "$1" in
   Username*) printf '%s\\n' "$KONTRACT_GIT_USERNAME" ;;

@@ -11,9 +11,9 @@ import { confinedRealPath, realPath } from '../confined-paths.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { FabricSourceReader, LoadedFabricSource, ReadResult, SourceDocument } from './documents.js';
-import { parseDocuments } from './documents.js';
+import { fabricSourceLabel, parseDocuments } from './documents.js';
 import type { GitCheckout, GitFetchOptions, GitSourceSpec } from './git-source.js';
-import { defaultGitCacheDir, displayUrl, fetchGitSource, scrubSecrets } from './git-source.js';
+import { defaultGitCacheDir, fetchGitSource, scrubSecrets } from './git-source.js';
 import type { Fabric } from './model.js';
 
 export interface FabricSourceOptions {
@@ -101,7 +101,7 @@ export async function readFabricSource(fabric: Fabric, opts: FabricSourceOptions
     }
     return { ...readDirectory(dir, src.directory, origin, allowed), label: src.directory };
   }
-  const label = `git:${displayUrl(src.url)}@${src.ref}${src.path === '.' ? '' : `:${src.path}`}`;
+  const label = scrubSecrets(fabricSourceLabel(fabric));
   const fetch = opts.fetchGit ?? fetchGitSource;
   let checkout: GitCheckout;
   try {

@@ -11,7 +11,7 @@ import type { ValidationProblem } from '../../core/errors.js';
 import type { BlockedUnit, DesiredObject, DesiredState } from '../define-integration.js';
 import type { FabricObject } from './checker.js';
 import type { FabricSourceReader, LoadedFabricSource } from '../../app-interface/hedgehog/documents.js';
-import { documentRef, readResourceDir } from '../../app-interface/hedgehog/documents.js';
+import { documentRef, fabricSourceLabel, readResourceDir } from '../../app-interface/hedgehog/documents.js';
 import { classifyDocuments } from './fabric-objects.js';
 import type { Fabric, FabricKindName } from '../../app-interface/hedgehog/model.js';
 import { FABRIC_KIND_NAMES } from '../../app-interface/hedgehog/model.js';
@@ -57,7 +57,7 @@ function readSource(fabric: Fabric, sources: FabricSourceReader, resources: Fabr
   if (tree !== undefined) return Promise.resolve(readResourceDir(tree, { file: fabric.path, field: 'source.directory' }));
   // A reader that fails anyway still fails only this fabric.
   return sources.read(fabric).catch((e: unknown) => ({
-    documents: [], label: fabric.source.kind === 'directory' ? fabric.source.directory : 'git',
+    documents: [], label: fabricSourceLabel(fabric),
     problems: [{ file: fabric.path, field: 'source', message: `cannot read the fabric's source: ${errorMessage(e)}` }],
   }));
 }

@@ -1,6 +1,7 @@
 import { defineIntegration } from '../define-integration.js';
 import type { DesiredContext, DesiredState, Integration } from '../define-integration.js';
 import type { FabricSourceReader } from '../../app-interface/hedgehog/documents.js';
+import { fabricSourceLabel } from '../../app-interface/hedgehog/documents.js';
 import type { FabricDesiredState } from './desired.js';
 import { desiredFabrics, HEDGEHOG_FABRIC_INTEGRATION } from './desired.js';
 import { recordFabricDrift } from './metrics.js';
@@ -29,7 +30,7 @@ export function isFabricDesiredState(state: DesiredState): state is FabricDesire
 /** Without a reader in the run, a source outside the data is a problem of its fabric. */
 const NO_READER: FabricSourceReader = {
   read: (fabric) => Promise.resolve({
-    documents: [], label: fabric.source.kind === 'directory' ? fabric.source.directory : fabric.source.url,
+    documents: [], label: fabricSourceLabel(fabric),
     problems: [{ file: fabric.path, field: 'source', message: 'this run reads no fabric source outside the app-interface data (DesiredContext.sources is not set)' }],
   }),
 };
