@@ -14,7 +14,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, writeTree } from './support/cli.js';
 import { kubeConfigFor, testClusters, uniqueName } from './support/clusters.js';
-import { clusterFiles, namespaceFile } from './support/qontract-files.js';
+import { clusterFiles, namespaceFile } from './support/app-interface.js';
 import { adminKubeConfig } from './faults/support/cluster-state.js';
 import { startDisposableClusters } from './faults/support/disposable-clusters.js';
 import type { DisposableClusters } from './faults/support/disposable-clusters.js';
@@ -76,10 +76,10 @@ async function editPods(core: CoreV1Api, ns: string, pods: string): Promise<void
   await core.replaceNamespacedResourceQuota({ name: 'compute', namespace: ns, body: q });
 }
 
-function appInterface(cluster: string, server: string, auth: readonly string[], namespaces: readonly string[], pods: number): string {
+function appInterface(cluster: string, server: string, auth: readonly string[], namespaces: readonly string[], pods: number, caPath?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'kontract-watch-'));
   writeTree(dir, {
-    ...clusterFiles(cluster, server, auth),
+    ...clusterFiles(cluster, server, auth, caPath === undefined ? {} : { caPath }),
     'quotas/q.yml': quotaFile(pods),
     ...Object.fromEntries(namespaces.map((n) => [`namespaces/${n}.yml`, namespaceFile(n, cluster, ['quota:', '  $ref: /quotas/q.yml'])])),
   });
@@ -96,7 +96,7 @@ describe('reconcile --watch on the shared clusters', () => {
   let loop: Loop;
 
   beforeAll(async () => {
-    dir = appInterface('prod-1', cluster.server, ['auth:', '  kubeconfigContext: prod-1'], ns, 10);
+    dir = appInterface('prod-1', cluster.server, ['kubeconfigContext: prod-1'], ns, 10);
     loop = await startLoop(['--app-interface', dir, '--kubeconfig', testClusters().kubeconfig, '--resync-period', '1h', ...ns.flatMap((n) => ['--namespace', n])]);
     await waitFor('the first full pass', 90_000, async () => (await podsHard(core, ns[1] ?? '')) === '10', loop.output);
     await waitFor('the watches', 30_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected', { cluster: 'prod-1' }) >= 2, loop.output);
@@ -197,7 +197,7 @@ describe('reconcile --watch across an apiserver restart and an etcd compaction (
     core = kc.makeApiClient(CoreV1Api);
     const tokenFile = join(mkdtempSync(join(tmpdir(), 'kontract-watch-token-')), 'token');
     writeFileSync(tokenFile, `${c.adminToken}\n`, { mode: 0o600 });
-    const dir = appInterface(CLUSTER, c.server, ['auth:', `  tokenFile: ${tokenFile}`, 'ca:', `  path: ${c.caFile}`], ns, 10);
+    const dir = appInterface(CLUSTER, c.server, [`tokenFile: ${tokenFile}`], ns, 10, c.caFile);
     loop = await startLoop(['--app-interface', dir, '--resync-period', '1h']);
     await waitFor('the first full pass', 90_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
     await waitFor('the watches', 30_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected') >= 2, loop.output);
