@@ -98,8 +98,8 @@ describe('reconcile --watch on the shared clusters', () => {
   beforeAll(async () => {
     dir = appInterface('prod-1', cluster.server, ['kubeconfigContext: prod-1'], ns, 10);
     loop = await startLoop(['--app-interface', dir, '--kubeconfig', testClusters().kubeconfig, '--resync-period', '1h', ...ns.flatMap((n) => ['--namespace', n])]);
-    await waitFor('the first full pass', 90_000, async () => (await podsHard(core, ns[1] ?? '')) === '10', loop.output);
-    await waitFor('the watches', 30_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected', { cluster: 'prod-1' }) >= 2, loop.output);
+    await waitFor('the first full pass', 180_000, async () => (await podsHard(core, ns[1] ?? '')) === '10', loop.output);
+    await waitFor('the watches', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected', { cluster: 'prod-1' }) >= 2, loop.output);
   });
 
   afterAll(async () => {
@@ -161,16 +161,17 @@ describe('reconcile --watch on the shared clusters', () => {
   it('in a dry-run loop, prints the plan of an out-of-band edit and changes nothing', async () => {
     const dry = await startLoop(['--dry-run', '--app-interface', dir, '--kubeconfig', testClusters().kubeconfig, '--resync-period', '1h', ...ns.flatMap((n) => ['--namespace', n])]);
     try {
-      await waitFor('the watches', 60_000, async () => metricSum(await dry.metrics(), 'kontract_watch_connected', { cluster: 'prod-1' }) >= 2, dry.output);
+      await waitFor('the watches', 180_000, async () => metricSum(await dry.metrics(), 'kontract_watch_connected', { cluster: 'prod-1' }) >= 2, dry.output);
       await editPods(core, ns[0] ?? '', '42');
       await waitFor('the plan of the edit', 30_000, () => dry.output().includes(`~ update prod-1/${ns[0] ?? ''}/ResourceQuota/compute`), dry.output);
       await sleep(500);
       expect(await podsHard(core, ns[0] ?? '')).toBe('42');
       expect(metricSum(await dry.metrics(), 'kontract_api_requests_total', { verb: 'apply' })).toBe(0);
-    } finally {
       expect(await dry.stop('SIGINT')).toBe(0);
+    } finally {
+      await dry.stop('SIGKILL');
     }
-  });
+  }, 300_000);
 });
 
 describe('reconcile --watch across an apiserver restart and an etcd compaction (disposable cluster)', () => {
@@ -199,9 +200,9 @@ describe('reconcile --watch across an apiserver restart and an etcd compaction (
     writeFileSync(tokenFile, `${c.adminToken}\n`, { mode: 0o600 });
     const dir = appInterface(CLUSTER, c.server, [`tokenFile: ${tokenFile}`], ns, 10, c.caFile);
     loop = await startLoop(['--app-interface', dir, '--resync-period', '1h']);
-    await waitFor('the first full pass', 90_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
-    await waitFor('the watches', 30_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected') >= 2, loop.output);
-  }, 300_000);
+    await waitFor('the first full pass', 180_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
+    await waitFor('the watches', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected') >= 2, loop.output);
+  }, 400_000);
 
   afterAll(async () => {
     await loop.stop();
