@@ -15,6 +15,7 @@ import { desiredNetworks } from '../../../src/integrations/networks/desired.js';
 import { networksIntegration } from '../../../src/integrations/networks/integration.js';
 
 const BASE = fileURLToPath(new URL('../../fixtures/app-interface/base', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('../../../app-interface-sample', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'kontract-networks-'));
 afterAll(() => { rmSync(work, { recursive: true, force: true }); });
 
@@ -64,6 +65,21 @@ describe(desiredNetworks, () => {
     expect(configs).toEqual([
       { cniVersion: '0.3.1', name: 'storage', type: 'macvlan', master: 'eth1', mode: 'bridge', ipam: { type: 'host-local', ranges: [[{ subnet: 'fd00:20::/64', gateway: 'fd00:20::1' }]] } },
       { cniVersion: '0.3.1', name: 'l2', type: 'ipvlan', master: 'eth2', mode: 'l2', ipam: {} },
+    ]);
+  });
+
+  it('renders dhcp IPAM as the dhcp plugin alone', async () => {
+    const data = await load({ 'tenancy/d.yml': net('dhcp', 'multus: {plugin: macvlan, master: eth1, ipam: {type: dhcp}}\n') });
+    expect(desiredNetworks(data).objects.map((o) => JSON.parse((o.object.spec as { config: string }).config) as unknown)).toEqual([
+      { cniVersion: '0.3.1', name: 'dhcp', type: 'macvlan', master: 'eth1', ipam: { type: 'dhcp' } },
+    ]);
+  });
+
+  it('builds the sample VDC wayne/prod\'s bridged VLAN network and secondary UDN', async () => {
+    const sample = await loadAppInterface({ kind: 'dir', path: SAMPLE });
+    expect(desiredNetworks(sample).objects.map((o) => `${o.cluster}/${o.object.metadata.namespace ?? ''}/${o.object.kind}/${o.object.metadata.name}`)).toEqual([
+      'prod-1/vdc-wayne-prod/UserDefinedNetwork/backend',
+      'prod-1/vdc-wayne-prod/NetworkAttachmentDefinition/data',
     ]);
   });
 
