@@ -32,7 +32,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 nad_dir=$(go list -m -f '{{.Dir}}' github.com/k8snetworkplumbingwg/network-attachment-definition-client)
 cp "$nad_dir/artifacts/networks-crd.yaml" "$tmp/$NAD"
-echo "network CRDs: generating the UserDefinedNetwork CRD (controller-gen; about a minute when cold)" >&2
+echo "network CRDs: generating the UserDefinedNetwork CRD with controller-gen (cold: its modules are downloaded and it is built first)" >&2
 go tool controller-gen crd paths=github.com/ovn-org/ovn-kubernetes/go-controller/pkg/crd/userdefinednetwork/v1 "output:crd:dir=$tmp/gen"
 cp "$tmp/gen/$UDN" "$tmp/$UDN"
 mkdir -p "$OUT"
