@@ -151,11 +151,9 @@ export const networkKind = defineKind({
     const problems: ValidationProblem[] = [];
     const report: Report = (field, message) => { problems.push({ file: f.path, field, message }); };
     let spec: MultusNetwork | UdnNetwork | undefined;
-    if ((r.multus === undefined) === (r.udn === undefined)) {
-      report(r.multus === undefined ? 'multus' : 'udn', 'needs exactly one of multus (a NetworkAttachmentDefinition) or udn (a UserDefinedNetwork)');
-    } else {
-      spec = r.multus === undefined ? udn(r.udn ?? { role: 'secondary' }, report) : multus(r.multus, report);
-    }
+    if (r.multus !== undefined && r.udn === undefined) spec = multus(r.multus, report);
+    else if (r.udn !== undefined && r.multus === undefined) spec = udn(r.udn, report);
+    else report(r.multus === undefined ? 'multus' : 'udn', 'needs exactly one of multus (a NetworkAttachmentDefinition) or udn (a UserDefinedNetwork)');
     if (problems.length > 0 || spec === undefined) return { ok: false, problems };
     const vdc = ctx.entry(vdcKind, r.vdc.$ref);
     if (vdc === undefined) return SKIP;
