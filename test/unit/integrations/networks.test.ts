@@ -144,6 +144,17 @@ describe('VM attachments in a VDC', () => {
     });
     expect(data.virtualMachines?.map((v) => v.networks?.length)).toEqual([3]);
   });
+
+  it('reports a template\'s Multus network that is not the VDC\'s on the VM\'s template field', async () => {
+    const err = await load({
+      'templates/tiny.yml': `${TEMPLATE}networks:\n  - {name: default, pod: {}}\n  - {name: storage, multus: {networkName: infra/storage-net}}\n`,
+      'vms/vm1.yml': '$schema: /kontract/kubevirt/virtual-machine-1.yml\nname: vm1\nnamespace: {$ref: /tenancy/v1.yml}\ntemplate: {$ref: /templates/tiny.yml}\n',
+    }).then(() => undefined, (e: unknown) => e);
+    const problems = isValidationError(err) ? err.problems : [];
+    expect(problems.map((p) => `${p.file}:${p.line ?? '?'} ${p.field}: ${p.message}`)).toEqual([
+      "/vms/vm1.yml:4 template: infra/storage-net (network storage of template /templates/tiny.yml) is not a network of the VM's VDC /tenancy/v1.yml: a VM in a VDC attaches only to its VDC's multus networks and secondary UDNs (it has none)",
+    ]);
+  });
 });
 
 describe('networksIntegration', () => {
