@@ -9,7 +9,7 @@
 import type { RawNetwork } from '../datafile-types.generated.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { ParseResult } from '../kind.js';
-import { SKIP, defineKind, ok } from '../kind.js';
+import { SKIP, ok, schemaKind } from '../kind.js';
 import type { AppInterfaceData } from '../model.js';
 import { VDC_LABEL, vdcKind } from './kinds.js';
 import type { Cidr } from './network-cidr.js';
@@ -142,23 +142,17 @@ function udn(raw: NonNullable<RawNetwork['udn']>, report: Report): UdnNetwork | 
   };
 }
 
-export const networkKind = defineKind({
-  schema: NETWORK_SCHEMA,
-  modelKey: 'networks',
-  graphqlField: 'networks_v1',
-  build(f, ctx): ParseResult<VdcNetwork> {
-    const r = f.raw as RawNetwork;
-    const problems: ValidationProblem[] = [];
-    const report: Report = (field, message) => { problems.push({ file: f.path, field, message }); };
-    let spec: MultusNetwork | UdnNetwork | undefined;
-    if (r.multus !== undefined && r.udn === undefined) spec = multus(r.multus, report);
-    else if (r.udn !== undefined && r.multus === undefined) spec = udn(r.udn, report);
-    else report(r.multus === undefined ? 'multus' : 'udn', 'needs exactly one of multus (a NetworkAttachmentDefinition) or udn (a UserDefinedNetwork)');
-    if (problems.length > 0 || spec === undefined) return { ok: false, problems };
-    const vdc = ctx.entry(vdcKind, r.vdc.$ref);
-    if (vdc === undefined) return SKIP;
-    return ok({ path: f.path, name: r.name, description: r.description ?? '', vdc: r.vdc.$ref, namespace: vdc.name, cluster: vdc.cluster, spec });
-  },
+export const networkKind = schemaKind(NETWORK_SCHEMA, 'networks', 'networks_v1', (r: RawNetwork, f, ctx): ParseResult<VdcNetwork> => {
+  const problems: ValidationProblem[] = [];
+  const report: Report = (field, message) => { problems.push({ file: f.path, field, message }); };
+  let spec: MultusNetwork | UdnNetwork | undefined;
+  if (r.multus !== undefined && r.udn === undefined) spec = multus(r.multus, report);
+  else if (r.udn !== undefined && r.multus === undefined) spec = udn(r.udn, report);
+  else report(r.multus === undefined ? 'multus' : 'udn', 'needs exactly one of multus (a NetworkAttachmentDefinition) or udn (a UserDefinedNetwork)');
+  if (problems.length > 0 || spec === undefined) return { ok: false, problems };
+  const vdc = ctx.entry(vdcKind, r.vdc.$ref);
+  if (vdc === undefined) return SKIP;
+  return ok({ path: f.path, name: r.name, description: r.description ?? '', vdc: r.vdc.$ref, namespace: vdc.name, cluster: vdc.cluster, spec });
 });
 
 /**
