@@ -5,13 +5,14 @@
  * from GraphQL answers. Validation (validate.ts) turns a snapshot into AppInterfaceData.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { ValidationProblem } from '../core/errors.js';
 import * as yaml from 'js-yaml';
 import { ValidationError, errorMessage } from '../core/errors.js';
 import type { PositionIndex } from './yaml-positions.js';
-import { parseYamlWithPositions } from './yaml-positions.js';
+import { lazyPositionIndex } from './yaml-positions.js';
 import { confinedRealPath, realPath } from './confined-paths.js';
 
 export interface Datafile {
@@ -154,12 +155,15 @@ export async function readDirSnapshot(root: string, opts: ReadDirOptions = {}): 
   const resources = new Map<string, string>();
   for (const abs of paths) {
     const path = dataPath(root, abs);
-    const text = await readFile(abs, 'utf8');
+    // Synchronous reads: thousands of small files, and one thread-pool round trip per open, stat,
+    // read and close of an async read made loading wait on the pool (docs/benchmarks.md, "End to end").
+    const text = readFileSync(abs, 'utf8');
     contents.set(path, text);
     try {
-      const parsed = parseYamlWithPositions(text, path);
-      if (isManifest(parsed.value)) resources.set(path, text);
-      else files.set(path, { path, raw: parsed.value, positions: parsed.positions });
+      const value: unknown = yaml.load(text, { filename: path });
+      // Line positions are computed on demand, for the files a problem names (yaml-positions.ts).
+      if (isManifest(value)) resources.set(path, text);
+      else files.set(path, { path, raw: value, positions: lazyPositionIndex(text, path) });
     } catch (e) {
       if (isManifestStream(text)) {
         resources.set(path, text);
@@ -173,7 +177,7 @@ export async function readDirSnapshot(root: string, opts: ReadDirOptions = {}): 
   const resourcesRoot = nodePath.join(root, RESOURCES_DIR);
   for (const abs of (await listAllFiles(resourcesRoot)).sort()) {
     const path = `/${nodePath.relative(resourcesRoot, abs).split(nodePath.sep).join('/')}`;
-    const text = await readFile(abs, 'utf8');
+    const text = readFileSync(abs, 'utf8');
     contents.set(`/${RESOURCES_DIR}${path}`, text);
     resources.set(path, text);
   }
