@@ -16,7 +16,11 @@
  * and the floors also report their own in-process time (`inner`, without node's start).
  *
  *   node scripts/bench.js --case e2e [--clusters-dir DIR] [--data DIR] [--rounds 7]
- *        [--namespaces 3000] [--roles 300] [--users 1000] [--seed 1]
+ *        [--namespaces 3000] [--roles 300] [--users 1000] [--seed 1] [--baseline CHECKOUT]
+ *
+ * `--baseline CHECKOUT`: another built kontract checkout (e.g. the previous commit, `npm ci && npm
+ * run build` there); its `--version`, `--help`, `validate` and no-op are measured in the same
+ * rounds (`<case>@base`), interleaved with this checkout's.
  */
 /* eslint-disable no-console -- a benchmark script's report is its output */
 import { spawn } from 'node:child_process';
@@ -116,7 +120,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const first = await measure([...run, '--dry-run', '--detailed-exitcode', '--output', 'json']);
     const changes = (JSON.parse(first.stdout) as { changes?: unknown[] }).changes?.length;
     console.error(`[e2e] wet run ${wet.wall.toFixed(1)} s (exit ${wet.code}); the dry-run after it: exit ${first.code}, ${String(changes)} change(s)`);
-    const cases: Record<string, readonly string[]> = {
+    const own: Record<string, readonly string[]> = {
       node: ['-e', '0'],
       version: [KONTRACT, '--version'],
       help: [KONTRACT, '--help'],
@@ -125,11 +129,19 @@ async function main(argv: readonly string[]): Promise<void> {
       listFloor: [FLOORS, 'list', stateDir, JSON.stringify(listRequests())],
       noop: [...run, '--dry-run', '--detailed-exitcode', '--log-level', 'warn'],
     };
-    const samples = new Map<string, Sample[]>(Object.keys(cases).map((k) => [k, []]));
+    const baseline = flag('--baseline');
+    const base = baseline === undefined ? undefined : join(baseline, 'bin', 'kontract.js');
+    // Each baseline case right after its counterpart: the pair meets the same machine load.
+    const cases = new Map<string, readonly string[]>();
+    for (const [k, args] of Object.entries(own)) {
+      cases.set(k, args);
+      if (base !== undefined && ['version', 'help', 'validate', 'noop'].includes(k)) cases.set(`${k}@base`, args.map((a) => (a === KONTRACT ? base : a)));
+    }
+    const samples = new Map<string, Sample[]>([...cases.keys()].map((k) => [k, []]));
     for (let r = 0; r < rounds; r++) {
-      for (const [name, args] of Object.entries(cases)) {
+      for (const [name, args] of cases) {
         const s = await measure(args);
-        if (name === 'noop' && s.code !== 0) console.error(`[e2e] round ${r}: the no-op dry-run exited ${s.code} (0 = no change)`);
+        if (name.startsWith('noop') && s.code !== 0) console.error(`[e2e] round ${r}: the no-op dry-run exited ${s.code} (0 = no change)`);
         samples.get(name)?.push(s);
       }
       console.error(`[e2e] round ${r + 1}/${rounds} done`);
