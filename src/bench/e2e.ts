@@ -148,6 +148,12 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     const out: Record<string, Record<string, number>> = {};
     for (const [name, s] of samples) out[name] = summary(s);
+    // This build against the baseline, round by round (each pair ran back to back): median ratio.
+    const vsBaseline: Record<string, number> = {};
+    for (const [name, s] of samples) {
+      const b = samples.get(`${name}@base`);
+      if (b !== undefined) vsBaseline[name] = Math.round(median(s.map((x, i) => x.wall / (b[i]?.wall ?? NaN))) * 1000) / 1000;
+    }
     const m = (k: string, f: string): number => out[k]?.[f] ?? NaN;
     const noopFloor = m('node', 'wall') + m('readParse', 'inner') + m('listFloor', 'inner');
     const targets = {
@@ -158,7 +164,7 @@ async function main(argv: readonly string[]): Promise<void> {
       noopToFloor: { value: m('noop', 'wall') / noopFloor, floor: noopFloor, target: 1.5, met: m('noop', 'wall') <= 1.5 * noopFloor },
       noopMaxRssMB: { value: m('noop', 'maxRssMB'), target: 250, met: m('noop', 'maxRssMB') <= 250 },
     };
-    console.log(JSON.stringify({ case: 'e2e', rounds, dataDir, wet: { wall: wet.wall, code: wet.code }, firstDryRun: { code: first.code, changes }, results: out, targets }, null, 2));
+    console.log(JSON.stringify({ case: 'e2e', rounds, dataDir, wet: { wall: wet.wall, code: wet.code }, firstDryRun: { code: first.code, changes }, results: out, ...(base === undefined ? {} : { vsBaseline }), targets }, null, 2));
   } finally {
     if (started) await measure([KONTRACT, 'local-clusters', 'down', '--dir', stateDir]);
     if (tempData !== undefined && !argv.includes('--keep-data')) rmSync(tempData, { recursive: true, force: true });
