@@ -59,7 +59,7 @@ describe('the built CLI (dist/, npm run build)', () => {
     return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
   };
 
-  it.each([['--help'], ['--version']])('%s loads no command module and no heavy dependency', (arg) => {
+  it.each([['--help'], ['--version'], ['completion']])('%s loads no command module and no heavy dependency', (arg) => {
     const loaded = loadedBy([arg]);
     expect(loaded.some((u) => u.includes('/dist/cli/main.js'))).toBe(true);
     expect(loaded.filter((u) => /\/dist\/cli\/commands\/(?!index\.js)/.test(u))).toEqual([]);
