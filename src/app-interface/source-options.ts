@@ -5,10 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
+import { ERROR_CODES, KontractError, ValidationError, errorMessage } from '../core/errors.js';
 import type { ValidationProblem } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { silentReporter } from '../core/reporter.js';
+import { credentialProblems, withoutRefusedFabrics } from './credential-confinement.js';
+import type { CredentialPolicy } from './credential-confinement.js';
 import { loadFromGraphql } from './graphql-client.js';
 import type { AppInterfaceData } from './model.js';
 import { readDirSnapshot } from './snapshot.js';
@@ -23,6 +25,8 @@ export type AppInterfaceSource =
 export interface LoadOptions {
   readonly reporter?: Reporter;
   readonly signal?: AbortSignal;
+  /** Check the credential files and servers the data names (credential-confinement.ts); absent: not checked. */
+  readonly credentials?: CredentialPolicy;
 }
 
 /** The CLI-flag form: what a command got from `--app-interface` / `--graphql-url` / `--graphql-token-file`. */
@@ -36,6 +40,11 @@ export interface SourceArgs {
   readonly env: NodeJS.ProcessEnv;
   readonly reporter?: Reporter;
   readonly signal?: AbortSignal;
+  /**
+   * Commands that contact clusters (and `validate`) check the credential files the data names and,
+   * with `allowServers` (--allow-server), the servers credentials go to. Absent: not checked.
+   */
+  readonly credentials?: { readonly allowServers?: readonly string[] };
 }
 
 function isSource(x: AppInterfaceSource | SourceArgs): x is AppInterfaceSource {
@@ -51,15 +60,24 @@ export function loadAppInterface(args: SourceArgs): Promise<AppInterfaceData>;
 export async function loadAppInterface(x: AppInterfaceSource | SourceArgs, opts: LoadOptions = {}): Promise<AppInterfaceData> {
   if (!isSource(x)) {
     const source = await sourceFromArgs(x);
-    return loadAppInterface(source, { ...(x.reporter === undefined ? {} : { reporter: x.reporter }), ...(x.signal === undefined ? {} : { signal: x.signal }) });
+    const credentials = credentialPolicyOf(x);
+    return loadAppInterface(source, {
+      ...(x.reporter === undefined ? {} : { reporter: x.reporter }), ...(x.signal === undefined ? {} : { signal: x.signal }),
+      ...(credentials === undefined ? {} : { credentials }),
+    });
   }
   const reporter = opts.reporter ?? silentReporter;
   const t0 = Date.now();
   let data: AppInterfaceData;
   if (x.kind === 'dir') {
-    data = validateSnapshot(await readDirSnapshot(x.path, x.allowPaths === undefined ? {} : { allowPaths: x.allowPaths }));
+    const snap = await readDirSnapshot(x.path, x.allowPaths === undefined ? {} : { allowPaths: x.allowPaths });
+    data = validateSnapshot(snap);
+    const refused = opts.credentials === undefined ? [] : credentialProblems(data, opts.credentials);
+    if (refused.length > 0) throw new ValidationError(withLines(snap, refused));
   } else {
     data = await loadFromGraphql({ url: x.url, reporter, ...(x.token === undefined ? {} : { token: x.token }), ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
+    const refused = opts.credentials === undefined ? [] : credentialProblems(data, opts.credentials);
+    if (refused.length > 0) throw new ValidationError(refused);
   }
   reporter.log('debug', 'app-interface loaded', {
     source: x.kind === 'dir' ? x.path : x.url, sha: data.sha, clusters: data.clusters.length, namespaces: data.namespaces.length, ms: Date.now() - t0,
@@ -111,21 +129,29 @@ export interface Inspection {
  */
 export async function inspectAppInterface(args: SourceArgs): Promise<Inspection> {
   const source = await sourceFromArgs(args);
+  const policy = credentialPolicyOf(args);
+  const refused = (data: AppInterfaceData): ValidationProblem[] => (policy === undefined ? [] : credentialProblems(data, policy));
   if (source.kind === 'dir') {
     const snap = await readDirSnapshot(source.path, source.allowPaths === undefined ? {} : { allowPaths: source.allowPaths });
     const lines = (ps: readonly ValidationProblem[]): ValidationProblem[] => withLines(snap, ps);
     try {
-      return { data: validateSnapshot(snap), problems: [], withLines: lines };
+      const data = validateSnapshot(snap);
+      const r = refused(data);
+      return { data: withoutRefusedFabrics(data, r), problems: lines(r), withLines: lines };
     } catch (e) {
       if (!isInvalidDataError(e)) throw e;
-      return { data: e.partial, problems: e.problems, withLines: lines };
+      const r = refused(e.partial);
+      return { data: withoutRefusedFabrics(e.partial, r), problems: lines([...e.problems, ...r]), withLines: lines };
     }
   }
   try {
-    return { data: await loadAppInterface(source, { ...(args.reporter === undefined ? {} : { reporter: args.reporter }), ...(args.signal === undefined ? {} : { signal: args.signal }) }), problems: [], withLines: (ps) => [...ps] };
+    const data = await loadAppInterface(source, { ...(args.reporter === undefined ? {} : { reporter: args.reporter }), ...(args.signal === undefined ? {} : { signal: args.signal }) });
+    const r = refused(data);
+    return { data: withoutRefusedFabrics(data, r), problems: r, withLines: (ps) => [...ps] };
   } catch (e) {
     if (!isInvalidDataError(e)) throw e;
-    return { data: e.partial, problems: e.problems, withLines: (ps) => [...ps] };
+    const r = refused(e.partial);
+    return { data: withoutRefusedFabrics(e.partial, r), problems: [...e.problems, ...r], withLines: (ps) => [...ps] };
   }
 }
 
@@ -135,4 +161,16 @@ export async function inspectAppInterface(args: SourceArgs): Promise<Inspection>
  */
 export function allowedPathsOf(args: SourceArgs): string[] {
   return [...(args.dir === undefined ? [] : [args.dir]), ...(args.allowPaths ?? [])].map((p) => nodePath.resolve(args.cwd, p));
+}
+
+/** The credential policy of a command's flags (credential-confinement.ts), or undefined when the command does not check. */
+function credentialPolicyOf(args: SourceArgs): CredentialPolicy | undefined {
+  if (args.credentials === undefined) return undefined;
+  const allowServers = args.credentials.allowServers;
+  return {
+    allowedPaths: allowedPathsOf(args),
+    operatorPaths: (args.allowPaths ?? []).map((p) => nodePath.resolve(args.cwd, p)),
+    cwd: args.cwd,
+    ...(allowServers === undefined ? {} : { allowServers }),
+  };
 }

@@ -8,10 +8,12 @@
  *   --secrets-config FILE      qontract-reconcile style TOML secrets (settings `vault: false`)
  *   --vault-server URL         Vault for cluster automationTokens (settings `vault: true` or none)
  *   --allow-path DIR           a directory outside the app-interface the data may read (repeatable)
+ *   --allow-server URL         a server credentials may be sent to (repeatable; env KONTRACT_ALLOW_SERVERS)
  */
 import type { Argv } from 'yargs';
 import type { SourceArgs } from '../app-interface/source-options.js';
 import { GRAPHQL_TOKEN_ENV } from '../app-interface/source-options.js';
+import { ANY_SERVER, serverOrigin } from '../app-interface/credential-confinement.js';
 import type { AppInterfaceData } from '../app-interface/model.js';
 import { ERROR_CODES, KontractError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
@@ -59,6 +61,35 @@ export function sourceArgsFrom(args: Readonly<Record<string, unknown>>, ctx: { r
     ...(ctx.reporter === undefined ? {} : { reporter: ctx.reporter }),
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
   };
+}
+
+/** Environment form of --allow-server: origins separated by commas or white space. */
+export const ALLOW_SERVERS_ENV = 'KONTRACT_ALLOW_SERVERS';
+
+/** Adds `--allow-server` (commands that contact clusters, and `validate`). */
+export function allowServerOptions<T>(y: Argv<T>): Argv<T> {
+  return y.option('allow-server', {
+    type: 'string', array: true, group: 'Data source:',
+    describe: `a server (https://host:port) credentials named by the data may be sent to; repeatable; '*' = any (reviewed data); env ${ALLOW_SERVERS_ENV}; default: not checked`,
+  });
+}
+
+/**
+ * `sourceArgsFrom` plus the credential checks of a command that contacts clusters (or validates
+ * for one): credential files are confined, and servers checked against --allow-server /
+ * KONTRACT_ALLOW_SERVERS when one is given (src/app-interface/credential-confinement.ts).
+ */
+export function checkedSourceArgsFrom(args: Readonly<Record<string, unknown>>, ctx: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly reporter?: Reporter; readonly signal?: AbortSignal }): SourceArgs {
+  const fromFlag = strs(args['allow-server']);
+  const fromEnv = (ctx.env[ALLOW_SERVERS_ENV] ?? '').split(/[\s,]+/).filter((x) => x !== '');
+  const given = fromFlag.length > 0 ? fromFlag : fromEnv;
+  const allowServers = given.map((v) => {
+    if (v === ANY_SERVER) return v;
+    const origin = serverOrigin(v);
+    if (origin === undefined) throw new KontractError(ERROR_CODES.USAGE, `--allow-server ${v}: expected an http(s) URL such as https://api.example.com:6443, or '*'`);
+    return origin;
+  });
+  return { ...sourceArgsFrom(args, ctx), credentials: allowServers.length === 0 ? {} : { allowServers } };
 }
 
 /** `--secrets-config` and `--vault-server`: where cluster `automationToken`s are read from (src/secrets/select.ts). */
