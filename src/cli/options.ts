@@ -9,6 +9,7 @@
  *   --vault-server URL         Vault for cluster automationTokens (settings `vault: true` or none)
  *   --allow-path DIR           a directory outside the app-interface the data may read (repeatable)
  *   --allow-server URL         a server credentials may be sent to (repeatable; env KONTRACT_ALLOW_SERVERS)
+ *   --request-timeout DURATION per-attempt timeout of API requests (env KONTRACT_REQUEST_TIMEOUT)
  */
 import type { Argv } from 'yargs';
 import type { SourceArgs } from '../app-interface/source-options.js';
@@ -19,6 +20,8 @@ import { ERROR_CODES, KontractError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { SecretReader } from '../secrets/index.js';
 import { secretReaderFor } from '../secrets/select.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../k8s/cluster-client.js';
+import { parseDuration } from '../reconcile/run-lock.js';
 
 /** A string flag's value, or undefined when absent (or not a string). */
 export function str(v: unknown): string | undefined {
@@ -110,4 +113,26 @@ export function secretReaderFromArgs(args: Readonly<Record<string, unknown>>, ct
     ...(vaultServer === undefined ? {} : { vaultServer }),
     ...(vault === undefined ? {} : { vault }),
   });
+}
+
+/** Environment form of --request-timeout. */
+export const REQUEST_TIMEOUT_ENV = 'KONTRACT_REQUEST_TIMEOUT';
+
+/** Adds `--request-timeout` (commands that contact clusters). */
+export function requestTimeoutOption<T>(y: Argv<T>): Argv<T> {
+  return y.option('request-timeout', {
+    type: 'string', defaultDescription: `env ${REQUEST_TIMEOUT_ENV}, else ${DEFAULT_REQUEST_TIMEOUT_MS / 1000}s`,
+    describe: 'Per-attempt timeout of an API request (DURATION: 10, 10s, 500ms, 1m): an attempt that gets no byte from the apiserver for this long is cut and retried like a connection error',
+  });
+}
+
+/** --request-timeout, else KONTRACT_REQUEST_TIMEOUT, else the default, in ms; E_USAGE when not a positive duration. */
+export function requestTimeoutMs(args: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): number {
+  const flag = str(args['request-timeout']);
+  const fromEnv = env[REQUEST_TIMEOUT_ENV];
+  const text = flag ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
+  if (text === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) throw new KontractError(ERROR_CODES.USAGE, `${flag === undefined ? REQUEST_TIMEOUT_ENV : '--request-timeout'} ${text}: expected a positive duration such as 10, 10s, 500ms or 1m`);
+  return ms;
 }

@@ -28,6 +28,8 @@ export const FIELD_MANAGER = 'kontract';
 export const LIST_PAGE_SIZE = 500;
 /** Default of ClientOptions.giveUpAfter (`--give-up-after`). */
 export const DEFAULT_GIVE_UP_AFTER = 20;
+/** Default of ClientOptions.timeoutMs (`--request-timeout`). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * Per-attempt timeout of a Lease request (ClientOptions.lockTimeoutMs): a Lease request that gets no
  * answer in time is not retried, so a black-holed cluster is given up alone within seconds.
@@ -146,7 +148,7 @@ export class KubeApiError extends KontractError {
 export interface ClientOptions {
   /** Max parallel sockets to this cluster. @default 16 */
   readonly maxSockets?: number;
-  /** Per-request timeout in ms. @default 30000 */
+  /** Per-attempt timeout in ms: no byte from the server for this long fails the attempt (then retried). @default DEFAULT_REQUEST_TIMEOUT_MS */
   readonly timeoutMs?: number;
   /** Retries for 429/5xx/network errors. @default 4 */
   readonly maxRetries?: number;
@@ -281,7 +283,7 @@ function objName(ns: string, name: string): string {
 
 export function createClusterClient(conn: ClusterConnection, options: ClientOptions = {}): ClusterClient {
   const maxRetries = options.maxRetries ?? 4;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const lockTimeoutMs = Math.min(timeoutMs, options.lockTimeoutMs ?? LOCK_REQUEST_TIMEOUT_MS);
   const backoff = { baseMs: options.backoffBaseMs ?? 250, maxMs: 10_000 };
   const counts: Mutable<Record<RequestVerb, number>> = { list: 0, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 };

@@ -51,7 +51,7 @@ function prod1Server(root: string, url: string): void {
 }
 
 type Args = Readonly<Record<string, unknown>>;
-const common = { 'log-level': 'error', 'log-format': 'text', 'detailed-exitcode': false };
+const common = { 'log-level': 'error' as const, 'log-format': 'text' as const, 'detailed-exitcode': false };
 
 async function validate(root: string, args: Args = {}, env: NodeJS.ProcessEnv = {}): Promise<string[] | 'valid'> {
   try {
