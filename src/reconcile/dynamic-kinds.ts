@@ -8,6 +8,10 @@
  *   `Kind`: the core group, else the one group serving it) only to LIST owned objects for pruning;
  *   when no group serves it there is nothing desired or owned to look at: a warning.
  *
+ * Each cluster is resolved on its own and within DISCOVERY_TIMEOUT_MS: a cluster whose discovery
+ * fails or does not finish in time (refused, black-holed) is registered as failed (`not read`)
+ * and the others go on; the wait of the run for discovery is bounded by that timeout.
+ *
  * Apply order: CustomResourceDefinitions 0, Namespaces 10, other cluster-scoped kinds 20,
  * namespaced kinds 50 (deletes in reverse).
  */
@@ -21,6 +25,9 @@ import type { ClusterFailures } from './fetch-current.js';
 import type { RequestLimits } from './request-limits.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
+
+/** How long the discovery of one cluster's dynamic kinds may take (ResolveContext.timeoutMs). */
+export const DISCOVERY_TIMEOUT_MS = 10_000;
 
 export function orderOf(group: string, kind: string, namespaced: boolean): number {
   if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') return 0;
@@ -86,6 +93,8 @@ export interface ResolveContext {
   readonly limits: RequestLimits;
   readonly scope: Scope;
   readonly reporter: Reporter;
+  /** @default DISCOVERY_TIMEOUT_MS */
+  readonly timeoutMs?: number;
 }
 
 /** For cluster-scoped kinds the object carries no namespace. */
@@ -140,6 +149,29 @@ async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: 
 }
 
 /**
+ * resolveCluster within the discovery timeout; a failure or the timeout fails that cluster alone
+ * (registered, nothing resolved), the other clusters' resolution is not affected.
+ */
+async function resolveClusterBounded(ctx: ResolveContext, w: IntegrationWork, cluster: string): Promise<{ kinds: ManagedKind[]; desired: DesiredEntry[] }> {
+  const none = { kinds: [], desired: [] };
+  const ms = ctx.timeoutMs ?? DISCOVERY_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((r) => { timer = setTimeout(() => { r('timeout'); }, ms); });
+  try {
+    const r = await Promise.race([resolveCluster(ctx, w, cluster), deadline]);
+    if (r !== 'timeout') return r;
+    ctx.failures.register(cluster, new KontractError(ERROR_CODES.CLUSTER_ACCESS,
+      `cluster ${cluster}: API discovery of the kinds ${w.integration.name} resolves from the data did not finish within ${ms / 1000} s: cluster not read`, { cluster }));
+    return none;
+  } catch (e) {
+    ctx.failures.register(cluster, e);
+    return none;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Resolves every work's dynamic kinds on its connected clusters; returns the work with the
  * resolved desired entries added (also returned apart, for the inventory) and the kinds to LIST.
  */
@@ -152,7 +184,7 @@ export async function resolveDynamicKinds(ctx: ResolveContext, work: readonly In
       added.push([]);
       continue;
     }
-    const results = await Promise.all(w.clusters.map(async (c) => [c.name, await resolveCluster(ctx, w, c.name)] as const));
+    const results = await Promise.all(w.clusters.map(async (c) => [c.name, await resolveClusterBounded(ctx, w, c.name)] as const));
     const kindsByCluster = new Map<string, readonly ManagedKind[]>();
     const desired: DesiredEntry[] = [];
     for (const [cluster, r] of results) {
