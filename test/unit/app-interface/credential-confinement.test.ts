@@ -152,6 +152,25 @@ describe('--allow-server', () => {
     ]);
   });
 
+  it('covers Vault automationTokens (no kontract settings file)', async () => {
+    const { root } = setup('servers-vault');
+    rmSync(join(root, 'kontract', 'clusters', 'prod-1.yml'));
+    const file = join(root, 'openshift', 'prod-1', 'cluster.yml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}automationToken:\n  path: app-sre/creds/prod-1\n  field: token\n`);
+    expect(await validate(root, { 'allow-server': ['https://a.example'] })).toEqual([
+      '/openshift/prod-1/cluster.yml:8 serverUrl: https://prod-1.kontract.invalid:6443 is not an allowed server (--allow-server): the automationToken app-sre/creds/prod-1 is not sent there, no cluster is contacted',
+    ]);
+  });
+
+  it('does not apply to servers from operator-side configuration: inCluster, a kubeconfig in an --allow-path directory', async () => {
+    const { root, outside } = setup('servers-operator');
+    writeFileSync(join(outside, 'kubeconfig'), 'apiVersion: v1\n');
+    prod1Settings(root, ['auth:', '  inCluster: true']);
+    expect(await validate(root, { 'allow-server': ['https://a.example'] })).toBe('valid');
+    prod1Settings(root, ['auth:', '  kubeconfigContext: prod-1', `  kubeconfigPath: ${join(outside, 'kubeconfig')}`]);
+    expect(await validate(root, { 'allow-path': [outside], 'allow-server': ['https://a.example'] })).toBe('valid');
+  });
+
   it('rejects a value that is not an http(s) URL as a usage error', async () => {
     const { root } = setup('servers-usage');
     await expect(validate(root, { 'allow-server': ['prod-1:6443'] })).rejects.toSatisfy((e: unknown) => isKontractError(e) && e.code === 'E_USAGE' && e.message.includes('--allow-server prod-1:6443'));
@@ -165,18 +184,25 @@ describe('a refused run contacts no cluster', () => {
     server.listen(0, '127.0.0.1', () => { res({ server, port: (server.address() as AddressInfo).port, connections: () => n }); });
   });
 
-  it('a token file outside the root: the wet run fails on the data before any connection', async () => {
+  it('a token file outside the root: the wet run fails on the data before any connection, to any cluster', async () => {
     const { root, tokenFile } = setup('run-refused');
-    const { server, port, connections } = await listen();
+    const one = await listen();
+    const two = await listen();
     try {
       prod1Settings(root, ['auth:', `  tokenFile: ${tokenFile}`]);
-      prod1Server(root, `https://127.0.0.1:${port}`);
-      const run = runCommand.run({ ...common, 'app-interface': root, integrations: ['namespaces'], all: false, cluster: ['prod-1'], 'lock-namespace': 'kube-system', 'give-up-after': 20, 'grace-period': 10, concurrency: 10, 'max-deletions': 50 },
+      prod1Server(root, `https://127.0.0.1:${one.port}`);
+      // prod-2's credentials are fine (a token file inside the app-interface): it is not contacted either
+      writeFileSync(join(root, 'prod-2.token'), `${TOKEN}\n`);
+      writeFileSync(join(root, 'kontract', 'clusters', 'prod-2.yml'), ['$schema: /kontract/cluster-1.yml', 'cluster:', '  $ref: /openshift/prod-2/cluster.yml', 'auth:', '  tokenFile: prod-2.token', ''].join('\n'));
+      const file2 = join(root, 'openshift', 'prod-2', 'cluster.yml');
+      writeFileSync(file2, readFileSync(file2, 'utf8').replace(/serverUrl: .*/, `serverUrl: https://127.0.0.1:${two.port}`));
+      const run = runCommand.run({ ...common, 'app-interface': root, integrations: ['namespaces'], all: false, 'lock-namespace': 'kube-system', 'give-up-after': 20, 'grace-period': 10, concurrency: 10, 'max-deletions': 50 },
         { reporter: silentReporter, env: {}, cwd: root, signal: new AbortController().signal });
       await expect(run).rejects.toSatisfy((e: unknown) => isValidationError(e) && e.problems.map(formatProblem).some((p) => p.startsWith('/kontract/clusters/prod-1.yml:5 auth.tokenFile:')));
-      expect(connections()).toBe(0);
+      expect([one.connections(), two.connections()]).toEqual([0, 0]);
     } finally {
-      server.close();
+      one.server.close();
+      two.server.close();
     }
   });
 });
