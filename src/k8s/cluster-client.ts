@@ -128,7 +128,7 @@ export interface ClusterClient {
    * Once given up, every request fails at once without being sent (KubeApiError reason `GivenUp`).
    */
   givenUp(): string | undefined;
-  /** Frees the keep-alive sockets. */
+  /** Frees the keep-alive sockets; requests still waiting end (E_CLUSTER_ACCESS, reason Closed) without further attempts. */
   close(): void;
 }
 
@@ -289,6 +289,8 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   const counts: Mutable<Record<RequestVerb, number>> = { list: 0, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 };
   let agentFor: ConnectionCredentials | undefined;
   const isAborted = (): boolean => options.signal?.aborted === true;
+  /** Set by close(): requests still waiting (a black-holed cluster) end without further attempts. */
+  let closed = false;
   let agent: http.Agent | undefined;
   const giveUpAfter = options.giveUpAfter ?? DEFAULT_GIVE_UP_AFTER;
   let consecutiveFailures = 0;
@@ -380,7 +382,9 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   const request = async (spec: RequestSpec): Promise<RawResponse> => {
     let reloaded = false;
     const notSent = (): KubeApiError => failure(spec, 0, GIVEN_UP, `not sent: cluster given up (${gaveUp ?? ''})`);
+    const closedError = (cause?: unknown): KubeApiError => failure(spec, 0, 'Closed', 'not sent: the client was closed (the run is over)', cause);
     for (let attempt = 0; ; attempt++) {
+      if (closed) throw closedError();
       if (gaveUp !== undefined && spec.release !== true) throw notSent();
       counts[spec.verb]++;
       let res: RawResponse;
@@ -390,6 +394,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
         options.onRequest?.(spec.verb, 0);
         const code = (e as NodeJS.ErrnoException).code;
         if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted', e);
+        if (closed) throw closedError(e);
         // A Lease request that timed out is not retried (LOCK_REQUEST_TIMEOUT_MS); a release is sent once.
         const retry = gaveUp === undefined && spec.release !== true && isRetryableNetworkError(code) && attempt < maxRetries
           && !(spec.verb === 'lock' && code === 'KONTRACT_TIMEOUT');
@@ -575,6 +580,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     },
 
     close() {
+      closed = true;
       if (deadline !== undefined) clearTimeout(deadline);
       options.signal?.removeEventListener('abort', onAbort);
       agent?.destroy();

@@ -130,8 +130,8 @@ describe('network faults (disposable clusters, toxiproxy)', () => {
       const timeout = 10;
       const faulted = await fc.run(['--cluster-timeout', String(timeout)]);
       expect(faulted.code, summary(faulted)).toBe(1);
-      // kontract's own start-up included: bounded by --cluster-timeout, not by the black hole
-      expect(faulted.seconds).toBeLessThan(timeout + 3);
+      // kontract's own start-up included (seconds on a loaded machine): bounded by --cluster-timeout, not by the black hole
+      expect(faulted.seconds).toBeLessThan(timeout + 8);
       const errorsOf = (cluster: string): string[] => faulted.logs.filter((l) => l.level === 'error' && l.cluster === cluster).map((l) => l.msg);
       expect(errorsOf('refusing').join('\n')).toContain('ECONNREFUSED');
       expect(errorsOf('black-holed').length).toBeGreaterThan(0);
