@@ -6,34 +6,25 @@
  * test/integration/faults/network-faults.test.ts.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { runCommand } from '../../../src/cli/commands/run.js';
 import { silentReporter } from '../../../src/core/reporter.js';
+import { freePort } from '../../integration/faults/support/net.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../app-interface-sample', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'kontract-discovery-'));
 afterAll(() => { rmSync(work, { recursive: true, force: true }); });
-
-/** A loopback port that refuses connections (listened on once, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => { r(); }));
-  return port;
-}
 
 interface PlanJson { readonly clusters: readonly { readonly cluster: string; readonly read: boolean }[]; readonly errors: readonly { readonly cluster?: string; readonly message: string }[] }
 
 it('a cluster whose discovery fails is not read, with its error; the run still ends with a plan', async () => {
   const root = join(work, 'ai');
   cpSync(SAMPLE, root, { recursive: true });
-  const port = await closedPort();
+  // a loopback port nobody listens on: connections are refused
+  const port = await freePort();
   const cluster = join(root, 'openshift', 'prod-1', 'cluster.yml');
   writeFileSync(cluster, readFileSync(cluster, 'utf8').replace('serverUrl: https://prod-1.kontract.invalid:6443', `serverUrl: https://127.0.0.1:${port}`));
   writeFileSync(join(root, 'kontract', 'clusters', 'prod-1.yml'), ['$schema: /kontract/cluster-1.yml', 'cluster:', '  $ref: /openshift/prod-1/cluster.yml', 'auth:', '  tokenEnv: PROD1_TOKEN', ''].join('\n'));
