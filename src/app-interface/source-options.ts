@@ -11,7 +11,6 @@ import type { Reporter } from '../core/reporter.js';
 import { silentReporter } from '../core/reporter.js';
 import { credentialProblems, withoutRefusedFabrics } from './credential-confinement.js';
 import type { CredentialPolicy } from './credential-confinement.js';
-import { loadFromGraphql } from './graphql-client.js';
 import type { AppInterfaceData } from './model.js';
 import { readDirSnapshot } from './snapshot.js';
 import { isInvalidDataError, validateSnapshot, withLines } from './validate.js';
@@ -75,6 +74,8 @@ export async function loadAppInterface(x: AppInterfaceSource | SourceArgs, opts:
     const refused = opts.credentials === undefined ? [] : credentialProblems(data, opts.credentials);
     if (refused.length > 0) throw new ValidationError(withLines(snap, refused));
   } else {
+    // Imported here: the GraphQL client (graphql, graphql-request) is not loaded for a directory source.
+    const { loadFromGraphql } = await import('./graphql-client.js');
     data = await loadFromGraphql({ url: x.url, reporter, ...(x.token === undefined ? {} : { token: x.token }), ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
     const refused = opts.credentials === undefined ? [] : credentialProblems(data, opts.credentials);
     if (refused.length > 0) throw new ValidationError(refused);
