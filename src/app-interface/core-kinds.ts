@@ -66,6 +66,12 @@ export const clusterSettingsKind = defineKind({
   },
 });
 
+/** `/openshift/c1/cluster.yml:12 jumpHost` (the line only where the source has positions: a directory). */
+function jumpHostWhere(f: { readonly path: string; readonly positions?: { lineOf(path: readonly (string | number)[]): number | undefined } }): string {
+  const line = f.positions?.lineOf(['jumpHost']);
+  return `${f.path}${line === undefined ? '' : `:${line}`} jumpHost`;
+}
+
 export const clusterKind = defineKind({
   schema: '/openshift/cluster-1.yml',
   modelKey: 'clusters',
@@ -96,6 +102,7 @@ export const clusterKind = defineKind({
       disabledIntegrations: [...new Set([...disabled, ...(settings?.disabledIntegrations ?? [])])],
       labels: r.labels,
       authServices: r.auth.map((a) => a.service),
+      ...opt('jumpHost', r.jumpHost === undefined ? undefined : { path: r.jumpHost.$ref, where: jumpHostWhere(f) }),
     });
   },
 });
