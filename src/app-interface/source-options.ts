@@ -13,7 +13,8 @@ import { credentialProblems, withoutRefusedFabrics } from './credential-confinem
 import type { CredentialPolicy } from './credential-confinement.js';
 import type { AppInterfaceData } from './model.js';
 import { readDirSnapshot } from './snapshot.js';
-import { isInvalidDataError, validateSnapshot, withLines } from './validate.js';
+import { isInvalidDataError, unmodelledDatafiles, validateSnapshot, withLines } from './validate.js';
+import type { Snapshot } from './snapshot.js';
 
 export const GRAPHQL_TOKEN_ENV = 'KONTRACT_GRAPHQL_TOKEN';
 
@@ -71,6 +72,7 @@ export async function loadAppInterface(x: AppInterfaceSource | SourceArgs, opts:
   if (x.kind === 'dir') {
     const snap = await readDirSnapshot(x.path, x.allowPaths === undefined ? {} : { allowPaths: x.allowPaths });
     data = validateSnapshot(snap);
+    reportUnmodelled(snap, reporter);
     const refused = opts.credentials === undefined ? [] : credentialProblems(data, opts.credentials);
     if (refused.length > 0) throw new ValidationError(withLines(snap, refused));
   } else {
@@ -84,6 +86,18 @@ export async function loadAppInterface(x: AppInterfaceSource | SourceArgs, opts:
     source: x.kind === 'dir' ? x.path : x.url, sha: data.sha, clusters: data.clusters.length, namespaces: data.namespaces.length, ms: Date.now() - t0,
   });
   return data;
+}
+
+/**
+ * Says which datafiles loading skipped because kontract does not model their kind (validate.ts,
+ * unmodelledDatafiles): their count at info, each `$schema` with its count at debug.
+ */
+function reportUnmodelled(snap: Snapshot, reporter: Reporter): void {
+  const skipped = unmodelledDatafiles(snap);
+  if (skipped.size === 0) return;
+  const files = [...skipped.values()].reduce((n, paths) => n + paths.length, 0);
+  reporter.log('info', `skipped ${files} datafile(s) of ${skipped.size} kind(s) kontract does not model`, { datafiles: files, kinds: skipped.size });
+  for (const [schema, paths] of skipped) reporter.log('debug', 'skipped datafiles of a kind kontract does not model', { schema, datafiles: paths.length, first: paths[0] ?? '' });
 }
 
 /** Turns flag values into a source: exactly one of dir / URL; the token from the file or the env. */
@@ -135,6 +149,7 @@ export async function inspectAppInterface(args: SourceArgs): Promise<Inspection>
   if (source.kind === 'dir') {
     const snap = await readDirSnapshot(source.path, source.allowPaths === undefined ? {} : { allowPaths: source.allowPaths });
     const lines = (ps: readonly ValidationProblem[]): ValidationProblem[] => withLines(snap, ps);
+    reportUnmodelled(snap, args.reporter ?? silentReporter);
     try {
       const data = validateSnapshot(snap);
       const r = refused(data);
