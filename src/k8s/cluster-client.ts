@@ -28,6 +28,8 @@ export const FIELD_MANAGER = 'kontract';
 export const LIST_PAGE_SIZE = 500;
 /** Default of ClientOptions.giveUpAfter (`--give-up-after`). */
 export const DEFAULT_GIVE_UP_AFTER = 20;
+/** Default of ClientOptions.timeoutMs (`--request-timeout`). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * Per-attempt timeout of a Lease request (ClientOptions.lockTimeoutMs): a Lease request that gets no
  * answer in time is not retried, so a black-holed cluster is given up alone within seconds.
@@ -126,7 +128,7 @@ export interface ClusterClient {
    * Once given up, every request fails at once without being sent (KubeApiError reason `GivenUp`).
    */
   givenUp(): string | undefined;
-  /** Frees the keep-alive sockets. */
+  /** Frees the keep-alive sockets; requests still waiting end (E_CLUSTER_ACCESS, reason Closed) without further attempts. */
   close(): void;
 }
 
@@ -146,7 +148,7 @@ export class KubeApiError extends KontractError {
 export interface ClientOptions {
   /** Max parallel sockets to this cluster. @default 16 */
   readonly maxSockets?: number;
-  /** Per-request timeout in ms. @default 30000 */
+  /** Per-attempt timeout in ms: no byte from the server for this long fails the attempt (then retried). @default DEFAULT_REQUEST_TIMEOUT_MS */
   readonly timeoutMs?: number;
   /** Retries for 429/5xx/network errors. @default 4 */
   readonly maxRetries?: number;
@@ -281,12 +283,14 @@ function objName(ns: string, name: string): string {
 
 export function createClusterClient(conn: ClusterConnection, options: ClientOptions = {}): ClusterClient {
   const maxRetries = options.maxRetries ?? 4;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const lockTimeoutMs = Math.min(timeoutMs, options.lockTimeoutMs ?? LOCK_REQUEST_TIMEOUT_MS);
   const backoff = { baseMs: options.backoffBaseMs ?? 250, maxMs: 10_000 };
   const counts: Mutable<Record<RequestVerb, number>> = { list: 0, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 };
   let agentFor: ConnectionCredentials | undefined;
   const isAborted = (): boolean => options.signal?.aborted === true;
+  /** Set by close(): requests still waiting (a black-holed cluster) end without further attempts. */
+  let closed = false;
   let agent: http.Agent | undefined;
   const giveUpAfter = options.giveUpAfter ?? DEFAULT_GIVE_UP_AFTER;
   let consecutiveFailures = 0;
@@ -378,7 +382,9 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   const request = async (spec: RequestSpec): Promise<RawResponse> => {
     let reloaded = false;
     const notSent = (): KubeApiError => failure(spec, 0, GIVEN_UP, `not sent: cluster given up (${gaveUp ?? ''})`);
+    const closedError = (cause?: unknown): KubeApiError => failure(spec, 0, 'Closed', 'not sent: the client was closed (the run is over)', cause);
     for (let attempt = 0; ; attempt++) {
+      if (closed) throw closedError();
       if (gaveUp !== undefined && spec.release !== true) throw notSent();
       counts[spec.verb]++;
       let res: RawResponse;
@@ -388,6 +394,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
         options.onRequest?.(spec.verb, 0);
         const code = (e as NodeJS.ErrnoException).code;
         if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted', e);
+        if (closed) throw closedError(e);
         // A Lease request that timed out is not retried (LOCK_REQUEST_TIMEOUT_MS); a release is sent once.
         const retry = gaveUp === undefined && spec.release !== true && isRetryableNetworkError(code) && attempt < maxRetries
           && !(spec.verb === 'lock' && code === 'KONTRACT_TIMEOUT');
@@ -573,6 +580,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     },
 
     close() {
+      closed = true;
       if (deadline !== undefined) clearTimeout(deadline);
       options.signal?.removeEventListener('abort', onAbort);
       agent?.destroy();

@@ -36,14 +36,14 @@ import { changedWork } from '../../reconcile/changed-since.js';
 import type { ChangedWork } from '../../reconcile/changed-since.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import * as nodePath from 'node:path';
-import { appInterfaceSourceOptions, num, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
+import { allowServerOptions, appInterfaceSourceOptions, num, requestTimeoutMs, requestTimeoutOption, secretOptions, secretReaderFromArgs, checkedSourceArgsFrom, str, strs } from '../options.js';
 
 type Args = Readonly<Record<string, unknown>> & GlobalArgs;
 type OutputFormat = 'text' | 'json' | 'markdown';
 
 /** Flags shared by `run` and the per-integration commands. */
 function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  return secretOptions(appInterfaceSourceOptions(y))
+  return requestTimeoutOption(secretOptions(allowServerOptions(appInterfaceSourceOptions(y))))
     .option('dry-run', { type: 'string', describe: 'Plan only (--dry-run), or let the apiserver validate every change (--dry-run=server)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context (env KONTRACT_KUBECONFIG); ~/.kube/config is never read implicitly' })
     .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
@@ -208,11 +208,11 @@ function hardAbortAfter(stop: AbortSignal, graceSeconds: number): { signal: Abor
 interface ClientSettings {
   readonly kubeconfig: string | undefined;
   readonly grace: number;
-  readonly client: { readonly giveUpAfter: number; readonly deadlineMs?: number };
+  readonly client: { readonly giveUpAfter: number; readonly timeoutMs: number; readonly deadlineMs?: number };
   readonly lock: LockOptions;
 }
 
-function clientSettings(args: Args): ClientSettings {
+function clientSettings(args: Args, env: NodeJS.ProcessEnv): ClientSettings {
   const kubeconfig = str(args.kubeconfig);
   const grace = num(args['grace-period'], 'grace-period') ?? DEFAULT_GRACE_SECONDS;
   if (grace < 0) throw new KontractError(ERROR_CODES.USAGE, '--grace-period must not be negative');
@@ -226,12 +226,12 @@ function clientSettings(args: Args): ClientSettings {
   const lockNamespace = str(args['lock-namespace']) ?? DEFAULT_LOCK_NAMESPACE;
   return {
     kubeconfig, grace, lock: { namespace: lockNamespace, waitMs },
-    client: { giveUpAfter, ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
+    client: { giveUpAfter, timeoutMs: requestTimeoutMs(args, env), ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
   };
 }
 
 /** The runReconcile options every kind of run shares, from the command line. */
-function reconcileArgs(args: Args, ctx: CommandContext, s: RunSettings, source: ReturnType<typeof sourceArgsFrom>, secrets: SecretReader | undefined) {
+function reconcileArgs(args: Args, ctx: CommandContext, s: RunSettings, source: ReturnType<typeof checkedSourceArgsFrom>, secrets: SecretReader | undefined) {
   return {
     integrations: s.integrations, dryRun: s.dryRun,
     takeOver: args['take-over'] === true,
@@ -248,7 +248,7 @@ function reconcileArgs(args: Args, ctx: CommandContext, s: RunSettings, source: 
 async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise<Outcome> {
   const started = Date.now();
   let result: ReconcileResult;
-  const { kubeconfig, grace, client, lock } = clientSettings(args);
+  const { kubeconfig, grace, client, lock } = clientSettings(args, ctx.env);
   const hard = hardAbortAfter(ctx.signal, grace);
   let secrets: SecretReader | undefined;
   const connector = createConnector({
@@ -258,7 +258,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   });
   const planFile = str(args['plan-file']);
   try {
-    const source = sourceArgsFrom(args, ctx);
+    const source = checkedSourceArgsFrom(args, ctx);
     const data = await loadAppInterface(source);
     secrets = secretReaderFromArgs(args, ctx, data);
     let pendingPlanFile: Promise<void> | undefined;
@@ -370,9 +370,9 @@ async function watchLoop(args: Args, ctx: CommandContext, s: RunSettings, resync
     server = await serveMetrics(s.metrics, port);
     ctx.reporter.log('info', `serving /metrics on port ${port}`);
   }
-  const { kubeconfig, grace, client, lock } = clientSettings(args);
+  const { kubeconfig, grace, client, lock } = clientSettings(args, ctx.env);
   const hard = hardAbortAfter(ctx.signal, grace);
-  const source = sourceArgsFrom(args, ctx);
+  const source = checkedSourceArgsFrom(args, ctx);
   const connectionOptions = {
     env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
   };
