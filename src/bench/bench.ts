@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInterfaceData, Cluster, Namespace } from '../app-interface/model.js';
 import { readOpenshiftResources } from '../app-interface/openshift-resources.js';
-import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
+import type { ManagedKind } from '../core/k8s-object.js';
 import { silentReporter } from '../core/reporter.js';
 import type { Reporter } from '../core/reporter.js';
 import { defineIntegration } from '../integrations/define-integration.js';
@@ -33,51 +33,16 @@ import { createConnector } from '../reconcile/connector.js';
 import { runReconcile } from '../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../reconcile/run-reconcile.js';
 import { markOwned, ownershipSelector } from '../resource-inventory/ownership.js';
+import { desired, KINDS, NAMESPACES, NS_KIND } from './objects.js';
 
 /** `generic` (a synthetic integration) or `resources` (the resources integration from templates). */
 type BenchCase = 'generic' | 'resources';
 const INTEGRATION = 'bench';
 const integrationOf = (c: BenchCase): string => (c === 'resources' ? resourcesIntegration.name : INTEGRATION);
-const NAMESPACES = 20;
-const KINDS: readonly ManagedKind[] = [
-  { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, order: 50 },
-  { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, order: 50 },
-  { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, order: 50 },
-  { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true, order: 50 },
-];
-const NS_KIND: ManagedKind = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, order: 10 };
-
 const stderrReporter: Reporter = {
   log: (level, message) => { if (level !== 'debug') process.stderr.write(`[bench] ${level} ${message}\n`); },
   result: () => undefined,
 };
-
-function objectFor(i: number, changed: boolean): { ns: string; obj: KubeObject } {
-  const ns = `bench-${i % NAMESPACES}`;
-  const name = `o-${i}`;
-  const kind = KINDS[i % KINDS.length]?.kind;
-  const value = changed && i % 100 === 0 ? 'changed' : 'v1';
-  switch (kind) {
-    case 'ConfigMap':
-      return { ns, obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { key: value, idx: String(i) } } };
-    case 'Secret':
-      return { ns, obj: { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns }, type: 'Opaque', data: { value: Buffer.from(`s-${value}-${i}`).toString('base64') } } };
-    case 'ServiceAccount':
-      return { ns, obj: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns, labels: { v: value } } } };
-    default:
-      return { ns, obj: { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels: { v: value } }, spec: { clusterIP: 'None', ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] } } };
-  }
-}
-
-/** N objects round-robin over the clusters (a size's objects are a prefix of a larger size's). */
-function desired(size: number, clusters: readonly string[], changed: boolean): DesiredObject[] {
-  const out: DesiredObject[] = [];
-  for (let i = 0; i < size; i++) {
-    const cluster = clusters[i % clusters.length] ?? '';
-    out.push({ cluster, object: objectFor(Math.floor(i / clusters.length), changed).obj, source: '/bench.yml' });
-  }
-  return out;
-}
 
 /** One template per kind (the resources case): the object's fields come from `variables`. */
 const TEMPLATES: Readonly<Record<string, string>> = {

@@ -8,6 +8,7 @@
  *   --secrets-config FILE      qontract-reconcile style TOML secrets (settings `vault: false`)
  *   --vault-server URL         Vault for cluster automationTokens (settings `vault: true` or none)
  *   --allow-path DIR           a directory outside the app-interface the data may read (repeatable)
+ *   --transport h1|h2          HTTP transport to the clusters (src/k8s/transport.ts)
  */
 import type { Argv } from 'yargs';
 import type { SourceArgs } from '../app-interface/source-options.js';
@@ -15,6 +16,7 @@ import { GRAPHQL_TOKEN_ENV } from '../app-interface/source-options.js';
 import type { AppInterfaceData } from '../app-interface/model.js';
 import { ERROR_CODES, KontractError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
+import type { TransportKind } from '../k8s/transport.js';
 import type { SecretReader } from '../secrets/index.js';
 import { secretReaderFor } from '../secrets/select.js';
 
@@ -79,4 +81,21 @@ export function secretReaderFromArgs(args: Readonly<Record<string, unknown>>, ct
     ...(vaultServer === undefined ? {} : { vaultServer }),
     ...(vault === undefined ? {} : { vault }),
   });
+}
+
+/** The `--transport` choices (src/k8s/transport.ts TRANSPORT_KINDS; not imported, so `--help` loads no HTTP module). */
+const TRANSPORT_CHOICES: readonly TransportKind[] = ['h1', 'h2'];
+
+/** Adds `--transport h1|h2`; without it the client's default applies (src/k8s/transport-base.ts DEFAULT_TRANSPORT). */
+export function transportOption<T>(y: Argv<T>): Argv<T> {
+  return y.option('transport', {
+    choices: TRANSPORT_CHOICES, defaultDescription: 'h2',
+    describe: 'HTTP transport to the clusters: h2 (HTTP/2, one connection per cluster; HTTP/1.1 with a server or proxy that offers no h2) or h1 (HTTP/1.1 keep-alive connections)',
+  });
+}
+
+/** `--transport`'s value as client options ({} when absent). */
+export function transportFrom(args: Readonly<Record<string, unknown>>): { transport?: TransportKind } {
+  const t = args.transport;
+  return t === 'h1' || t === 'h2' ? { transport: t } : {};
 }
