@@ -15,8 +15,8 @@ export const KINDS: readonly ManagedKind[] = [
 ];
 export const NS_KIND: ManagedKind = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, order: 10 };
 
-export function objectFor(i: number, changed: boolean): { ns: string; obj: KubeObject } {
-  const ns = `bench-${i % NAMESPACES}`;
+export function objectFor(i: number, changed: boolean, nsPrefix = 'bench'): { ns: string; obj: KubeObject } {
+  const ns = `${nsPrefix}-${i % NAMESPACES}`;
   const name = `o-${i}`;
   const kind = KINDS[i % KINDS.length]?.kind;
   const value = changed && i % 100 === 0 ? 'changed' : 'v1';
@@ -33,11 +33,12 @@ export function objectFor(i: number, changed: boolean): { ns: string; obj: KubeO
 }
 
 /** N objects round-robin over the clusters (a size's objects are a prefix of a larger size's). */
-export function desired(size: number, clusters: readonly string[], changed: boolean): DesiredObject[] {
+/** `nsPrefix`: namespaces `<nsPrefix>-0…19` (the write floor and the overload runs use their own). */
+export function desired(size: number, clusters: readonly string[], changed: boolean, nsPrefix = 'bench'): DesiredObject[] {
   const out: DesiredObject[] = [];
   for (let i = 0; i < size; i++) {
     const cluster = clusters[i % clusters.length] ?? '';
-    out.push({ cluster, object: objectFor(Math.floor(i / clusters.length), changed).obj, source: '/bench.yml' });
+    out.push({ cluster, object: objectFor(Math.floor(i / clusters.length), changed, nsPrefix).obj, source: '/bench.yml' });
   }
   return out;
 }
