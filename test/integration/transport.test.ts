@@ -6,13 +6,14 @@
  * apiserver); a black-holed connection (toxiproxy); an apiserver restart mid-session (a
  * disposable cluster).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/app-interface/model.js';
 import type { ManagedKind } from '../../src/core/k8s-object.js';
@@ -24,6 +25,7 @@ import { startDisposableClusters } from './faults/support/disposable-clusters.js
 import type { DisposableClusters } from './faults/support/disposable-clusters.js';
 import { startHttpFaultProxy } from './faults/support/http-fault-proxy.js';
 import { startToxiproxy } from './faults/support/toxiproxy.js';
+import { namespaceLines, writeCluster } from './support/app-interface.js';
 import { testCluster, uniqueName } from './support/clusters.js';
 
 const CONFIGMAP: ManagedKind = { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, order: 50 };
@@ -273,5 +275,37 @@ describe('HTTP/2 transport across an apiserver restart (disposable cluster)', ()
     await c.apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-restart', namespace: 'default' }, data: { k: 'v' } }, { dryRun: false });
     expect(c.stats().protocol).toBe('h2');
     c.close();
+  });
+});
+
+describe('kontract reconcile --transport', () => {
+  const ROOT = resolve(import.meta.dirname, '..', '..');
+  const kontract = (args: readonly string[]): Promise<{ code: number; stderr: string }> => new Promise((res) => {
+    execFile(process.execPath, [join(ROOT, 'bin', 'kontract.js'), ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' } }, (err, _stdout, stderr) => {
+      res({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stderr });
+    });
+  });
+
+  it('h2 reads a cluster over one connection, h1 over several; another value is a flag error', async () => {
+    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ missing: run npm run build first');
+    const counted = await countingProxy(portOf(prod1().server));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'kontract-transport-ai-'));
+      mkdirSync(join(dir, 'namespaces'));
+      writeCluster(dir, 'prod-1', `https://127.0.0.1:${counted.port}`, [`tokenFile: ${tokenFile(prod1().token)}`], { caPath: prod1().caFile });
+      const ns = uniqueName('transport-cli');
+      writeFileSync(join(dir, 'namespaces', `${ns}.yml`), [...namespaceLines(ns, 'prod-1'), ''].join('\n'));
+      const common = ['reconcile', '--all', '--dry-run', '--app-interface', dir];
+      const h2 = await kontract([...common, '--transport', 'h2']);
+      expect(h2.stderr).not.toContain('E_');
+      expect(h2.code).toBe(0);
+      expect(counted.connections()).toBe(1);
+      const h1 = await kontract([...common, '--transport', 'h1']);
+      expect(h1.code).toBe(0);
+      expect(counted.connections() - 1).toBeGreaterThan(1);
+      expect((await kontract([...common, '--transport', 'h3'])).code).toBe(64);
+    } finally {
+      await counted.close();
+    }
   });
 });
