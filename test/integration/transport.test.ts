@@ -53,6 +53,11 @@ const prod1 = (): Target => { const c = testCluster('prod-1'); return { server: 
 const portOf = (server: string): number => Number(new URL(server).port);
 const via = (t: Target, port: number): Target => ({ ...t, server: `https://127.0.0.1:${port}` });
 
+async function waitFor(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!cond()) throw new Error('condition not met within 5 s');
+}
+
 /** A TCP pass-through proxy that counts the connections made through it. */
 async function countingProxy(upstreamPort: number): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   let connections = 0;
@@ -77,6 +82,8 @@ interface H2Proxy {
   sessions(): number;
   /** Most streams the proxy had open at once. */
   maxOpen(): number;
+  /** Streams the proxy received so far. */
+  received(): number;
   /**
    * Sends GOAWAY on every session: `refuse` names stream 1 the last one processed (every later
    * stream is refused: REFUSED_STREAM at the client), `graceful` lets the open streams finish.
@@ -87,10 +94,13 @@ interface H2Proxy {
 
 /**
  * The test's own HTTP/2 TLS proxy in front of the apiserver (its serving certificate, so the
- * client verifies the CA it was given): advertises `maxStreams`, holds each request `holdMs`,
+ * client verifies the CA it was given): advertises `maxStreams`, holds each request `hold` ms
+ * (or `hold(n)` for the n-th request, from 0),
  * forwards it over HTTPS and answers what the apiserver answered.
  */
-async function h2Proxy(upstreamPort: number, tls: { cert: string; key: string }, maxStreams: number, holdMs: number): Promise<H2Proxy> {
+async function h2Proxy(upstreamPort: number, tls: { cert: string; key: string }, maxStreams: number, hold: number | ((n: number) => number)): Promise<H2Proxy> {
+  const holdFor = typeof hold === 'number' ? () => hold : hold;
+  let streams = 0;
   let sessions = 0;
   let open = 0;
   let maxOpen = 0;
@@ -99,6 +109,7 @@ async function h2Proxy(upstreamPort: number, tls: { cert: string; key: string },
   const server = http2.createSecureServer({ ...tls, settings: { maxConcurrentStreams: maxStreams } });
   server.on('session', (s) => { sessions++; live.add(s); s.on('close', () => live.delete(s)); s.on('error', () => undefined); });
   server.on('stream', (stream, headers) => {
+    const holdMs = holdFor(streams++);
     open++;
     maxOpen = Math.max(maxOpen, open);
     stream.on('close', () => { open--; });
@@ -128,6 +139,7 @@ async function h2Proxy(upstreamPort: number, tls: { cert: string; key: string },
     port: (server.address() as AddressInfo).port,
     sessions: () => sessions,
     maxOpen: () => maxOpen,
+    received: () => streams,
     goaway(mode) {
       for (const s of live) {
         if (mode === 'refuse') s.goaway(http2.constants.NGHTTP2_NO_ERROR, 1);
@@ -216,23 +228,39 @@ describe('HTTP/2 transport', () => {
 
   it('after a GOAWAY, finishes the streams the server accepted, retries the ones it refused, and opens a new session', async () => {
     const c0 = testCluster('prod-1');
-    const proxy = await h2Proxy(portOf(c0.server), serving(c0.caFile), 100, 300);
+    const proxy = await h2Proxy(portOf(c0.server), serving(c0.caFile), 100, 2_000);
     try {
+      // Requests held 2 s: the GOAWAY lands while all of them are open at the proxy.
       const c = await clientFor(via(prod1(), proxy.port), { transport: 'h2' });
       // graceful: the in-flight streams complete on the old session
       const graceful = Array.from({ length: 4 }, () => c.get(NAMESPACE, '', ns));
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => proxy.received() === 4);
       proxy.goaway('graceful');
       expect((await Promise.all(graceful)).every((o) => o?.metadata.name === ns)).toBe(true);
       expect(c.stats().byVerb.get).toBe(4);
       // refused (streams 3, 5, 7 of the second session): retried on a third session
       const refused = Array.from({ length: 4 }, () => c.get(NAMESPACE, '', ns));
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => proxy.received() === 8);
       proxy.goaway('refuse');
       expect((await Promise.all(refused)).every((o) => o?.metadata.name === ns)).toBe(true);
       expect(c.stats().byVerb.get).toBe(4 + 4 + 3);
       expect(proxy.sessions()).toBe(3);
       expect(c.stats().protocol).toBe('h2');
+      c.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('retries a request whose stream timed out on a new session', async () => {
+    const c0 = testCluster('prod-1');
+    // The first request is held 3 s, longer than the 800 ms timeout; the others are not held.
+    const proxy = await h2Proxy(portOf(c0.server), serving(c0.caFile), 100, (n) => (n === 0 ? 3_000 : 0));
+    try {
+      const c = await clientFor(via(prod1(), proxy.port), { transport: 'h2', timeoutMs: 800, maxRetries: 1 });
+      expect((await c.get(NAMESPACE, '', ns))?.metadata.name).toBe(ns);
+      expect(c.stats().byVerb.get).toBe(2);
+      expect(proxy.sessions()).toBe(2);
       c.close();
     } finally {
       await proxy.close();
