@@ -279,6 +279,8 @@ async function child(args: readonly string[]): Promise<void> {
   const concurrency = get('--concurrency') === undefined ? undefined : Number(get('--concurrency'));
   const run: RunSettings = { ...(transport === undefined ? {} : { transport }), ...(concurrency === undefined ? {} : { concurrency }) };
   const overload: RunSettings = { ...run, user: 'alice', integration: OVERLOAD_INTEGRATION, nsPrefix: OVERLOAD_NS_PREFIX };
+  // `--mode writes`: kontract's creates as admin into namespaces where none of its objects exist yet.
+  const fresh: RunSettings = { ...run, integration: OVERLOAD_INTEGRATION, nsPrefix: OVERLOAD_NS_PREFIX };
   const writeFloorPhase = async (changedOnly: boolean): Promise<PhaseResult> => {
     const w = await writeFloor(state, size, changedOnly, concurrency ?? DEFAULT_CONCURRENCY);
     return { phase, size, seconds: w.seconds, reads: 0, writes: w.writes, changes: w.writes, errors: w.failed, maxRssMB: rssMB(), concurrency: concurrency ?? DEFAULT_CONCURRENCY };
@@ -290,6 +292,9 @@ async function child(args: readonly string[]): Promise<void> {
           : phase === 'changed-since' ? await phaseChangedSince(state, size, transport)
             : phase === 'write-floor' ? await writeFloorPhase(false)
               : phase === 'write-floor-change' ? await writeFloorPhase(true)
+                : phase === 'fresh-wet' ? await phaseReconcile(state, size, false, false, phase, 'generic', fresh)
+                : phase === 'fresh-change' ? await phaseReconcile(state, size, false, true, phase, 'generic', fresh)
+                : phase === 'fresh-delete' ? await phaseReconcile(state, size, false, false, phase, 'generic', { ...fresh, empty: true })
                 : phase === 'overload-wet' ? await phaseReconcile(state, size, false, false, phase, 'generic', overload)
                   : phase === 'overload-delete' ? await phaseReconcile(state, size, false, false, phase, 'generic', { ...overload, empty: true })
                     : await phaseReconcile(state, size, false, false, phase, benchCase, run);
@@ -486,6 +491,43 @@ async function modeOverload(ctx: ModeContext): Promise<void> {
   }
 }
 
+/**
+ * `--mode writes [--pairs N]` (default 3): per size, N rounds of kontract's first wet run (creates
+ * into namespaces holding none of its objects), its 1 % change run, and the write floor of each
+ * (the same applies by the minimal client), alternating which goes first; both sides' objects
+ * are deleted after each round (kontract: a run with no desired object).
+ */
+async function modeWrites(ctx: ModeContext): Promise<void> {
+  const { stateDir, state, sizes, argv } = ctx;
+  const pairs = Number(flagOf(argv, '--pairs') ?? '3');
+  await ensureBenchNamespaces(state, OVERLOAD_NS_PREFIX);
+  await ensureBenchNamespaces(state, FLOOR_NS_PREFIX);
+  for (const size of sizes) {
+    const got: Record<string, PhaseResult[]> = { wet: [], floorWet: [], change: [], floorChange: [], delete: [] };
+    for (let round = 0; round < pairs; round++) {
+      const kontractFirst = round % 2 === 0;
+      for (const side of kontractFirst ? ['kontract', 'floor'] : ['floor', 'kontract']) {
+        if (side === 'kontract') {
+          got.wet?.push(await runChild(stateDir, size, 'fresh-wet', 'generic', ctx.child));
+          got.change?.push(await runChild(stateDir, size, 'fresh-change', 'generic', ctx.child));
+        } else {
+          got.floorWet?.push(await runChild(stateDir, size, 'write-floor', 'generic', ctx.child));
+          got.floorChange?.push(await runChild(stateDir, size, 'write-floor-change', 'generic', ctx.child));
+        }
+      }
+      got.delete?.push(await runChild(stateDir, size, 'fresh-delete', 'generic', ctx.child));
+      await deleteFloorObjects(state, size);
+    }
+    const m = (k: string): number => r3(median((got[k] ?? []).map((x) => x.seconds)));
+    const summary = (k: string) => ({ median: m(k), runs: (got[k] ?? []).map((x) => r3(x.seconds)), writes: median((got[k] ?? []).map((x) => x.writes)), reads: median((got[k] ?? []).map((x) => x.reads)), errors: Math.max(...(got[k] ?? []).map((x) => x.errors)) });
+    console.log(JSON.stringify({
+      mode: 'writes', size, clusters: state.clusters.length, pairs, concurrency: ctx.child.concurrency ?? DEFAULT_CONCURRENCY,
+      wet: summary('wet'), writeFloorWet: summary('floorWet'), change: summary('change'), writeFloorChange: summary('floorChange'), delete: summary('delete'),
+      wetToWriteFloor: r3(m('wet') / m('floorWet')), changeToWriteFloor: r3(m('change') / m('floorChange')),
+    }));
+  }
+}
+
 interface ModeContext {
   readonly stateDir: string;
   readonly state: LocalClustersState;
@@ -535,6 +577,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (mode === 'pairs') await modePairs(ctx);
     else if (mode === 'changed-since') await modeChangedSince(ctx);
     else if (mode === 'overload') await modeOverload(ctx);
+    else if (mode === 'writes') await modeWrites(ctx);
     else await modeFull(ctx);
   } finally {
     if (started) await stopLocalClusters(stateDir, stderrReporter);
