@@ -40,7 +40,7 @@ import { DEFAULT_CONCURRENCY, runReconcile } from '../reconcile/run-reconcile.js
 import type { DryRunMode, ReconcileResult } from '../reconcile/run-reconcile.js';
 import { markOwned, ownershipSelector } from '../resource-inventory/ownership.js';
 import { desired, KINDS, NAMESPACES, NS_KIND } from './objects.js';
-import { deleteFloorObjects, ensureBenchNamespaces, FLOOR_NS_PREFIX, overloadMetrics, setOverload, writeFloor } from './writes.js';
+import { deleteFloorObjects, ensureBenchNamespaces, FLOOR_NS_PREFIX, overloadMetrics, removeOverload, setOverload, writeFloor } from './writes.js';
 import { changedWork } from '../reconcile/changed-since.js';
 
 /** `--transport` of kontract's client (src/k8s/transport.ts). */
@@ -487,7 +487,7 @@ async function modeOverload(ctx: ModeContext): Promise<void> {
     for (const c of concurrencies) await once(false, c);
     for (const c of concurrencies) await once(true, c);
   } finally {
-    await setOverload(state, false, shares);
+    await removeOverload(state);
   }
 }
 

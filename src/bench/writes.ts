@@ -124,6 +124,18 @@ export async function setOverload(state: LocalClustersState, tight: boolean, sha
   }));
 }
 
+/** Removes what setOverload made (alice's binding, the FlowSchema and the level). */
+export async function removeOverload(state: LocalClustersState): Promise<void> {
+  await Promise.all(state.clusters.map(async (c) => {
+    const client = adminOf(c, 3);
+    const fc = '/apis/flowcontrol.apiserver.k8s.io/v1';
+    await client.request('DELETE', `${fc}/flowschemas/${APF_SCHEMA}`);
+    await client.request('DELETE', `${fc}/prioritylevelconfigurations/${APF_LEVEL}`);
+    await client.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${ALICE_BINDING}`);
+    client.close();
+  }));
+}
+
 /** Seats of the tight level and the requests it rejected, per cluster, from the apiserver's own metrics. */
 export async function overloadMetrics(state: LocalClustersState): Promise<{ cluster: string; seats?: number; rejected: number }[]> {
   return Promise.all(state.clusters.map(async (c) => {
