@@ -7,6 +7,7 @@ import type { ValidationProblem } from '../core/errors.js';
 import { parseQuantity } from '../core/quantity.js';
 import type { AppInterfaceData, Labels } from './model.js';
 import { DNS1123_LABEL_MAX, isDns1123Label } from '../core/k8s-names.js';
+import { vdcNetworkRules } from './tenancy/network.js';
 
 export type Rule = (data: AppInterfaceData) => ValidationProblem[];
 
@@ -137,4 +138,5 @@ export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = 
   { name: 'quota-exclusive', rule: quotaExclusive },
   { name: 'quantities-parse', rule: quantitiesParse },
   { name: 'template-visibility', rule: templateVisibility },
+  { name: 'vdc-networks', rule: vdcNetworkRules },
 ];
