@@ -10,6 +10,7 @@
  *   --allow-path DIR           a directory outside the app-interface the data may read (repeatable)
  *   --allow-server URL         a server credentials may be sent to (repeatable; env KONTRACT_ALLOW_SERVERS)
  *   --request-timeout DURATION per-attempt timeout of API requests (env KONTRACT_REQUEST_TIMEOUT)
+ *   --transport h1|h2          HTTP transport to the clusters (src/k8s/transport.ts)
  */
 import type { Argv } from 'yargs';
 import type { SourceArgs } from '../app-interface/source-options.js';
@@ -18,6 +19,7 @@ import { ANY_SERVER, serverOrigin } from '../app-interface/credential-confinemen
 import type { AppInterfaceData } from '../app-interface/model.js';
 import { ERROR_CODES, KontractError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
+import type { TransportKind } from '../k8s/transport.js';
 import type { SecretReader } from '../secrets/index.js';
 import { secretReaderFor } from '../secrets/select.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../k8s/cluster-client.js';
@@ -135,4 +137,21 @@ export function requestTimeoutMs(args: Readonly<Record<string, unknown>>, env: N
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) throw new KontractError(ERROR_CODES.USAGE, `${flag === undefined ? REQUEST_TIMEOUT_ENV : '--request-timeout'} ${text}: expected a positive duration such as 10, 10s, 500ms or 1m`);
   return ms;
+}
+
+/** The `--transport` choices (src/k8s/transport.ts TRANSPORT_KINDS; not imported, so `--help` loads no HTTP module). */
+const TRANSPORT_CHOICES: readonly TransportKind[] = ['h1', 'h2'];
+
+/** Adds `--transport h1|h2`; without it the client's default applies (src/k8s/transport-base.ts DEFAULT_TRANSPORT). */
+export function transportOption<T>(y: Argv<T>): Argv<T> {
+  return y.option('transport', {
+    choices: TRANSPORT_CHOICES, defaultDescription: 'h2',
+    describe: 'HTTP transport to the clusters: h2 (HTTP/2, one connection per cluster; HTTP/1.1 with a server or proxy that offers no h2) or h1 (HTTP/1.1 keep-alive connections)',
+  });
+}
+
+/** `--transport`'s value as client options ({} when absent). */
+export function transportFrom(args: Readonly<Record<string, unknown>>): { transport?: TransportKind } {
+  const t = args.transport;
+  return t === 'h1' || t === 'h2' ? { transport: t } : {};
 }

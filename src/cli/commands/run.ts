@@ -36,14 +36,14 @@ import { changedWork } from '../../reconcile/changed-since.js';
 import type { ChangedWork } from '../../reconcile/changed-since.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import * as nodePath from 'node:path';
-import { allowServerOptions, appInterfaceSourceOptions, num, requestTimeoutMs, requestTimeoutOption, secretOptions, secretReaderFromArgs, checkedSourceArgsFrom, str, strs } from '../options.js';
+import { allowServerOptions, appInterfaceSourceOptions, checkedSourceArgsFrom, num, requestTimeoutMs, requestTimeoutOption, secretOptions, secretReaderFromArgs, str, strs, transportFrom, transportOption } from '../options.js';
 
 type Args = Readonly<Record<string, unknown>> & GlobalArgs;
 type OutputFormat = 'text' | 'json' | 'markdown';
 
 /** Flags shared by `run` and the per-integration commands. */
 function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  return requestTimeoutOption(secretOptions(allowServerOptions(appInterfaceSourceOptions(y))))
+  return transportOption(requestTimeoutOption(secretOptions(allowServerOptions(appInterfaceSourceOptions(y)))))
     .option('dry-run', { type: 'string', describe: 'Plan only (--dry-run), or let the apiserver validate every change (--dry-run=server)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context (env KONTRACT_KUBECONFIG); ~/.kube/config is never read implicitly' })
     .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
@@ -208,7 +208,7 @@ function hardAbortAfter(stop: AbortSignal, graceSeconds: number): { signal: Abor
 interface ClientSettings {
   readonly kubeconfig: string | undefined;
   readonly grace: number;
-  readonly client: { readonly giveUpAfter: number; readonly timeoutMs: number; readonly deadlineMs?: number };
+  readonly client: { readonly giveUpAfter: number; readonly timeoutMs: number; readonly deadlineMs?: number } & ReturnType<typeof transportFrom>;
   readonly lock: LockOptions;
 }
 
@@ -226,7 +226,7 @@ function clientSettings(args: Args, env: NodeJS.ProcessEnv): ClientSettings {
   const lockNamespace = str(args['lock-namespace']) ?? DEFAULT_LOCK_NAMESPACE;
   return {
     kubeconfig, grace, lock: { namespace: lockNamespace, waitMs },
-    client: { giveUpAfter, timeoutMs: requestTimeoutMs(args, env), ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
+    client: { giveUpAfter, timeoutMs: requestTimeoutMs(args, env), ...transportFrom(args), ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
   };
 }
 
