@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,14 +76,16 @@ async function editPods(core: CoreV1Api, ns: string, pods: string): Promise<void
   await core.replaceNamespacedResourceQuota({ name: 'compute', namespace: ns, body: q });
 }
 
-function appInterface(cluster: string, server: string, auth: readonly string[], namespaces: readonly string[], pods: number, caPath?: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kontract-watch-'));
-  writeTree(dir, {
+function appInterfaceFiles(cluster: string, server: string, auth: readonly string[], namespaces: readonly string[], pods: number, caPath?: string): Record<string, string> {
+  return {
     ...clusterFiles(cluster, server, auth, caPath === undefined ? {} : { caPath }),
     'quotas/q.yml': quotaFile(pods),
     ...Object.fromEntries(namespaces.map((n) => [`namespaces/${n}.yml`, namespaceFile(n, cluster, ['quota:', '  $ref: /quotas/q.yml'])])),
-  });
-  return dir;
+  };
+}
+
+function appInterface(cluster: string, server: string, auth: readonly string[], namespaces: readonly string[], pods: number): string {
+  return writeTree(mkdtempSync(join(tmpdir(), 'kontract-watch-')), appInterfaceFiles(cluster, server, auth, namespaces, pods));
 }
 
 describe('reconcile --watch on the shared clusters', () => {
@@ -196,10 +198,11 @@ describe('reconcile --watch across an apiserver restart and an etcd compaction (
     const c = clusters.cluster(CLUSTER);
     const kc = adminKubeConfig(c);
     core = kc.makeApiClient(CoreV1Api);
-    const tokenFile = join(mkdtempSync(join(tmpdir(), 'kontract-watch-token-')), 'token');
+    const dir = mkdtempSync(join(tmpdir(), 'kontract-watch-'));
+    const tokenFile = join(dir, 'token'); // inside the app-interface: credential paths are confined to it
     writeFileSync(tokenFile, `${c.adminToken}\n`, { mode: 0o600 });
-    const dir = appInterface(CLUSTER, c.server, [`tokenFile: ${tokenFile}`], ns, 10, c.caFile);
-    loop = await startLoop(['--app-interface', dir, '--resync-period', '1h']);
+    writeTree(dir, appInterfaceFiles(CLUSTER, c.server, [`tokenFile: ${tokenFile}`], ns, 10, c.caFile));
+    loop = await startLoop(['--app-interface', dir, '--allow-path', dirname(c.caFile), '--resync-period', '1h']);
     await waitFor('the first full pass', 180_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
     await waitFor('the watches', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected') >= 2, loop.output);
   }, 400_000);
