@@ -68,6 +68,9 @@ export async function planOperations(
       live: (cluster, namespace, kind) => live.get(`${cluster}\0${namespace}\0${kind}`) ?? [],
     }));
   }
+  // By object (stable: one object's operations keep the planner's order).
+  const at = (o: PlannedOperation): string => `${o.cluster}\0${o.namespace}\0${o.name}`;
+  operations.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
   return { operations, failures };
 }
 
