@@ -20,7 +20,9 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiException, ApiregistrationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import type { IncomingMessage } from 'node:http';
+import { ApiException, CustomObjectsApi, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { KubeObject } from '../../../src/core/k8s-object.js';
 import { kubeConfigFor } from './clusters.js';
 
 export const SUBRESOURCES_GROUP = 'subresources.kubevirt.io';
@@ -80,7 +82,7 @@ function selfSigned(): { key: string; cert: string } {
   }
 }
 
-async function readBody(req: import('node:http').IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -132,7 +134,7 @@ export async function startVirtApiStandIn(cluster: string): Promise<VirtApiStand
       const o = await get(vm, namespace, name);
       if (o === undefined) return [404, status(404, 'NotFound', `virtualmachine.kubevirt.io "${name}" not found`)];
       const strategy = isObj(o.spec) ? o.spec.runStrategy : undefined;
-      if (strategy === 'Halted' || strategy === 'Once') return [409, status(409, 'Conflict', `Operation cannot be fulfilled on virtualmachine.kubevirt.io "${name}": RunStategy ${String(strategy)} does not support manual restart requests`)];
+      if (strategy === 'Halted' || strategy === 'Once') return [409, status(409, 'Conflict', `Operation cannot be fulfilled on virtualmachine.kubevirt.io "${name}": RunStategy ${strategy} does not support manual restart requests`)];
       const instance = await get(vmi, namespace, name);
       if (instance === undefined) return [409, status(409, 'Conflict', `Operation cannot be fulfilled on virtualmachine.kubevirt.io "${name}": VM is not running: Halted`)];
       if (conditions(o).some((c) => c.type === 'RestartRequired')) await putStatus(vm, namespace, name, withConditions(o, (c) => c.type !== 'RestartRequired', []));
@@ -180,37 +182,33 @@ export async function startVirtApiStandIn(cluster: string): Promise<VirtApiStand
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const core = kc.makeApiClient(CoreV1Api);
-  const registration = kc.makeApiClient(ApiregistrationV1Api);
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const apiService: KubeObject = { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: APISERVICE } };
+  const service: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { ...SERVICE } };
   const unregister = async (): Promise<void> => {
-    for (const del of [
-      () => registration.deleteAPIService({ name: APISERVICE }),
-      () => core.deleteNamespacedService({ ...SERVICE }),
-    ]) {
+    for (const o of [apiService, service]) {
       try {
-        await del();
+        await api.delete(o);
       } catch (e) {
         if (!(e instanceof ApiException && e.code === 404)) throw e;
       }
     }
   };
   await unregister();
-  await core.createNamespacedService({ namespace: SERVICE.namespace, body: { metadata: { name: SERVICE.name }, spec: { type: 'ExternalName', externalName: '127.0.0.1', ports: [{ port, protocol: 'TCP' }] } } });
-  await registration.createAPIService({
-    body: {
-      metadata: { name: APISERVICE },
-      spec: {
-        group: SUBRESOURCES_GROUP, version: 'v1', groupPriorityMinimum: 1000, versionPriority: 15,
-        service: { ...SERVICE, port }, caBundle: Buffer.from(cert, 'utf8').toString('base64'),
-      },
+  await api.create({ ...service, spec: { type: 'ExternalName', externalName: '127.0.0.1', ports: [{ port, protocol: 'TCP' }] } });
+  await api.create({
+    ...apiService,
+    spec: {
+      group: SUBRESOURCES_GROUP, version: 'v1', groupPriorityMinimum: 1000, versionPriority: 15,
+      service: { ...SERVICE, port }, caBundle: Buffer.from(cert, 'utf8').toString('base64'),
     },
   });
   const t0 = Date.now();
   for (;;) {
-    const a = await registration.readAPIService({ name: APISERVICE });
-    const available = (a.status?.conditions ?? []).find((c) => c.type === 'Available');
+    const a: KubeObject = await api.read({ apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: APISERVICE } });
+    const available = conditions(a).find((c) => c.type === 'Available');
     if (available?.status === 'True') break;
-    if (Date.now() - t0 > 60_000) throw new Error(`APIService ${APISERVICE} on ${cluster} not Available after 60 s: ${available?.reason ?? ''} ${available?.message ?? ''}`);
+    if (Date.now() - t0 > 60_000) throw new Error(`APIService ${APISERVICE} on ${cluster} not Available after 60 s: ${JSON.stringify(available ?? {})}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 
