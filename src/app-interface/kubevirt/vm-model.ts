@@ -147,6 +147,8 @@ export interface VmOfVapp {
 }
 
 export const VAPP_SCHEMA = '/kontract/vapp-1.yml';
+/** Label naming the vApp of a VM (on the VM and its pod template, so the VMI carries it too). */
+export const VAPP_LABEL = 'kontract.io/vapp';
 
 /**
  * `/kontract/vapp-1.yml`: a group of VMs in one VDC. Its VMs are ordinary virtual machines of the

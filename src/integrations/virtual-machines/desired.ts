@@ -15,6 +15,7 @@ import type {
   VmCpu, VmDisk, VmInterface, VmMemory, VmNetwork, VmPower, VmTemplate,
 } from '../../app-interface/kubevirt/vm-model.js';
 import { BOOT_DISK_NAME, CLOUD_INIT_DISK_NAME } from '../../app-interface/kubevirt/vm-parse.js';
+import { VAPP_LABEL } from '../../app-interface/kubevirt/vm-model.js';
 import { at } from '../../app-interface/field-reader.js';
 import { allVirtualMachines, vmField } from '../../app-interface/kubevirt/vapp-kind.js';
 
@@ -23,8 +24,7 @@ export const VIRTUAL_MACHINES_INTEGRATION = 'virtual-machines';
 export const TEMPLATE_ANNOTATION = 'kontract.io/vm-template';
 /** The label KubeVirt examples put on VMs and their template (selects the VMI and its pod). */
 export const VM_LABEL = 'kubevirt.io/vm';
-/** Label naming the vApp of a VM (on the VM and its pod template, so the VMI carries it too). */
-export const VAPP_LABEL = 'kontract.io/vapp';
+export { VAPP_LABEL } from '../../app-interface/kubevirt/vm-model.js';
 /** Annotation on a VM whose datafile says `powerState: suspended` (runStrategy Always, VMI paused). */
 export const POWER_STATE_ANNOTATION = 'kontract.io/power-state';
 /** Annotation carrying the datafile's `resetRequested`. */

@@ -23,6 +23,9 @@ import { renderJson } from '../../../src/resource-inventory/render/json.js';
 import { renderMarkdown } from '../../../src/resource-inventory/render/markdown.js';
 import { renderText } from '../../../src/resource-inventory/render/text.js';
 import { silentReporter } from '../../../src/core/reporter.js';
+import { collectInventory } from '../../../src/workload-inventory/collect.js';
+import { renderInventory } from '../../../src/workload-inventory/render.js';
+import { NO_FILTER } from '../../../src/workload-inventory/build.js';
 import { virtualMachinesIntegration } from '../../../src/integrations/virtual-machines/integration.js';
 import { RESET_DONE_ANNOTATION } from '../../../src/integrations/virtual-machines/power.js';
 import { installKubevirtCrds, readCr, vmRef } from '../../fixtures/kubevirt/live.js';
@@ -153,6 +156,19 @@ bootDisk: {containerDisk: {image: quay.io/containerdisks/fedora:40}}
     }
     // No VMI runs: nothing to pause, unpause or restart.
     expect(virtApi.summary(ns)).toEqual([]);
+
+    // `kontract inventory` shows the vApp of each VM (JSON field, table column, CSV detail).
+    const connector = createConnector({ env: { KONTRACT_IT_TOKEN_PROD_1: testCluster(C).adminToken }, reporter: silentReporter });
+    try {
+      const report = await collectInventory({ clusters: [clusterFor(C)], connect: connector.connect, reporter: silentReporter, filter: { ...NO_FILTER, namespace: ns } });
+      expect(report.clusters[0]?.vms.map((v) => `${v.name}:${v.vapp ?? ''}`).sort()).toEqual(['bastion:infra', 'db-1:shop', 'web-1:shop', 'web-2:shop']);
+      const table = renderInventory(report, 'table');
+      expect(table).toMatch(/NAMESPACE +NAME +VAPP +RUN-STRATEGY/);
+      expect(table).toMatch(new RegExp(`${ns} +web-2 +shop +Halted`));
+      expect(renderInventory(report, 'csv')).toContain(`VirtualMachine,${ns},web-1,running,,runStrategy=Always size=1 vCPU / 1Gi vapp=shop`);
+    } finally {
+      connector.closeAll();
+    }
   });
 
   it('suspends through the pause subresource (only in a wet run, once) and resumes with unpause', async () => {
