@@ -27,38 +27,7 @@ const LAYERS = [
 /** Node built-ins that do IO (disk, network, processes). */
 const IO_MODULES = '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|tls|dns|worker_threads)$';
 
-/**
- * Known violations, to be removed in stage 2 of issue 12. Exactly these imports are exempt from
- * their rule and reported as warnings by `known-violation-stage-2`; any other import still fails.
- * - hedgehog-fabric reads its sources itself: git-source.ts runs git, documents.ts reads the
- *   directory. Stage 2 moves these reads into the data-loading layer (an injected source).
- */
-const KNOWN = [
-  { rule: 'no-io-integrations', from: '^src/integrations/hedgehog-fabric/(git-source|documents)[.]ts$', to: IO_MODULES },
-];
-
 const src = (folders) => folders.map((f) => `src/${f}/`).join(', ');
-
-function knownFor(rule) {
-  return KNOWN.filter((k) => k.rule === rule);
-}
-
-/** A forbidden rule, minus its known violations (each split off into a rule that only matches the rest). */
-function withKnown(rule) {
-  const known = knownFor(rule.name);
-  if (known.length === 0) return [rule];
-  const exempt = known.map((k) => k.from).join('|');
-  return [
-    { ...rule, from: { ...rule.from, pathNot: exempt } },
-    ...known.map((k, i) => ({
-      ...rule,
-      name: `${rule.name}${known.length > 1 ? `-${i + 1}` : ''}-known`,
-      comment: `${rule.comment} (Only the known violations listed in .dependency-cruiser.cjs are exempt.)`,
-      from: { path: k.from },
-      to: { ...rule.to, pathNot: [rule.to.pathNot, k.to].filter((x) => x !== undefined).join('|') },
-    })),
-  ];
-}
 
 const layerRules = LAYERS.map(({ folder, may, why }) => ({
   name: `layer-${folder}`,
@@ -68,12 +37,16 @@ const layerRules = LAYERS.map(({ folder, may, why }) => ({
   to: { path: '^src/', pathNot: `^src/(${[folder, ...may].join('|')})/` },
 }));
 
+/**
+ * The pure folders reach no IO, directly or through what they import (`reachable`): an
+ * integration importing an app-interface loader that reads the disk breaks the rule too.
+ */
 const ioRules = ['core', 'resource-inventory', 'integrations'].map((folder) => ({
   name: `no-io-${folder}`,
   severity: 'error',
-  comment: `src/${folder}/ is pure: no disk, network or process access (node:fs, node:net, node:http, node:child_process, …); the IO is done by the loaders, src/k8s and src/reconcile, and handed in as values.`,
+  comment: `src/${folder}/ is pure: no disk, network or process access (node:fs, node:net, node:http, node:child_process, …), not even through the modules it imports; the IO is done by the loaders, src/k8s and src/reconcile, and handed in as values or readers (DesiredContext).`,
   from: { path: `^src/${folder}/` },
-  to: { path: IO_MODULES },
+  to: { path: IO_MODULES, reachable: true },
 }));
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -86,7 +59,8 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
-    ...[...layerRules, ...ioRules].flatMap(withKnown),
+    ...layerRules,
+    ...ioRules,
     {
       name: 'only-cli-uses-yargs',
       severity: 'error',
@@ -94,13 +68,6 @@ module.exports = {
       from: { path: '^src/(?!cli/)' },
       to: { path: '(^|/)node_modules/yargs/' },
     },
-    ...KNOWN.map((k) => ({
-      name: 'known-violation-stage-2',
-      severity: 'warn',
-      comment: `Temporary exception to ${k.rule} (issue 12, stage 2): remove the import, then its entry in KNOWN in .dependency-cruiser.cjs.`,
-      from: { path: k.from },
-      to: { path: k.to },
-    })),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -12,8 +12,8 @@ import type {
   RawAppInterfaceSettings, RawBot, RawCluster, RawClusterSettings, RawLimitRange, RawNamespace, RawNamespaceSettings, RawQuota, RawRole,
   RawTenant, RawUser,
 } from './datafile-types.generated.js';
-import type { BuildContext, ParseResult } from './kind.js';
-import { SKIP, defineKind, ok } from './kind.js';
+import type { BuildContext, DatafileKind, ParseResult } from './kind.js';
+import { SKIP, ok, schemaKind } from './kind.js';
 import type { NamespaceResource, TemplateNamespace } from './openshift-resources.js';
 import { readOpenshiftResources } from './openshift-resources.js';
 
@@ -50,65 +50,43 @@ function explicitAuth(a: ExplicitAuth): Exclude<ClusterAuth, { kind: 'automation
   return { kind: 'tokenFile', file: a.tokenFile };
 }
 
-export const clusterSettingsKind = defineKind({
-  schema: '/kontract/cluster-1.yml',
-  modelKey: 'clusterSettings',
-  graphqlField: 'kontract_clusters_v1',
-  build(f): ParseResult<ClusterSettings> {
-    const r = f.raw as RawClusterSettings;
-    return ok({
-      path: f.path,
-      cluster: r.cluster.$ref,
-      ...opt('auth', r.auth === undefined ? undefined : explicitAuth(r.auth)),
-      ...opt('ca', r.ca),
-      disabledIntegrations: r.disable?.integrations ?? [],
-    });
-  },
+export const clusterSettingsKind = schemaKind('/kontract/cluster-1.yml', 'clusterSettings', 'kontract_clusters_v1', (r: RawClusterSettings, f): ParseResult<ClusterSettings> => ok({
+  path: f.path,
+  cluster: r.cluster.$ref,
+  ...opt('auth', r.auth === undefined ? undefined : explicitAuth(r.auth)),
+  ...opt('ca', r.ca),
+  disabledIntegrations: r.disable?.integrations ?? [],
+}));
+
+export const clusterKind = schemaKind('/openshift/cluster-1.yml', 'clusters', 'clusters_v1', (r: RawCluster, f, ctx): ParseResult<Cluster> => {
+  const settingsFiles = ctx.referrers(clusterSettingsKind.schema, 'cluster', f.path);
+  if (settingsFiles.length > 1) {
+    return { ok: false, problems: settingsFiles.slice(1).map((s) => ({ file: s.path, field: 'cluster', message: `${f.path} already has kontract settings in ${settingsFiles[0]?.path ?? ''}: one /kontract/cluster-1.yml per cluster` })) };
+  }
+  const settings = settingsFiles[0] === undefined ? undefined : ctx.entry(clusterSettingsKind, settingsFiles[0].path);
+  if (settingsFiles[0] !== undefined && settings === undefined) return SKIP; // the settings file's problems are reported
+  let auth: ClusterAuth;
+  if (settings?.auth !== undefined) auth = settings.auth;
+  else if (r.automationToken !== undefined) auth = { kind: 'automationToken', secret: r.automationToken };
+  else {
+    return { ok: false, problems: [{ file: f.path, field: 'automationToken', message: 'the cluster has no credentials: give it an automationToken (a Vault secret reference) or a /kontract/cluster-1.yml datafile with auth: {kubeconfigContext} | {tokenEnv} | {tokenFile}' }] };
+  }
+  const disabled = (r.disable?.integrations ?? []).flatMap((q) => QONTRACT_INTEGRATION_NAMES[q] ?? []);
+  return ok({
+    path: f.path,
+    name: r.name,
+    description: r.description ?? '',
+    serverUrl: r.serverUrl,
+    ...opt('ca', settings?.ca),
+    auth,
+    insecureSkipTLSVerify: r.insecureSkipTLSVerify ?? false,
+    disabledIntegrations: [...new Set([...disabled, ...(settings?.disabledIntegrations ?? [])])],
+    labels: r.labels,
+    authServices: r.auth.map((a) => a.service),
+  });
 });
 
-export const clusterKind = defineKind({
-  schema: '/openshift/cluster-1.yml',
-  modelKey: 'clusters',
-  graphqlField: 'clusters_v1',
-  build(f, ctx): ParseResult<Cluster> {
-    const r = f.raw as RawCluster;
-    const settingsFiles = ctx.referrers(clusterSettingsKind.schema, 'cluster', f.path);
-    if (settingsFiles.length > 1) {
-      return { ok: false, problems: settingsFiles.slice(1).map((s) => ({ file: s.path, field: 'cluster', message: `${f.path} already has kontract settings in ${settingsFiles[0]?.path ?? ''}: one /kontract/cluster-1.yml per cluster` })) };
-    }
-    const settings = settingsFiles[0] === undefined ? undefined : ctx.entry(clusterSettingsKind, settingsFiles[0].path);
-    if (settingsFiles[0] !== undefined && settings === undefined) return SKIP; // the settings file's problems are reported
-    let auth: ClusterAuth;
-    if (settings?.auth !== undefined) auth = settings.auth;
-    else if (r.automationToken !== undefined) auth = { kind: 'automationToken', secret: r.automationToken };
-    else {
-      return { ok: false, problems: [{ file: f.path, field: 'automationToken', message: 'the cluster has no credentials: give it an automationToken (a Vault secret reference) or a /kontract/cluster-1.yml datafile with auth: {kubeconfigContext} | {tokenEnv} | {tokenFile}' }] };
-    }
-    const disabled = (r.disable?.integrations ?? []).flatMap((q) => QONTRACT_INTEGRATION_NAMES[q] ?? []);
-    return ok({
-      path: f.path,
-      name: r.name,
-      description: r.description ?? '',
-      serverUrl: r.serverUrl,
-      ...opt('ca', settings?.ca),
-      auth,
-      insecureSkipTLSVerify: r.insecureSkipTLSVerify ?? false,
-      disabledIntegrations: [...new Set([...disabled, ...(settings?.disabledIntegrations ?? [])])],
-      labels: r.labels,
-      authServices: r.auth.map((a) => a.service),
-    });
-  },
-});
-
-export const tenantKind = defineKind({
-  schema: '/kontract/tenant-1.yml',
-  modelKey: 'tenants',
-  graphqlField: 'tenants_v1',
-  build(f): ParseResult<Tenant> {
-    const r = f.raw as RawTenant;
-    return ok({ path: f.path, name: r.name, description: r.description ?? '', isolated: r.isolated ?? false });
-  },
-});
+export const tenantKind = schemaKind('/kontract/tenant-1.yml', 'tenants', 'tenants_v1', (r: RawTenant, f): ParseResult<Tenant> => ok({ path: f.path, name: r.name, description: r.description ?? '', isolated: r.isolated ?? false }));
 
 function quotaEntry(q: RawQuota['quotas'][number]): QuotaEntry {
   const { limits, requests, pods } = q.resources;
@@ -119,54 +97,26 @@ function quotaEntry(q: RawQuota['quotas'][number]): QuotaEntry {
   };
 }
 
-export const quotaKind = defineKind({
-  schema: '/openshift/quota-1.yml',
-  modelKey: 'quotas',
-  graphqlField: 'quotas_v1',
-  build(f): ParseResult<Quota> {
-    const r = f.raw as RawQuota;
-    return ok({ path: f.path, name: r.name, quotas: r.quotas.map(quotaEntry) });
-  },
-});
+export const quotaKind = schemaKind('/openshift/quota-1.yml', 'quotas', 'quotas_v1', (r: RawQuota, f): ParseResult<Quota> => ok({ path: f.path, name: r.name, quotas: r.quotas.map(quotaEntry) }));
 
 const LIMIT_MAPS = ['default', 'defaultRequest', 'max', 'min', 'maxLimitRequestRatio'] as const;
 
-export const limitRangeKind = defineKind({
-  schema: '/openshift/limitrange-1.yml',
-  modelKey: 'limitRanges',
-  graphqlField: 'limitranges_v1',
-  build(f): ParseResult<LimitRange> {
-    const r = f.raw as RawLimitRange;
-    const limits = r.limits.map((l): LimitRangeItem => {
-      let item: LimitRangeItem = opt('type', l.type);
-      for (const k of LIMIT_MAPS) item = { ...item, ...opt(k, strings(l[k])) };
-      return item;
-    });
-    return ok({ path: f.path, name: r.name, limits });
-  },
+export const limitRangeKind = schemaKind('/openshift/limitrange-1.yml', 'limitRanges', 'limitranges_v1', (r: RawLimitRange, f): ParseResult<LimitRange> => {
+  const limits = r.limits.map((l): LimitRangeItem => {
+    let item: LimitRangeItem = opt('type', l.type);
+    for (const k of LIMIT_MAPS) item = { ...item, ...opt(k, strings(l[k])) };
+    return item;
+  });
+  return ok({ path: f.path, name: r.name, limits });
 });
 
-export const userKind = defineKind({
-  schema: '/access/user-1.yml',
-  modelKey: 'users',
-  graphqlField: 'users_v1',
-  build(f): ParseResult<User> {
-    const r = f.raw as RawUser;
-    return ok({ path: f.path, name: r.name, orgUsername: r.org_username, githubUsername: r.github_username });
-  },
-});
+export const userKind = schemaKind('/access/user-1.yml', 'users', 'users_v1', (r: RawUser, f): ParseResult<User> => ok({ path: f.path, name: r.name, orgUsername: r.org_username, githubUsername: r.github_username }));
 
-export const botKind = defineKind({
-  schema: '/access/bot-1.yml',
-  modelKey: 'bots',
-  graphqlField: 'bots_v1',
-  build(f): ParseResult<Bot> {
-    const r = f.raw as RawBot;
-    // As qontract-reconcile: only `<namespace>/<name>` with exactly one slash is a service account.
-    const sa = r.openshift_serviceaccount?.split('/');
-    const serviceAccount = sa?.length === 2 && sa[0] !== undefined && sa[1] !== undefined ? { namespace: sa[0], name: sa[1] } : undefined;
-    return ok({ path: f.path, name: r.name, ...opt('serviceAccount', serviceAccount) });
-  },
+export const botKind = schemaKind('/access/bot-1.yml', 'bots', 'bots_v1', (r: RawBot, f): ParseResult<Bot> => {
+  // As qontract-reconcile: only `<namespace>/<name>` with exactly one slash is a service account.
+  const sa = r.openshift_serviceaccount?.split('/');
+  const serviceAccount = sa?.length === 2 && sa[0] !== undefined && sa[1] !== undefined ? { namespace: sa[0], name: sa[1] } : undefined;
+  return ok({ path: f.path, name: r.name, ...opt('serviceAccount', serviceAccount) });
 });
 
 /** `{name, cluster, path}` of the namespace datafile at `path`, without building it (namespaces may allow each other). */
@@ -186,34 +136,23 @@ function components(c: NonNullable<RawNamespaceSettings['quotaComponents']>): Qu
   };
 }
 
-export const namespaceSettingsKind = defineKind({
-  schema: '/kontract/namespace-1.yml',
-  modelKey: 'namespaceSettings',
-  graphqlField: 'kontract_namespaces_v1',
-  build(f, ctx): ParseResult<NamespaceSettings> {
-    const r = f.raw as RawNamespaceSettings;
-    const tenant = r.tenant === undefined ? undefined : ctx.entry(tenantKind, r.tenant.$ref);
-    if (r.tenant !== undefined && tenant === undefined) return SKIP;
-    return ok({
-      path: f.path,
-      namespace: r.namespace.$ref,
-      ...opt('tenant', tenant?.name),
-      state: r.state ?? 'active',
-      ...opt('quotaComponents', r.quotaComponents === undefined ? undefined : components(r.quotaComponents)),
-      isolated: r.isolated ?? false,
-      annotations: r.annotations ?? {},
-    });
-  },
+export const namespaceSettingsKind = schemaKind('/kontract/namespace-1.yml', 'namespaceSettings', 'kontract_namespaces_v1', (r: RawNamespaceSettings, f, ctx): ParseResult<NamespaceSettings> => {
+  const tenant = r.tenant === undefined ? undefined : ctx.entry(tenantKind, r.tenant.$ref);
+  if (r.tenant !== undefined && tenant === undefined) return SKIP;
+  return ok({
+    path: f.path,
+    namespace: r.namespace.$ref,
+    ...opt('tenant', tenant?.name),
+    state: r.state ?? 'active',
+    ...opt('quotaComponents', r.quotaComponents === undefined ? undefined : components(r.quotaComponents)),
+    isolated: r.isolated ?? false,
+    annotations: r.annotations ?? {},
+  });
 });
 
 /** qontract kinds kontract accepts without reading them (schemas/app-sre/*.json accept any qontract document). */
-function qontractDatafileKind(schema: string, graphqlField: string) {
-  return defineKind({
-    schema,
-    modelKey: 'qontractDatafiles',
-    graphqlField,
-    build: (f): ParseResult<NamedEntry> => ok({ path: f.path, schema, name: (f.raw as RawNamed).name }),
-  });
+function qontractDatafileKind(schema: string, graphqlField: string): DatafileKind<'qontractDatafiles'> {
+  return schemaKind(schema, 'qontractDatafiles', graphqlField, (r: RawNamed, f): ParseResult<NamedEntry> => ok({ path: f.path, schema, name: r.name }));
 }
 
 export const appKind = qontractDatafileKind('/app-sre/app-1.yml', 'apps_v1');
@@ -223,56 +162,49 @@ export const productKind = qontractDatafileKind('/app-sre/product-1.yml', 'produ
 export const escalationPolicyKind = qontractDatafileKind('/app-sre/escalation-policy-1.yml', 'escalation_policies_v1');
 export const permissionKind = qontractDatafileKind('/access/permission-1.yml', 'permissions_v1');
 
-export const namespaceKind = defineKind({
-  schema: '/openshift/namespace-1.yml',
-  modelKey: 'namespaces',
-  graphqlField: 'namespaces_v1',
-  linkFields: ['networkPoliciesAllow'],
-  build(f, ctx): ParseResult<Namespace> {
-    const r = f.raw as RawNamespace;
-    const cluster = ctx.entry(clusterKind, r.cluster.$ref);
-    const quota = r.quota === undefined ? undefined : ctx.entry(quotaKind, r.quota.$ref);
-    const limitRanges = r.limitRanges === undefined ? undefined : ctx.entry(limitRangeKind, r.limitRanges.$ref);
-    const allow = (r.networkPoliciesAllow ?? []).map((a) => namespaceRef(ctx, a.$ref));
-    const settingsFiles = ctx.referrers(namespaceSettingsKind.schema, 'namespace', f.path);
-    if (settingsFiles.length > 1) {
-      return { ok: false, problems: settingsFiles.slice(1).map((s) => ({ file: s.path, field: 'namespace', message: `${f.path} already has kontract settings in ${settingsFiles[0]?.path ?? ''}: one /kontract/namespace-1.yml per namespace` })) };
-    }
-    const settings = settingsFiles[0] === undefined ? undefined : ctx.entry(namespaceSettingsKind, settingsFiles[0].path);
-    const shared = (r.sharedResources ?? []).map((s) => ({ path: s.$ref, entry: ctx.entry(sharedResourcesKind, s.$ref) }));
-    if (cluster === undefined || shared.some((s) => s.entry === undefined) || (r.quota !== undefined && quota === undefined) || (r.limitRanges !== undefined && limitRanges === undefined)
-      || (settingsFiles[0] !== undefined && settings === undefined) || allow.includes(undefined)) return SKIP;
-    const resources = namespaceResources(f.path, r, cluster, shared.map((s) => s.path), ctx);
-    if (resources.problems.length > 0) return { ok: false, problems: resources.problems };
-    return ok({
-      path: f.path,
-      name: r.name,
-      description: r.description,
-      cluster: cluster.name,
-      labels: r.labels,
-      annotations: settings?.annotations ?? {},
-      delete: r.delete ?? false,
-      managedByExternal: r.managedByExternal ?? false,
-      managedRoles: r.managedRoles ?? false,
-      clusterAdmin: r.clusterAdmin ?? false,
-      managedResourceTypes: r.managedResourceTypes ?? [],
-      managedResourceNames: r.managedResourceNames?.map((m) => ({ resource: m.resource, resourceNames: m.resourceNames })) ?? [],
-      managedResourceTypeOverrides: r.managedResourceTypeOverrides?.map((o) => ({ resource: o.resource, override: o.override })) ?? [],
-      // Absent when the document has neither field (the GraphQL source does not carry them): the
-      // resources integration then leaves the namespace alone.
-      ...(r.openshiftResources === undefined && r.sharedResources === undefined ? {} : { openshiftResources: resources.resources }),
-      ...opt('app', ctx.entry(appKind, r.app.$ref)?.name),
-      ...opt('environment', ctx.entry(environmentKind, r.environment.$ref)?.name),
-      ...opt('tenant', settings?.tenant),
-      state: settings?.state ?? 'active',
-      ...opt('quota', quota),
-      ...opt('quotaComponents', settings?.quotaComponents),
-      ...opt('limitRanges', limitRanges),
-      networkPoliciesAllow: allow.filter((a): a is NamespaceRef => a !== undefined),
-      isolated: settings?.isolated ?? false,
-    });
-  },
-});
+export const namespaceKind = schemaKind('/openshift/namespace-1.yml', 'namespaces', 'namespaces_v1', (r: RawNamespace, f, ctx): ParseResult<Namespace> => {
+  const cluster = ctx.entry(clusterKind, r.cluster.$ref);
+  const quota = r.quota === undefined ? undefined : ctx.entry(quotaKind, r.quota.$ref);
+  const limitRanges = r.limitRanges === undefined ? undefined : ctx.entry(limitRangeKind, r.limitRanges.$ref);
+  const allow = (r.networkPoliciesAllow ?? []).map((a) => namespaceRef(ctx, a.$ref));
+  const settingsFiles = ctx.referrers(namespaceSettingsKind.schema, 'namespace', f.path);
+  if (settingsFiles.length > 1) {
+    return { ok: false, problems: settingsFiles.slice(1).map((s) => ({ file: s.path, field: 'namespace', message: `${f.path} already has kontract settings in ${settingsFiles[0]?.path ?? ''}: one /kontract/namespace-1.yml per namespace` })) };
+  }
+  const settings = settingsFiles[0] === undefined ? undefined : ctx.entry(namespaceSettingsKind, settingsFiles[0].path);
+  const shared = (r.sharedResources ?? []).map((s) => ({ path: s.$ref, entry: ctx.entry(sharedResourcesKind, s.$ref) }));
+  if (cluster === undefined || shared.some((s) => s.entry === undefined) || (r.quota !== undefined && quota === undefined) || (r.limitRanges !== undefined && limitRanges === undefined)
+    || (settingsFiles[0] !== undefined && settings === undefined) || allow.includes(undefined)) return SKIP;
+  const resources = namespaceResources(f.path, r, cluster, shared.map((s) => s.path), ctx);
+  if (resources.problems.length > 0) return { ok: false, problems: resources.problems };
+  return ok({
+    path: f.path,
+    name: r.name,
+    description: r.description,
+    cluster: cluster.name,
+    labels: r.labels,
+    annotations: settings?.annotations ?? {},
+    delete: r.delete ?? false,
+    managedByExternal: r.managedByExternal ?? false,
+    managedRoles: r.managedRoles ?? false,
+    clusterAdmin: r.clusterAdmin ?? false,
+    managedResourceTypes: r.managedResourceTypes ?? [],
+    managedResourceNames: r.managedResourceNames?.map((m) => ({ resource: m.resource, resourceNames: m.resourceNames })) ?? [],
+    managedResourceTypeOverrides: r.managedResourceTypeOverrides?.map((o) => ({ resource: o.resource, override: o.override })) ?? [],
+    // Absent when the document has neither field (the GraphQL source does not carry them): the
+    // resources integration then leaves the namespace alone.
+    ...(r.openshiftResources === undefined && r.sharedResources === undefined ? {} : { openshiftResources: resources.resources }),
+    ...opt('app', ctx.entry(appKind, r.app.$ref)?.name),
+    ...opt('environment', ctx.entry(environmentKind, r.environment.$ref)?.name),
+    ...opt('tenant', settings?.tenant),
+    state: settings?.state ?? 'active',
+    ...opt('quota', quota),
+    ...opt('quotaComponents', settings?.quotaComponents),
+    ...opt('limitRanges', limitRanges),
+    networkPoliciesAllow: allow.filter((a): a is NamespaceRef => a !== undefined),
+    isolated: settings?.isolated ?? false,
+  });
+}, { linkFields: ['networkPoliciesAllow'] });
 
 /** The namespace's own openshiftResources, then those of its sharedResources files, read and rendered. */
 function namespaceResources(path: string, r: RawNamespace, cluster: Cluster, shared: readonly string[], ctx: BuildContext): { resources: NamespaceResource[]; problems: ValidationProblem[] } {
@@ -298,33 +230,27 @@ function namespaceResources(path: string, r: RawNamespace, cluster: Cluster, sha
   return out;
 }
 
-export const roleKind = defineKind({
-  schema: '/access/role-1.yml',
-  modelKey: 'roles',
-  graphqlField: 'roles_v1',
-  build(f, ctx): ParseResult<Role> {
-    const r = f.raw as RawRole;
-    const access: RoleAccess[] = [];
-    for (const a of r.access ?? []) {
-      if (a.namespace === undefined) continue; // cluster-scoped access ({cluster, group|clusterRole}): not a RoleBinding
-      const namespace = namespaceRef(ctx, a.namespace.$ref);
-      if (namespace === undefined) return SKIP;
-      if (a.role !== undefined) access.push({ namespace, role: a.role });
-      else if (a.clusterRole !== undefined) access.push({ namespace, clusterRole: a.clusterRole });
-    }
-    // qontract: users and bots point at roles (`roles: [$ref]`).
-    const users = ctx.referrers(userKind.schema, 'roles', f.path).map((u) => ctx.entry(userKind, u.path));
-    const bots = ctx.referrers(botKind.schema, 'roles', f.path).map((b) => ctx.entry(botKind, b.path));
-    if (users.includes(undefined) || bots.includes(undefined)) return SKIP;
-    return ok({
-      path: f.path,
-      name: r.name,
-      access,
-      users: users.filter((u): u is User => u !== undefined),
-      bots: bots.filter((b): b is Bot => b !== undefined),
-      ...opt('expirationDate', r.expirationDate),
-    });
-  },
+export const roleKind = schemaKind('/access/role-1.yml', 'roles', 'roles_v1', (r: RawRole, f, ctx): ParseResult<Role> => {
+  const access: RoleAccess[] = [];
+  for (const a of r.access ?? []) {
+    if (a.namespace === undefined) continue; // cluster-scoped access ({cluster, group|clusterRole}): not a RoleBinding
+    const namespace = namespaceRef(ctx, a.namespace.$ref);
+    if (namespace === undefined) return SKIP;
+    if (a.role !== undefined) access.push({ namespace, role: a.role });
+    else if (a.clusterRole !== undefined) access.push({ namespace, clusterRole: a.clusterRole });
+  }
+  // qontract: users and bots point at roles (`roles: [$ref]`).
+  const users = ctx.referrers(userKind.schema, 'roles', f.path).map((u) => ctx.entry(userKind, u.path));
+  const bots = ctx.referrers(botKind.schema, 'roles', f.path).map((b) => ctx.entry(botKind, b.path));
+  if (users.includes(undefined) || bots.includes(undefined)) return SKIP;
+  return ok({
+    path: f.path,
+    name: r.name,
+    access,
+    users: users.filter((u): u is User => u !== undefined),
+    bots: bots.filter((b): b is Bot => b !== undefined),
+    ...opt('expirationDate', r.expirationDate),
+  });
 });
 
 /** qontract's kinds (and kontract's tenants), typed in GraphQL. */
@@ -333,15 +259,8 @@ export const CORE_KINDS = [
   appKind, environmentKind, productKind, escalationPolicyKind, permissionKind, tenantKind,
 ] as const;
 
-export const appInterfaceSettingsKind = defineKind({
-  schema: '/app-interface/app-interface-settings-1.yml',
-  modelKey: 'appInterfaceSettings',
-  graphqlField: 'app_interface_settings_v1',
-  build: (f): ParseResult<AppInterfaceSettings> => {
-    const r = f.raw as RawAppInterfaceSettings;
-    return ok({ path: f.path, name: r.name, vault: r.vault ?? true });
-  },
-});
+export const appInterfaceSettingsKind = schemaKind('/app-interface/app-interface-settings-1.yml', 'appInterfaceSettings', 'app_interface_settings_v1',
+  (r: RawAppInterfaceSettings, f): ParseResult<AppInterfaceSettings> => ok({ path: f.path, name: r.name, vault: r.vault ?? true }));
 
 /** kontract's settings for qontract objects, and qontract's app-interface settings (served as raw documents). */
 export const SETTINGS_KINDS = [clusterSettingsKind, namespaceSettingsKind, appInterfaceSettingsKind] as const;

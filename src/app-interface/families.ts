@@ -15,7 +15,10 @@
  *     `$ref` cycles (add `"link": true` for peer links that may be cyclic). A kind without a JSON
  *     Schema is accepted too: then `build` alone validates (as the KubeVirt parsers do).
  *  3. Write a `DatafileKind` with `defineKind({schema, modelKey, graphqlField, build})` (kind.ts;
- *     parsers read fields with field-reader.ts and return its ParseResult):
+ *     parsers read fields with field-reader.ts and return its ParseResult), or, for a kind whose
+ *     JSON Schema has checked the document, `schemaKind(schema, modelKey, graphqlField,
+ *     (raw: RawX, file, ctx) => …)` with the raw shape from datafile-types.generated.ts
+ *     (core-kinds.ts, tenancy/kinds.ts):
  *     `build(file, ctx)` turns one datafile (`file.raw`, `$ref`s unresolved, `file.path`) into
  *     one model entry or problems `{file, field, message}`; `ctx.file(path)` / `ctx.entry(kind,
  *     path)` read other datafiles. Pure: no IO.

@@ -69,4 +69,19 @@ export function defineKind<K extends ListKey>(kind: DatafileKind<K>): DatafileKi
   return kind;
 }
 
+/**
+ * A kind whose JSON Schema (schemas/) has accepted the document when `build` runs, so `build`
+ * gets the raw document as its generated shape (datafile-types.generated.ts), e.g.
+ * `schemaKind('/kontract/tenant-1.yml', 'tenants', 'tenants_v1', (r: RawTenant, f) => ok({…}))`.
+ */
+export function schemaKind<Raw, K extends ListKey>(
+  schema: string,
+  modelKey: K,
+  graphqlField: string,
+  build: (raw: Raw, file: Datafile & { readonly raw: Raw }, ctx: BuildContext) => ParseResult<EntryOf<K>>,
+  more: Pick<DatafileKind<K>, 'linkFields' | 'resourceDirs'> = {},
+): DatafileKind<K> {
+  return { schema, modelKey, graphqlField, ...more, build: (f, ctx) => build(f.raw as Raw, f as Datafile & { readonly raw: Raw }, ctx) };
+}
+
 export const SKIP: ParseResult<never> = { ok: false, problems: [] };

@@ -4,6 +4,7 @@
  * diff, apply). Register every integration in src/integrations/index.ts.
  */
 import type { Registry } from 'prom-client';
+import type { ExternalSources } from '../app-interface/external-sources.js';
 import type { AppInterfaceData } from '../app-interface/model.js';
 import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
@@ -118,6 +119,12 @@ export interface DesiredContext {
   readonly reporter?: Reporter;
   /** The run's secret reader (Vault or a config file), when one is configured. Values never go to output. */
   readonly secrets?: SecretReader;
+  /**
+   * Readers of what datafiles point at outside the app-interface (a fabric's directory on disk or
+   * git repository), filled by the engine (src/reconcile/external-sources.ts) with `env`, `cwd`
+   * and `allowedPaths`. Absent: such a source is a problem of its unit (library use).
+   */
+  readonly sources?: ExternalSources;
 }
 
 /** Input of `Integration.observe`: the run's plan and what the integration built for it. */

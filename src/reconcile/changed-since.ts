@@ -13,6 +13,7 @@ import type { AppInterfaceData } from '../app-interface/model.js';
 import type { ManagedKind } from '../core/k8s-object.js';
 import type { DesiredContext, DesiredObject, Integration } from '../integrations/define-integration.js';
 import { kindOf } from './desired.js';
+import { withExternalSources } from './external-sources.js';
 
 export interface ChangedWork {
   /** The integrations with their kinds narrowed to the changed ones (only those with any change). */
@@ -44,8 +45,9 @@ export async function changedWork(integrations: readonly Integration[], base: Ap
   const narrowed: Integration[] = [];
   const clusters = new Set<string>();
   const pairs: string[] = [];
+  const ctx = withExternalSources(env);
   for (const integration of integrations) {
-    const [before, after] = await Promise.all([integration.buildDesired({ ...env, data: base }), integration.buildDesired({ ...env, data: head })]);
+    const [before, after] = await Promise.all([integration.buildDesired({ ...ctx, data: base }), integration.buildDesired({ ...ctx, data: head })]);
     const a = digestByPair(integration, before.objects);
     const b = digestByPair(integration, after.objects);
     const changedClusters = new Set<string>();

@@ -11,6 +11,7 @@ import { apiVersionOf } from '../core/k8s-object.js';
 import type { BlockedUnit, DesiredContext, DesiredObject, DesiredState, DynamicKind, Integration } from '../integrations/define-integration.js';
 import { objectConstraintProblems } from '../resource-inventory/object-constraints.js';
 import type { PlanError } from '../resource-inventory/plan.js';
+import { withExternalSources } from './external-sources.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
@@ -111,8 +112,10 @@ function inBlockedScope(units: readonly BlockedUnit[], cluster: string, namespac
 export async function checkDesired(integrations: readonly Integration[], data: AppInterfaceData, run: RunEnvironment = processEnvironment()): Promise<CheckedState[]> {
   const known = new Set(data.clusters.map((c) => c.name));
   const out: CheckedState[] = [];
+  // Sources outside the data (a fabric's directory or git repository) are read by the engine's readers.
+  const ctx = withExternalSources(run);
   for (const integration of integrations) {
-    const state = await integration.buildDesired({ ...run, data });
+    const state = await integration.buildDesired({ ...ctx, data });
     const problems: ValidationProblem[] = [...state.problems];
     const blocked: BlockedUnit[] = [...(state.blocked ?? [])];
     const lookup = kindLookup(integration);

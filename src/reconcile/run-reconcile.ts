@@ -17,6 +17,7 @@ import type { ClusterClient, RequestStats } from '../k8s/cluster-client.js';
 import { foreignManagedFields } from '../k8s/cluster-client.js';
 import { ResourceInventory } from '../resource-inventory/inventory.js';
 import type { SecretReader } from '../secrets/index.js';
+import type { ExternalSources } from '../app-interface/external-sources.js';
 import { computePlan } from '../resource-inventory/planner.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { applyPlan, stopReason } from './apply-plan.js';
@@ -77,6 +78,8 @@ export interface ReconcileOptions {
   readonly now?: Date;
   /** Secret reader handed to the integrations (DesiredContext.secrets): vault-secret resources, Route TLS. */
   readonly secrets?: SecretReader;
+  /** Readers of sources outside the data (DesiredContext.sources). @default disk and git, confined to `allowedPaths` (external-sources.ts) */
+  readonly sources?: ExternalSources;
   /** Directories the integrations may read from disk (DesiredContext.allowedPaths). @default no restriction */
   readonly allowedPaths?: readonly string[];
   /** Called with the plan before anything is applied (the CLI writes --plan-file here). */
@@ -166,6 +169,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
   const work = await buildWork(opts.integrations, opts.data, scope, {
     env: opts.env ?? defaults.env, cwd: opts.cwd ?? defaults.cwd, now: opts.now ?? defaults.now, reporter: opts.reporter,
     ...(opts.secrets === undefined ? {} : { secrets: opts.secrets }),
+    ...(opts.sources === undefined ? {} : { sources: opts.sources }),
     ...(opts.allowedPaths === undefined ? {} : { allowedPaths: opts.allowedPaths }),
   });
   const inScopeClusters = new Set(opts.data.clusters.map((c) => c.name).filter((c) => scope.clusterInScope(c)));

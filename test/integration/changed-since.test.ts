@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kontract, writeTree } from './support/cli.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
-import { clusterFiles, namespaceFile } from './support/qontract-files.js';
+import { clusterFiles, namespaceFile } from './support/app-interface.js';
 
 interface Plan { readonly clusters: readonly { readonly cluster: string }[]; readonly changes: readonly { readonly cluster: string; readonly kind: string; readonly name: string; readonly namespace: string }[] }
 
@@ -37,7 +37,7 @@ describe('--changed-since', () => {
       'limitranges/default.yml': ['$schema: /openshift/limitrange-1.yml', 'labels: {}', 'description: test', 'name: default', 'limits:', '- type: Container', '  default:', '    cpu: 500m', ''].join('\n'),
     };
     for (const c of ['prod-1', 'prod-2']) {
-      Object.assign(files, clusterFiles(c, testCluster(c).server, ['auth:', `  kubeconfigContext: ${c}`]));
+      Object.assign(files, clusterFiles(c, testCluster(c).server, [`kubeconfigContext: ${c}`]));
     }
     names.forEach((n, i) => {
       const quota = i === 5 ? 'special' : 'shared'; // names[5] (prod-2) alone uses `special`

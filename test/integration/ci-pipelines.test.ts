@@ -17,7 +17,7 @@ import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, run, writeTree } from './support/cli.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
-import { clusterFiles, namespaceFile } from './support/qontract-files.js';
+import { clusterFiles, namespaceFile } from './support/app-interface.js';
 
 interface Posted { readonly path: string; readonly auth: string; readonly body: string; readonly contentType: string }
 interface GhStep { readonly name?: string; readonly run?: string; readonly env?: Record<string, string>; readonly uses?: string }
@@ -77,7 +77,7 @@ describe('merge-request pipelines (deploy/ci)', () => {
   function checkout(name: string): string {
     const dir = join(work, name);
     writeTree(join(dir, 'app-interface'), {
-      ...clusterFiles('prod-1', testCluster('prod-1').server, ['auth:', '  kubeconfigContext: prod-1']),
+      ...clusterFiles('prod-1', testCluster('prod-1').server, ['kubeconfigContext: prod-1']),
       [`namespaces/${ns}.yml`]: namespaceFile(ns, 'prod-1'),
     });
     return dir;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kontract, writeTree } from './support/cli.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
-import { clusterFiles, namespaceFile } from './support/qontract-files.js';
+import { clusterFiles, namespaceFile } from './support/app-interface.js';
 
 async function closedPort(): Promise<number> {
   const s = createServer();
@@ -28,7 +28,7 @@ describe('CLI habits', () => {
   const ns = uniqueName('habits');
   beforeAll(() => {
     ai = writeTree(mkdtempSync(join(tmpdir(), 'kontract-habits-')), {
-      ...clusterFiles('prod-1', testCluster('prod-1').server, ['auth:', '  kubeconfigContext: prod-1']),
+      ...clusterFiles('prod-1', testCluster('prod-1').server, ['kubeconfigContext: prod-1']),
       [`namespaces/${ns}.yml`]: namespaceFile(ns, 'prod-1'),
     });
   });
@@ -67,7 +67,7 @@ describe('CLI habits', () => {
   it('names the server URL of an unreachable cluster', async () => {
     const port = await closedPort();
     const dir = writeTree(mkdtempSync(join(tmpdir(), 'kontract-habits-down-')), {
-      ...clusterFiles('gone', `https://127.0.0.1:${port}`, ['auth:', '  tokenEnv: GONE_TOKEN']),
+      ...clusterFiles('gone', `https://127.0.0.1:${port}`, ['tokenEnv: GONE_TOKEN']),
     });
     const r = await kontract(['reconcile', 'namespaces', '--dry-run', '--app-interface', dir], { GONE_TOKEN: 'not-a-secret' });
     expect(r.code).toBe(1);

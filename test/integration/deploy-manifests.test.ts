@@ -12,9 +12,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -23,11 +21,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, kontract, writeTree } from './support/cli.js';
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from './support/clusters.js';
 import { applyObjects } from './support/objects.js';
-import { clusterFiles, namespaceFile } from './support/qontract-files.js';
+import { clusterFiles, namespaceFile } from './support/app-interface.js';
+import { freePort, startPushgateway, waitReady } from './support/pushgateway.js';
 
 const DEPLOY = join(ROOT, 'deploy', 'kubernetes');
-// --persistence.file= : in memory only (Debian's build defaults to a shared file under /var/lib)
-const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
 
 interface Obj { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string; readonly namespace?: string }; readonly [k: string]: unknown }
 interface Container { readonly command: string[]; readonly args: string[]; readonly env?: { name: string; value: string }[] }
@@ -46,22 +43,6 @@ async function build(dir: string): Promise<Obj[]> {
   const r = await kubectl(['kustomize', join(DEPLOY, dir)]);
   expect(r.code, r.stderr).toBe(0);
   return (loadAll(r.stdout) as Obj[]).filter((o) => typeof o === 'object');
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => { r(); }));
-  return port;
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer`);
 }
 
 const KUSTOMIZATIONS = ['base', ...readdirSync(join(DEPLOY, 'overlays')).map((o) => `overlays/${o}`)];
@@ -98,15 +79,15 @@ describe('deploy/kubernetes manifests', () => {
 describe('the sharded Job, run locally shard by shard', () => {
   const names = Array.from({ length: 12 }, (_, i) => uniqueName(`shard${i}`));
   const children: ChildProcess[] = [];
+  const stops: (() => void)[] = [];
   let serveUrl = '';
   let gatewayUrl = '';
   let ai = '';
 
   beforeAll(async () => {
-    if (!existsSync(PUSHGATEWAY)) throw new Error(`${PUSHGATEWAY} missing: run scripts/install-pushgateway.sh`);
     const files: Record<string, string> = {};
     for (const c of ['prod-1', 'prod-2']) {
-      Object.assign(files, clusterFiles(c, testCluster(c).server, ['auth:', `  kubeconfigContext: ${c}`]));
+      Object.assign(files, clusterFiles(c, testCluster(c).server, [`kubeconfigContext: ${c}`]));
     }
     names.forEach((n, i) => {
       files[`namespaces/${n}.yml`] = namespaceFile(n, i % 2 === 0 ? 'prod-1' : 'prod-2');
@@ -115,15 +96,15 @@ describe('the sharded Job, run locally shard by shard', () => {
     const servePort = await freePort();
     serveUrl = `http://127.0.0.1:${servePort}`;
     children.push(spawn(process.execPath, [BIN, 'serve', '--app-interface', ai, '--port', String(servePort)], { stdio: 'ignore', env: { PATH: process.env.PATH } }));
-    const gwPort = await freePort();
-    gatewayUrl = `http://127.0.0.1:${gwPort}`;
-    children.push(spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${gwPort}`, '--persistence.file='], { stdio: 'ignore' }));
+    const gateway = await startPushgateway();
+    stops.push(gateway.stop);
+    gatewayUrl = gateway.url;
     await waitReady(`${serveUrl}/sha256`);
-    await waitReady(`${gatewayUrl}/-/ready`);
   });
 
   afterAll(async () => {
     for (const c of children) c.kill('SIGTERM');
+    for (const stop of stops) stop();
     for (const [i, n] of names.entries()) {
       await kubeConfigFor(i % 2 === 0 ? 'prod-1' : 'prod-2').makeApiClient(CoreV1Api).deleteNamespace({ name: n }).catch(() => undefined);
     }

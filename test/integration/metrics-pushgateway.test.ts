@@ -1,12 +1,8 @@
 /**
  * Metrics of a real reconcile run (prod-1) pushed to a real Prometheus Pushgateway started by
- * this test on a free loopback port (scripts/install-pushgateway.sh installs the binary).
+ * this test on a free loopback port (support/pushgateway.ts).
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubernetesObjectApi } from '@kubernetes/client-node';
@@ -19,37 +15,22 @@ import { createConnector } from '../../src/reconcile/connector.js';
 import { runReconcile } from '../../src/reconcile/run-reconcile.js';
 import { kubeConfigFor, testCluster, uniqueName } from './support/clusters.js';
 import { configMap, createTestIntegration, dataWith, on } from './support/test-integration.js';
-
-// --persistence.file= : in memory only (Debian's build defaults to a shared file under /var/lib)
-const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => { r(); }));
-  return port;
-}
+import type { Pushgateway } from './support/pushgateway.js';
+import { startPushgateway } from './support/pushgateway.js';
 
 describe('metrics export of a real run', () => {
-  let gw: ChildProcess | undefined;
+  let gw: Pushgateway | undefined;
   let url = '';
   const ns = uniqueName('metrics');
 
   beforeAll(async () => {
-    if (!existsSync(PUSHGATEWAY)) throw new Error(`${PUSHGATEWAY} missing: run scripts/install-pushgateway.sh`);
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    gw = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    gw = await startPushgateway();
+    url = gw.url;
     await KubernetesObjectApi.makeApiClient(kubeConfigFor('prod-1')).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });
 
   afterAll(async () => {
-    gw?.kill('SIGTERM');
+    gw?.stop();
     const nsObj = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
     await KubernetesObjectApi.makeApiClient(kubeConfigFor('prod-1')).delete(nsObj).catch(() => undefined);
   });

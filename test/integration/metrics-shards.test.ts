@@ -4,57 +4,38 @@
  * groups are read back — none overwrote another — with `shard`, `shards` and `mode` on every
  * metric.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kontract, writeTree } from './support/cli.js';
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from './support/clusters.js';
-import { clusterFiles, namespaceFile } from './support/qontract-files.js';
-
-// --persistence.file= : in memory only (Debian's build defaults to a shared file under /var/lib)
-const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => { r(); }));
-  return port;
-}
+import { clusterFiles, namespaceFile } from './support/app-interface.js';
+import type { Pushgateway } from './support/pushgateway.js';
+import { startPushgateway } from './support/pushgateway.js';
 
 interface PushedGroup { readonly labels: Record<string, string>; readonly [metric: string]: unknown }
 
 describe('Pushgateway grouping of shards and dry-runs', () => {
-  let gw: ChildProcess | undefined;
+  let gw: Pushgateway | undefined;
   let url = '';
   const names = Array.from({ length: 6 }, (_, i) => uniqueName(`shardm${i}`));
 
   beforeAll(async () => {
-    if (!existsSync(PUSHGATEWAY)) throw new Error(`${PUSHGATEWAY} missing: run scripts/install-pushgateway.sh`);
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    gw = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    gw = await startPushgateway();
+    url = gw.url;
   });
 
   afterAll(async () => {
-    gw?.kill('SIGTERM');
+    gw?.stop();
     const core = kubeConfigFor('prod-1').makeApiClient(CoreV1Api);
     for (const n of names) await core.deleteNamespace({ name: n }).catch(() => undefined);
   });
 
   it('keeps one group per (integrations, shard, shards, mode)', async () => {
     const files: Record<string, string> = {
-      ...clusterFiles('prod-1', testCluster('prod-1').server, ['auth:', '  kubeconfigContext: prod-1']),
+      ...clusterFiles('prod-1', testCluster('prod-1').server, ['kubeconfigContext: prod-1']),
     };
     for (const n of names) files[`namespaces/${n}.yml`] = namespaceFile(n, 'prod-1');
     const ai = writeTree(mkdtempSync(join(tmpdir(), 'kontract-shardm-')), files);

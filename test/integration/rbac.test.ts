@@ -15,7 +15,7 @@ import { kontract, writeTree } from './support/cli.js';
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from './support/clusters.js';
 import { applyObjects, deleteObjects, serviceAccountToken } from './support/objects.js';
 import type { PlainObject } from './support/objects.js';
-import { clusterFiles, namespaceFile } from './support/qontract-files.js';
+import { clusterFiles, namespaceFile } from './support/app-interface.js';
 
 const INTEGRATIONS = ['namespaces', 'resourcequotas', 'limitranges', 'rolebindings'];
 
@@ -43,7 +43,7 @@ describe('kontract rbac on a real cluster', () => {
   let ai = '';
 
   const files = (withQuota: boolean): Record<string, string> => ({
-    ...clusterFiles('prod-1', testCluster('prod-1').server, ['auth:', `  tokenFile: ${tokenFile}`, 'ca:', `  path: ${testCluster('prod-1').caFile}`]),
+    ...clusterFiles('prod-1', testCluster('prod-1').server, [`tokenFile: ${tokenFile}`], { caPath: testCluster('prod-1').caFile }),
     [`namespaces/${ns}.yml`]: namespaceFile(ns, 'prod-1', ['managedRoles: true',
       ...(withQuota ? ['quota:', '  $ref: /quotas/small.yml'] : []), 'limitRanges:', '  $ref: /limitranges/default.yml']),
     'quotas/small.yml': ['$schema: /openshift/quota-1.yml', 'labels: {}', 'name: small', 'description: test quota', 'quotas:', '- name: compute', '  resources:', '    pods: 10', ''].join('\n'),

@@ -11,6 +11,7 @@ import { ERROR_CODES, KontractError } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { Integration } from '../../integrations/define-integration.js';
 import { dataDrivenKindsNote, rbacManifests } from '../../reconcile/rbac.js';
+import { withExternalSources } from '../../reconcile/external-sources.js';
 import { DEFAULT_LOCK_NAMESPACE } from '../../reconcile/run-lock.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import { appInterfaceSourceOptions, sourceArgsFrom, strs } from '../options.js';
@@ -28,7 +29,7 @@ async function desiredObjects(integrations: readonly Integration[], args: Readon
   const data = await loadAppInterface(sourceArgsFrom(args, ctx));
   const out: KubeObject[] = [];
   for (const i of integrations) {
-    const state = await i.buildDesired({ data, env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter });
+    const state = await i.buildDesired(withExternalSources({ data, env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter }));
     out.push(...state.objects.map((o) => o.object));
   }
   return out;

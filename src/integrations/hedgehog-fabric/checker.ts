@@ -4,8 +4,8 @@
  */
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
-import type { SourceDocument } from './documents.js';
-import { documentRef } from './documents.js';
+import type { SourceDocument } from '../../app-interface/hedgehog/documents.js';
+import { documentRef } from '../../app-interface/hedgehog/documents.js';
 import type { FabricKindName } from '../../app-interface/hedgehog/model.js';
 import type { RawObject } from '../../app-interface/hedgehog/raw.js';
 import { asObject } from '../../app-interface/hedgehog/raw.js';

@@ -1,42 +1,23 @@
 /**
- * Desired state of the hedgehog-fabric integration: for every fabric datafile, read its GitOps
- * directory (in-tree files carried by the app-interface data, a local directory or a git
- * checkout), keep the documents of the enabled fabric kinds, validate them as the fabric webhooks
- * would, and place them on the fabric's cluster.
+ * Desired state of the hedgehog-fabric integration: for every fabric datafile, take its GitOps
+ * documents (in-tree files carried by the app-interface data, or what the injected
+ * FabricSourceReader read from a local directory or a git checkout), keep the documents of the
+ * enabled fabric kinds, validate them as the fabric webhooks would, and place them on the
+ * fabric's cluster. No disk, git or clock: the reader does that (src/app-interface/hedgehog/sources.ts).
  */
-import * as path from 'node:path';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
 import type { BlockedUnit, DesiredObject, DesiredState } from '../define-integration.js';
 import type { FabricObject } from './checker.js';
-import type { ReadResult } from './documents.js';
-import { documentRef, readDirectory, readResourceDir } from './documents.js';
+import type { FabricSourceReader, LoadedFabricSource } from '../../app-interface/hedgehog/documents.js';
+import { documentRef, fabricSourceLabel, readResourceDir } from '../../app-interface/hedgehog/documents.js';
 import { classifyDocuments } from './fabric-objects.js';
-import type { GitCheckout, GitFetchOptions, GitSourceSpec } from './git-source.js';
-import { defaultGitCacheDir, displayUrl, fetchGitSource, scrubSecrets } from './git-source.js';
 import type { Fabric, FabricKindName } from '../../app-interface/hedgehog/model.js';
 import { FABRIC_KIND_NAMES } from '../../app-interface/hedgehog/model.js';
 import { validateFabric } from './validate.js';
-import { confinedRealPath } from '../../app-interface/confined-paths.js';
 
 export const HEDGEHOG_FABRIC_INTEGRATION = 'hedgehog-fabric';
-
-export interface FabricBuildOptions {
-  /** Environment for git credentials (`tokenEnv`, `usernameEnv`) and git itself. */
-  readonly env: NodeJS.ProcessEnv;
-  /** Base of relative directories and token files. */
-  readonly cwd: string;
-  /**
-   * Directories a directory source may be read from (CLI: the app-interface directory and every
-   * --allow-path); one elsewhere is a problem and is not read. Absent: no restriction.
-   */
-  readonly allowedPaths?: readonly string[];
-  /** @default defaultGitCacheDir(env) */
-  readonly gitCacheDir?: string;
-  /** Replaceable for tests of the surrounding logic; the default runs the `git` binary. */
-  readonly fetchGit?: (spec: GitSourceSpec, opts: GitFetchOptions) => Promise<GitCheckout>;
-}
 
 /** What one fabric contributes. */
 export interface FabricDesired {
@@ -67,39 +48,26 @@ export function emptyKindCounts(): Record<FabricKindName, number> {
 /** AppInterfaceData.resources: in-tree files by datafile path. */
 export type FabricResources = AppInterfaceData['resources'];
 
-async function readSource(fabric: Fabric, opts: FabricBuildOptions, resources: FabricResources): Promise<ReadResult & { label: string; revision?: string; fetchedAt?: string }> {
-  const src = fabric.source;
-  const origin = { file: fabric.path, field: 'source' };
-  // A directory inside the app-interface comes with the data (any source); others from disk.
-  const tree = src.kind === 'directory' ? resources?.[fabric.path]?.[0] : undefined;
-  if (tree !== undefined) return readResourceDir(tree, { file: fabric.path, field: 'source.directory' });
-  if (src.kind === 'directory') {
-    const dir = path.resolve(opts.cwd, src.directory);
-    const allowed = opts.allowedPaths ?? [dir];
-    if (opts.allowedPaths !== undefined && confinedRealPath(dir, allowed) === undefined) {
-      return { documents: [], problems: [{ file: fabric.path, field: 'source.directory', message: `${src.directory} is outside the app-interface (or does not exist): not read; an operator may allow it with --allow-path DIR` }], label: src.directory };
-    }
-    return { ...readDirectory(dir, src.directory, origin, allowed), label: src.directory };
-  }
-  const label = `git:${displayUrl(src.url)}@${src.ref}${src.path === '.' ? '' : `:${src.path}`}`;
-  const fetch = opts.fetchGit ?? fetchGitSource;
-  let checkout: GitCheckout;
-  try {
-    checkout = await fetch(src, { cacheDir: opts.gitCacheDir ?? defaultGitCacheDir(opts.env), env: opts.env, cwd: opts.cwd });
-  } catch (e) {
-    return { documents: [], problems: [{ file: fabric.path, field: 'source.git', message: `cannot fetch ${label}: ${scrubSecrets(errorMessage(e))}` }], label };
-  }
-  // Symbolic links in the repository may not leave the checkout.
-  const read = readDirectory(path.join(checkout.dir, src.path), label, { file: fabric.path, field: 'source.git.path' }, [checkout.dir]);
-  return { ...read, label, revision: checkout.commit, fetchedAt: new Date().toISOString() };
+/**
+ * A fabric's documents: a directory inside the app-interface comes with the data (any source:
+ * YAML directory, bundle or GraphQL); any other directory or a git repository from `sources`.
+ */
+function readSource(fabric: Fabric, sources: FabricSourceReader, resources: FabricResources): Promise<LoadedFabricSource> {
+  const tree = fabric.source.kind === 'directory' ? resources?.[fabric.path]?.[0] : undefined;
+  if (tree !== undefined) return Promise.resolve(readResourceDir(tree, { file: fabric.path, field: 'source.directory' }));
+  // A reader that fails anyway still fails only this fabric.
+  return sources.read(fabric).catch((e: unknown) => ({
+    documents: [], label: fabricSourceLabel(fabric),
+    problems: [{ file: fabric.path, field: 'source', message: `cannot read the fabric's source: ${errorMessage(e)}` }],
+  }));
 }
 
 /**
  * One fabric: read, classify, validate. `resources` (AppInterfaceData.resources) supplies the files
- * of a directory inside the app-interface; without it a directory source is read from disk.
+ * of a directory inside the app-interface; without it a directory source is read by `sources`.
  */
-export async function desiredFabric(fabric: Fabric, opts: FabricBuildOptions, resources?: FabricResources): Promise<FabricDesired> {
-  const read = await readSource(fabric, opts, resources);
+export async function desiredFabric(fabric: Fabric, sources: FabricSourceReader, resources?: FabricResources): Promise<FabricDesired> {
+  const read = await readSource(fabric, sources, resources);
   const classified = classifyDocuments(fabric, read.documents);
   const validation = validateFabric(classified.objects);
   const counts = emptyKindCounts();
@@ -137,13 +105,13 @@ function crossFabricProblems(fabrics: readonly Fabric[]): ValidationProblem[] {
  * webhook-rule violation) is a blocked unit: none of its objects is returned and the engine leaves
  * its cluster alone for this integration, while the other fabrics converge. Problems between
  * fabrics (a duplicate name or cluster) abort the run. Pass the data's `resources` so in-tree
- * directories are read from the data rather than from disk.
+ * directories are read from the data rather than by `sources`.
  */
-export async function desiredFabrics(fabrics: readonly Fabric[], opts: FabricBuildOptions, resources?: FabricResources): Promise<FabricDesiredState> {
+export async function desiredFabrics(fabrics: readonly Fabric[], sources: FabricSourceReader, resources?: FabricResources): Promise<FabricDesiredState> {
   const problems = crossFabricProblems(fabrics);
   const results: FabricDesired[] = [];
   // One fabric at a time: git fetches are heavy and a run has few fabrics.
-  for (const f of fabrics) results.push(await desiredFabric(f, opts, resources));
+  for (const f of fabrics) results.push(await desiredFabric(f, sources, resources));
   const blocked: BlockedUnit[] = results.filter((r) => r.problems.length > 0)
     .map((r) => ({ unit: `fabric ${r.fabric.name}`, cluster: r.fabric.cluster, problems: r.problems }));
   const objects: DesiredObject[] = problems.length > 0 ? [] : results.filter((r) => r.problems.length === 0).flatMap((r) => r.objects.map((o) => ({

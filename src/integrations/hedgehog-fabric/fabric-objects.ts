@@ -7,8 +7,8 @@
 import type { ValidationProblem } from '../../core/errors.js';
 import type { KubeObject } from '../../core/k8s-object.js';
 import type { FabricObject } from './checker.js';
-import type { SourceDocument } from './documents.js';
-import { documentRef } from './documents.js';
+import type { SourceDocument } from '../../app-interface/hedgehog/documents.js';
+import { documentRef } from '../../app-interface/hedgehog/documents.js';
 import { fabricKindOf } from './kinds.js';
 import { normalizeFabricObject } from './normalize.js';
 import type { Fabric, FabricKindName } from '../../app-interface/hedgehog/model.js';

@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import type { AppInterfaceData } from '../../../src/app-interface/model.js';
 import type { KubeObject, ManagedKind } from '../../../src/core/k8s-object.js';
 import type { Reporter } from '../../../src/core/reporter.js';
-import type { FabricBuildOptions, FabricDesired } from '../../../src/integrations/hedgehog-fabric/desired.js';
+import type { FabricSourceOptions } from '../../../src/app-interface/hedgehog/sources.js';
+import { createFabricSourceReader } from '../../../src/app-interface/hedgehog/sources.js';
+import type { FabricDesired } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import { createHedgehogFabricIntegration } from '../../../src/integrations/hedgehog-fabric/integration.js';
 import { FABRIC_MANAGED_KINDS } from '../../../src/integrations/hedgehog-fabric/kinds.js';
@@ -74,9 +76,9 @@ function recordingDeletes(client: ClusterClient, deletes: string[]): ClusterClie
 }
 
 /** One run of the hedgehog-fabric integration through the real engine. */
-export async function runFabric(data: AppInterfaceData, dryRun: DryRunMode, opts: Partial<FabricBuildOptions> = {}, onLog?: Reporter['log']): Promise<FabricRun> {
-  const buildOpts: FabricBuildOptions = { env: process.env, cwd: process.cwd(), ...opts };
-  const integration = createHedgehogFabricIntegration(() => buildOpts);
+export async function runFabric(data: AppInterfaceData, dryRun: DryRunMode, opts: Partial<FabricSourceOptions> = {}, onLog?: Reporter['log']): Promise<FabricRun> {
+  const sources = createFabricSourceReader({ env: process.env, cwd: process.cwd(), ...opts });
+  const integration = createHedgehogFabricIntegration(() => sources);
   const reporter: Reporter = { log: onLog ?? (() => undefined), result: () => undefined };
   const env = Object.fromEntries(data.clusters.map((c) => [tokenEnvName(c.name), testCluster(c.name).adminToken]));
   const connector = createConnector({ env, reporter });
@@ -87,7 +89,7 @@ export async function runFabric(data: AppInterfaceData, dryRun: DryRunMode, opts
       connect: async (c) => recordingDeletes(await connector.connect(c), deletes),
     });
     // the status is computed from the same desired state the run used
-    const desired: readonly FabricDesired[] = (await desiredFabrics(data.fabrics ?? [], buildOpts)).fabrics;
+    const desired: readonly FabricDesired[] = (await desiredFabrics(data.fabrics ?? [], sources)).fabrics;
     return {
       result,
       writes: result.clusters.reduce((n, c) => n + c.stats.writes, 0),

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAppInterface } from '../../../src/app-interface/source-options.js';
 import { isValidationError } from '../../../src/core/errors.js';
+import { createFabricSourceReader } from '../../../src/app-interface/hedgehog/sources.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import { parseFabric } from '../../../src/app-interface/hedgehog/parse.js';
 import { FABRIC_KIND_NAMES } from '../../../src/app-interface/hedgehog/model.js';
@@ -21,7 +22,7 @@ describe('the sample app-interface', () => {
       kinds: FABRIC_KIND_NAMES,
       unknownDocuments: 'warn',
     }]);
-    const state = await desiredFabrics(data.fabrics ?? [], { env: {}, cwd: '/' });
+    const state = await desiredFabrics(data.fabrics ?? [], createFabricSourceReader({ env: {}, cwd: '/' }));
     expect(state.problems).toEqual([]);
     expect(state.objects).toHaveLength(24);
   });

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFabricSourceReader } from '../../../src/app-interface/hedgehog/sources.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
-import { fetchGitSource, gitCacheKey, scrubSecrets } from '../../../src/integrations/hedgehog-fabric/git-source.js';
+import { fetchGitSource, gitCacheKey, scrubSecrets } from '../../../src/app-interface/hedgehog/git-source.js';
 import { parseFabric } from '../../../src/app-interface/hedgehog/parse.js';
 import type { GitHttpServer } from './git-server.js';
 import { startGitHttpServer } from './git-server.js';
@@ -78,14 +79,14 @@ describe('fetchGitSource (local bare repository)', () => {
 
   it('reports an unknown ref as a problem of the fabric datafile', async () => {
     const f = fabric('', { source: { kind: 'git', url: bare, ref: 'no-such-tag', path: 'fabrics/fabric-1' } });
-    const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-2')));
+    const state = await desiredFabrics([f], createFabricSourceReader(baseOpts(path.join(root, 'cache-2'))));
     expect(state.objects).toEqual([]);
     expect(fabricProblems(state)).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source.git', message: expect.stringMatching(/cannot fetch git:.*@no-such-tag/) as unknown })]);
   });
 
   it('builds the desired state of a fabric from its git source at a ref', async () => {
     const f = fabric('', { source: { kind: 'git', url: bare, ref: 'v1', path: 'fabrics/fabric-1' } });
-    const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-3')));
+    const state = await desiredFabrics([f], createFabricSourceReader(baseOpts(path.join(root, 'cache-3'))));
     expect(fabricProblems(state)).toEqual([]);
     expect(state.objects).toHaveLength(24);
     expect(state.fabrics[0]?.revision).toBe(v1Commit);
@@ -135,7 +136,7 @@ describe('git credentials over HTTPS-style auth', () => {
   });
 
   it('fails without credentials and never prompts', async () => {
-    const state = await desiredFabrics([fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.' } })], baseOpts(path.join(root, 'cache-6')));
+    const state = await desiredFabrics([fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.' } })], createFabricSourceReader(baseOpts(path.join(root, 'cache-6'))));
     expect(fabricProblems(state)).toEqual([expect.objectContaining({ field: 'source.git', message: expect.stringMatching(/cannot fetch/) as unknown })]);
   });
 
@@ -143,7 +144,7 @@ describe('git credentials over HTTPS-style auth', () => {
     const wrong = 'wrong-token-value-987';
     const opts = { ...baseOpts(path.join(root, 'cache-7')), env: { ...baseEnv(), FABRIC_TOKEN: wrong, FABRIC_USER: USER } };
     const f = fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.', credentials: { usernameEnv: 'FABRIC_USER', token: { env: 'FABRIC_TOKEN' } } } });
-    const state = await desiredFabrics([f], opts);
+    const state = await desiredFabrics([f], createFabricSourceReader(opts));
     expect(fabricProblems(state)).toHaveLength(1);
     const text = JSON.stringify(state);
     expect(text).not.toContain(wrong);
@@ -152,7 +153,7 @@ describe('git credentials over HTTPS-style auth', () => {
 
   it('reports a missing token variable without a value', async () => {
     const f = fabric('', { source: { kind: 'git', url: url(), ref: 'v1', path: '.', credentials: { token: { env: 'NOT_SET_TOKEN' } } } });
-    const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-8')));
+    const state = await desiredFabrics([f], createFabricSourceReader(baseOpts(path.join(root, 'cache-8'))));
     expect(fabricProblems(state)).toEqual([expect.objectContaining({ message: expect.stringMatching(/NOT_SET_TOKEN is not set/) as unknown })]);
   });
 });
@@ -196,7 +197,7 @@ describe('symbolic links in a git source', () => {
 
   it('refuses a file link leaving the checkout and never shows what it points at', async () => {
     const f = fabric('', { source: { kind: 'git', url: repo, ref: 'main', path: 'fabrics/f' } });
-    const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-links-1')));
+    const state = await desiredFabrics([f], createFabricSourceReader(baseOpts(path.join(root, 'cache-links-1'))));
     expect(state.objects).toEqual([]);
     expect(fabricProblems(state)).toEqual([{ file: '/hedgehog/fabric-1.yml', field: 'source.git.path', message: `git:${repo}@main:fabrics/f/99-stolen.yaml is a symbolic link leaving its source (or dangling): not read` }]);
     expect(JSON.stringify(state)).not.toContain(SECRET);
@@ -204,7 +205,7 @@ describe('symbolic links in a git source', () => {
 
   it('refuses a source path that is a link leaving the checkout', async () => {
     const f = fabric('', { source: { kind: 'git', url: repo, ref: 'main', path: 'escape' } });
-    const state = await desiredFabrics([f], baseOpts(path.join(root, 'cache-links-2')));
+    const state = await desiredFabrics([f], createFabricSourceReader(baseOpts(path.join(root, 'cache-links-2'))));
     expect(fabricProblems(state)).toEqual([{ file: '/hedgehog/fabric-1.yml', field: 'source.git.path', message: `fabric directory git:${repo}@main:escape is a symbolic link leaving its source: not read` }]);
     expect(JSON.stringify(state)).not.toContain(SECRET);
   });

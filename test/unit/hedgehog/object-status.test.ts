@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FabricDesired } from '../../../src/integrations/hedgehog-fabric/desired.js';
+import { createFabricSourceReader } from '../../../src/app-interface/hedgehog/sources.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import { recordFabricDrift } from '../../../src/integrations/hedgehog-fabric/metrics.js';
 import { fabricStatus, lastSyncOf } from '../../../src/integrations/hedgehog-fabric/status.js';
@@ -10,7 +11,7 @@ import { SAMPLE_FABRIC_DIR, fabric } from './support.js';
 
 let sample: FabricDesired;
 beforeAll(async () => {
-  const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR)], { env: {}, cwd: '/' });
+  const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR)], createFabricSourceReader({ env: {}, cwd: '/' }));
   const f = state.fabrics[0];
   if (f === undefined) throw new Error('no sample fabric');
   sample = f;

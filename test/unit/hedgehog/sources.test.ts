@@ -10,8 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInterfaceServer } from '../../../src/app-interface/server.js';
 import { startAppInterfaceServer } from '../../../src/app-interface/server.js';
 import { loadAppInterface } from '../../../src/app-interface/source-options.js';
+import { createFabricSourceReader } from '../../../src/app-interface/hedgehog/sources.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
-import { readResourceDir } from '../../../src/integrations/hedgehog-fabric/documents.js';
+import { readResourceDir } from '../../../src/app-interface/hedgehog/documents.js';
 import { fabricTreeDirectory } from '../../../src/app-interface/hedgehog/parse.js';
 import { createHedgehogFabricIntegration } from '../../../src/integrations/hedgehog-fabric/integration.js';
 import { SAMPLE_FABRIC_DIR, SAMPLE_ROOT, cleanupDirs, fabric } from './support.js';
@@ -36,12 +37,13 @@ afterEach(cleanupDirs);
 
 // A working directory unrelated to the app-interface: relative paths must not matter.
 const opts = { env: {}, cwd: os.tmpdir() };
+const sources = createFabricSourceReader(opts);
 
 describe('hedgehog desired state through both app-interface sources', () => {
   it('builds equal desired objects from the GraphQL-loaded and the directory-loaded data', async () => {
     const fromDir = await loadAppInterface({ kind: 'dir', path: dir });
     const fromGraphql = await loadAppInterface({ kind: 'graphql', url: `${server.url}/graphql` });
-    const integration = createHedgehogFabricIntegration(() => opts);
+    const integration = createHedgehogFabricIntegration(() => sources);
     const a = await integration.buildDesired({ data: fromDir, env: {}, cwd: opts.cwd, now: new Date() });
     const b = await integration.buildDesired({ data: fromGraphql, env: {}, cwd: opts.cwd, now: new Date() });
     expect(a.problems).toEqual([]);
@@ -53,7 +55,7 @@ describe('hedgehog desired state through both app-interface sources', () => {
     // documents are named by their app-interface path, the same from both sources
     expect(b.objects.find((o) => o.object.kind === 'VPC')?.source).toBe('hedgehog/fabric-1/50-vpcs.yaml#0');
     // and they are the objects the disk reader finds in the same directory
-    const disk = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR)], opts);
+    const disk = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR)], sources);
     expect(b.objects.map((o) => o.object)).toEqual(disk.objects.map((o) => o.object));
     expect(b.objects.map((o) => o.source)).toEqual(disk.objects.map((o) => (o.source ?? '').replace(`${SAMPLE_ROOT}/`, '')));
   });
@@ -64,7 +66,7 @@ describe('hedgehog desired state through both app-interface sources', () => {
     cpSync(path.join(dir, 'hedgehog/fabric-1'), moved, { recursive: true });
     rmSync(path.join(dir, 'hedgehog/fabric-1'), { recursive: true });
     try {
-      const state = await desiredFabrics(data.fabrics ?? [], opts, data.resources);
+      const state = await desiredFabrics(data.fabrics ?? [], sources, data.resources);
       expect(state.problems).toEqual([]);
       expect(state.objects).toHaveLength(24);
     } finally {

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFabricSourceReader } from '../../../src/app-interface/hedgehog/sources.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import type { Doc } from './support.js';
 import { cleanupDirs, docsDir, fabric, fabricProblems, find, indexOf, sampleDocs } from './support.js';
 
 afterEach(cleanupDirs);
 
-const opts = { env: {}, cwd: '/' };
+const sources = createFabricSourceReader({ env: {}, cwd: '/' });
 
 /** Adds a document at the end. */
 function add(doc: Record<string, unknown>): (docs: Doc[]) => void {
@@ -212,7 +213,7 @@ const CASES: readonly BadCase[] = [
 
 describe('fabric validation (webhook rules)', () => {
   it('accepts the sample fabric', async () => {
-    const state = await desiredFabrics([fabric(docsDir(sampleDocs()))], opts);
+    const state = await desiredFabrics([fabric(docsDir(sampleDocs()))], sources);
     expect(fabricProblems(state)).toEqual([]);
   });
 
@@ -228,7 +229,7 @@ describe('fabric validation (webhook rules)', () => {
     const index = c.field === 'metadata.name' && c.message.source.startsWith('duplicate')
       ? docs.map((d, i) => [d, i] as const).filter(([d]) => d.kind === c.doc[0] && d.metadata.name === c.doc[1]).map(([, i]) => i).at(-1)
       : indexOf(docs, c.doc[0], c.doc[1]);
-    const state = await desiredFabrics([fabric(dir)], opts);
+    const state = await desiredFabrics([fabric(dir)], sources);
     expect(state.objects).toEqual([]);
     expect(fabricProblems(state)).toContainEqual(expect.objectContaining({
       file: `${dir}/fabric.yaml#${String(index)}`,
@@ -242,7 +243,7 @@ describe('fabric validation (webhook rules)', () => {
   it('warns about deprecated MCLAG connections without failing', async () => {
     const docs = sampleDocs();
     docs.push({ apiVersion: wiringApi, kind: 'Connection', metadata: md('server-01--mclag'), spec: { mclag: { links: [{ server: { port: 'server-01/enp2s2' }, switch: { port: 'leaf-01/E1/2' } }] } } });
-    const state = await desiredFabrics([fabric(docsDir(docs))], opts);
+    const state = await desiredFabrics([fabric(docsDir(docs))], sources);
     expect(fabricProblems(state)).toEqual([]);
     expect(state.warnings).toEqual([expect.objectContaining({ field: 'spec.mclag', message: expect.stringMatching(/deprecated/) as unknown })]);
   });
@@ -250,7 +251,7 @@ describe('fabric validation (webhook rules)', () => {
   it('reports overlapping subnets of two VPCs in one IPv4Namespace', async () => {
     const docs = sampleDocs();
     docs.push({ apiVersion: vpcApi, kind: 'VPC', metadata: md('vpc-9'), spec: { subnets: { default: { subnet: '10.0.1.128/25', vlan: 1005 } } } });
-    const state = await desiredFabrics([fabric(docsDir(docs))], opts);
+    const state = await desiredFabrics([fabric(docsDir(docs))], sources);
     expect(fabricProblems(state)).toEqual([expect.objectContaining({ field: 'spec.subnets.default.subnet', message: expect.stringMatching(/overlaps a subnet of VPC vpc-1/) as unknown })]);
   });
 });

@@ -6,13 +6,14 @@
  * document and field, with no objects built.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFabricSourceReader } from '../../../src/app-interface/hedgehog/sources.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
 import type { Doc } from './support.js';
 import { cleanupDirs, docsDir, fabric, fabricProblems, find, indexOf, sampleDocs } from './support.js';
 
 afterEach(cleanupDirs);
 
-const opts = { env: {}, cwd: '/' };
+const sources = createFabricSourceReader({ env: {}, cwd: '/' });
 const vpcApi = 'vpc.githedgehog.com/v1beta1';
 const wiringApi = 'wiring.githedgehog.com/v1beta1';
 const md = (name: string): Record<string, unknown> => ({ name, namespace: 'default' });
@@ -144,7 +145,7 @@ describe('fabric validation: the remaining webhook rules', () => {
     const docs = sampleDocs();
     c.mutate(docs);
     const dir = docsDir(docs);
-    const state = await desiredFabrics([fabric(dir)], opts);
+    const state = await desiredFabrics([fabric(dir)], sources);
     expect(state.objects).toEqual([]);
     expect(fabricProblems(state)).toContainEqual(expect.objectContaining({
       file: `${dir}/fabric.yaml#${String(indexOf(docs, c.doc[0], c.doc[1]))}`,
@@ -162,7 +163,7 @@ describe('fabric validation: the remaining webhook rules', () => {
     staticExternal(docs);
     docs.push(staticAttachment({ remoteIP: '192.168.30.1', vlan: 35, ip: '192.168.30.5/24' }));
     acl(docs, [stmt({ seq: 10 }), stmt({ seq: 20, protocol: 'udp', portRangeBegin: 53, portRangeEnd: 53 }), stmt({ seq: 30, protocol: 'icmp', action: 'deny', dstPrefix: 'any' })]);
-    const state = await desiredFabrics([fabric(docsDir(docs))], opts);
+    const state = await desiredFabrics([fabric(docsDir(docs))], sources);
     expect(fabricProblems(state)).toEqual([]);
     expect(state.objects).toHaveLength(docs.length);
   });

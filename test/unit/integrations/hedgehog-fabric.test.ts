@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
+import { createFabricSourceReader } from '../../../src/app-interface/hedgehog/sources.js';
 import { desiredFabrics } from '../../../src/integrations/hedgehog-fabric/desired.js';
-import { parseDocuments } from '../../../src/integrations/hedgehog-fabric/documents.js';
+import { parseDocuments } from '../../../src/app-interface/hedgehog/documents.js';
 import { connectionTypeChange, createHedgehogFabricIntegration } from '../../../src/integrations/hedgehog-fabric/integration.js';
 import { FABRIC_KINDS, FABRIC_MANAGED_KINDS } from '../../../src/integrations/hedgehog-fabric/kinds.js';
 import { markOwned } from '../../../src/resource-inventory/ownership.js';
@@ -10,12 +11,12 @@ import { ResourceInventory } from '../../../src/resource-inventory/inventory.js'
 import { computePlan } from '../../../src/resource-inventory/planner.js';
 import { SAMPLE_FABRIC_DIR, cleanupDirs, docsDir, fabric, fabricProblems, find, sampleDocs, tempDir } from '../hedgehog/support.js';
 
-const opts = { env: {}, cwd: '/' };
+const sources = createFabricSourceReader({ env: {}, cwd: '/' });
 afterEach(cleanupDirs);
 
 describe('desiredFabrics (sample fabric)', () => {
   it('places every document of the GitOps directory on the fabric cluster in namespace default', async () => {
-    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR)], opts);
+    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR)], sources);
     expect(state.problems).toEqual([]);
     expect(state.warnings).toEqual([]);
     expect(state.clusters).toEqual(['dev-1']);
@@ -31,14 +32,14 @@ describe('desiredFabrics (sample fabric)', () => {
   });
 
   it('covers only the clusters that run a fabric, and none without fabrics', async () => {
-    const i = createHedgehogFabricIntegration(() => opts);
+    const i = createHedgehogFabricIntegration(() => sources);
     const none = await i.buildDesired({ data: { sha: '', clusters: [], namespaces: [], quotas: [], limitRanges: [], roles: [], users: [], bots: [], tenants: [] }, env: {}, cwd: '/', now: new Date() });
     expect(none.objects).toEqual([]);
     expect(none.clusters).toEqual([]);
   });
 
   it('refuses two fabrics on one cluster and two fabrics with one name', async () => {
-    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR), fabric(SAMPLE_FABRIC_DIR, { path: '/hedgehog/other.yml' })], opts);
+    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR), fabric(SAMPLE_FABRIC_DIR, { path: '/hedgehog/other.yml' })], sources);
     expect(state.objects).toEqual([]);
     expect(state.problems).toEqual(expect.arrayContaining([
       expect.objectContaining({ file: '/hedgehog/other.yml', field: 'name', message: expect.stringMatching(/already declared/) as unknown }),
@@ -47,7 +48,7 @@ describe('desiredFabrics (sample fabric)', () => {
   });
 
   it('reports a missing directory on the fabric datafile', async () => {
-    const state = await desiredFabrics([fabric('/nonexistent/fabric')], opts);
+    const state = await desiredFabrics([fabric('/nonexistent/fabric')], sources);
     expect(fabricProblems(state)).toEqual([expect.objectContaining({ file: '/hedgehog/fabric-1.yml', field: 'source', message: expect.stringMatching(/does not exist/) as unknown })]);
   });
 });
@@ -79,7 +80,7 @@ describe('documents that are not fabric kinds', () => {
 
   it('warns and skips them by default', async () => {
     const dir = docsDir([configMap, ...sampleDocs()]);
-    const state = await desiredFabrics([fabric(dir)], opts);
+    const state = await desiredFabrics([fabric(dir)], sources);
     expect(state.problems).toEqual([]);
     expect(state.objects).toHaveLength(24);
     expect(state.warnings).toEqual([expect.objectContaining({ file: `${dir}/fabric.yaml#0`, message: expect.stringMatching(/"v1" .*"ConfigMap" is not one of the fabric kinds/) as unknown })]);
@@ -87,13 +88,13 @@ describe('documents that are not fabric kinds', () => {
 
   it('is an error with unknownDocuments: error', async () => {
     const dir = docsDir([...sampleDocs(), configMap]);
-    const state = await desiredFabrics([fabric(dir, { unknownDocuments: 'error' })], opts);
+    const state = await desiredFabrics([fabric(dir, { unknownDocuments: 'error' })], sources);
     expect(state.objects).toEqual([]);
     expect(fabricProblems(state)).toEqual([expect.objectContaining({ file: `${dir}/fabric.yaml#24`, message: expect.stringMatching(/unknownDocuments: error/) as unknown })]);
   });
 
   it('skips kinds the fabric does not enable, with a warning', async () => {
-    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR, { kinds: ['VLANNamespace', 'IPv4Namespace', 'SwitchGroup', 'Switch'] })], opts);
+    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR, { kinds: ['VLANNamespace', 'IPv4Namespace', 'SwitchGroup', 'Switch'] })], sources);
     expect(state.objects.map((o) => o.object.kind).sort()).toEqual(['IPv4Namespace', 'Switch', 'Switch', 'Switch', 'Switch', 'SwitchGroup', 'SwitchGroup', 'VLANNamespace']);
     expect(state.warnings.some((w) => /VPC is not enabled/.test(w.message))).toBe(true);
   });
@@ -104,7 +105,7 @@ describe('labels and server-set fields', () => {
     const docs = sampleDocs();
     find(docs, 'VPC', 'vpc-1').metadata.labels = { 'fabric.githedgehog.com/ipv4ns': 'default', 'vpc.fabric.githedgehog.com/vpc-1': 'true', team: 'net' };
     const dir = docsDir(docs);
-    const state = await desiredFabrics([fabric(dir)], opts);
+    const state = await desiredFabrics([fabric(dir)], sources);
     expect(state.problems).toEqual([]);
     const vpc = state.objects.find((o) => o.object.kind === 'VPC')?.object;
     expect(vpc?.metadata.labels).toEqual({ team: 'net' });
@@ -117,7 +118,7 @@ describe('labels and server-set fields', () => {
     sw.status = { applied: {} };
     sw.metadata.resourceVersion = '42';
     delete sw.metadata.namespace;
-    const state = await desiredFabrics([fabric(docsDir(docs))], opts);
+    const state = await desiredFabrics([fabric(docsDir(docs))], sources);
     expect(state.problems).toEqual([]);
     const obj = state.objects.find((o) => o.object.metadata.name === 'spine-01')?.object;
     expect(obj).toBeDefined();
@@ -130,7 +131,7 @@ describe('labels and server-set fields', () => {
     const docs = sampleDocs();
     find(docs, 'VPCAttachment', 'server-01--vpc-1--default').spec = { connection: 'server-01--unbundled--leaf-01', subnet: 'vpc-1' };
     find(docs, 'VLANNamespace', 'default').spec = { ranges: [{ from: 1001, to: 2999 }, { from: 1000 }] };
-    const state = await desiredFabrics([fabric(docsDir(docs))], opts);
+    const state = await desiredFabrics([fabric(docsDir(docs))], sources);
     expect(state.problems).toEqual([]);
     expect(state.objects.find((o) => o.object.metadata.name === 'server-01--vpc-1--default')?.object.spec).toEqual({ connection: 'server-01--unbundled--leaf-01', subnet: 'vpc-1/default' });
     expect(state.objects.find((o) => o.object.kind === 'VLANNamespace')?.object.spec).toEqual({ ranges: [{ from: 1000, to: 1000 }, { from: 1001, to: 2999 }] });
@@ -152,8 +153,8 @@ describe('apply order', () => {
   });
 
   it('plans creates by ascending stage and deletes (VPC with attachments) in reverse', async () => {
-    const integration = createHedgehogFabricIntegration(() => opts);
-    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR)], opts);
+    const integration = createHedgehogFabricIntegration(() => sources);
+    const state = await desiredFabrics([fabric(SAMPLE_FABRIC_DIR)], sources);
     const kindOf = (obj: KubeObject): (typeof FABRIC_MANAGED_KINDS)[number] => {
       const k = FABRIC_MANAGED_KINDS.find((m) => m.kind === obj.kind);
       if (k === undefined) throw new Error(obj.kind);
@@ -189,13 +190,13 @@ describe('apply order', () => {
 
 describe('connection type is immutable', () => {
   async function planTypeChange(mutate: (spec: Record<string, unknown>) => Record<string, unknown>): Promise<ReturnType<typeof computePlan>> {
-    const integration = createHedgehogFabricIntegration(() => opts);
+    const integration = createHedgehogFabricIntegration(() => sources);
     const docs = sampleDocs();
-    const live = (await desiredFabrics([fabric(docsDir(docs))], opts)).objects;
+    const live = (await desiredFabrics([fabric(docsDir(docs))], sources)).objects;
     const conn = docs.find((d) => d.metadata.name === 'server-01--unbundled--leaf-01');
     if (conn?.spec === undefined) throw new Error('sample changed');
     conn.spec = mutate(conn.spec);
-    const desired = await desiredFabrics([fabric(docsDir(docs))], opts);
+    const desired = await desiredFabrics([fabric(docsDir(docs))], sources);
     expect(desired.problems).toEqual([]);
     const inv = new ResourceInventory([integration]);
     const kindOf = (k: string): (typeof FABRIC_MANAGED_KINDS)[number] => FABRIC_MANAGED_KINDS.find((m) => m.kind === k) ?? FABRIC_MANAGED_KINDS[0] as (typeof FABRIC_MANAGED_KINDS)[number];
@@ -238,7 +239,7 @@ describe('GitOps directory layout', () => {
     mkdirSync(path.join(dir, '.git'));
     writeFileSync(path.join(dir, '.git', 'x.yaml'), 'kind: Broken: [');
     writeFileSync(path.join(dir, 'sub', 'b.yaml'), docs.slice(7).map((d) => JSON.stringify(d)).join('\n---\n'));
-    const state = await desiredFabrics([fabric(dir)], opts);
+    const state = await desiredFabrics([fabric(dir)], sources);
     expect(state.problems).toEqual([]);
     expect(state.objects).toHaveLength(24);
     expect(state.objects.some((o) => o.source.startsWith(`${dir}/sub/b.yaml#`))).toBe(true);

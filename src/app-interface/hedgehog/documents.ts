@@ -1,15 +1,15 @@
 /**
- * Reads a fabric's GitOps directory: every `*.yaml` / `*.yml` file below it (hidden entries such
- * as `.git` skipped), from disk or from the in-tree files the app-interface carries, each split into its YAML documents with the document index and start line,
- * so every later message can name `file#index` and the line.
+ * A fabric's GitOps documents: every `*.yaml` / `*.yml` file of its directory (hidden entries such
+ * as `.git` skipped), each split into its YAML documents with the document index and start line,
+ * so every later message can name `file#index` and the line. Pure: the files come from the
+ * in-tree directories the app-interface carries (readResourceDir) or from a FabricSourceReader,
+ * which the engine fills with the disk and git reader of sources.ts.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import type { ResourceDir } from '../../app-interface/model.js';
-import { confinedRealPath, realPath } from '../../app-interface/confined-paths.js';
+import type { ResourceDir } from '../model.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ValidationProblem } from '../../core/errors.js';
+import type { Fabric } from './model.js';
 
 /** One YAML document of the GitOps directory. */
 export interface SourceDocument {
@@ -25,6 +25,31 @@ export interface SourceDocument {
 export interface ReadResult {
   readonly documents: readonly SourceDocument[];
   readonly problems: readonly ValidationProblem[];
+}
+
+/** A fabric's source, read: its documents, or the problems that kept them from being read. */
+export interface LoadedFabricSource extends ReadResult {
+  /** Where the documents came from, for messages (`git:<url>@<ref>:<path>` or the directory). */
+  readonly label: string;
+  /** The git commit checked out (git sources). */
+  readonly revision?: string;
+  /** When that commit was fetched (git sources), ISO time. */
+  readonly fetchedAt?: string;
+}
+
+/** How messages name a fabric's source: its directory, or `git:<url>@<ref>[:<path>]` (datafile URLs carry no user info). */
+export function fabricSourceLabel(fabric: Fabric): string {
+  const src = fabric.source;
+  return src.kind === 'directory' ? src.directory : `git:${src.url}@${src.ref}${src.path === '.' ? '' : `:${src.path}`}`;
+}
+
+/**
+ * Reads the source of a fabric whose directory is not carried by the app-interface data: a
+ * directory on disk or a git repository (sources.ts does it; tests may hand in documents). A
+ * source that cannot be read yields problems of that fabric only, never a rejection.
+ */
+export interface FabricSourceReader {
+  read(fabric: Fabric): Promise<LoadedFabricSource>;
 }
 
 const SEPARATOR = /^---(?:\s|$)/;
@@ -74,63 +99,6 @@ export function parseDocuments(text: string, file: string): ReadResult {
   return { documents, problems };
 }
 
-function yamlFiles(dir: string, rel: string, allowed: readonly string[], out: string[], refused: string[], seen: Set<string>): void {
-  const entries = readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const r = rel === '' ? e.name : `${rel}/${e.name}`;
-    let isDir = e.isDirectory();
-    let isFile = e.isFile();
-    if (e.isSymbolicLink()) {
-      const target = confinedRealPath(path.join(dir, r), allowed);
-      if (target === undefined) {
-        refused.push(r);
-        continue;
-      }
-      const st = statSync(target);
-      isDir = st.isDirectory();
-      isFile = st.isFile();
-      if (isDir) {
-        if (seen.has(target)) continue;
-        seen.add(target);
-      }
-    }
-    if (isDir) yamlFiles(dir, r, allowed, out, refused, seen);
-    else if (isFile && /\.ya?ml$/.test(e.name)) out.push(r);
-  }
-}
-
-/**
- * Every document under `dir`, files in sorted order. `label` prefixes the file names in messages
- * (a directory path or a scrubbed `git:` location). A missing directory is a problem of `origin`.
- * The directory and its symbolic links are followed only into `allowed` (default: the directory
- * itself); a link leaving them is a problem and its target is not read.
- */
-export function readDirectory(dir: string, label: string, origin: { file: string; field: string }, allowed: readonly string[] = [dir]): ReadResult {
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) return { documents: [], problems: [{ ...origin, message: `fabric directory ${label} does not exist or is not a directory` }] };
-  if (confinedRealPath(dir, allowed) === undefined) {
-    return { documents: [], problems: [{ ...origin, message: `fabric directory ${label} is a symbolic link leaving its source: not read` }] };
-  }
-  const files: string[] = [];
-  const refused: string[] = [];
-  yamlFiles(dir, '', allowed, files, refused, new Set([realPath(dir) ?? dir]));
-  const documents: SourceDocument[] = [];
-  const problems: ValidationProblem[] = refused.map((r) => ({ ...origin, message: `${label}/${r} is a symbolic link leaving its source (or dangling): not read` }));
-  for (const rel of files) {
-    const r = parseDocuments(readFileSync(path.join(dir, rel), 'utf8'), `${label}/${rel}`);
-    documents.push(...r.documents);
-    problems.push(...r.problems);
-  }
-  if (files.length === 0 && refused.length === 0) problems.push({ ...origin, message: `fabric directory ${label} holds no *.yaml or *.yml file` });
-  return { documents, problems };
-}
-
 /** Orders relative paths as the directory walk does: name by name, each level with localeCompare. */
 function compareWalkOrder(a: string, b: string): number {
   const x = a.split('/');
@@ -145,9 +113,9 @@ function compareWalkOrder(a: string, b: string): number {
 /**
  * Every document of an in-tree directory the app-interface carries (AppInterfaceData.resources:
  * the same files from the YAML directory, a bundle or GraphQL), in the same order and with the
- * same rules as readDirectory. Files are named `<directory without leading slash>/<relative path>`.
+ * same rules as the directory walk of sources.ts. Files are named `<directory without leading slash>/<relative path>`.
  */
-export function readResourceDir(dir: ResourceDir, origin: { file: string; field: string }): ReadResult & { label: string } {
+export function readResourceDir(dir: ResourceDir, origin: { file: string; field: string }): LoadedFabricSource {
   const label = dir.directory === '/' ? '.' : dir.directory.replace(/^\/+/, '');
   const prefix = dir.directory.endsWith('/') ? dir.directory : `${dir.directory}/`;
   const files = dir.files

@@ -13,7 +13,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ERROR_CODES, KontractError } from '../../core/errors.js';
-import type { GitCredentials } from '../../app-interface/hedgehog/model.js';
+import type { GitCredentials } from './model.js';
 
 export interface GitSourceSpec {
   readonly url: string;
@@ -55,11 +55,6 @@ export function scrubSecrets(text: string, secrets: readonly string[] = []): str
   let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1***@');
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
   return out;
-}
-
-/** A URL safe to show: userinfo removed. */
-export function displayUrl(url: string): string {
-  return scrubSecrets(url);
 }
 
 const ASKPASS_SCRIPT = `#!/bin/sh
