@@ -8,7 +8,7 @@ import { parseQuantity } from '../core/quantity.js';
 import type { AppInterfaceData, Labels } from './model.js';
 import { DNS1123_LABEL_MAX, isDns1123Label } from '../core/k8s-names.js';
 import type { VirtualMachineData } from './kubevirt/vm-model.js';
-import { allVirtualMachines, vmField } from './kubevirt/vapp-kind.js';
+import { allVirtualMachines, vmField } from './kubevirt/vapps.js';
 
 export type Rule = (data: AppInterfaceData) => ValidationProblem[];
 

@@ -17,7 +17,7 @@ import type {
 import { BOOT_DISK_NAME, CLOUD_INIT_DISK_NAME } from '../../app-interface/kubevirt/vm-parse.js';
 import { VAPP_LABEL } from '../../app-interface/kubevirt/vm-model.js';
 import { at } from '../../app-interface/field-reader.js';
-import { allVirtualMachines, vmField } from '../../app-interface/kubevirt/vapp-kind.js';
+import { allVirtualMachines, vmField } from '../../app-interface/kubevirt/vapps.js';
 
 export const VIRTUAL_MACHINES_INTEGRATION = 'virtual-machines';
 /** Annotation naming the template datafile a VM was built from. */
