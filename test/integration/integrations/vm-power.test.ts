@@ -254,6 +254,22 @@ bootDisk: {containerDisk: {image: quay.io/containerdisks/fedora:40}}
     expect(((await vm('db-1'))?.spec as { template: { spec: { domain: { cpu: { cores: number } } } } }).template.spec.domain.cpu.cores).toBe(3);
   });
 
+  it('reports a subresource call the server refuses as a run error naming the call', async () => {
+    // virt-api refuses to pause a VMI with a liveness probe other than guestAgentPing (403).
+    await objects().createNamespacedCustomObject({ ...vmiRef, body: { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'bastion', namespace: ns }, spec: { domain: { devices: {} }, livenessProbe: { httpGet: { port: 1500 } } }, status: { phase: 'Running' } } });
+    virtApi.clear();
+    write('/tenancy/infra.yml', `$schema: /kontract/vapp-1.yml\nname: infra\nvdc: {$ref: /tenancy/prod.yml}\ntemplate: {$ref: /kubevirt/small.yml}\npowerState: suspended\nvms: [{name: bastion}]\n`);
+    const r = await run();
+    expect(virtApi.summary(ns)).toEqual([`pause ${ns}/bastion 403`]);
+    expect(r.result.outcome).toBe('failed');
+    expect(r.result.errors).toEqual([expect.objectContaining({
+      cluster: C, code: 'E_APPLY',
+      message: expect.stringContaining(`pause ${C}/${ns}/VirtualMachineInstance.kubevirt.io/bastion (PUT /apis/subresources.kubevirt.io/v1/namespaces/${ns}/virtualmachineinstances/bastion/pause): cluster ${C}: PUT VirtualMachineInstance.subresources.kubevirt.io ${ns}/bastion/pause: 403 Forbidden`) as unknown,
+    })]);
+    write('/tenancy/infra.yml', `$schema: /kontract/vapp-1.yml\nname: infra\nvdc: {$ref: /tenancy/prod.yml}\ntemplate: {$ref: /kubevirt/small.yml}\nvms: [{name: bastion}]\n`);
+    expect((await run()).result.errors).toEqual([]);
+  });
+
   it('deletes the vApp VMs with delete: true, and when the vApp datafile is removed', async () => {
     vapp({ delete: true });
     const del = await run();

@@ -4,7 +4,8 @@
  * kube-apiserver through an APIService, so kontract's requests go to the real apiserver, which
  * proxies them here (kube-aggregator). It records every call it receives and answers like
  * virt-api (pkg/virt-api/rest/lifecycle.go of kubevirt/kubevirt): `pause` / `unpause` of a VMI
- * (200; 409 when the VMI is not Running, already paused / not paused; 404 when absent) and
+ * (200; 409 when the VMI is not Running, already paused / not paused; 403 when pausing a VMI
+ * with a liveness probe other than guestAgentPing; 404 when absent) and
  * `restart` of a VM (202; 409 for runStrategy Halted or Once and when no VMI runs). Its effects
  * go through the real apiserver too: pause sets the VMI's `Paused` condition, unpause removes it, restart clears the VM's `RestartRequired` condition and the
  * VMI's `Paused` one (what the VM controller's new VMI would show).
@@ -122,6 +123,10 @@ export async function startVirtApiStandIn(cluster: string): Promise<VirtApiStand
       const phase = isObj(o.status) ? o.status.phase : undefined;
       if (phase !== 'Running') return [409, status(409, 'Conflict', `Operation cannot be fulfilled on virtualmachineinstance.kubevirt.io "${name}": VMI is not running`)];
       const paused = conditions(o).some((c) => c.type === 'Paused' && c.status === 'True');
+      const probe = isObj(o.spec) ? o.spec.livenessProbe : undefined;
+      if (subresource === 'pause' && isObj(probe) && probe.guestAgentPing === undefined) {
+        return [403, status(403, 'Forbidden', `virtualmachineinstance.kubevirt.io "${name}" is forbidden: Pausing VMIs with a non-GuestAgentPing LivenessProbe is not supported`)];
+      }
       if (subresource === 'pause' && paused) return [409, status(409, 'Conflict', `Operation cannot be fulfilled on virtualmachineinstance.kubevirt.io "${name}": VMI is already paused`)];
       if (subresource === 'unpause' && !paused) return [409, status(409, 'Conflict', `Operation cannot be fulfilled on virtualmachineinstance.kubevirt.io "${name}": VMI is not paused`)];
       const next = subresource === 'pause'
