@@ -15,8 +15,11 @@ step "Kubernetes binaries"
 K8S_BIN_DIR=$(scripts/build-k8s-bins.sh | tail -n 1)
 export K8S_BIN_DIR
 
+step "upstream network CRDs: NetworkAttachmentDefinition, UserDefinedNetwork (from the Go modules in tools/network-crds)"
+NETWORK_CRDS_DIR=$(scripts/network-crds.sh | tail -n 1)
+
 step "local clusters prod-1, prod-2, dev-1 (reused when already running)"
-node bin/kontract.js local-clusters up --dir "$dir" --crds deploy/crds/kubevirt deploy/crds/hedgehog
+node bin/kontract.js local-clusters up --dir "$dir" --crds deploy/crds/kubevirt deploy/crds/hedgehog "$NETWORK_CRDS_DIR"
 export KUBECONFIG="$dir/kubeconfig"
 
 step "the clusters answer (kubectl ${K8S_BIN_DIR##*/}/kubectl, KUBECONFIG=$KUBECONFIG)"

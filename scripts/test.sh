@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's full test command (`npm test`; CI runs `npm ci && npm test`, see .ci/run):
 # build, typecheck, lint, the architecture rules (dependency-cruiser), unit tests, the Kubernetes
-# binaries and toxiproxy (built once, then cached outside the repo), the Pushgateway, the real
+# binaries, toxiproxy and the upstream network CRDs (built once, then cached outside the repo), the Pushgateway, the real
 # qontract-server and qontract-validator (test components, cached outside the repo), the
 # integration suite against local clusters (with the fault-injection suite), and a smoke run on
 # the current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.24
@@ -26,6 +26,10 @@ echo "binaries in $K8S_BIN_DIR" >&2
 step "toxiproxy for the fault-injection suite (scripts/build-toxiproxy.sh; cached after the first build)"
 TOXIPROXY_BIN_DIR=$(scripts/build-toxiproxy.sh | tail -n 1)
 export TOXIPROXY_BIN_DIR
+
+step "network CRDs: NetworkAttachmentDefinition, UserDefinedNetwork (scripts/network-crds.sh; from the Go modules in tools/network-crds, cached)"
+NETWORK_CRDS_DIR=$(scripts/network-crds.sh | tail -n 1)
+export NETWORK_CRDS_DIR
 
 if [ -f scripts/install-pushgateway.sh ]; then
   step "Prometheus Pushgateway (scripts/install-pushgateway.sh)"

@@ -980,6 +980,113 @@ export interface RawVapp {
   ];
 }
 
+/** `kontract/network-1.json` */
+export interface RawNetwork {
+  $schema: "/kontract/network-1.yml";
+  /**
+   * Slug, unique within the VDC: the name of the NetworkAttachmentDefinition or UserDefinedNetwork
+   */
+  name: string;
+  description?: string;
+  vdc: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  };
+  /**
+   * A NetworkAttachmentDefinition (k8s.cni.cncf.io/v1) with this CNI configuration
+   */
+  multus?: {
+    plugin: "bridge" | "macvlan" | "ipvlan";
+    /**
+     * bridge plugin: the Linux bridge on the node (an interface name, at most 15 characters)
+     */
+    bridge?: string;
+    /**
+     * bridge plugin: VLAN id
+     */
+    vlan?: number;
+    /**
+     * macvlan/ipvlan plugin: the node's parent interface
+     */
+    master?: string;
+    /**
+     * macvlan: bridge, private, vepa or passthru; ipvlan: l2, l3 or l3s
+     */
+    mode?: string;
+    mtu?: number;
+    /**
+     * Address management; absent = none (a layer-2 attachment)
+     */
+    ipam?: {
+      type: "whereabouts" | "host-local" | "dhcp";
+      /**
+       * CIDR (whereabouts, host-local)
+       */
+      subnet?: string;
+      rangeStart?: string;
+      rangeEnd?: string;
+      gateway?: string;
+      /**
+       * whereabouts: CIDRs inside subnet not to hand out
+       */
+      exclude?: string[];
+    };
+  };
+  /**
+   * A UserDefinedNetwork (k8s.ovn.org/v1); exactly one of layer2 or layer3
+   */
+  udn?: {
+    /**
+     * primary: the pods' default network in the namespace (at most one per VDC); secondary: an extra attachment
+     */
+    role: "primary" | "secondary";
+    mtu?: number;
+    layer2?: {
+      /**
+       * One CIDR, or two of different IP families
+       *
+       * @minItems 1
+       * @maxItems 2
+       */
+      subnets: [string] | [string, string];
+    };
+    layer3?: {
+      /**
+       * @minItems 1
+       * @maxItems 2
+       */
+      subnets:
+        | [
+            {
+              cidr: string;
+              /**
+               * Prefix length of each node's share of cidr
+               */
+              hostSubnet?: number;
+            }
+          ]
+        | [
+            {
+              cidr: string;
+              /**
+               * Prefix length of each node's share of cidr
+               */
+              hostSubnet?: number;
+            },
+            {
+              cidr: string;
+              /**
+               * Prefix length of each node's share of cidr
+               */
+              hostSubnet?: number;
+            }
+          ];
+    };
+  };
+}
+
 /** `kontract/cluster-1.json` */
 export interface RawClusterSettings {
   $schema: "/kontract/cluster-1.yml";

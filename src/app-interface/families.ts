@@ -37,6 +37,7 @@ import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from './hedgehog/pars
 import { CORE_KINDS, SETTINGS_KINDS, clusterKind, sharedResourcesKind } from './core-kinds.js';
 import { TENANCY_KINDS } from './tenancy/kinds.js';
 import { vappKind } from './kubevirt/vapp-kind.js';
+import { networkKind } from './tenancy/network.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
 import { defineKind } from './kind.js';
 
@@ -56,7 +57,7 @@ export const FAMILIES: readonly DatafileFamily[] = [
   { name: 'kontract-settings', core: false, kinds: SETTINGS_KINDS },
   // qontract's shared openshiftResources lists, read by the namespaces that point at them.
   { name: 'openshift-resources', core: false, kinds: [sharedResourcesKind] },
-  { name: 'tenancy', core: false, kinds: TENANCY_KINDS },
+  { name: 'tenancy', core: false, kinds: [...TENANCY_KINDS, networkKind] },
   {
     name: 'kubevirt',
     core: false,

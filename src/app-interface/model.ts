@@ -10,6 +10,7 @@ import type { Fabric } from './hedgehog/model.js';
 import type { ClusterInstancetype, ClusterPreference } from './kubevirt/instancetype-model.js';
 import type { Vapp, VirtualMachineData, VmTemplate } from './kubevirt/vm-model.js';
 import type { NamespaceResource } from './openshift-resources.js';
+import type { VdcNetwork } from './tenancy/network-model.js';
 
 export type { Labels } from '../core/k8s-object.js';
 import type { Labels } from '../core/k8s-object.js';
@@ -284,6 +285,8 @@ export interface AppInterfaceData {
   readonly namespaceSettings?: readonly NamespaceSettings[];
   /** Catalogs of VM templates (`/kontract/catalog-1.yml`); absent = none. */
   readonly catalogs?: readonly Catalog[];
+  /** Networks of VDCs (`/kontract/network-1.yml`); absent = none. */
+  readonly networks?: readonly VdcNetwork[];
   /** KubeVirt VM templates (`/kontract/kubevirt/vm-template-1.yml`); absent = none. */
   readonly vmTemplates?: readonly VmTemplate[];
   /** KubeVirt virtual machines (`/kontract/kubevirt/virtual-machine-1.yml`); absent = none. */

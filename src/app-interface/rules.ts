@@ -9,6 +9,7 @@ import type { AppInterfaceData, Labels } from './model.js';
 import { DNS1123_LABEL_MAX, isDns1123Label } from '../core/k8s-names.js';
 import type { VirtualMachineData } from './kubevirt/vm-model.js';
 import { allVirtualMachines, vmField } from './kubevirt/vapps.js';
+import { vdcNetworkRules } from './tenancy/network.js';
 
 export type Rule = (data: AppInterfaceData) => ValidationProblem[];
 
@@ -165,4 +166,5 @@ export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = 
   { name: 'quantities-parse', rule: quantitiesParse },
   { name: 'template-visibility', rule: templateVisibility },
   { name: 'vapp-vms-declared-once', rule: vappVmsDeclaredOnce },
+  { name: 'vdc-networks', rule: vdcNetworkRules },
 ];

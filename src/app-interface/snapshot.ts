@@ -5,13 +5,13 @@
  * from GraphQL answers. Validation (validate.ts) turns a snapshot into AppInterfaceData.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { ValidationProblem } from '../core/errors.js';
 import * as yaml from 'js-yaml';
 import { ValidationError, errorMessage } from '../core/errors.js';
 import type { PositionIndex } from './yaml-positions.js';
-import { parseYamlWithPositions } from './yaml-positions.js';
+import { lazyPositionIndex } from './yaml-positions.js';
 import { confinedRealPath, realPath } from './confined-paths.js';
 
 export interface Datafile {
@@ -47,8 +47,8 @@ const YAML_FILE = /\.ya?ml$/;
  * its target lies inside `allowed` (the root and --allow-path directories); one leaving them is a
  * problem of its path, and its target is never read.
  */
-async function listYamlFiles(root: string, dir: string, allowed: readonly string[], problems: ValidationProblem[], seen: Set<string>): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+function listYamlFiles(root: string, dir: string, allowed: readonly string[], problems: ValidationProblem[], seen: Set<string>): string[] {
+  const entries = readdirSync(dir, { withFileTypes: true });
   const out: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
@@ -62,7 +62,7 @@ async function listYamlFiles(root: string, dir: string, allowed: readonly string
         problems.push({ file: dataPath(root, p), field: '', message: 'is a symbolic link that leaves the app-interface (or dangles): not read; an operator may allow its target with --allow-path DIR' });
         continue;
       }
-      const st = await stat(target);
+      const st = statSync(target);
       isDir = st.isDirectory();
       isFile = st.isFile();
       if (isDir) {
@@ -70,7 +70,7 @@ async function listYamlFiles(root: string, dir: string, allowed: readonly string
         seen.add(target);
       }
     }
-    if (isDir) out.push(...await listYamlFiles(root, p, allowed, problems, seen));
+    if (isDir) out.push(...listYamlFiles(root, p, allowed, problems, seen));
     else if (isFile && YAML_FILE.test(e.name)) out.push(p);
   }
   return out;
@@ -83,10 +83,10 @@ async function listYamlFiles(root: string, dir: string, allowed: readonly string
  */
 export const RESOURCES_DIR = 'resources';
 
-async function listAllFiles(dir: string): Promise<string[]> {
+function listAllFiles(dir: string): string[] {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }
@@ -94,7 +94,7 @@ async function listAllFiles(dir: string): Promise<string[]> {
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = nodePath.join(dir, e.name);
-    if (e.isDirectory()) out.push(...await listAllFiles(p));
+    if (e.isDirectory()) out.push(...listAllFiles(p));
     else if (e.isFile()) out.push(p);
   }
   return out;
@@ -140,12 +140,17 @@ export interface ReadDirOptions {
  * Reads every `*.yml`/`*.yaml` under `root` (hidden entries skipped; symbolic links only within
  * the root or `allowPaths`). Throws ValidationError if `root` is unreadable.
  */
-export async function readDirSnapshot(root: string, opts: ReadDirOptions = {}): Promise<Snapshot> {
+export function readDirSnapshot(root: string, opts: ReadDirOptions = {}): Promise<Snapshot> {
+  // A promise (a throw becomes a rejection) over synchronous IO: see the comment on the reads.
+  return new Promise((resolve) => { resolve(readDirNow(root, opts)); });
+}
+
+function readDirNow(root: string, opts: ReadDirOptions): Snapshot {
   let paths: string[];
   const problems: ValidationProblem[] = [];
   try {
     // The root counts as visited: a link back to it (or above a visited directory) is not walked twice.
-    paths = (await listYamlFiles(root, root, [root, ...(opts.allowPaths ?? [])], problems, new Set([realPath(root) ?? root]))).sort();
+    paths = (listYamlFiles(root, root, [root, ...(opts.allowPaths ?? [])], problems, new Set([realPath(root) ?? root]))).sort();
   } catch (e) {
     throw new ValidationError([{ file: root, field: '', message: `cannot read the app-interface directory: ${errorMessage(e)}` }]);
   }
@@ -154,12 +159,15 @@ export async function readDirSnapshot(root: string, opts: ReadDirOptions = {}): 
   const resources = new Map<string, string>();
   for (const abs of paths) {
     const path = dataPath(root, abs);
-    const text = await readFile(abs, 'utf8');
+    // Synchronous listing and reads: thousands of small files, and the thread-pool round trips of
+    // async reads (open, stat, read, close each) made loading wait (docs/benchmarks.md, "End to end").
+    const text = readFileSync(abs, 'utf8');
     contents.set(path, text);
     try {
-      const parsed = parseYamlWithPositions(text, path);
-      if (isManifest(parsed.value)) resources.set(path, text);
-      else files.set(path, { path, raw: parsed.value, positions: parsed.positions });
+      const value: unknown = yaml.load(text, { filename: path });
+      // Line positions are computed on demand, for the files a problem names (yaml-positions.ts).
+      if (isManifest(value)) resources.set(path, text);
+      else files.set(path, { path, raw: value, positions: lazyPositionIndex(text, path) });
     } catch (e) {
       if (isManifestStream(text)) {
         resources.set(path, text);
@@ -171,9 +179,9 @@ export async function readDirSnapshot(root: string, opts: ReadDirOptions = {}): 
     }
   }
   const resourcesRoot = nodePath.join(root, RESOURCES_DIR);
-  for (const abs of (await listAllFiles(resourcesRoot)).sort()) {
+  for (const abs of listAllFiles(resourcesRoot).sort()) {
     const path = `/${nodePath.relative(resourcesRoot, abs).split(nodePath.sep).join('/')}`;
-    const text = await readFile(abs, 'utf8');
+    const text = readFileSync(abs, 'utf8');
     contents.set(`/${RESOURCES_DIR}${path}`, text);
     resources.set(path, text);
   }

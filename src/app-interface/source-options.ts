@@ -9,7 +9,6 @@ import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 import type { ValidationProblem } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { silentReporter } from '../core/reporter.js';
-import { loadFromGraphql } from './graphql-client.js';
 import type { AppInterfaceData } from './model.js';
 import { readDirSnapshot } from './snapshot.js';
 import { isInvalidDataError, validateSnapshot, withLines } from './validate.js';
@@ -59,6 +58,8 @@ export async function loadAppInterface(x: AppInterfaceSource | SourceArgs, opts:
   if (x.kind === 'dir') {
     data = validateSnapshot(await readDirSnapshot(x.path, x.allowPaths === undefined ? {} : { allowPaths: x.allowPaths }));
   } else {
+    // Imported here: the GraphQL client (graphql, graphql-request) is not loaded for a directory source.
+    const { loadFromGraphql } = await import('./graphql-client.js');
     data = await loadFromGraphql({ url: x.url, reporter, ...(x.token === undefined ? {} : { token: x.token }), ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
   }
   reporter.log('debug', 'app-interface loaded', {

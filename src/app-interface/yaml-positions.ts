@@ -85,6 +85,20 @@ export function parseYamlWithPositions(text: string, filename: string): ParsedYa
   return { value, positions: indexOf(stack[0]?.children[0]) };
 }
 
+/**
+ * The PositionIndex of `text` (already parsed once without positions), built on the first
+ * `lineOf` call by parsing it again with positions: only files with a problem pay for positions.
+ */
+export function lazyPositionIndex(text: string, filename: string): PositionIndex {
+  let index: PositionIndex | undefined;
+  return {
+    lineOf(path) {
+      index ??= parseYamlWithPositions(text, filename).positions;
+      return index.lineOf(path);
+    },
+  };
+}
+
 /** `a.b[0].c` → ['a', 'b', 0, 'c']. */
 export function splitField(field: string): (string | number)[] {
   const out: (string | number)[] = [];

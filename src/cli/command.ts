@@ -22,6 +22,19 @@ export interface GlobalArgs {
   readonly 'detailed-exitcode': boolean;
 }
 
+/**
+ * What the parser knows of a command before its module is loaded (src/cli/commands/index.ts):
+ * its yargs command string and description (all that the top-level `--help` and completion of
+ * command names need), and how to load the rest. main.ts loads only the modules of the commands a
+ * command line names, so `--help`, `--version` and light commands never import the heavy ones.
+ */
+export interface CommandEntry {
+  readonly command: string | readonly string[];
+  readonly describe: string;
+  /** Imports the command's module; its `command` and `describe` equal the entry's (a unit test checks). */
+  load(): Promise<KontractCommand>;
+}
+
 export interface KontractCommand {
   readonly command: string | readonly string[];
   readonly describe: string;

@@ -6,8 +6,8 @@ import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { errorMessage, isKontractError, isValidationError, formatProblem } from '../core/errors.js';
-import type { CommandContext, GlobalArgs, KontractCommand } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import type { CommandContext, CommandEntry, GlobalArgs, KontractCommand } from './command.js';
+import { COMMANDS, commandWords } from './commands/index.js';
 import { EXIT, exitCodeFor, exitCodeForError } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { createTerminalReporter } from './terminal-reporter.js';
@@ -16,10 +16,26 @@ import { createTerminalReporter } from './terminal-reporter.js';
 export type CommandHandler = (cmd: KontractCommand, args: Readonly<Record<string, unknown>> & GlobalArgs) => Promise<void>;
 
 /**
- * The yargs parser with every command; `handle` is called with the matched command and its parsed
- * arguments. Parse failures throw (UsageFailure or yargs' own error).
+ * The modules of the commands `argv` names (any word equal to a command's name or alias): the
+ * only command modules a run imports. Naming one by accident (an option value) loads it for
+ * nothing, never wrongly.
  */
-export function createParser(argv: readonly string[], handle: CommandHandler): Argv<GlobalArgs> {
+async function loadNamed(argv: readonly string[], entries: readonly CommandEntry[]): Promise<Map<CommandEntry, KontractCommand>> {
+  const words = new Set(argv);
+  const named = entries.filter((e) => commandWords(e).some((w) => words.has(w)));
+  const loaded = await Promise.all(named.map(async (e) => [e, await e.load()] as const));
+  return new Map(loaded);
+}
+
+/**
+ * The yargs parser with every command; `handle` is called with the matched command and its parsed
+ * arguments. Parse failures throw (UsageFailure or yargs' own error). Every command is registered
+ * with its name and description; the builder (options, positionals, examples) and the handler come
+ * from the command's module, loaded here only for the commands `argv` names (src/cli/commands/index.ts),
+ * so parse the same `argv` this parser was created for.
+ */
+export async function createParser(argv: readonly string[], handle: CommandHandler): Promise<Argv<GlobalArgs>> {
+  const loaded = await loadNamed(argv, COMMANDS);
   let y = yargs([...argv])
     .scriptName('kontract')
     .usage('$0 <command> [options]\n\nDeclarative reconcile of Kubernetes/OpenShift clusters from an app-interface.')
@@ -34,9 +50,11 @@ export function createParser(argv: readonly string[], handle: CommandHandler): A
     .fail((msg, err) => {
       throw err ?? new UsageFailure(msg);
     }) as unknown as Argv<GlobalArgs>;
-  for (const cmd of COMMANDS) {
-    y = y.command(cmd.command as string | string[], cmd.describe, (b: Argv<GlobalArgs>) => cmd.builder(b), async (args: unknown) => {
-      await handle(cmd, args as Readonly<Record<string, unknown>> & GlobalArgs);
+  for (const entry of COMMANDS) {
+    const cmd = loaded.get(entry);
+    // yargs runs only the matched command's builder, and a matched command was named, so loaded.
+    y = y.command(entry.command as string | string[], entry.describe, (b: Argv<GlobalArgs>) => (cmd === undefined ? b : cmd.builder(b)), async (args: unknown) => {
+      await handle(cmd ?? await entry.load(), args as Readonly<Record<string, unknown>> & GlobalArgs);
     });
   }
   return y;
@@ -50,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let exit: ExitCode = EXIT.OK;
-  const y = createParser(argv, async (cmd, g) => {
+  const y = await createParser(argv, async (cmd, g) => {
     const reporter = createTerminalReporter({ level: g['log-level'], format: g['log-format'], stdout: process.stdout, stderr: process.stderr });
     const ctx: CommandContext = { reporter, env: process.env, cwd: process.cwd(), signal: controller.signal, argv };
     try {

@@ -9,6 +9,7 @@ import { instancetypesIntegration } from './instancetypes/integration.js';
 import { limitRangesIntegration } from './limitranges/integration.js';
 import { namespacesIntegration } from './namespaces/integration.js';
 import { networkPoliciesIntegration } from './networkpolicies/integration.js';
+import { networksIntegration } from './networks/integration.js';
 import { resourceQuotasIntegration } from './resourcequotas/integration.js';
 import { resourcesIntegration } from './resources/integration.js';
 import { roleBindingsIntegration } from './rolebindings/integration.js';
@@ -23,6 +24,7 @@ export const INTEGRATIONS: readonly Integration[] = [
   networkPoliciesIntegration,
   serviceAccountsIntegration,
   instancetypesIntegration,
+  networksIntegration,
   virtualMachinesIntegration,
   hedgehogFabricIntegration,
   resourcesIntegration,

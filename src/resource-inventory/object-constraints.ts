@@ -66,32 +66,69 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Every value at `path` (expanding `*` over arrays), with its dotted field path. */
-function valuesAt(root: unknown, path: readonly string[], prefix: string): { field: string; value: unknown }[] {
-  if (path.length === 0) return root === undefined ? [] : [{ field: prefix, value: root }];
-  const [head = '', ...rest] = path;
-  if (head === '*') return Array.isArray(root) ? root.flatMap((item, i) => valuesAt(item, rest, `${prefix}[${i}]`)) : [];
-  if (!isRecord(root)) return [];
-  return valuesAt(root[head], rest, prefix === '' ? head : `${prefix}.${head}`);
+/**
+ * Calls `visit` with every value at `path` (expanding `*` over arrays) and the segments leading to
+ * it (`parts`, shared and mutated: join it only when reporting).
+ */
+function visitValuesAt(root: unknown, path: readonly string[], depth: number, parts: (string | number)[], visit: (value: unknown, parts: readonly (string | number)[]) => void): void {
+  if (depth === path.length) {
+    if (root !== undefined) visit(root, parts);
+    return;
+  }
+  const head = path[depth] ?? '';
+  if (head === '*') {
+    if (!Array.isArray(root)) return;
+    for (let i = 0; i < root.length; i++) {
+      parts.push(i);
+      visitValuesAt(root[i], path, depth + 1, parts, visit);
+      parts.pop();
+    }
+    return;
+  }
+  if (!isRecord(root)) return;
+  parts.push(head);
+  visitValuesAt(root[head], path, depth + 1, parts, visit);
+  parts.pop();
 }
 
+/** `['spec', 'limits', 0, 'max', 'cpu']` → `spec.limits[0].max.cpu`. */
+function fieldOf(parts: readonly (string | number)[]): string {
+  let out = '';
+  for (const p of parts) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
+  return out;
+}
+
+/** Memo of quantityProblem for string and number values (quota and limit values repeat across namespaces). */
+const QUANTITY_MEMO = new Map<string, string | undefined>();
+const QUANTITY_MEMO_MAX = 4096;
+
 function quantityProblem(value: unknown, nonNegative: boolean): string | undefined {
-  const q = typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
-  if (q === undefined) return `${JSON.stringify(value)} is not a Kubernetes quantity`;
-  if (nonNegative && q.num < 0n) return `${JSON.stringify(value)} must not be negative`;
-  return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number') return `${JSON.stringify(value)} is not a Kubernetes quantity`;
+  const key = `${typeof value === 'number' ? 'n' : 's'}${nonNegative ? '+' : ''}:${value}`;
+  if (QUANTITY_MEMO.has(key)) return QUANTITY_MEMO.get(key);
+  const q = parseQuantity(value);
+  const problem = q === undefined ? `${JSON.stringify(value)} is not a Kubernetes quantity`
+    : nonNegative && q.num < 0n ? `${JSON.stringify(value)} must not be negative` : undefined;
+  if (QUANTITY_MEMO.size >= QUANTITY_MEMO_MAX) QUANTITY_MEMO.clear();
+  QUANTITY_MEMO.set(key, problem);
+  return problem;
 }
 
 function quantityProblems(obj: KubeObject, group: string): ConstraintProblem[] {
   const out: ConstraintProblem[] = [];
   for (const f of QUANTITY_FIELDS.get(`${group}|${obj.kind}`) ?? []) {
-    for (const { field, value } of valuesAt(obj, f.path, '')) {
-      const entries = f.shape === 'value' ? [[field, value] as const] : isRecord(value) ? Object.entries(value).map(([k, v]) => [`${field}.${k}`, v] as const) : [];
-      for (const [path, v] of entries) {
-        const message = quantityProblem(v, f.nonNegative);
-        if (message !== undefined) out.push({ field: path, message });
+    visitValuesAt(obj, f.path, 0, [], (value, parts) => {
+      if (f.shape === 'value') {
+        const message = quantityProblem(value, f.nonNegative);
+        if (message !== undefined) out.push({ field: fieldOf(parts), message });
+        return;
       }
-    }
+      if (!isRecord(value)) return;
+      for (const k of Object.keys(value)) {
+        const message = quantityProblem(value[k], f.nonNegative);
+        if (message !== undefined) out.push({ field: `${fieldOf(parts)}.${k}`, message });
+      }
+    });
   }
   return out;
 }

@@ -6,7 +6,7 @@
  * the namespaces, resourcequotas, networkpolicies and rolebindings integrations reconcile it as
  * any other namespace. Their JSON Schemas have accepted the documents when `build` runs.
  */
-import type { RawCatalog, RawOrganisation, RawVdc } from '../datafile-types.generated.js';
+import type { RawCatalog, RawNetwork, RawOrganisation, RawVdc } from '../datafile-types.generated.js';
 import { clusterKind, tenantKind, userKind } from '../core-kinds.js';
 import type { ParseResult } from '../kind.js';
 import { SKIP, ok, schemaKind } from '../kind.js';
@@ -14,6 +14,7 @@ import type { Catalog, Namespace, NamespaceRef, OrganisationRole, Role, Tenant, 
 import type { ValidationProblem } from '../../core/errors.js';
 import { vdcQuotaEntry } from './allocation.js';
 import { vdcNamespaceName } from './naming.js';
+import { NETWORK_SCHEMA, PRIMARY_UDN_NAMESPACE_LABEL } from './network-model.js';
 
 /** The ClusterRole each organisation role binds in every VDC namespace of the organisation. */
 export const ORGANISATION_CLUSTER_ROLES: Readonly<Record<OrganisationRole, string>> = { owner: 'admin', manager: 'edit', member: 'view' };
@@ -90,7 +91,11 @@ export const vdcKind = schemaKind('/kontract/vdc-1.yml', 'namespaces', 'vdcs_v1'
     name,
     description: r.description ?? '',
     cluster: cluster.name,
-    labels: { [VDC_LABEL]: r.name },
+    labels: {
+      [VDC_LABEL]: r.name,
+      // OVN-Kubernetes serves a primary UserDefinedNetwork only in a namespace carrying this label.
+      ...(ctx.referrers(NETWORK_SCHEMA, 'vdc', f.path).some((d) => (d.raw as RawNetwork).udn?.role === 'primary') ? { [PRIMARY_UDN_NAMESPACE_LABEL]: '' } : {}),
+    },
     annotations: {
       [DISPLAY_NAME_ANNOTATION]: r.displayName ?? r.name,
       [ORGANISATION_DISPLAY_NAME_ANNOTATION]: org.organisation.displayName,

@@ -84,7 +84,7 @@ export function commandLines(file: string, markdown: string): CommandLine[] {
 
 async function parse(args: readonly string[]): Promise<string | undefined> {
   let problem: string | undefined;
-  const y = createParser(args, (cmd, parsed) => {
+  const y = await createParser(args, (cmd, parsed) => {
     try {
       cmd.check?.(parsed, args);
     } catch (e) {
@@ -155,16 +155,18 @@ describe('documented command lines', () => {
 describe('--help examples of every command', () => {
   it('parse, and the paths they name exist in the repository', async () => {
     let help = '';
+    const top = await createParser(['--help'], () => Promise.resolve());
     await new Promise<void>((res) => {
-      void createParser([], () => Promise.resolve()).parse(['--help'], {}, (_e: unknown, _a: unknown, out: string) => { help += out; res(); });
+      void top.parse(['--help'], {}, (_e: unknown, _a: unknown, out: string) => { help += out; res(); });
     });
     const commands = [...help.matchAll(/^ {2}kontract ([a-z-]+)/gm)].map((m) => m[1] ?? '');
     expect(commands).toContain('local-clusters');
     const examples: string[][] = [];
     for (const c of commands) {
       let out = '';
+      const y = await createParser([c, '--help'], () => Promise.resolve());
       await new Promise<void>((res) => {
-        void createParser([], () => Promise.resolve()).parse([c, '--help'], {}, (_e: unknown, _a: unknown, o: string) => { out = o; res(); });
+        void y.parse([c, '--help'], {}, (_e: unknown, _a: unknown, o: string) => { out = o; res(); });
       });
       const section = out.split(/^Examples:$/m)[1] ?? '';
       for (const m of section.matchAll(/^ {2}kontract (.+?)(?: {2,}|$)/gm)) examples.push(shellWords(m[1] ?? ''));

@@ -1,0 +1,74 @@
+/**
+ * Lazy command loading (src/cli/commands/index.ts, src/cli/main.ts): the light entries the parser
+ * registers say the same as the command modules, the integration list matches the registry, and
+ * a parser for `--help` / `--version` imports no command module.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, INTEGRATION_SUMMARIES, commandWords } from '../../../src/cli/commands/index.js';
+import { createParser } from '../../../src/cli/main.js';
+import { INTEGRATIONS } from '../../../src/integrations/index.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+async function helpOf(args: readonly string[]): Promise<string> {
+  const y = await createParser(args, () => Promise.resolve());
+  return new Promise((res) => {
+    void y.parse([...args], {}, (_e: unknown, _a: unknown, out: string) => { res(out); });
+  });
+}
+
+describe('lazy command entries', () => {
+  it('say what their modules say (command string and description)', async () => {
+    for (const e of COMMANDS) {
+      const cmd = await e.load();
+      expect(cmd.command, commandWords(e).join('/')).toEqual(e.command);
+      expect(cmd.describe, commandWords(e).join('/')).toBe(e.describe);
+    }
+  });
+
+  it('list every registered integration, in the registry\'s order, with its summary', () => {
+    expect(INTEGRATION_SUMMARIES).toEqual(INTEGRATIONS.map((i) => ({ name: i.name, summary: i.summary })));
+  });
+
+  it('command words are the first word of each name and alias', () => {
+    expect(COMMANDS.flatMap(commandWords)).toEqual(expect.arrayContaining(['reconcile', 'run', 'validate', 'local-clusters', 'namespaces', 'rbac']));
+  });
+
+  it('top-level --help lists every command; a command\'s --help shows its options and examples', async () => {
+    const top = await helpOf(['--help']);
+    for (const e of COMMANDS) expect(top).toContain(`kontract ${typeof e.command === 'string' ? e.command : e.command[0] ?? ''}`);
+    const validate = await helpOf(['validate', '--help']);
+    expect(validate).toContain('--app-interface');
+    expect(validate).toContain('Examples:');
+    const run = await helpOf(['run', '--help']);
+    expect(run).toContain('--dry-run');
+    const ns = await helpOf(['namespaces', '--help']);
+    expect(ns).toContain('--kubeconfig');
+  });
+});
+
+describe('the built CLI (dist/, npm run build)', () => {
+  // A module loader hook prints every module a process loads; --help and --version must load no
+  // command module and nothing of the heavy dependencies.
+  const hook = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register('data:text/javascript,${encodeURIComponent('export async function load(u, c, n) { process.stderr.write("LOADED " + u + "\\n"); return n(u, c); }')}');`)}`;
+  const loadedBy = (args: readonly string[]): string[] => {
+    const r = spawnSync(process.execPath, ['--import', hook, 'bin/kontract.js', ...args], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
+  };
+
+  it.each([['--help'], ['--version'], ['completion']])('%s loads no command module and no heavy dependency', (arg) => {
+    const loaded = loadedBy([arg]);
+    expect(loaded.some((u) => u.includes('/dist/cli/main.js'))).toBe(true);
+    expect(loaded.filter((u) => /\/dist\/cli\/commands\/(?!index\.js)/.test(u))).toEqual([]);
+    expect(loaded.filter((u) => /node_modules\/(@kubernetes|graphql|ajv|prom-client|nunjucks|js-yaml)/.test(u) || /\/dist\/(integrations|reconcile|k8s|app-interface)\//.test(u))).toEqual([]);
+  });
+
+  it('validate loads neither @kubernetes/client-node nor GraphQL', () => {
+    const loaded = loadedBy(['validate', '--app-interface', 'app-interface-sample', '--log-level', 'error']);
+    expect(loaded.some((u) => u.includes('/dist/cli/commands/validate.js'))).toBe(true);
+    expect(loaded.filter((u) => /node_modules\/(@kubernetes|graphql)/.test(u))).toEqual([]);
+  });
+});
