@@ -66,6 +66,11 @@ export function servedSchemas(graphql: QontractGraphqlSchema): ReadonlySet<strin
   return new Set((query?.fields ?? []).flatMap((f) => (f.datafileSchema === undefined ? [] : [f.datafileSchema])));
 }
 
+/** The datafile `$schema`s the bundle's GraphQL schema binds a type to (`datafile:`): their `$ref`s resolve only when they are in `data`. */
+function boundSchemas(graphql: QontractGraphqlSchema): ReadonlySet<string> {
+  return new Set(confsOf(graphql).flatMap((c) => (typeof c.datafile === 'string' ? [c.datafile] : [])));
+}
+
 function resource(path: string, content: string): BundleResource {
   return { path, content, $schema: RESOURCE_SCHEMA.exec(content)?.[1] ?? null, sha256sum: sha256(content), backrefs: [] };
 }
@@ -87,7 +92,8 @@ function withFileShaProperty(schemas: Readonly<Record<string, unknown>>): Record
 
 /**
  * A bundle of a directory snapshot (which must have `texts`, i.e. come from readDirSnapshot).
- * A datafile goes to `data` when `knownSchemas` or the GraphQL schema know its `$schema`, and
+ * A datafile goes to `data` when `knownSchemas` or the GraphQL schema know its `$schema` (a query
+ * lists it, or a type is bound to it, as qontract's jump hosts a cluster's `jumpHost` points at), and
  * to `resources` (too) when no query of the GraphQL schema lists its `$schema`: qontract's own
  * quota and limit-range kinds, and kontract-only kinds next to qontract's schemas. Readers find
  * those with `resources_v1(schema: …)` on any qontract-server. A kind kontract reads as a raw
@@ -98,7 +104,7 @@ function withFileShaProperty(schemas: Readonly<Record<string, unknown>>): Record
 export function makeBundle(snap: Snapshot, opts: BundleOptions): QontractBundle {
   const graphql = opts.graphql ?? kontractGraphqlConfs();
   const served = servedSchemas(graphql);
-  const knownSchemas = opts.knownSchemas ?? new Set(Object.keys(opts.schemas));
+  const knownSchemas = new Set([...(opts.knownSchemas ?? Object.keys(opts.schemas)), ...boundSchemas(graphql)]);
   const text = (path: string): string => {
     const t = snap.texts?.get(path);
     if (t === undefined) throw new KontractError(ERROR_CODES.INTERNAL, `bundle: no text for ${path} (bundles are made from a directory)`);

@@ -58,6 +58,12 @@ export const clusterSettingsKind = schemaKind('/kontract/cluster-1.yml', 'cluste
   disabledIntegrations: r.disable?.integrations ?? [],
 }));
 
+/** `/openshift/c1/cluster.yml:12 jumpHost` (the line only where the source has positions: a directory). */
+function jumpHostWhere(f: { readonly path: string; readonly positions?: { lineOf(path: readonly (string | number)[]): number | undefined } }): string {
+  const line = f.positions?.lineOf(['jumpHost']);
+  return `${f.path}${line === undefined ? '' : `:${line}`} jumpHost`;
+}
+
 export const clusterKind = schemaKind('/openshift/cluster-1.yml', 'clusters', 'clusters_v1', (r: RawCluster, f, ctx): ParseResult<Cluster> => {
   const settingsFiles = ctx.referrers(clusterSettingsKind.schema, 'cluster', f.path);
   if (settingsFiles.length > 1) {
@@ -83,6 +89,7 @@ export const clusterKind = schemaKind('/openshift/cluster-1.yml', 'clusters', 'c
     disabledIntegrations: [...new Set([...disabled, ...(settings?.disabledIntegrations ?? [])])],
     labels: r.labels,
     authServices: r.auth.map((a) => a.service),
+    ...opt('jumpHost', r.jumpHost === undefined ? undefined : { path: r.jumpHost.$ref, where: jumpHostWhere(f) }),
   });
 });
 

@@ -166,17 +166,24 @@ export interface RawCluster {
    */
   addons?: unknown;
   /**
-   * qontract field: accepted, not read by kontract
+   * qontract's jump host (a /openshift/jump-host-1.yml datafile): the cluster is reached through this SSH bastion. kontract does not tunnel: such a cluster is not read (a per-cluster error)
    */
-  jumpHost?: unknown;
+  jumpHost?: {
+    $ref: string;
+  };
   /**
    * qontract field: accepted, not read by kontract
    */
   automationTokens?: unknown;
   /**
-   * qontract field: accepted, not read by kontract
+   * a Vault secret reference {path, field, version?, format?} (qontract vaultSecret); kontract does not read it
    */
-  clusterAdminAutomationToken?: unknown;
+  clusterAdminAutomationToken?: {
+    path: string;
+    field: string;
+    format?: "plain" | "base64";
+    version?: number;
+  };
   /**
    * qontract field: accepted, not read by kontract
    */

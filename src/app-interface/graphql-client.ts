@@ -23,7 +23,7 @@ import type { Reporter } from '../core/reporter.js';
 import { silentReporter } from '../core/reporter.js';
 import { ALL_KINDS, kindOfSchema } from './families.js';
 import { kindTypes, typedKindTypes } from './graphql-confs.js';
-import { SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from './graphql-schema.js';
+import { DATAFILE_TYPES, RESOURCE_FIELDS, SERVE_ONLY_FIELDS, SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from './graphql-schema.js';
 import type { DatafileKind } from './kind.js';
 import { isPlainObject } from '../core/plain-object.js';
 import type { AppInterfaceData } from './model.js';
@@ -47,16 +47,26 @@ const isObj: (v: unknown) => v is Obj = isPlainObject;
 
 type Composite = GraphQLObjectType | GraphQLInterfaceType;
 
-/** GraphQL type names of the datafile kinds: a field of one of these types is a `$ref`. */
+/** GraphQL type names of datafiles: a field of one of these types is a `$ref`. */
 function datafileTypeNames(): ReadonlySet<string> {
-  return new Set(typedKindTypes().values());
+  return new Set([...typedKindTypes().values(), ...Object.keys(DATAFILE_TYPES)]);
 }
+
+/**
+ * A resource field (RESOURCE_FIELDS, qontract's `resolveResource`) is asked as
+ * `<field>__resource: <field> { path }`: the alias keeps it apart from a plain `<field>` of the
+ * interface's other types (a vault-secret's `path` is a string). Rebuilt as the path; the file
+ * itself is fetched with the other resources.
+ */
+const RESOURCE_ALIAS = /^(\w+)__resource$/;
 
 function selectionOf(schema: GraphQLSchema, type: Composite, refTypes: ReadonlySet<string>, depth = 0): string {
   if (depth > 8) throw new KontractError(ERROR_CODES.INTERNAL, `GraphQL selection of ${type.name} nests too deep`);
   const parts: string[] = [];
   for (const f of Object.values(type.getFields())) {
     if (SYNTHETIC_FIELDS[type.name]?.[f.name] !== undefined) continue; // computed by the server, not in the datafile
+    if (SERVE_ONLY_FIELDS[type.name]?.includes(f.name) === true) continue;
+    if (RESOURCE_FIELDS[type.name]?.includes(f.name) === true) { parts.push(`${f.name}__resource: ${f.name} { path }`); continue; }
     const named = getNamedType(f.type);
     if (isScalarType(named)) { parts.push(f.name); continue; }
     if (!isObjectType(named) && !isInterfaceType(named)) continue;
@@ -158,6 +168,11 @@ function rebuildObject(schema: GraphQLSchema, v: Obj, type: Composite, refTypes:
   const fields = fieldsOf(schema, type);
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
+    const resourceField = RESOURCE_ALIAS.exec(k)?.[1];
+    if (resourceField !== undefined) {
+      if (isObj(x) && typeof x.path === 'string') out[resourceField] = x.path;
+      continue;
+    }
     const f = fields.get(k);
     const value = f === undefined ? x : rebuildValue(schema, x, f.type, refTypes);
     if (value !== undefined && value !== null) out[k] = value;
@@ -303,7 +318,7 @@ export async function loadFromGraphql(opts: GraphqlSourceOptions): Promise<AppIn
     }
   }
   const resolved = docs.map((d) => ({ ...d, raw: resolveInlineRefs(d.raw, docs, d.path) }));
-  const resources = await fetchResources(request, endpoint, resourceDirsOf(resolved));
+  const resources = await fetchResources(request, endpoint, resourceDirsOf(resolved), openshiftResourcePaths(resolved));
   return validateSnapshot(documentsSnapshot(sha, resolved, resources));
 }
 
@@ -319,17 +334,32 @@ function resourceDirsOf(docs: readonly Datafile[]): string[] {
 }
 
 /**
- * The resources below `dirs`, pinned to the same sha: qontract's `resources_v1` lists every
+ * The resource files qontract's `openshiftResources` entries name (namespaces' and shared
+ * resources' alike): every entry's `path` but a vault-secret's, which is a secret path.
+ */
+function openshiftResourcePaths(docs: readonly Datafile[]): string[] {
+  const paths = new Set<string>();
+  for (const d of docs) {
+    const entries = isObj(d.raw) ? d.raw.openshiftResources : undefined;
+    if (!Array.isArray(entries)) continue;
+    for (const e of entries) if (isObj(e) && e.provider !== 'vault-secret' && typeof e.path === 'string') paths.add(e.path);
+  }
+  return [...paths].sort();
+}
+
+/**
+ * The resources below `dirs` and those at `paths`, pinned to the same sha: qontract's `resources_v1` lists every
  * resource (it has no prefix filter), so they are fetched once and filtered here. Each file's
  * sha256sum is checked against its content.
  */
-async function fetchResources(request: Request, endpoint: string, dirs: readonly string[]): Promise<Map<string, string>> {
+async function fetchResources(request: Request, endpoint: string, dirs: readonly string[], paths: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  if (dirs.length === 0) return out;
+  if (dirs.length === 0 && paths.length === 0) return out;
   const answer = await request<Record<string, unknown>>('query Resources { resources_v1 { path content sha256sum } }');
   const prefixes = dirs.map(resourcePrefix);
+  const exact = new Set(paths);
   for (const r of checkedResources(answer.resources_v1, endpoint, '')) {
-    if (prefixes.some((p) => r.path.startsWith(p))) out.set(r.path, r.content);
+    if (exact.has(r.path) || prefixes.some((p) => r.path.startsWith(p))) out.set(r.path, r.content);
   }
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

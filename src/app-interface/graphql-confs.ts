@@ -9,7 +9,7 @@
 import { getNamedType, isInterfaceType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
 import type { GraphQLField, GraphQLOutputType } from 'graphql';
 import { ALL_KINDS } from './families.js';
-import { INTERFACES, SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from './graphql-schema.js';
+import { DATAFILE_TYPES, INTERFACES, RESOURCE_FIELDS, SERVED_QUERIES, SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from './graphql-schema.js';
 import type { QontractFieldConf, QontractGraphqlSchema, QontractTypeConf } from './qontract-schema.js';
 
 /** `$schema` → the GraphQL type of the kind in kontract's schema (kinds served as raw documents, `Datafile_v1`, have none). */
@@ -20,7 +20,8 @@ export function kindTypes(): ReadonlyMap<string, string> {
     const f = query?.getFields()[kind.graphqlField];
     if (f === undefined) continue;
     const named = getNamedType(f.type).name;
-    if (named !== 'Datafile_v1') out.set(kind.schema, named);
+    // DATAFILE_TYPES are served typed, but kontract reads them as raw documents
+    if (named !== 'Datafile_v1' && DATAFILE_TYPES[named] === undefined) out.set(kind.schema, named);
   }
   return out;
 }
@@ -57,7 +58,7 @@ export function kontractGraphqlConfs(): QontractGraphqlSchema {
   if (cached !== undefined) return cached;
   const schema = appInterfaceGraphqlSchema();
   const kindTypes = typedKindTypes();
-  const datafileOfType = new Map([...kindTypes.entries()].map(([s, t]) => [t, s]));
+  const datafileOfType = new Map([...[...kindTypes.entries()].map(([s, t]) => [t, s] as const), ...Object.entries(DATAFILE_TYPES)]);
   const confs: QontractTypeConf[] = [];
   for (const t of Object.values(schema.getTypeMap())) {
     if (t.name.startsWith('__') || ['Query', 'Datafile_v1', 'Resource_v1', 'DatafileObject_v1'].includes(t.name)) continue;
@@ -65,6 +66,7 @@ export function kontractGraphqlConfs(): QontractGraphqlSchema {
     const datafile = datafileOfType.get(t.name);
     const fields = Object.values(t.getFields()).map((f: GraphQLField<unknown, unknown>) => {
       const synthetic = SYNTHETIC_FIELDS[t.name]?.[f.name];
+      if (RESOURCE_FIELDS[t.name]?.includes(f.name) === true) return { name: f.name, type: 'string', isRequired: isNonNullType(f.type), isResource: true, resolveResource: true };
       return fieldConf(f.name, f.type, { ...(datafile !== undefined && f.name === 'name' ? { isSearchable: true } : {}), ...(synthetic === undefined ? {} : { synthetic }) });
     });
     const resolve = INTERFACES[t.name];
@@ -98,6 +100,10 @@ export function kontractGraphqlConfs(): QontractGraphqlSchema {
     const typeName = kindTypes.get(kind.schema);
     if (typeName === undefined) continue;
     query.push({ name: kind.graphqlField, type: typeName, isList: true, datafileSchema: kind.schema });
+  }
+  for (const [field, typeName] of Object.entries(SERVED_QUERIES)) {
+    const datafileSchema = DATAFILE_TYPES[typeName];
+    if (datafileSchema !== undefined) query.push({ name: field, type: typeName, isList: true, datafileSchema });
   }
   query.push({ name: 'resources_v1', type: 'Resource_v1', isResource: true, isRequired: true, isList: true });
   confs.push({ name: 'Query', fields: query });

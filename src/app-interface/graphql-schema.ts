@@ -34,15 +34,20 @@ type Cluster_v1 {
   internal: Boolean
   auth: [ClusterAuth_v1!]!
   automationToken: VaultSecret_v1
+  clusterAdminAutomationToken: VaultSecret_v1
   insecureSkipTLSVerify: Boolean
   clusterAdmin: Boolean
   disable: DisableClusterFeatures_v1
+  jumpHost: ClusterJumpHost_v1
+  spec: ClusterSpec_v1
+  network: ClusterNetwork_v1
 }
 
 type Tenant_v1 { path: String! schema: String! name: String! description: String isolated: Boolean }
 
-type App_v1 { path: String! schema: String! name: String! }
-type Environment_v1 { path: String! schema: String! name: String! }
+type Owner_v1 { name: String! email: String! }
+type App_v1 { path: String! schema: String! name: String! serviceOwners: [Owner_v1!] }
+type Environment_v1 { path: String! schema: String! name: String! parameters: JSON }
 type Product_v1 { path: String! schema: String! name: String! }
 type AppEscalationPolicy_v1 { path: String! schema: String! name: String! }
 type Permission_v1 { path: String! schema: String! name: String! }
@@ -73,6 +78,11 @@ type Namespace_v1 {
   clusterAdmin: Boolean
   managedResourceTypes: [String!]
   managedResourceNames: [ManagedResourceNames_v1!]
+  managedResourceTypeOverrides: [NamespaceManagedResourceTypeOverrides_v1!]
+  openshiftResources: [NamespaceOpenshiftResource_v1!]
+  sharedResources: [SharedResources_v1!]
+  managedExternalResources: Boolean
+  externalResources: [NamespaceExternalResource_v1!]
   quota: ResourceQuota_v1
   limitRanges: LimitRange_v1
   networkPoliciesAllow: [Namespace_v1!]
@@ -96,6 +106,63 @@ type Role_v1 {
   bots: [Bot_v1!]!
 }
 
+type NamespaceManagedResourceTypeOverrides_v1 { resource: String! override: String! }
+
+"qontract's openshiftResources entries; the provider picks the type. A \`path\` answered as Resource_v1 is a resource file (RESOURCE_FIELDS)."
+interface NamespaceOpenshiftResource_v1 { provider: String! }
+type NamespaceOpenshiftResourceResource_v1 implements NamespaceOpenshiftResource_v1 {
+  provider: String! path: Resource_v1! validate_json: Boolean validate_alertmanager_config: Boolean alertmanager_config_key: String enable_query_support: Boolean
+}
+type NamespaceOpenshiftResourceResourceTemplate_v1 implements NamespaceOpenshiftResource_v1 {
+  provider: String! path: Resource_v1! type: String variables: JSON validate_alertmanager_config: Boolean alertmanager_config_key: String enable_query_support: Boolean
+}
+type NamespaceOpenshiftResourceVaultSecret_v1 implements NamespaceOpenshiftResource_v1 {
+  provider: String! path: String! version: Int! name: String labels: JSON annotations: JSON type: String validate_alertmanager_config: Boolean alertmanager_config_key: String
+}
+type NamespaceOpenshiftResourceRoute_v1 implements NamespaceOpenshiftResource_v1 {
+  provider: String! path: Resource_v1! vault_tls_secret_path: String vault_tls_secret_version: Int
+}
+type NamespaceOpenshiftResourcePrometheusRule_v1 implements NamespaceOpenshiftResource_v1 {
+  provider: String! path: Resource_v1! type: String variables: JSON enable_query_support: Boolean tests: [String!]
+}
+type SharedResources_v1 { path: String! schema: String! labels: JSON name: String! description: String! openshiftResources: [NamespaceOpenshiftResource_v1!]! }
+
+type ClusterJumpHost_v1 { path: String! schema: String! hostname: String! knownHosts: String! user: String! port: Int remotePort: Int identity: VaultSecret_v1! }
+type ClusterNetwork_v1 { type: String vpc: String! service: String! pod: String! }
+interface ClusterSpec_v1 { product: String! provider: String! region: String! version: String! hypershift: Boolean }
+type ClusterSpecOSD_v1 implements ClusterSpec_v1 { product: String! provider: String! region: String! version: String! hypershift: Boolean }
+type ClusterSpecROSA_v1 implements ClusterSpec_v1 { product: String! provider: String! region: String! version: String! hypershift: Boolean account: AWSAccount_v1 }
+
+interface ExternalResourcesProvisioner_v1 { name: String! }
+type AWSAccount_v1 implements ExternalResourcesProvisioner_v1 { path: String! schema: String! name: String! uid: String! }
+interface NamespaceExternalResource_v1 { provider: String! provisioner: ExternalResourcesProvisioner_v1! }
+type NamespaceTerraformProviderResourceAWS_v1 implements NamespaceExternalResource_v1 { provider: String! provisioner: ExternalResourcesProvisioner_v1! resources: [NamespaceTerraformResourceAWS_v1!]! }
+interface NamespaceTerraformResourceAWS_v1 { provider: String! }
+type NamespaceTerraformResourceRDS_v1 implements NamespaceTerraformResourceAWS_v1 { provider: String! region: String identifier: String! defaults: String! output_resource_name: String replica_source: String }
+type NamespaceTerraformResourceECR_v1 implements NamespaceTerraformResourceAWS_v1 { provider: String! region: String identifier: String! output_resource_name: String mirror: ContainerImageMirror_v1 }
+type ContainerImageMirror_v1 { path: String! schema: String! url: String! pullCredentials: VaultSecret_v1 tags: [String!] tagsExclude: [String!] }
+
+type Integration_v1 { path: String! schema: String! labels: JSON name: String! description: String! upstream: String schemas: [String!]! }
+
+type SmtpSettings_v1 { mailAddress: String! timeout: Int credentials: VaultSecret_v1! }
+type ImapSettings_v1 { timeout: Int credentials: VaultSecret_v1! }
+type GithubRepoInvites_v1 { credentials: VaultSecret_v1! }
+type LdapSettings_v1 { serverUrl: String! baseDn: String! }
+type Dependency_v1 { path: String! schema: String! name: String! }
+type AppInterfaceDependencyMapping_v1 { type: String! services: [Dependency_v1!]! }
+type CredentialsRequestMap_v1 { name: String! secret: VaultSecret_v1! }
+type SqlQuerySettings_v1 { imageRepository: String! pullSecret: NamespaceOpenshiftResourceVaultSecret_v1! }
+type JiraWatcherSettings_v1 { readTimeout: Int! connectTimeout: Int! }
+type TerraformResourcesProviderExclusions_v1 { provider: String! excludeProvisioners: [ExternalResourcesProvisioner_v1!] excludeAllProvisioners: Boolean }
+type AppInterfaceSettings_v1 {
+  path: String! schema: String! labels: JSON name: String! description: String!
+  repoUrl: String! vault: Boolean! kubeBinary: String! mergeRequestGateway: String saasDeployJobTemplate: String! hashLength: Int!
+  smtp: SmtpSettings_v1 imap: ImapSettings_v1 githubRepoInvites: GithubRepoInvites_v1 ldap: LdapSettings_v1
+  dependencies: [AppInterfaceDependencyMapping_v1!] credentials: [CredentialsRequestMap_v1!] sqlQuery: SqlQuerySettings_v1
+  alertingServices: [String!] endpointMonitoringBlackboxExporterModules: [String!] jiraWatcher: JiraWatcherSettings_v1
+  terraformResourcesProviderExclusions: [TerraformResourcesProviderExclusions_v1!]
+}
+
 "A datafile of a non-core family: its raw document (\`$ref\`s unresolved)."
 type Datafile_v1 { path: String! schema: String! data: JSON! }
 
@@ -116,20 +183,72 @@ export const SYNTHETIC_FIELDS: Readonly<Record<string, Readonly<Record<string, {
   Role_v1: { users: { schema: '/access/user-1.yml', subAttr: 'roles' }, bots: { schema: '/access/bot-1.yml', subAttr: 'roles' } },
 };
 
-/** How an interface picks its type (qontract's `interfaceResolve`): the discriminator field and its values. */
+/** How an interface picks its type (qontract's `interfaceResolve`): the discriminator field and its values. Other interfaces resolve by the datafile's `$schema`. */
 export const INTERFACES: Readonly<Record<string, { readonly field: string; readonly fieldMap: Readonly<Record<string, string>> }>> = {
   ClusterAuth_v1: {
     field: 'service',
     fieldMap: { 'github-org': 'ClusterAuthGithubOrg_v1', 'github-org-team': 'ClusterAuthGithubOrgTeam_v1', oidc: 'ClusterAuthOIDC_v1', rhidp: 'ClusterAuthRHIDP_v1' },
   },
+  NamespaceOpenshiftResource_v1: {
+    field: 'provider',
+    fieldMap: {
+      resource: 'NamespaceOpenshiftResourceResource_v1', 'resource-template': 'NamespaceOpenshiftResourceResourceTemplate_v1',
+      'vault-secret': 'NamespaceOpenshiftResourceVaultSecret_v1', route: 'NamespaceOpenshiftResourceRoute_v1', 'prometheus-rule': 'NamespaceOpenshiftResourcePrometheusRule_v1',
+    },
+  },
+  ClusterSpec_v1: { field: 'product', fieldMap: { osd: 'ClusterSpecOSD_v1', rosa: 'ClusterSpecROSA_v1' } },
+  NamespaceExternalResource_v1: { field: 'provider', fieldMap: { aws: 'NamespaceTerraformProviderResourceAWS_v1' } },
+  NamespaceTerraformResourceAWS_v1: { field: 'provider', fieldMap: { rds: 'NamespaceTerraformResourceRDS_v1', ecr: 'NamespaceTerraformResourceECR_v1' } },
+};
+
+/**
+ * Fields holding the path of a resource file (qontract's `resolveResource`): the datafile has the
+ * path, the answer is the Resource_v1 at that path.
+ */
+export const RESOURCE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  NamespaceOpenshiftResourceResource_v1: ['path'],
+  NamespaceOpenshiftResourceResourceTemplate_v1: ['path'],
+  NamespaceOpenshiftResourceRoute_v1: ['path'],
+  NamespaceOpenshiftResourcePrometheusRule_v1: ['path'],
+};
+
+/**
+ * Types of datafiles kontract serves typed but reads as raw documents or not at all (the GraphQL
+ * client reads a field of such a type as a `$ref`), with their `$schema`.
+ */
+export const DATAFILE_TYPES: Readonly<Record<string, string>> = {
+  AppInterfaceSettings_v1: '/app-interface/app-interface-settings-1.yml',
+  SharedResources_v1: '/openshift/shared-resources-1.yml',
+  Integration_v1: '/app-sre/integration-1.yml',
+  ClusterJumpHost_v1: '/openshift/jump-host-1.yml',
+  AWSAccount_v1: '/aws/account-1.yml',
+  ContainerImageMirror_v1: '/dependencies/container-image-mirror-1.yml',
+  Dependency_v1: '/dependencies/dependency-1.yml',
+};
+
+/** Root queries of the DATAFILE_TYPES that qontract-reconcile sends (query field → type). */
+export const SERVED_QUERIES: Readonly<Record<string, string>> = {
+  app_interface_settings_v1: 'AppInterfaceSettings_v1',
+  shared_resources_v1: 'SharedResources_v1',
+  integrations_v1: 'Integration_v1',
+};
+
+/** Fields `kontract serve` answers (qontract-reconcile asks them) that the GraphQL client does not read: nothing in the model comes from them. */
+export const SERVE_ONLY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Cluster_v1: ['spec', 'network'],
+  Namespace_v1: ['managedExternalResources', 'externalResources'],
+  App_v1: ['serviceOwners'],
 };
 
 function buildAppInterfaceSchema(): GraphQLSchema {
   const fields: string[] = [];
   for (const kind of ALL_KINDS) {
-    const type = isCoreKind(kind) ? CORE_TYPES[kind.graphqlField] : 'Datafile_v1';
+    const type = isCoreKind(kind) ? CORE_TYPES[kind.graphqlField] : SERVED_QUERIES[kind.graphqlField] ?? 'Datafile_v1';
     if (type === undefined) throw new Error(`no GraphQL type for core kind ${kind.schema}`);
     fields.push(`  ${kind.graphqlField}(path: String, name: String, filter: JSON): [${type}!]!`);
+  }
+  for (const [field, type] of Object.entries(SERVED_QUERIES)) {
+    if (!ALL_KINDS.some((k) => k.graphqlField === field)) fields.push(`  ${field}(path: String, name: String, filter: JSON): [${type}!]!`);
   }
   fields.push('  resources_v1(path: String, schema: String): [Resource_v1!]!');
   return buildSchema(`${CORE_SDL}\ntype Query {\n${fields.join('\n')}\n}\n`);

@@ -54,6 +54,13 @@ export interface Cluster {
   readonly labels: Labels;
   /** qontract `auth[].service`, in order; absent or empty when the cluster lists none. */
   readonly authServices?: readonly ClusterAuthService[];
+  /**
+   * qontract's `jumpHost`: the cluster is reached through this SSH bastion (the path of its
+   * `/openshift/jump-host-1.yml` datafile). kontract does not tunnel, so connecting to such a
+   * cluster is a per-cluster error (src/k8s/cluster-connection.ts) naming `where`
+   * (`/openshift/c1/cluster.yml:12 jumpHost`; the line where the source has one).
+   */
+  readonly jumpHost?: { readonly path: string; readonly where: string };
 }
 
 /** `/openshift/quota-1.yml` entry. Quantities are strings as written. */

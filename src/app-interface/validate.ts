@@ -130,6 +130,43 @@ export function isInvalidDataError(e: unknown): e is InvalidDataError {
   return e instanceof InvalidDataError;
 }
 
+/** `/openshift/namespace-1.yml` → `/openshift/namespace` (the kind without its version). */
+function unversioned(schema: string): string {
+  return schema.toLowerCase().replace(/-\d+\.ya?ml$/, '');
+}
+
+/**
+ * Why a `$schema` that no kind and no JSON Schema of kontract knows is an error, or undefined when
+ * it is a kind kontract does not model (qontract's saas files, integrations, …), which loading
+ * skips. Errors: kontract's own namespace (`/kontract/…`), and a spelling or version of a kind
+ * kontract reads (`/Kontract/Tenant-1.yml`, `/openshift/namespace-2.yml`), whose data would
+ * otherwise be silently dropped.
+ */
+function unknownSchemaProblem(schema: string, known: readonly string[]): string | undefined {
+  const near = known.find((k) => unversioned(k) === unversioned(schema));
+  if (near !== undefined) return `kontract reads ${near}`;
+  if (schema.toLowerCase().startsWith('/kontract/')) return `kontract's kinds: ${known.filter((k) => k.startsWith('/kontract/')).join(', ')}`;
+  return undefined;
+}
+
+/**
+ * The datafiles loading skips, by `$schema`: kinds kontract neither models nor has a JSON Schema
+ * for (a real app-interface has many: saas files, apps' dependencies, …). They are never an
+ * error; the loader reports their count (source-options.ts).
+ */
+export function unmodelledDatafiles(snap: Snapshot, opts: ValidateOptions = {}): ReadonlyMap<string, readonly string[]> {
+  const registry = opts.registry ?? schemaRegistry();
+  const known = [...new Set([...ALL_KINDS.map((k) => k.schema), ...registry.ids])].sort();
+  const out = new Map<string, string[]>();
+  for (const f of snap.files.values()) {
+    const schema = schemaOf(f.raw);
+    if (schema === undefined || kindOfSchema(schema) !== undefined || registry.validator(schema) !== undefined) continue;
+    if (unknownSchemaProblem(schema, known) !== undefined) continue;
+    out.set(schema, [...(out.get(schema) ?? []), f.path]);
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([s, paths]) => [s, paths.sort()]));
+}
+
 /** Validates a snapshot and builds the model; throws InvalidDataError (a ValidationError) listing every problem. */
 export function validateSnapshot(snap: Snapshot, opts: ValidateOptions = {}): AppInterfaceData {
   const registry = opts.registry ?? schemaRegistry();
@@ -155,8 +192,10 @@ export function validateSnapshot(snap: Snapshot, opts: ValidateOptions = {}): Ap
     const kind = kindOfSchema(schema);
     const validate = registry.validator(schema);
     if (kind === undefined && validate === undefined) {
-      problems.push({ file: f.path, field: '$schema', message: `unknown $schema ${schema}; known: ${[...new Set([...ALL_KINDS.map((k) => k.schema), ...schemaIds])].sort().join(', ')}` });
-      continue;
+      const known = [...new Set([...ALL_KINDS.map((k) => k.schema), ...schemaIds])].sort();
+      const why = unknownSchemaProblem(schema, known);
+      if (why !== undefined) problems.push({ file: f.path, field: '$schema', message: `unknown $schema ${schema}; ${why}` });
+      continue; // else a kind kontract does not model (unmodelledDatafiles): skipped
     }
     if (validate !== undefined) {
       const ctx: ValidationContext = { file: f.path, schemaAt, edges: [], refProblems: [] };

@@ -13,9 +13,7 @@
  * client-node is still used for what it is good at: kubeconfig parsing and credentials
  * (see cluster-connection.ts).
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-import * as tls from 'node:tls';
+import type * as http from 'node:http';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { apiVersionOf, kindKey } from '../core/k8s-object.js';
 import { ERROR_CODES, KontractError } from '../core/errors.js';
@@ -23,11 +21,15 @@ import type { ErrorCode } from '../core/errors.js';
 import { collectionPath, groupVersionPath, objectPath, queryString } from './api-paths.js';
 import type { ClusterConnection, ConnectionCredentials } from './cluster-connection.js';
 import { backoffDelay, isRetryableNetworkError, isRetryableStatus, retryAfterMs } from './retry-policy.js';
+import { createTransport, DEFAULT_TRANSPORT } from './transport.js';
+import type { TransportKind, WireProtocol } from './transport.js';
 
 export const FIELD_MANAGER = 'kontract';
 export const LIST_PAGE_SIZE = 500;
 /** Default of ClientOptions.giveUpAfter (`--give-up-after`). */
 export const DEFAULT_GIVE_UP_AFTER = 20;
+/** Default of ClientOptions.timeoutMs (`--request-timeout`). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * Per-attempt timeout of a Lease request (ClientOptions.lockTimeoutMs): a Lease request that gets no
  * answer in time is not retried, so a black-holed cluster is given up alone within seconds.
@@ -51,6 +53,8 @@ export interface RequestStats {
   /** HTTP requests sent that write (or dry-run write): apply, delete (Lease requests are `byVerb.lock`). */
   readonly writes: number;
   readonly byVerb: Readonly<Record<RequestVerb, number>>;
+  /** The protocol the connection to the cluster speaks (`h2`, or `http/1.1` by choice or ALPN fallback); absent before the first request. */
+  readonly protocol?: WireProtocol;
 }
 
 export interface DiscoveredResource {
@@ -131,7 +135,7 @@ export interface ClusterClient {
    * Once given up, every request fails at once without being sent (KubeApiError reason `GivenUp`).
    */
   givenUp(): string | undefined;
-  /** Frees the keep-alive sockets. */
+  /** Frees the keep-alive sockets / HTTP/2 session; requests still waiting end (E_CLUSTER_ACCESS, reason Closed) without further attempts. */
   close(): void;
 }
 
@@ -149,9 +153,11 @@ export class KubeApiError extends KontractError {
 }
 
 export interface ClientOptions {
-  /** Max parallel sockets to this cluster. @default 16 */
+  /** HTTP transport (`--transport`): `h2` falls back to HTTP/1.1 where the server offers no h2. @default DEFAULT_TRANSPORT */
+  readonly transport?: TransportKind;
+  /** Max parallel sockets to this cluster (HTTP/1.1). @default 16 */
   readonly maxSockets?: number;
-  /** Per-request timeout in ms. @default 30000 */
+  /** Per-attempt timeout in ms: no byte from the server for this long fails the attempt (then retried). @default DEFAULT_REQUEST_TIMEOUT_MS */
   readonly timeoutMs?: number;
   /** Retries for 429/5xx/network errors. @default 4 */
   readonly maxRetries?: number;
@@ -286,13 +292,14 @@ function objName(ns: string, name: string): string {
 
 export function createClusterClient(conn: ClusterConnection, options: ClientOptions = {}): ClusterClient {
   const maxRetries = options.maxRetries ?? 4;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const lockTimeoutMs = Math.min(timeoutMs, options.lockTimeoutMs ?? LOCK_REQUEST_TIMEOUT_MS);
   const backoff = { baseMs: options.backoffBaseMs ?? 250, maxMs: 10_000 };
   const counts: Mutable<Record<RequestVerb, number>> = { list: 0, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 };
-  let agentFor: ConnectionCredentials | undefined;
   const isAborted = (): boolean => options.signal?.aborted === true;
-  let agent: http.Agent | undefined;
+  /** Set by close(): requests still waiting (a black-holed cluster) end without further attempts. */
+  let closed = false;
+  const transport = createTransport(options.transport ?? DEFAULT_TRANSPORT, options.maxSockets === undefined ? {} : { maxConnections: options.maxSockets });
   const giveUpAfter = options.giveUpAfter ?? DEFAULT_GIVE_UP_AFTER;
   let consecutiveFailures = 0;
   let gaveUp: string | undefined;
@@ -303,69 +310,25 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => {
     giveUp(`its deadline of ${options.deadlineMs} ms (--cluster-timeout) passed`);
     // Requests still waiting for an answer (a black-holed connection) end now.
-    agent?.destroy();
-    agent = undefined;
+    transport.destroy();
   }, options.deadlineMs);
   deadline?.unref();
 
-  const currentAgent = (creds: ConnectionCredentials): http.Agent => {
-    if (agent !== undefined && agentFor === creds) return agent;
-    agent?.destroy();
-    const common = { keepAlive: true, maxSockets: options.maxSockets ?? 16, keepAliveMsecs: 10_000 };
-    agent = creds.server.protocol === 'http:'
-      ? new http.Agent(common)
-      : new https.Agent({
-        ...common,
-        rejectUnauthorized: creds.rejectUnauthorized,
-        // One TLS context (CA, client certificate) for all of this cluster's sockets, instead of
-        // one parsed per new connection.
-        secureContext: tls.createSecureContext({
-          ...(creds.ca === undefined ? {} : { ca: creds.ca }),
-          ...(creds.cert === undefined ? {} : { cert: creds.cert }),
-          ...(creds.key === undefined ? {} : { key: creds.key }),
-        }),
-        ...(creds.servername === undefined ? {} : { servername: creds.servername }),
-      });
-    agentFor = creds;
-    return agent;
-  };
-
-  const sendOnce = (spec: RequestSpec): Promise<RawResponse> => {
-    const creds = conn.credentials();
-    const url = new URL(spec.path, creds.server);
+  const sendOnce = async (spec: RequestSpec): Promise<RawResponse> => {
+    const creds: ConnectionCredentials = conn.credentials();
     const headers: Record<string, string> = { Accept: 'application/json', ...creds.headers };
-    if (spec.body !== undefined) {
-      headers['Content-Type'] = spec.contentType ?? 'application/json';
-      headers['Content-Length'] = String(Buffer.byteLength(spec.body));
-    }
-    const mod = url.protocol === 'http:' ? http : https;
+    if (spec.body !== undefined) headers['Content-Type'] = spec.contentType ?? 'application/json';
     const timeout = spec.verb === 'lock' ? lockTimeoutMs : timeoutMs;
-    return new Promise<RawResponse>((resolvePromise, reject) => {
-      const req = mod.request(url, { method: spec.method, headers, agent: currentAgent(creds), timeout }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          if ((res.headers['content-type'] ?? '').includes('json') && text !== '') {
-            try {
-              body = JSON.parse(text) as unknown;
-            } catch {
-              body = text;
-            }
-          }
-          resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body });
-        });
-      });
-      req.on('timeout', () => {
-        const err: NodeJS.ErrnoException = new Error(`request timed out after ${timeout} ms`);
-        err.code = 'KONTRACT_TIMEOUT';
-        req.destroy(err);
-      });
-      req.on('error', reject);
-      req.end(spec.body);
-    });
+    const res = await transport.send(creds, { method: spec.method, path: spec.path, headers, timeoutMs: timeout, ...(spec.body === undefined ? {} : { body: spec.body }) });
+    let body: unknown = res.text;
+    if ((res.headers['content-type'] ?? '').includes('json') && res.text !== '') {
+      try {
+        body = JSON.parse(res.text) as unknown;
+      } catch {
+        body = res.text;
+      }
+    }
+    return { status: res.status, headers: res.headers, body };
   };
 
   const failure = (spec: RequestSpec, status: number, reason: string, message: string, cause?: unknown): KubeApiError => {
@@ -383,7 +346,9 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   const request = async (spec: RequestSpec): Promise<RawResponse> => {
     let reloaded = false;
     const notSent = (): KubeApiError => failure(spec, 0, GIVEN_UP, `not sent: cluster given up (${gaveUp ?? ''})`);
+    const closedError = (cause?: unknown): KubeApiError => failure(spec, 0, 'Closed', 'not sent: the client was closed (the run is over)', cause);
     for (let attempt = 0; ; attempt++) {
+      if (closed) throw closedError();
       if (gaveUp !== undefined && spec.release !== true) throw notSent();
       counts[spec.verb]++;
       let res: RawResponse;
@@ -393,6 +358,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
         options.onRequest?.(spec.verb, 0);
         const code = (e as NodeJS.ErrnoException).code;
         if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted', e);
+        if (closed) throw closedError(e);
         // A Lease request that timed out is not retried (LOCK_REQUEST_TIMEOUT_MS); a release is sent once.
         const retry = gaveUp === undefined && spec.release !== true && isRetryableNetworkError(code) && attempt < maxRetries
           && !(spec.verb === 'lock' && code === 'KONTRACT_TIMEOUT');
@@ -453,7 +419,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
 
   // One abort listener per client (not one per request: many parallel requests on one signal
   // would trip Node's listener-leak warning); aborting destroys the sockets of in-flight requests.
-  const onAbort = (): void => { agent?.destroy(); agent = undefined; };
+  const onAbort = (): void => { transport.destroy(); };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const client: ClusterClient = {
@@ -578,18 +544,20 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     stats() {
       const byVerb = { ...counts };
       const reads = byVerb.list + byVerb.get + byVerb.discovery;
-      return { reads, writes: byVerb.apply + byVerb.delete, byVerb };
+      const protocol = transport.protocol();
+      return { reads, writes: byVerb.apply + byVerb.delete, byVerb, ...(protocol === undefined ? {} : { protocol }) };
     },
 
     givenUp() {
       return gaveUp;
     },
 
+
     close() {
+      closed = true;
       if (deadline !== undefined) clearTimeout(deadline);
       options.signal?.removeEventListener('abort', onAbort);
-      agent?.destroy();
-      agent = undefined;
+      transport.close();
     },
   };
   return client;

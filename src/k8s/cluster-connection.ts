@@ -226,6 +226,10 @@ async function extractCredentials(clusterName: string, kc: KubeConfig): Promise<
  * configuration is unusable; the reconcile registers that as a per-cluster error.
  */
 export async function connectCluster(cluster: Cluster, opts: ConnectionOptions): Promise<ClusterConnection> {
+  if (cluster.jumpHost !== undefined) {
+    // qontract-reconcile reaches such a cluster through an SSH tunnel; connecting directly would bypass the bastion
+    throw configError(cluster.name, `${cluster.jumpHost.where}: the cluster is reached through the jump host ${cluster.jumpHost.path}, which kontract does not support (qontract-reconcile opens an SSH tunnel through it; kontract does not): the cluster is not read`);
+  }
   const base = opts.cwd ?? process.cwd();
   const auth = cluster.auth;
   let load: () => KubeConfig | Promise<KubeConfig>;

@@ -8,6 +8,11 @@
  *   `Kind`: the core group, else the one group serving it) only to LIST owned objects for pruning;
  *   when no group serves it there is nothing desired or owned to look at: a warning.
  *
+ * Each cluster is resolved on its own and within DISCOVERY_TIMEOUT_MS: a cluster whose discovery
+ * fails or does not finish in time (refused, black-holed) is registered as failed (`not read`)
+ * and the others go on; the wait of the run for discovery is bounded by that timeout, and ends
+ * earlier for a cluster that fails otherwise meanwhile (its run Lease).
+ *
  * Apply order: CustomResourceDefinitions 0, Namespaces 10, other cluster-scoped kinds 20,
  * namespaced kinds 50 (deletes in reverse).
  */
@@ -21,6 +26,9 @@ import type { ClusterFailures } from './fetch-current.js';
 import type { RequestLimits } from './request-limits.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
+
+/** How long the discovery of one cluster's dynamic kinds may take (ResolveContext.timeoutMs). */
+export const DISCOVERY_TIMEOUT_MS = 10_000;
 
 export function orderOf(group: string, kind: string, namespaced: boolean): number {
   if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') return 0;
@@ -86,6 +94,8 @@ export interface ResolveContext {
   readonly limits: RequestLimits;
   readonly scope: Scope;
   readonly reporter: Reporter;
+  /** @default DISCOVERY_TIMEOUT_MS */
+  readonly timeoutMs?: number;
 }
 
 /** For cluster-scoped kinds the object carries no namespace. */
@@ -96,7 +106,10 @@ function placed(kind: ManagedKind, obj: KubeObject): KubeObject {
   return { ...obj, metadata };
 }
 
-async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: string): Promise<{ kinds: ManagedKind[]; desired: DesiredEntry[] }> {
+/** What one cluster's resolution found; `failure`: kinds it does not serve (registered by the caller). */
+interface Resolved { readonly kinds: ManagedKind[]; readonly desired: DesiredEntry[]; readonly failure?: KontractError }
+
+async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: string): Promise<Resolved> {
   const client = ctx.clients.get(cluster);
   if (client === undefined || ctx.failures.has(cluster)) return { kinds: [], desired: [] };
   const discovery = new Discovery(client, ctx.limits(cluster));
@@ -121,9 +134,8 @@ async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: 
     if (w.excludedNamespaces.get(cluster)?.has(scopeNamespace(kind, object)) === true) continue;
     desired.push({ cluster, kind, object, source: d.source });
   }
-  if (unknown.length > 0) {
-    ctx.failures.register(cluster, new KontractError(ERROR_CODES.DESIRED_STATE, `cluster ${cluster} does not serve ${unknown.length === 1 ? 'this kind' : 'these kinds'} (is its CRD installed?): ${unknown.join('; ')}`, { cluster }));
-  }
+  const failure = unknown.length === 0 ? undefined
+    : new KontractError(ERROR_CODES.DESIRED_STATE, `cluster ${cluster} does not serve ${unknown.length === 1 ? 'this kind' : 'these kinds'} (is its CRD installed?): ${unknown.join('; ')}`, { cluster });
   const named = (w.dynamicKinds ?? []).filter((k) => k.cluster === cluster);
   const served = new Set([...byKey.values()].flatMap((k) => [kindKey(k), k.kind]));
   for (const t of named) {
@@ -136,7 +148,38 @@ async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: 
     if (!byKey.has(kindKey(kind))) byKey.set(kindKey(kind), kind);
     served.add(t.type);
   }
-  return { kinds: [...byKey.values()], desired };
+  return { kinds: [...byKey.values()], desired, ...(failure === undefined ? {} : { failure }) };
+}
+
+/**
+ * resolveCluster within the discovery timeout; a failure or the timeout fails that cluster alone
+ * (registered, nothing resolved), the other clusters' resolution is not affected.
+ */
+async function resolveClusterBounded(ctx: ResolveContext, w: IntegrationWork, cluster: string): Promise<Resolved> {
+  const none: Resolved = { kinds: [], desired: [] };
+  const ms = ctx.timeoutMs ?? DISCOVERY_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  let cancel = (): void => undefined;
+  const deadline = new Promise<'timeout'>((r) => { timer = setTimeout(() => { r('timeout'); }, ms); });
+  // The cluster failing elsewhere meanwhile (its run Lease could not be taken) ends the wait too.
+  const failedElsewhere = new Promise<'failed'>((r) => { cancel = ctx.failures.onFailed(cluster, () => { r('failed'); }); });
+  try {
+    const r = await Promise.race([resolveCluster(ctx, w, cluster), deadline, failedElsewhere]);
+    if (r === 'failed') return none;
+    if (r !== 'timeout') {
+      if (r.failure !== undefined) ctx.failures.register(cluster, r.failure);
+      return r;
+    }
+    ctx.failures.register(cluster, new KontractError(ERROR_CODES.CLUSTER_ACCESS,
+      `cluster ${cluster}: API discovery of the kinds ${w.integration.name} resolves from the data did not finish within ${ms / 1000} s: cluster not read`, { cluster }));
+    return none;
+  } catch (e) {
+    ctx.failures.register(cluster, e);
+    return none;
+  } finally {
+    clearTimeout(timer);
+    cancel();
+  }
 }
 
 /**
@@ -152,7 +195,7 @@ export async function resolveDynamicKinds(ctx: ResolveContext, work: readonly In
       added.push([]);
       continue;
     }
-    const results = await Promise.all(w.clusters.map(async (c) => [c.name, await resolveCluster(ctx, w, c.name)] as const));
+    const results = await Promise.all(w.clusters.map(async (c) => [c.name, await resolveClusterBounded(ctx, w, c.name)] as const));
     const kindsByCluster = new Map<string, readonly ManagedKind[]>();
     const desired: DesiredEntry[] = [];
     for (const [cluster, r] of results) {

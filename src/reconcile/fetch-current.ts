@@ -31,6 +31,7 @@ export interface FetchContext {
 /** Per-cluster failure bookkeeping shared by fetch and apply. */
 export class ClusterFailures {
   private readonly failed = new Set<string>();
+  private readonly waiters = new Map<string, (() => void)[]>();
   constructor(private readonly inventory: ResourceInventory) {}
   has(cluster: string): boolean {
     return this.failed.has(cluster);
@@ -41,6 +42,17 @@ export class ClusterFailures {
     this.inventory.markNotRead(cluster);
     const code = isKontractError(e) ? e.code : ERROR_CODES.CLUSTER_ACCESS;
     this.inventory.registerError({ cluster, code, message: errorMessage(e) });
+    for (const w of this.waiters.get(cluster) ?? []) w();
+    this.waiters.delete(cluster);
+  }
+  /** Calls `fn` once the cluster is registered as failed (at once if it is); returns a function that cancels. */
+  onFailed(cluster: string, fn: () => void): () => void {
+    if (this.failed.has(cluster)) {
+      fn();
+      return () => undefined;
+    }
+    this.waiters.set(cluster, [...(this.waiters.get(cluster) ?? []), fn]);
+    return () => { this.waiters.set(cluster, (this.waiters.get(cluster) ?? []).filter((w) => w !== fn)); };
   }
 }
 

@@ -129,12 +129,12 @@ export async function acquireLock(client: ClusterClient, integration: string, op
     const waited = Date.now() - started;
     if (waited >= opts.waitMs) {
       throw new KontractError(ERROR_CODES.LOCKED,
-        `${where} is held by another run (${s.holderIdentity ?? '?'}, renewed ${s.renewTime ?? '?'}, valid for ${Math.ceil((expiry - Date.now()) / 1000)} s more): `
+        `${where} is held by another run (${s.holderIdentity ?? '?'}, renewed ${s.renewTime ?? '?'}, expires ${new Date(expiry).toISOString()} unless renewed, valid for ${Math.ceil((expiry - Date.now()) / 1000)} s more): `
         + `integration ${integration} was not run there${opts.waitMs > 0 ? ` (waited ${Math.round(waited / 1000)} s)` : ''}; retry later or pass --wait-for-lock DURATION`,
         { cluster: client.cluster });
     }
     if (!waitingLogged) {
-      reporter.log('info', `${where} is held by ${s.holderIdentity ?? '?'}; waiting up to ${Math.round(opts.waitMs / 1000)} s`, { cluster: client.cluster });
+      reporter.log('info', `${where} is held by ${s.holderIdentity ?? '?'} (renewed ${s.renewTime ?? '?'}, expires ${new Date(expiry).toISOString()} unless renewed); waiting up to ${Math.round(opts.waitMs / 1000)} s`, { cluster: client.cluster });
       waitingLogged = true;
     }
     await sleep(Math.min(1000, opts.waitMs - waited, Math.max(50, expiry - Date.now())));

@@ -15,6 +15,7 @@ import type { LogLevel, Reporter } from '../../src/core/reporter.js';
 import { defineIntegration } from '../../src/integrations/define-integration.js';
 import { createConnector } from '../../src/reconcile/connector.js';
 import type { Connect } from '../../src/reconcile/connector.js';
+import { TRANSPORT_KINDS } from '../../src/k8s/transport.js';
 import { runReconcile } from '../../src/reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../../src/reconcile/run-reconcile.js';
 import { kubeConfigFor, testCluster, testClusters, uniqueName } from './support/clusters.js';
@@ -52,14 +53,15 @@ const core = (cluster: string): CoreV1Api => kubeConfigFor(cluster).makeApiClien
 const create = (cluster: string, obj: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; data?: Record<string, string> }) =>
   KubernetesObjectApi.makeApiClient(kubeConfigFor(cluster)).create(obj);
 
-describe('runReconcile on real clusters', () => {
+// Every case runs over both HTTP transports (`--transport h1|h2`, src/k8s/transport.ts).
+describe.each(TRANSPORT_KINDS)('runReconcile on real clusters (transport %s)', (transport) => {
   const ns = uniqueName('engine');
   let integration: TestIntegration;
   const clusters = (): Cluster[] => NAMES.map(clusterDef);
 
   async function run(dryRun: DryRunMode, opts: { clusters?: Cluster[]; connect?: Connect; reporter?: Reporter } = {}): Promise<ReconcileResult> {
     const reporter = opts.reporter ?? recorder();
-    const connector = createConnector({ env: env(), kubeconfigPath: testClusters().kubeconfig, reporter });
+    const connector = createConnector({ env: env(), kubeconfigPath: testClusters().kubeconfig, reporter, client: { transport } });
     try {
       return await runReconcile({ integrations: [integration], data: dataWith(opts.clusters ?? clusters()), connect: opts.connect ?? connector.connect, dryRun, reporter });
     } finally {
@@ -90,6 +92,7 @@ describe('runReconcile on real clusters', () => {
     expect(r.outcome).toBe('changes');
     expect(r.plan.changes.filter((c) => c.action === 'create')).toHaveLength(12);
     for (const c of r.clusters) expect(c.stats.writes).toBe(4);
+    for (const c of r.clusters) expect(c.stats.protocol).toBe(transport === 'h2' ? 'h2' : 'http/1.1');
     for (const c of NAMES) {
       const cm = await core(c).readNamespacedConfigMap({ name: 'app-config', namespace: ns });
       expect(cm.data).toEqual({ key: 'v1' });
@@ -165,7 +168,7 @@ describe('runReconcile on real clusters', () => {
     const unconfigured: Cluster = { ...clusterDef('dev-1'), name: 'noenv-1', path: '/clusters/noenv-1.yml', auth: { kind: 'tokenEnv', env: 'NOT_SET_ANYWHERE' } };
     integration.setDesired([...NAMES.flatMap((c) => desiredFor(c, 'v3')), on('alice-1', configMap(ns, 'x', {})), on('noenv-1', configMap(ns, 'x', {}))]);
     const reporter = recorder();
-    const connector = createConnector({ env: { ...env(), ALICE_TOKEN: testCluster('prod-1').restrictedToken }, kubeconfigPath: testClusters().kubeconfig, reporter });
+    const connector = createConnector({ env: { ...env(), ALICE_TOKEN: testCluster('prod-1').restrictedToken }, kubeconfigPath: testClusters().kubeconfig, reporter, client: { transport } });
     const r = await runReconcile({ integrations: [integration], data: dataWith([...clusters(), restricted, unconfigured]), connect: connector.connect, dryRun: false, reporter });
     connector.closeAll();
     expect(r.outcome).toBe('failed');
@@ -195,7 +198,7 @@ describe('runReconcile on real clusters', () => {
     writeFileSync(file, 'revoked-token-0000\n');
     const c: Cluster = { ...clusterDef('prod-1'), auth: { kind: 'tokenFile', file } };
     const reporter = recorder();
-    const connector = createConnector({ env: {}, reporter });
+    const connector = createConnector({ env: {}, reporter, client: { transport } });
     // GIVEN a client that read the token file before the token was rotated
     const client = await connector.connect(c);
     // WHEN the file now holds the new, valid token

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.js';
 import type { Outcome } from '../../src/cli/exit-codes.js';
-import { testCluster, uniqueName } from './support/clusters.js';
+import { testCluster, testClusters, uniqueName } from './support/clusters.js';
 import { deleteNamespaces, readLive } from './integrations/tenant-harness.js';
 
 const C = 'prod-1';
@@ -33,7 +33,7 @@ async function run(args: Record<string, unknown>): Promise<{ outcome: Outcome | 
     outcome = await runCommand.run({
       integrations: ['namespaces'], 'app-interface': root, cluster: [C], namespace: [nsName], output: 'json',
       'log-level': 'debug', 'log-format': 'text', 'detailed-exitcode': false, concurrency: 4, shards: 1, 'shard-id': 0,
-      'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, ...args,
+      'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'allow-path': [testClusters().dir], ...args,
     }, {
       reporter: { log: (_l, m) => { logs.push(m); }, result: (t) => { results.push(t); } },
       env: {}, cwd: root, signal: new AbortController().signal,

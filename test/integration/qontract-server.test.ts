@@ -2,7 +2,8 @@
  * kontract against the REAL qontract-server (built from ../shared/qontract/server by
  * scripts/build-qontract-server.sh, Node 24):
  *  - it serves `kontract bundle`'s bundle of the sample, and kontract's GraphQL source reads the
- *    same data and builds the same desired inventory as from the YAML directory, both with
+ *    same data (namespaces' openshiftResources and their resource files included) and builds the
+ *    same desired inventory, `resources` included, as from the YAML directory, both with
  *    kontract's own GraphQL schema and with qontract's (kontract-only kinds then come from
  *    resources_v1);
  *  - every qontract-reconcile query gets the same answer (status and JSON) from `kontract serve`
@@ -18,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBundle, readGraphqlSchemaFile, readSchemasDir } from '../../src/app-interface/bundle.js';
 import type { QontractBundle } from '../../src/app-interface/bundle.js';
-import type { AppInterfaceData, Namespace } from '../../src/app-interface/model.js';
+import type { AppInterfaceData } from '../../src/app-interface/model.js';
 import { SCHEMAS_DIR } from '../../src/app-interface/schema-registry.js';
 import { startAppInterfaceServer } from '../../src/app-interface/server.js';
 import type { AppInterfaceServer } from '../../src/app-interface/server.js';
@@ -61,26 +62,19 @@ function withoutStacktraces(v: unknown): unknown {
   return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'stacktrace').map(([k, x]) => [k, withoutStacktraces(x)]));
 }
 
-/**
- * The data without what the GraphQL source documents it does not carry: a namespace's
- * openshiftResources, sharedResources and managedResourceTypeOverrides
- * (src/integrations/resources/README.md, "GraphQL source"); exactly those fields, as in
- * test/unit/app-interface/graphql.test.ts.
- */
-function withoutGraphqlGaps(d: AppInterfaceData): AppInterfaceData {
-  const omit = (n: Namespace): Namespace => Object.fromEntries(Object.entries(n).filter(([k]) => k !== 'openshiftResources' && k !== 'managedResourceTypeOverrides')) as unknown as Namespace;
-  return { ...d, namespaces: d.namespaces.map(omit) };
-}
-
 /** Fabric sources differ only in the absolute directory the YAML source resolves (docs/app-interface.md). */
 function comparable(d: AppInterfaceData): unknown {
-  const g = withoutGraphqlGaps(d);
-  return { ...g, sha: '', fabrics: g.fabrics?.map((f) => (f.source.kind === 'directory' ? { ...f, source: { ...f.source, directory: f.source.directory.replace(`${SAMPLE}/`, '') } } : f)) };
+  return { ...d, sha: '', fabrics: d.fabrics?.map((f) => (f.source.kind === 'directory' ? { ...f, source: { ...f.source, directory: f.source.directory.replace(`${SAMPLE}/`, '') } } : f)) };
 }
 
-/** The GraphQL source gives the namespaces no openshiftResources (documented above), so `resources` has nothing from it. */
-function expectNoOpenshiftResources(d: AppInterfaceData): void {
-  expect(d.namespaces.filter((n) => n.openshiftResources !== undefined || (n.managedResourceTypeOverrides ?? []).length > 0).map((n) => n.name)).toEqual([]);
+/** The namespaces with openshiftResources (their own or shared), and how many objects `resources` builds from them. */
+function openshiftResourcesOf(d: AppInterfaceData): { namespaces: string[]; entries: number } {
+  const withThem = d.namespaces.filter((n) => n.openshiftResources !== undefined);
+  return { namespaces: withThem.map((n) => n.name), entries: withThem.reduce((k, n) => k + (n.openshiftResources ?? []).length, 0) };
+}
+
+function resourcesDesired(desiredWork: unknown): unknown {
+  return (desiredWork as { integration: string }[]).find((w) => w.integration === 'resources');
 }
 
 async function desired(data: AppInterfaceData): Promise<unknown> {
@@ -115,10 +109,13 @@ describe('kontract reads the real qontract-server', () => {
     const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
     expect(fromServer.sha).toBe(sha);
     expect(comparable(fromServer)).toEqual(comparable(fromDir));
-    expectNoOpenshiftResources(fromServer);
-    expect(fromDir.namespaces.filter((n) => n.openshiftResources !== undefined).map((n) => n.name)).toEqual(['acme-api', 'acme-web']);
-    expect(await desired(fromServer)).toEqual(await desired(withoutGraphqlGaps(fromDir)));
-    expect(((await desired(fromDir)) as { desired: unknown[] }[]).reduce((n, w) => n + w.desired.length, 0)).toBeGreaterThan(20);
+    expect(openshiftResourcesOf(fromServer)).toEqual(openshiftResourcesOf(fromDir));
+    expect(openshiftResourcesOf(fromDir).namespaces).toEqual(['acme-api', 'acme-web']);
+    const [serverWork, dirWork] = [await desired(fromServer), await desired(fromDir)];
+    expect(serverWork).toEqual(dirWork);
+    expect(openshiftResourcesOf(fromServer).entries).toBeGreaterThanOrEqual(3);
+    expect(resourcesDesired(serverWork)).toBeDefined();
+    expect((dirWork as { desired: unknown[] }[]).reduce((n, w) => n + w.desired.length, 0)).toBeGreaterThan(20);
   });
 
   it('reads the same data when the server has qontract\'s own GraphQL schema (kontract-only kinds from resources_v1)', async () => {
@@ -127,8 +124,8 @@ describe('kontract reads the real qontract-server', () => {
     const fromServer = await loadAppInterface({ kind: 'graphql', url: `${real.url}/graphql` });
     const fromDir = await loadAppInterface({ kind: 'dir', path: SAMPLE });
     expect(comparable(fromServer)).toEqual(comparable(fromDir));
-    expectNoOpenshiftResources(fromServer);
-    expect(await desired(fromServer)).toEqual(await desired(withoutGraphqlGaps(fromDir)));
+    expect(openshiftResourcesOf(fromServer).entries).toBeGreaterThanOrEqual(3);
+    expect(await desired(fromServer)).toEqual(await desired(fromDir));
   });
 
   it('answers /git-commit-info/<sha> and /reload like kontract serve', async () => {

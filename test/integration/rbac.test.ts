@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +53,9 @@ describe('kontract rbac on a real cluster', () => {
   });
 
   const reconcile = (...extra: string[]): ReturnType<typeof kontract> =>
-    kontract(['reconcile', ...INTEGRATIONS, '--app-interface', ai, '--namespace', ns, '--output', 'json', '--detailed-exitcode', ...extra]);
+    // the token file and the CA are outside the app-interface: the operator allows their directories
+    kontract(['reconcile', ...INTEGRATIONS, '--app-interface', ai, '--allow-path', work, '--allow-path', dirname(testCluster('prod-1').caFile),
+      '--namespace', ns, '--output', 'json', '--detailed-exitcode', ...extra]);
 
   beforeAll(async () => {
     ai = writeTree(mkdtempSync(join(work, 'ai-')), files(true));

@@ -155,9 +155,12 @@ describe('kontract CLI safety on a real cluster', () => {
     expect(wet.code).toBe(1);
     expect(readFileSync(prom, 'utf8')).toMatch(/kontract_api_requests_total\{cluster="prod-1",verb="lock"[^}]*\} [1-9]/);
     expect(wet.stderr).toContain('E_LOCKED');
-    expect(wet.stderr).toContain('Lease kube-system/kontract-namespaces on cluster prod-1 is held by another run (cron-elsewhere');
+    // the holder and when its Lease expires (renewTime + leaseDurationSeconds) unless it is renewed
+    const expires = new Date(now.getTime() + LEASE_DURATION_SECONDS * 1000).toISOString();
+    expect(wet.stderr).toContain(`Lease kube-system/kontract-namespaces on cluster prod-1 is held by another run (cron-elsewhere, renewed ${microTime(now)}, expires ${expires} unless renewed, valid for `);
     const waited = await kontract([...common, '--wait-for-lock', '2s']);
     expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain(`Lease kube-system/kontract-namespaces on cluster prod-1 is held by cron-elsewhere (renewed ${microTime(now)}, expires ${expires} unless renewed); waiting up to 2 s`);
     expect(waited.stderr).toMatch(/\(waited 2 s\); retry later or pass --wait-for-lock DURATION/);
     expect((await kontract([...common, '--wait-for-lock', 'soon'])).code).toBe(64);
   });

@@ -20,7 +20,7 @@ import { readLiveObjects } from '../../reconcile/live-objects.js';
 import { runReconcile } from '../../reconcile/run-reconcile.js';
 import type { KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-import { appInterfaceSourceOptions, num, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
+import { allowServerOptions, appInterfaceSourceOptions, checkedSourceArgsFrom, num, requestTimeoutMs, requestTimeoutOption, secretOptions, secretReaderFromArgs, str, strs, transportFrom, transportOption } from '../options.js';
 
 function renderText(statuses: readonly FabricStatus[]): string {
   const lines: string[] = [];
@@ -42,7 +42,7 @@ function renderText(statuses: readonly FabricStatus[]): string {
 export const fabricStatusCommand: KontractCommand = {
   command: 'fabric-status',
   describe: 'Per Hedgehog fabric: cluster reachable, in sync or drifted (per kind and object), last sync (read-only)',
-  builder: (y) => secretOptions(appInterfaceSourceOptions(y))
+  builder: (y) => transportOption(requestTimeoutOption(secretOptions(allowServerOptions(appInterfaceSourceOptions(y)))))
     .option('fabric', { type: 'string', array: true, describe: 'Only these fabrics (repeatable)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context' })
     .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Status format on stdout' })
@@ -51,7 +51,7 @@ export const fabricStatusCommand: KontractCommand = {
   async run(args, ctx): Promise<Outcome> {
     const share = num(args['critical-drift-share'], 'critical-drift-share') ?? DEFAULT_CRITICAL_DRIFT_SHARE;
     if (share < 0 || share > 1) throw new KontractError(ERROR_CODES.USAGE, '--critical-drift-share must be a number from 0 to 1');
-    const source = sourceArgsFrom(args, ctx);
+    const source = checkedSourceArgsFrom(args, ctx);
     const data = await loadAppInterface(source);
     const wanted = strs(args.fabric);
     const all = data.fabrics ?? [];
@@ -60,7 +60,7 @@ export const fabricStatusCommand: KontractCommand = {
     const fabrics = wanted.length === 0 ? all : all.filter((f) => wanted.includes(f.name));
     const kubeconfig = str(args.kubeconfig);
     const secrets = secretReaderFromArgs(args, ctx, data);
-    const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, secrets: () => secrets, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
+    const connector = createConnector({ env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal, timeoutMs: requestTimeoutMs(args, ctx.env), ...transportFrom(args) }, secrets: () => secrets, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }) });
     let statuses: FabricStatus[];
     try {
       // The registered integration on the selected fabrics; the engine logs its warnings.

@@ -18,7 +18,7 @@ import type { InventoryFormat } from '../../workload-inventory/render.js';
 import { createConnector } from '../../reconcile/connector.js';
 import type { CommandContext, GlobalArgs, KontractCommand } from '../command.js';
 import type { Outcome } from '../exit-codes.js';
-import { appInterfaceSourceOptions, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
+import { allowServerOptions, appInterfaceSourceOptions, checkedSourceArgsFrom, requestTimeoutMs, requestTimeoutOption, secretOptions, secretReaderFromArgs, str, strs, transportFrom, transportOption } from '../options.js';
 
 function formatOf(v: unknown): InventoryFormat {
   const f = INVENTORY_FORMATS.find((x) => x === v);
@@ -55,7 +55,7 @@ export const inventoryCommand: KontractCommand = {
   command: 'inventory',
   describe: 'Read-only workload inventory per cluster: nodes, namespaces and quota usage, pods and containers (container vs VM launcher), workloads, services, routes, PVCs, VMs, DataVolumes',
   builder(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
-    return secretOptions(appInterfaceSourceOptions(y))
+    return transportOption(requestTimeoutOption(secretOptions(allowServerOptions(appInterfaceSourceOptions(y)))))
       .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
       .option('kinds', { type: 'string', array: true, describe: `Only these sections (comma-separated or repeated): ${SECTIONS.join(', ')}` })
       .option('namespace', { type: 'string', describe: 'Only namespaces whose whole name matches this regular expression' })
@@ -68,7 +68,7 @@ export const inventoryCommand: KontractCommand = {
     const format = formatOf(args.output ?? 'table');
     const filter = inventoryFilter(strs(args.kinds), str(args.namespace), args.workloads);
     const concurrency = typeof args.concurrency === 'number' && Number.isInteger(args.concurrency) && args.concurrency > 0 ? args.concurrency : 4;
-    const data = await loadAppInterface(sourceArgsFrom(args, ctx));
+    const data = await loadAppInterface(checkedSourceArgsFrom(args, ctx));
     const wanted = strs(args.cluster);
     const unknown = wanted.filter((w) => !data.clusters.some((c) => c.name === w));
     if (unknown.length > 0) {
@@ -80,7 +80,7 @@ export const inventoryCommand: KontractCommand = {
     setMaxListeners(24 * concurrency, ctx.signal);
     const secrets = secretReaderFromArgs(args, ctx, data);
     const connector = createConnector({
-      env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal }, secrets: () => secrets,
+      env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, client: { signal: ctx.signal, timeoutMs: requestTimeoutMs(args, ctx.env), ...transportFrom(args) }, secrets: () => secrets,
       ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
     });
     try {

@@ -30,14 +30,14 @@ import { changedWork } from '../../reconcile/changed-since.js';
 import type { ChangedWork } from '../../reconcile/changed-since.js';
 import type { AppInterfaceData } from '../../app-interface/model.js';
 import * as nodePath from 'node:path';
-import { appInterfaceSourceOptions, num, secretOptions, secretReaderFromArgs, sourceArgsFrom, str, strs } from '../options.js';
+import { allowServerOptions, appInterfaceSourceOptions, checkedSourceArgsFrom, num, requestTimeoutMs, requestTimeoutOption, secretOptions, secretReaderFromArgs, str, strs, transportFrom, transportOption } from '../options.js';
 
 type Args = Readonly<Record<string, unknown>> & GlobalArgs;
 type OutputFormat = 'text' | 'json' | 'markdown';
 
 /** Flags shared by `run` and the per-integration commands. */
 function reconcileOptions(y: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  return secretOptions(appInterfaceSourceOptions(y))
+  return transportOption(requestTimeoutOption(secretOptions(allowServerOptions(appInterfaceSourceOptions(y)))))
     .option('dry-run', { type: 'string', describe: 'Plan only (--dry-run), or let the apiserver validate every change (--dry-run=server)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig for clusters whose auth is a context (env KONTRACT_KUBECONFIG); ~/.kube/config is never read implicitly' })
     .option('cluster', { type: 'string', array: true, describe: 'Only these clusters (repeatable)' })
@@ -214,12 +214,12 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   let secrets: SecretReader | undefined;
   const connector = createConnector({
     env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, secrets: () => secrets,
-    client: { signal: hard.signal, giveUpAfter, ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
+    client: { signal: hard.signal, giveUpAfter, timeoutMs: requestTimeoutMs(args, ctx.env), ...transportFrom(args), ...(clusterTimeout === undefined ? {} : { deadlineMs: clusterTimeout * 1000 }) },
     ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
   });
   const planFile = str(args['plan-file']);
   try {
-    const source = sourceArgsFrom(args, ctx);
+    const source = checkedSourceArgsFrom(args, ctx);
     const data = await loadAppInterface(source);
     secrets = secretReaderFromArgs(args, ctx, data);
     let pendingPlanFile: Promise<void> | undefined;

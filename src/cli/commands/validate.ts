@@ -14,7 +14,7 @@ import type { ValidationProblem } from '../../core/errors.js';
 import { INTEGRATIONS } from '../../integrations/index.js';
 import { checkDesired, dataProblems } from '../../reconcile/desired.js';
 import type { GlobalArgs, KontractCommand } from '../command.js';
-import { appInterfaceSourceOptions, sourceArgsFrom } from '../options.js';
+import { allowServerOptions, appInterfaceSourceOptions, checkedSourceArgsFrom } from '../options.js';
 
 /** `41 files, 3 clusters, 13 namespaces, 2 quotas, …: valid (sha 1a2b3c4d5e6f)` (one datafile per entry). */
 export function summarise(data: AppInterfaceData): string {
@@ -27,10 +27,10 @@ export function summarise(data: AppInterfaceData): string {
 export const validateCommand: KontractCommand = {
   command: 'validate',
   describe: 'Validate the app-interface (schemas, $refs, cross-file rules, every integration\'s desired objects) without contacting any cluster',
-  builder: (y: Argv<GlobalArgs>) => appInterfaceSourceOptions(y)
+  builder: (y: Argv<GlobalArgs>) => allowServerOptions(appInterfaceSourceOptions(y))
     .example('$0 validate --app-interface app-interface-sample', 'check the sample data'),
   async run(args, ctx) {
-    const source = sourceArgsFrom(args, ctx);
+    const source = checkedSourceArgsFrom(args, ctx);
     // Invalid datafiles do not stop here: the integrations still run on the valid ones, so one pass reports all.
     const { data, problems: loaded, withLines } = await inspectAppInterface(source);
     const problems: ValidationProblem[] = [...loaded];

@@ -5,22 +5,17 @@
  * file the cluster datafile names holds the new one); and a concurrent writer owning fields
  * kontract declares.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { AuthenticationV1TokenRequest, CoreV1Api, KubernetesObjectApi, PatchStrategy, V1TokenRequestSpec } from '@kubernetes/client-node';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminKubeConfig, convergence, createUnowned, namespaceCount, unownedTouched } from './support/cluster-state.js';
-import type { Unowned } from './support/cluster-state.js';
-import { servingCertificate, startDisposableClusters } from './support/disposable-clusters.js';
-import type { DisposableClusters } from './support/disposable-clusters.js';
+import { describe, expect, it } from 'vitest';
+import { namespaceCount } from './support/cluster-state.js';
+import { servingCertificate } from './support/disposable-clusters.js';
+import { useFaultCase } from './support/fault-case.js';
 import { startHttpFaultProxy } from './support/http-fault-proxy.js';
 import type { HttpFaultProxy, LoggedRequest } from './support/http-fault-proxy.js';
-import { assertBuilt, kontract, namespaceSet, startKontract, summary, writeAppInterface } from './support/kontract.js';
+import { namespaceSet, summary, writeAppInterface } from './support/kontract.js';
 import type { CliRun, NamespaceEntry } from './support/kontract.js';
 import { waitFor } from './support/net.js';
-import { FaultReport } from './support/report.js';
 
 const CLUSTER = 'fault-http';
 
@@ -34,63 +29,41 @@ interface PlainObject {
 const isWrite = (r: { method: string }): boolean => r.method === 'PATCH' || r.method === 'DELETE';
 
 describe('HTTP faults (disposable cluster, fault proxy)', () => {
-  const report = new FaultReport();
-  let clusters: DisposableClusters;
   let proxy: HttpFaultProxy;
-  let kc: KubeConfig;
-  let dir = '';
-  let unowned: Unowned;
-  let desired: NamespaceEntry[] = [];
   let tokenFile = '';
+  const fc = useFaultCase({
+    name: 'http', clusters: [CLUSTER],
+    async setup(f) {
+      const c = f.clusters.cluster(CLUSTER);
+      proxy = await startHttpFaultProxy({ upstreamPort: c.port, ...servingCertificate(c) });
+      tokenFile = f.tokenFile(c);
+    },
+    teardown: async () => { await proxy?.close(); },
+  });
+  let desired: NamespaceEntry[] = [];
 
   const setToken = (token: string): void => {
     writeFileSync(tokenFile, `${token}\n`);
     chmodSync(tokenFile, 0o600);
   };
   const write = (ns: readonly NamespaceEntry[]): void => {
-    const c = clusters.cluster(CLUSTER);
-    writeAppInterface(dir, [{ name: CLUSTER, server: `https://127.0.0.1:${proxy.port}`, caFile: c.caFile, tokenFile }], ns);
+    const c = fc.clusters.cluster(CLUSTER);
+    writeAppInterface(fc.dir, [{ name: CLUSTER, server: `https://127.0.0.1:${proxy.port}`, caFile: c.caFile, tokenFile }], ns);
     desired = [...ns];
   };
   const add = (prefix: string, count: number): void => { write([...desired, ...namespaceSet(CLUSTER, prefix, count)]); };
+  const checkConverged = (): Promise<{ lost: number; touched: number }> => fc.checkConverged(desired.map((n) => n.name));
 
   /** After the fault (proxy rule removed): a clean run converges, then a dry-run has nothing to do. */
   const converge = async (): Promise<{ seconds: number; lost: number; touched: number }> => {
     proxy.setRule(undefined);
     proxy.setDelay(0);
-    const next = await kontract(dir);
+    const next = await fc.run();
     expect(next.code, summary(next)).toBe(0);
     return { seconds: next.seconds, ...await checkConverged() };
   };
-  const checkConverged = async (): Promise<{ lost: number; touched: number }> => {
-    const state = await convergence(kc, desired.map((n) => n.name));
-    expect(state).toEqual({ missing: [], extra: [], duplicates: [] });
-    const touched = await unownedTouched(kc, unowned);
-    expect(touched).toEqual([]);
-    const dry = await kontract(dir, ['--dry-run', '--detailed-exitcode']);
-    expect(dry.code, summary(dry)).toBe(0);
-    return { lost: state.missing.length, touched: touched.length };
-  };
   const since = (t: number): LoggedRequest[] => proxy.log.filter((r) => r.at >= t);
   const now = (): number => proxy.log.at(-1)?.at ?? 0;
-
-  beforeAll(async () => {
-    assertBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'kontract-faults-http-'));
-    tokenFile = join(dir, 'token');
-    clusters = await startDisposableClusters([CLUSTER]);
-    const c = clusters.cluster(CLUSTER);
-    kc = adminKubeConfig(c);
-    unowned = await createUnowned(kc, 'unowned', 10);
-    proxy = await startHttpFaultProxy({ upstreamPort: c.port, ...servingCertificate(c) });
-    setToken(c.adminToken);
-  }, 300_000);
-
-  afterAll(async () => {
-    report.flush();
-    await proxy?.close();
-    await clusters?.stop();
-  });
 
   it('429/503 storm with Retry-After: 1 for 2.5 s from the first write: Retry-After is honoured and the run converges', async () => {
     add('storm', 200);
@@ -105,7 +78,7 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
         ? { status: 429, reason: 'TooManyRequests', message: 'storm (fault proxy)', headers: { 'Retry-After': '1' } }
         : { status: 503, reason: 'ServiceUnavailable', message: 'storm (fault proxy)', headers: { 'Retry-After': '1' } };
     });
-    const faulted = await kontract(dir);
+    const faulted = await fc.run();
     proxy.setRule(undefined);
     expect(faulted.code, summary(faulted)).toBe(0);
     const log = since(t0);
@@ -116,7 +89,7 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(950);
     expect(Math.max(...gaps)).toBeLessThan(Infinity);
     const conv = await checkConverged();
-    report.add({
+    fc.report.add({
       fault: '429/503 storm, Retry-After: 1, 2.5 s from the first write of a 200-namespace wet run (own proxy)',
       kontract: `${summary(faulted)}; ${injected.length} requests answered 429/503, each retried after ≥ ${(Math.min(...gaps) / 1000).toFixed(2)} s`,
       lost: conv.lost, unownedTouched: conv.touched, exit: String(faulted.code), faultRunSeconds: faulted.seconds,
@@ -127,7 +100,7 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
     add('flood', 10);
     const t0 = now();
     proxy.setRule((r) => (isWrite(r) ? { status: 429, reason: 'TooManyRequests', message: 'flood (fault proxy)', headers: { 'Retry-After': '1' } } : undefined));
-    const faulted = await kontract(dir);
+    const faulted = await fc.run();
     proxy.setRule(undefined);
     expect(faulted.code).toBe(1);
     const attempts = new Map<string, number>();
@@ -135,7 +108,7 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
     expect(new Set(attempts.values())).toEqual(new Set([5]));
     expect(faulted.logs.filter((l) => l.code === 'E_APPLY')).toHaveLength(10);
     const conv = await converge();
-    report.add({
+    fc.report.add({
       fault: 'every write answered 429 (Retry-After: 1) for a whole 10-namespace wet run (own proxy)',
       kontract: `${summary(faulted)}; every write sent 5 times (4 retries), then reported failed`,
       lost: conv.lost, unownedTouched: conv.touched, exit: String(faulted.code), faultRunSeconds: faulted.seconds, convergeSeconds: conv.seconds,
@@ -158,7 +131,7 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
       answered.add(once);
       return conflict;
     });
-    const faulted = await kontract(dir);
+    const faulted = await fc.run();
     proxy.setRule(undefined);
     expect(faulted.code).toBe(1);
     const log = since(t0);
@@ -171,7 +144,7 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
     for (const p of passing) expect(log.filter((r) => r.method === 'PATCH' && r.path.startsWith(p)).map((r) => r.status)).toEqual([409, 201]);
     expect(faulted.logs.filter((l) => l.code === 'E_APPLY')).toHaveLength(3);
     const conv = await converge();
-    report.add({
+    fc.report.add({
       fault: '409 Conflict answered to creates of a 100-namespace wet run: 3 objects always, 5 once (own proxy)',
       kontract: `${summary(faulted)}; each 409 followed by a GET of the object and a retry (at most 3): the 5 passing conflicts applied, the 3 lasting ones reported after 4 attempts`,
       lost: conv.lost, unownedTouched: conv.touched, exit: String(faulted.code), faultRunSeconds: faulted.seconds, convergeSeconds: conv.seconds,
@@ -180,22 +153,22 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
 
   it('a concurrent writer owning a field kontract declares: kontract applies with force and takes it back, leaving the writer\'s own fields', async () => {
     const name = desired[0]?.name ?? '';
-    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const objects = KubernetesObjectApi.makeApiClient(fc.kc);
     const hijack: PlainObject = {
       apiVersion: 'v1', kind: 'Namespace',
       metadata: { name, labels: { 'other.example/team': 'blue' }, annotations: { 'openshift.io/display-name': 'hijacked' } },
     };
     await objects.patch(hijack, undefined, undefined, 'other-writer', true, PatchStrategy.ServerSideApply);
     const t0 = now();
-    const run = await kontract(dir);
+    const run = await fc.run();
     expect(run.code, summary(run)).toBe(0);
     expect(since(t0).filter((r) => r.status === 409 && r.method === 'PATCH')).toEqual([]);
     expect(run.stdout).toMatch(/fields taken from manager other-writer \(Apply\): .*display-name/);
-    const ns = await kc.makeApiClient(CoreV1Api).readNamespace({ name });
+    const ns = await fc.kc.makeApiClient(CoreV1Api).readNamespace({ name });
     expect(ns.metadata?.annotations?.['openshift.io/display-name']).toBe(name);
     expect(ns.metadata?.labels?.['other.example/team']).toBe('blue');
     const conv = await checkConverged();
-    report.add({
+    fc.report.add({
       fault: 'a second field manager (SSA, force) takes the display-name annotation kontract declares and adds its own label',
       kontract: `${summary(run)}; no 409 (server-side apply with force): the annotation is kontract's value again and the plan names the field taken from other-writer; the other manager's label stays`,
       lost: conv.lost, unownedTouched: conv.touched, exit: String(run.code), faultRunSeconds: run.seconds,
@@ -203,8 +176,8 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
   }, 300_000);
 
   it('401 after a token rotation mid-run: kontract re-reads the token file and carries on', async () => {
-    const objects = KubernetesObjectApi.makeApiClient(kc);
-    const core = kc.makeApiClient(CoreV1Api);
+    const objects = KubernetesObjectApi.makeApiClient(fc.kc);
+    const core = fc.kc.makeApiClient(CoreV1Api);
     const tokenFor = async (sa: string): Promise<string> => {
       await objects.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: 'kube-system' } });
       await objects.create({
@@ -228,9 +201,9 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
     // token authentications, so the revoked token is refused while the run is still going
     proxy.setDelay(1000);
     const t0 = now();
-    const before = await namespaceCount(kc);
-    const running = startKontract(dir);
-    await waitFor('the first namespace created with the old token', 60_000, async () => { running.assertRunning(); return (await namespaceCount(kc)) >= before + 1; });
+    const before = await namespaceCount(fc.kc);
+    const running = fc.start();
+    await waitFor('the first namespace created with the old token', 60_000, async () => { running.assertRunning(); return (await namespaceCount(fc.kc)) >= before + 1; });
     // rotation: the new token is in the file first, then the old one is revoked
     setToken(newToken);
     await core.deleteNamespacedServiceAccount({ name: 'kontract-old', namespace: 'kube-system' });
@@ -242,11 +215,11 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
     expect(faulted.stdout + faulted.stderr).not.toContain(oldToken);
     expect(faulted.stdout + faulted.stderr).not.toContain(newToken);
     const conv = await checkConverged();
-    report.add({
+    fc.report.add({
       fault: 'ServiceAccount token rotated during a 130-namespace wet run (new token written to the token file, old ServiceAccount deleted)',
       kontract: `${summary(faulted)}; ${since(t0).filter((r) => r.status === 401).length} request(s) answered 401, then the token file was re-read and the request retried with the new token`,
       lost: conv.lost, unownedTouched: conv.touched, exit: String(faulted.code), faultRunSeconds: faulted.seconds,
     });
-    setToken(clusters.cluster(CLUSTER).adminToken);
+    setToken(fc.clusters.cluster(CLUSTER).adminToken);
   }, 300_000);
 });

@@ -46,7 +46,7 @@ async function run(args: Record<string, unknown> = {}): Promise<Run> {
     outcome = await runCommand.run({
       integrations: ['resources'], 'app-interface': root, cluster: [C], namespace: [ns], output: 'json',
       'log-level': 'debug', 'log-format': 'text', 'detailed-exitcode': false, concurrency: 4, shards: 1, 'shard-id': 0,
-      'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'secrets-config': 'config.toml', 'metrics-file': metricsFile, ...args,
+      'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'allow-path': [testClusters().dir], 'secrets-config': 'config.toml', 'metrics-file': metricsFile, ...args,
     }, {
       reporter: { log: (_l, m) => { logs.push(m); }, result: (t) => { results.push(t); } },
       env: {}, cwd: root, signal: new AbortController().signal,
@@ -324,7 +324,7 @@ describe('resources of app-interface-sample on a real cluster (what the demo app
       outcome = await runCommand.run({
         integrations: ['resources'], 'app-interface': SAMPLE, kubeconfig: testClusters().kubeconfig, cluster: [C], namespace: namespaces, output: 'json',
         'log-level': 'debug', 'log-format': 'text', 'detailed-exitcode': false, concurrency: 4, shards: 1, 'shard-id': 0,
-        'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'secrets-config': path.join(SAMPLE, 'secrets', 'config.toml'), ...args,
+        'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'allow-path': [testClusters().dir], 'secrets-config': path.join(SAMPLE, 'secrets', 'config.toml'), ...args,
       }, {
         reporter: { log: (_l, m) => { logs.push(m); }, result: (t) => { results.push(t); } },
         env: {}, cwd: SAMPLE, signal: new AbortController().signal,

@@ -3,7 +3,8 @@
  * graphql-schemas/schema.yml and the queries qontract-reconcile 0.10.1 sends):
  *  - every query kontract's GraphQL client sends for a qontract kind is valid against qontract's
  *    own GraphQL schema (parsed and built with graphql-js);
- *  - every qontract-reconcile query is valid against what `kontract serve --graphql-schema` serves;
+ *  - every qontract-reconcile query is valid against what `kontract serve` serves, with its own
+ *    schema and with `--graphql-schema` qontract's, and kontract serve answers each over the sample;
  *  - the `filter` argument and the other qontract-server resolver rules, on a small schema.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +57,27 @@ describe('qontract-reconcile\'s queries against kontract serve\'s schema', () =>
   it.each(files)('%s validates against the schema served with --graphql-schema qontract-schemas/schema.yml', async (file) => {
     const schema = buildQontractSchema(await qontractSchemaDoc(), EMPTY);
     expect(validate(schema, parse(readFileSync(join(QUERIES, file), 'utf8'))).map((e) => e.message)).toEqual([]);
+  });
+
+  it.each(files)('%s validates against kontract serve\'s own schema (no --graphql-schema)', (file) => {
+    const schema = buildQontractSchema(kontractGraphqlConfs(), EMPTY);
+    expect(validate(schema, parse(readFileSync(join(QUERIES, file), 'utf8'))).map((e) => e.message)).toEqual([]);
+  });
+
+  it('kontract serve over the sample directory answers every query with its own schema, without errors', async () => {
+    const sample = new URL('../../../app-interface-sample', import.meta.url).pathname;
+    const s = await startAppInterfaceServer({ source: { kind: 'dir', path: sample }, port: 0, watch: false });
+    try {
+      for (const file of files) {
+        const query = readFileSync(join(QUERIES, file), 'utf8');
+        const res = await fetch(`${s.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+        const body = await res.json() as { data?: Record<string, unknown[]>; errors?: unknown };
+        expect({ file, status: res.status, errors: body.errors }).toEqual({ file, status: 200, errors: undefined });
+        expect(Object.values(body.data ?? {}).every(Array.isArray)).toBe(true);
+      }
+    } finally {
+      await s.close();
+    }
   });
 
   it('kontract\'s own schema is qontract-server loadable: datafile types implement DatafileObject_v1', () => {

@@ -2,7 +2,8 @@
  * One shape, one source: a core kind's JSON Schema (schemas/) is the source; its TypeScript type is
  * generated from it (datafile-types.test.ts) and its GraphQL type must agree with it. This test
  * walks every typed GraphQL kind and fails on drift:
- * - every GraphQL field (but `path`, `schema` and qontract's synthetic back-references) is a
+ * - every GraphQL field (but `path`, `schema`, qontract's synthetic back-references and the fields
+ *   only `kontract serve` answers, SERVE_ONLY_FIELDS) is a
  *   property of the JSON Schema, with a matching type (string → String, boolean → Boolean,
  *   integer → Int, number → Float, array → list, `$ref` object → a datafile type, object → an
  *   object type checked the same way, or the JSON scalar);
@@ -13,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { getNamedType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
 import type { GraphQLObjectType, GraphQLOutputType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from '../../../src/app-interface/graphql-schema.js';
+import { SERVE_ONLY_FIELDS, SYNTHETIC_FIELDS, appInterfaceGraphqlSchema } from '../../../src/app-interface/graphql-schema.js';
 import { CORE_KINDS } from '../../../src/app-interface/core-kinds.js';
 import { SCHEMAS_DIR } from '../../../src/app-interface/schema-registry.js';
 
@@ -39,6 +40,7 @@ function drift(node: Node, type: GraphQLObjectType, at: string, out: string[]): 
   const back = SYNTHETIC_FIELDS[type.name] ?? {};
   for (const [name, field] of Object.entries(fields)) {
     if (name === 'path' || name === 'schema' || back[name] !== undefined) continue;
+    if (SERVE_ONLY_FIELDS[type.name]?.includes(name) === true) continue; // answered for qontract-reconcile, never read back
     const p = props(node)[name];
     if (p === undefined) { out.push(`${at}.${name}: a GraphQL field the JSON Schema does not have`); continue; }
     const { list, named } = unwrap(field.type);

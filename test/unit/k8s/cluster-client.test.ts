@@ -357,6 +357,34 @@ describe('createClusterClient', () => {
     c.close();
   });
 
+  it('times an attempt out after timeoutMs without an answer and retries it (--request-timeout)', async () => {
+    let n = 0;
+    const { url, seen } = await fakeServer((_req, res) => {
+      n++;
+      if (n <= 2) return; // the first two attempts get no answer
+      json(res, 200, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'x', namespace: 'ns' } });
+    });
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 1, timeoutMs: 200 });
+    await expect(c.get(CONFIGMAP, 'ns', 'x')).resolves.toMatchObject({ metadata: { name: 'x' } });
+    expect(seen).toHaveLength(3);
+    c.close();
+  });
+
+  it('ends a request still waiting when the client is closed, without further attempts', async () => {
+    const { url, seen } = await fakeServer(() => { /* never answers */ });
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 1 });
+    const pending = c.get(CONFIGMAP, 'ns', 'x').catch((e: unknown) => e);
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const t0 = Date.now();
+    c.close();
+    expect(await pending).toMatchObject({ code: 'E_CLUSTER_ACCESS', reason: 'Closed' });
+    expect(Date.now() - t0).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen).toHaveLength(1);
+  });
+
   it('gives the cluster up at its deadline, aborting a request waiting for an answer', async () => {
     const { url } = await fakeServer(() => { /* never answers */ });
     const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });

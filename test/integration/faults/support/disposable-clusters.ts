@@ -67,6 +67,6 @@ export async function startDisposableClusters(names: readonly string[]): Promise
 }
 
 /** The PEM CA and the serving key pair of a local apiserver (a TLS-terminating test proxy presents the same certificate). */
-export function servingCertificate(c: LocalClusterInfo): { cert: string; key: string } {
+export function servingCertificate(c: Pick<LocalClusterInfo, 'caFile'>): { cert: string; key: string } {
   return { cert: readFileSync(c.caFile, 'utf8'), key: readFileSync(c.caFile.replace(/\.crt$/, '.key'), 'utf8') };
 }

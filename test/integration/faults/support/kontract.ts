@@ -31,6 +31,8 @@ export interface NamespaceEntry {
   readonly name: string;
   /** `delete: true` in the datafile: the namespace is to be deleted. */
   readonly delete?: boolean;
+  /** More lines of the namespace datafile (e.g. `managedResourceTypes`, `openshiftResources`). */
+  readonly extra?: readonly string[];
 }
 
 /**
@@ -48,7 +50,7 @@ export function writeAppInterface(dir: string, clusters: readonly AppInterfaceCl
   }
   for (const n of namespaces) {
     writeFileSync(join(dir, 'namespaces', n.cluster, `${n.name}.yml`), [
-      ...namespaceLines(n.name, n.cluster), ...(n.delete === true ? ['delete: true'] : []), '',
+      ...namespaceLines(n.name, n.cluster), ...(n.delete === true ? ['delete: true'] : []), ...(n.extra ?? []), '',
     ].join('\n'));
   }
 }
@@ -102,7 +104,7 @@ export function present(entries: readonly NamespaceEntry[]): string[] {
   return entries.filter((n) => n.delete !== true).map((n) => n.name);
 }
 
-/** Starts `kontract namespaces --app-interface DIR --log-format json …args`. */
+/** Starts `kontract namespaces --app-interface DIR --log-format json …args` (args may name more integrations). */
 export function startKontract(appInterface: string, args: readonly string[] = []): RunningKontract {
   const t0 = process.hrtime.bigint();
   const child = spawn(process.execPath, [BIN, 'namespaces', '--app-interface', appInterface, '--log-format', 'json', ...args], {
