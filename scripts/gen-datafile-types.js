@@ -23,6 +23,7 @@ export const TYPES = {
   RawOrganisation: 'kontract/organisation-1.json',
   RawVdc: 'kontract/vdc-1.json',
   RawCatalog: 'kontract/catalog-1.json',
+  RawVapp: 'kontract/vapp-1.json',
   RawNetwork: 'kontract/network-1.json',
   RawClusterSettings: 'kontract/cluster-1.json',
   RawNamespaceSettings: 'kontract/namespace-1.json',

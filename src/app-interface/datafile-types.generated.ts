@@ -692,6 +692,301 @@ export interface RawCatalog {
   }[];
 }
 
+/** `kontract/vapp-1.json` */
+export interface RawVapp {
+  $schema: "/kontract/vapp-1.yml";
+  /**
+   * Slug, unique within the VDC; the label kontract.io/vapp on its VMs
+   */
+  name: string;
+  description?: string;
+  /**
+   * The VDC whose namespace holds the VMs
+   */
+  vdc: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  };
+  /**
+   * The catalog template the VMs are instantiated from (a VM may name its own)
+   */
+  template?: {
+    /**
+     * Path of the referenced datafile, from the app-interface root
+     */
+    $ref: string;
+  };
+  /**
+   * Power of every VM that does not set its own: on, off or suspended (default on)
+   */
+  powerState?: "on" | "off" | "suspended";
+  /**
+   * RFC 3339 time of a requested reset of every running VM of the vApp (performed once)
+   */
+  resetRequested?: string;
+  /**
+   * Restart a running VM whose size changed (default: only report that a restart is required)
+   */
+  restartOnResize?: boolean;
+  /**
+   * true deletes the vApp's VMs
+   */
+  delete?: boolean;
+  /**
+   * Labels of every VM of the vApp
+   */
+  labels?: {
+    [k: string]: string;
+  };
+  /**
+   * The VMs of the vApp
+   *
+   * @minItems 1
+   */
+  vms: [
+    {
+      /**
+       * VM name (DNS label), unique in the VDC's namespace
+       */
+      name: string;
+      description?: string;
+      /**
+       * The VM's catalog template; default the vApp's
+       */
+      template?: {
+        /**
+         * Path of the referenced datafile, from the app-interface root
+         */
+        $ref: string;
+      };
+      overrides?: {
+        /**
+         * A instancetype: by name (kind defaults to the Cluster variant) or by $ref to a catalog datafile
+         */
+        instancetype?:
+          | {
+              name: string;
+              kind?: "VirtualMachineClusterInstancetype" | "VirtualMachineInstancetype";
+            }
+          | {
+              /**
+               * Path of the referenced datafile, from the app-interface root
+               */
+              $ref: string;
+            };
+        /**
+         * A preference: by name (kind defaults to the Cluster variant) or by $ref to a catalog datafile
+         */
+        preference?:
+          | {
+              name: string;
+              kind?: "VirtualMachineClusterPreference" | "VirtualMachinePreference";
+            }
+          | {
+              /**
+               * Path of the referenced datafile, from the app-interface root
+               */
+              $ref: string;
+            };
+        /**
+         * Explicit vCPUs; exclusive with instancetype
+         */
+        cpu?: {
+          cores: number;
+        };
+        /**
+         * Explicit guest memory; exclusive with instancetype
+         */
+        memory?: {
+          /**
+           * Kubernetes quantity, e.g. 512Mi, 2Gi (checked by kontract)
+           */
+          guest: string | number;
+        };
+        /**
+         * Boot disk: exactly one of containerDisk, dataVolume, persistentVolumeClaim (checked by kontract)
+         */
+        bootDisk?: {
+          bus?: "virtio" | "sata" | "scsi";
+          containerDisk?: {
+            image: string;
+          };
+          dataVolume?: {
+            /**
+             * Kubernetes quantity, e.g. 512Mi, 2Gi (checked by kontract)
+             */
+            size: string | number;
+            storageClassName?: string;
+            /**
+             * Exactly one of http, registry, pvc
+             */
+            source: {
+              http?: {
+                /**
+                 * http:// or https:// URL of a disk image
+                 */
+                url: string;
+              };
+              registry?: {
+                /**
+                 * docker://<image> or oci-archive://<file>
+                 */
+                url: string;
+              };
+              /**
+               * Clone of an existing PVC
+               */
+              pvc?: {
+                namespace: string;
+                name: string;
+              };
+            };
+          };
+          persistentVolumeClaim?: {
+            claimName: string;
+          };
+        };
+      };
+      /**
+       * Overrides the vApp's powerState
+       */
+      powerState?: "on" | "off" | "suspended";
+      /**
+       * RFC 3339 time of a requested reset of this VM (performed once)
+       */
+      resetRequested?: string;
+      /**
+       * Overrides the vApp's restartOnResize
+       */
+      restartOnResize?: boolean;
+      labels?: {
+        [k: string]: string;
+      };
+    },
+    ...{
+      /**
+       * VM name (DNS label), unique in the VDC's namespace
+       */
+      name: string;
+      description?: string;
+      /**
+       * The VM's catalog template; default the vApp's
+       */
+      template?: {
+        /**
+         * Path of the referenced datafile, from the app-interface root
+         */
+        $ref: string;
+      };
+      overrides?: {
+        /**
+         * A instancetype: by name (kind defaults to the Cluster variant) or by $ref to a catalog datafile
+         */
+        instancetype?:
+          | {
+              name: string;
+              kind?: "VirtualMachineClusterInstancetype" | "VirtualMachineInstancetype";
+            }
+          | {
+              /**
+               * Path of the referenced datafile, from the app-interface root
+               */
+              $ref: string;
+            };
+        /**
+         * A preference: by name (kind defaults to the Cluster variant) or by $ref to a catalog datafile
+         */
+        preference?:
+          | {
+              name: string;
+              kind?: "VirtualMachineClusterPreference" | "VirtualMachinePreference";
+            }
+          | {
+              /**
+               * Path of the referenced datafile, from the app-interface root
+               */
+              $ref: string;
+            };
+        /**
+         * Explicit vCPUs; exclusive with instancetype
+         */
+        cpu?: {
+          cores: number;
+        };
+        /**
+         * Explicit guest memory; exclusive with instancetype
+         */
+        memory?: {
+          /**
+           * Kubernetes quantity, e.g. 512Mi, 2Gi (checked by kontract)
+           */
+          guest: string | number;
+        };
+        /**
+         * Boot disk: exactly one of containerDisk, dataVolume, persistentVolumeClaim (checked by kontract)
+         */
+        bootDisk?: {
+          bus?: "virtio" | "sata" | "scsi";
+          containerDisk?: {
+            image: string;
+          };
+          dataVolume?: {
+            /**
+             * Kubernetes quantity, e.g. 512Mi, 2Gi (checked by kontract)
+             */
+            size: string | number;
+            storageClassName?: string;
+            /**
+             * Exactly one of http, registry, pvc
+             */
+            source: {
+              http?: {
+                /**
+                 * http:// or https:// URL of a disk image
+                 */
+                url: string;
+              };
+              registry?: {
+                /**
+                 * docker://<image> or oci-archive://<file>
+                 */
+                url: string;
+              };
+              /**
+               * Clone of an existing PVC
+               */
+              pvc?: {
+                namespace: string;
+                name: string;
+              };
+            };
+          };
+          persistentVolumeClaim?: {
+            claimName: string;
+          };
+        };
+      };
+      /**
+       * Overrides the vApp's powerState
+       */
+      powerState?: "on" | "off" | "suspended";
+      /**
+       * RFC 3339 time of a requested reset of this VM (performed once)
+       */
+      resetRequested?: string;
+      /**
+       * Overrides the vApp's restartOnResize
+       */
+      restartOnResize?: boolean;
+      labels?: {
+        [k: string]: string;
+      };
+    }[]
+  ];
+}
+
 /** `kontract/network-1.json` */
 export interface RawNetwork {
   $schema: "/kontract/network-1.yml";

@@ -36,6 +36,7 @@ import { parseClusterInstancetype, parseClusterPreference } from './kubevirt/ins
 import { FABRIC_SCHEMA, fabricTreeDirectory, parseFabric } from './hedgehog/parse.js';
 import { CORE_KINDS, SETTINGS_KINDS, clusterKind, sharedResourcesKind } from './core-kinds.js';
 import { TENANCY_KINDS } from './tenancy/kinds.js';
+import { vappKind } from './kubevirt/vapp-kind.js';
 import { networkKind } from './tenancy/network.js';
 import type { DatafileKind, ListKey, ParseResult } from './kind.js';
 import { defineKind } from './kind.js';
@@ -65,6 +66,7 @@ export const FAMILIES: readonly DatafileFamily[] = [
       defineKind({ schema: '/kontract/kubevirt/virtual-machine-1.yml', modelKey: 'virtualMachines', graphqlField: 'virtual_machines_v1', build: viaParser(parseVirtualMachine) }),
       defineKind({ schema: '/kontract/kubevirt/cluster-instancetype-1.yml', modelKey: 'instancetypes', graphqlField: 'cluster_instancetypes_v1', build: viaParser(parseClusterInstancetype) }),
       defineKind({ schema: '/kontract/kubevirt/cluster-preference-1.yml', modelKey: 'preferences', graphqlField: 'cluster_preferences_v1', build: viaParser(parseClusterPreference) }),
+      vappKind,
     ],
   },
   {

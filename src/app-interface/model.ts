@@ -8,7 +8,7 @@
  */
 import type { Fabric } from './hedgehog/model.js';
 import type { ClusterInstancetype, ClusterPreference } from './kubevirt/instancetype-model.js';
-import type { VirtualMachineData, VmTemplate } from './kubevirt/vm-model.js';
+import type { Vapp, VirtualMachineData, VmTemplate } from './kubevirt/vm-model.js';
 import type { NamespaceResource } from './openshift-resources.js';
 import type { VdcNetwork } from './tenancy/network-model.js';
 
@@ -298,6 +298,8 @@ export interface AppInterfaceData {
   readonly vmTemplates?: readonly VmTemplate[];
   /** KubeVirt virtual machines (`/kontract/kubevirt/virtual-machine-1.yml`); absent = none. */
   readonly virtualMachines?: readonly VirtualMachineData[];
+  /** vApps (`/kontract/vapp-1.yml`), each carrying its VMs; absent = none. */
+  readonly vapps?: readonly Vapp[];
   /** VirtualMachineClusterInstancetypes (`/kontract/kubevirt/cluster-instancetype-1.yml`); absent = none. */
   readonly instancetypes?: readonly ClusterInstancetype[];
   /** VirtualMachineClusterPreferences (`/kontract/kubevirt/cluster-preference-1.yml`); absent = none. */

@@ -7,6 +7,8 @@ import type { ValidationProblem } from '../core/errors.js';
 import { parseQuantity } from '../core/quantity.js';
 import type { AppInterfaceData, Labels } from './model.js';
 import { DNS1123_LABEL_MAX, isDns1123Label } from '../core/k8s-names.js';
+import type { VirtualMachineData } from './kubevirt/vm-model.js';
+import { allVirtualMachines, vmField } from './kubevirt/vapps.js';
 import { vdcNetworkRules } from './tenancy/network.js';
 
 export type Rule = (data: AppInterfaceData) => ValidationProblem[];
@@ -113,7 +115,7 @@ export const quantitiesParse: Rule = (data) => {
 export const templateVisibility: Rule = (data) => {
   const out: ValidationProblem[] = [];
   const catalogs = data.catalogs ?? [];
-  for (const vm of data.virtualMachines ?? []) {
+  for (const vm of allVirtualMachines(data)) {
     const holding = catalogs.filter((c) => c.templates.includes(vm.template));
     if (holding.length === 0 || holding.some((c) => c.shared)) continue;
     const tenant = data.namespaces.find((n) => n.path === vm.namespace)?.tenant;
@@ -121,9 +123,34 @@ export const templateVisibility: Rule = (data) => {
     const owners = holding.map((c) => `${c.name} (${c.organisation})`).join(', ');
     out.push({
       file: vm.path,
-      field: 'template',
+      field: vmField(vm, 'template'),
       message: `${vm.template} is only in catalogs of other organisations that are not shared: ${owners}; the VM's namespace belongs to ${tenant ?? 'no organisation'}`,
     });
+  }
+  return out;
+};
+
+/**
+ * A VM of a vApp is declared once in its namespace: not by two vApps, nor by a vApp and a VM
+ * datafile (two VM datafiles alike are the virtual-machines integration's blocked unit).
+ */
+export const vappVmsDeclaredOnce: Rule = (data) => {
+  const out: ValidationProblem[] = [];
+  if ((data.vapps ?? []).length === 0) return out;
+  const namespaces = new Map(data.namespaces.map((n) => [n.path, n]));
+  const seen = new Map<string, VirtualMachineData>();
+  const where = (vm: VirtualMachineData): string => (vm.vapp === undefined ? vm.path : `${vm.path} (vApp ${vm.vapp.name}, ${vm.vapp.field})`);
+  for (const vm of allVirtualMachines(data)) {
+    const ns = namespaces.get(vm.namespace);
+    if (ns === undefined) continue;
+    const key = `${ns.cluster}/${ns.name}/${vm.name}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, vm);
+      continue;
+    }
+    if (vm.vapp === undefined && first.vapp === undefined) continue;
+    out.push({ file: vm.path, field: vmField(vm, 'name'), message: `VM ${vm.name} in namespace ${ns.name} on cluster ${ns.cluster} is already declared by ${where(first)}: a VM belongs to one vApp` });
   }
   return out;
 };
@@ -138,5 +165,6 @@ export const RULES: readonly { readonly name: string; readonly rule: Rule }[] = 
   { name: 'quota-exclusive', rule: quotaExclusive },
   { name: 'quantities-parse', rule: quantitiesParse },
   { name: 'template-visibility', rule: templateVisibility },
+  { name: 'vapp-vms-declared-once', rule: vappVmsDeclaredOnce },
   { name: 'vdc-networks', rule: vdcNetworkRules },
 ];

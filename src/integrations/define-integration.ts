@@ -10,7 +10,7 @@ import type { ValidationProblem } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
 import type { ComparisonRules } from '../resource-inventory/inventory.js';
-import type { Plan } from '../resource-inventory/plan.js';
+import type { Plan, PlannedChange, PlannedOperation } from '../resource-inventory/plan.js';
 import type { SecretReader } from '../core/secret-reader.js';
 
 /** One desired object, placed on one cluster. */
@@ -136,6 +136,24 @@ export interface ObserveContext {
   readonly registry: Registry;
 }
 
+/** What an OperationsPlanner sees: its integration's desired objects and changes, and live objects. */
+export interface OperationsInput {
+  readonly desired: readonly DesiredObject[];
+  readonly changes: readonly PlannedChange[];
+  /** Live objects of one of the planner's `reads` kinds (kindKey) in a namespace, as listed this run. */
+  live(cluster: string, namespace: string, kind: string): readonly KubeObject[];
+}
+
+/**
+ * Imperative operations planned after the diff (Plan.operations). The engine LISTs each `reads`
+ * kind (every object, not only owned ones) in each namespace holding a desired object of the
+ * integration, on clusters that were read without error, then calls `plan` (pure).
+ */
+export interface OperationsPlanner {
+  readonly reads: readonly ManagedKind[];
+  plan(input: OperationsInput): PlannedOperation[];
+}
+
 /** An integration; its comparison rules (`ignoreFields`, `immutableFields`, `immutable`) are the planner's ComparisonRules. */
 export interface Integration extends ComparisonRules {
   /** CLI name, e.g. `resourcequotas`. Also the value of the ownership label. */
@@ -163,6 +181,8 @@ export interface Integration extends ComparisonRules {
    * IO; replace (reset) its series each call so loop mode shows no stale values.
    */
   observe?(ctx: ObserveContext): void;
+  /** Operations (subresource calls) planned after the diff from live state, e.g. VM power. */
+  readonly operations?: OperationsPlanner;
 }
 
 export function defineIntegration(def: Integration): Integration {

@@ -120,6 +120,11 @@ export interface ClusterClient {
   create(kind: ManagedKind, obj: KubeObject, opts?: RequestOptions): Promise<KubeObject>;
   /** PUT: replaces `obj`, whose metadata.resourceVersion makes it conditional (409 when it changed). */
   replace(kind: ManagedKind, obj: KubeObject, opts?: RequestOptions): Promise<KubeObject>;
+  /**
+   * PUT a subresource of an object (`…/<plural>/<name>/<subresource>`, e.g. KubeVirt's
+   * `subresources.kubevirt.io` `pause` and `restart`); `kind` names the API group serving it.
+   */
+  putSubresource(kind: ManagedKind, namespace: string, name: string, subresource: string, body?: unknown): Promise<void>;
   /** Resources served for a group/version, or undefined when the group/version is not served. */
   discover(group: string, version: string): Promise<readonly DiscoveredResource[] | undefined>;
   /** The API groups the server serves (not the core group), with their preferred versions. */
@@ -508,6 +513,14 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
       const ns = kind.namespaced ? obj.metadata.namespace ?? '' : '';
       const spec: RequestSpec = { verb: ro?.lock === true || ro?.release === true ? 'lock' : 'apply', method: 'PUT', path: objectPath(kind, ns, obj.metadata.name), body: JSON.stringify(obj), what: `${kindKey(kind)} ${objName(ns, obj.metadata.name)}`, ...(ro?.release === true ? { release: true } : {}) };
       return withTypeMeta(kind, expectOk(spec, await request(spec), kind.kind));
+    },
+
+    async putSubresource(kind, namespace, name, subresource, body) {
+      const spec: RequestSpec = {
+        verb: 'apply', method: 'PUT', path: `${objectPath(kind, namespace, name)}/${encodeURIComponent(subresource)}`,
+        body: JSON.stringify(body ?? {}), what: `${kindKey(kind)} ${objName(namespace, name)}/${subresource}`,
+      };
+      expectOk(spec, await request(spec), kind.kind);
     },
 
     async discover(group, version) {

@@ -28,6 +28,8 @@ import { blockedUnitError, buildWork, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 import { kindTable, resolveDynamicKinds } from './dynamic-kinds.js';
 import { applyRecycles, isRecycleTrigger, planRecycles } from './recycle.js';
+import { performOperations, planOperations } from './operations.js';
+import { operationActs, operationPath } from '../resource-inventory/plan.js';
 import { ClusterFailures, fetchCurrent } from './fetch-current.js';
 import type { CurrentCount } from './fetch-current.js';
 import { requestLimits } from './request-limits.js';
@@ -280,7 +282,12 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
       return [];
     })
     : [];
-  const plan: Plan = recycles.length === 0 ? withWarnings : { ...withWarnings, recycles };
+  const withRecycles: Plan = recycles.length === 0 ? withWarnings : { ...withWarnings, recycles };
+  // Integration operations (VM power: pause, unpause, restart), from the live state after the diff.
+  const ops = work.some((w) => w.integration.operations !== undefined)
+    ? await planOperations(work, computed.changes, clients, limits, (c) => !failures.has(c) && !inventory.clusterHasError(c))
+    : { operations: [], failures: [] };
+  const plan: Plan = ops.operations.length === 0 ? withRecycles : { ...withRecycles, operations: ops.operations };
   const tPlan = process.hrtime.bigint();
   opts.onPlan?.(plan);
 
@@ -317,14 +324,25 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
       else recycleErrors.push({ cluster: x.recycle.cluster, code: ERROR_CODES.APPLY, message: `recycle ${id}: ${x.error}` });
     }
   }
-  const errors = [...finalPlan.errors, ...recycleErrors];
+  const operationErrors: PlanError[] = ops.failures.map((f) => ({ cluster: f.cluster, code: ERROR_CODES.CLUSTER_ACCESS, message: f.message }));
+  if (opts.dryRun === false && interrupted === undefined && ops.operations.some(operationActs)) {
+    for (const x of await performOperations(ops.operations, applied, clients, limits)) {
+      const o = x.operation;
+      const id = `${o.cluster}/${o.namespace}/${o.kind}/${o.name}`;
+      const what = o.request === undefined ? `${o.operation} ${id}` : `${o.operation} ${id} (PUT ${operationPath(o)})`;
+      if (x.status === 'done') opts.reporter.log('info', `${what}: ${o.reason}`);
+      else if (x.status === 'skipped') opts.reporter.log('warn', `${what} skipped: ${x.message ?? ''}`);
+      else operationErrors.push({ cluster: o.cluster, code: ERROR_CODES.APPLY, message: `${what}: ${x.message ?? ''}` });
+    }
+  }
+  const errors = [...finalPlan.errors, ...recycleErrors, ...operationErrors];
   const allClusters = new Set(work.flatMap((w) => w.clusters.map((c) => c.name)));
   const clusters: ClusterRunInfo[] = [...allClusters].sort().map((c) => ({
     cluster: c,
     reachable: clients.has(c) && !failures.has(c) && clients.get(c)?.givenUp() === undefined,
     stats: clients.get(c)?.stats() ?? ZERO_STATS,
   }));
-  const outcome = errors.length > 0 ? 'failed' : plan.changes.length > 0 ? 'changes' : 'ok';
+  const outcome = errors.length > 0 ? 'failed' : plan.changes.length > 0 || ops.operations.some(operationActs) ? 'changes' : 'ok';
   const end = process.hrtime.bigint();
   const secs = (a: bigint, b: bigint): number => Number(b - a) / 1e9;
   const phaseSeconds = { desired: secs(started, tDesired), fetch: secs(tDesired, tFetch), plan: secs(tFetch, tPlan), apply: secs(tPlan, end) };

@@ -3,7 +3,7 @@
  * a wet run applies it. Its JSON form (`--output json`) is documented in docs/plan-json.md and is
  * a stable interface for CI pipelines.
  */
-import type { KubeObject } from '../core/k8s-object.js';
+import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 
 export type Action = 'create' | 'update' | 'delete';
 
@@ -155,6 +155,41 @@ export interface Recycle {
   readonly because: string;
 }
 
+/**
+ * An imperative operation an integration plans after the diff from live state (KubeVirt power:
+ * pause, unpause, restart; src/integrations/virtual-machines/power.ts). A wet run sends `request`
+ * and then applies `record`, after the object's own change (if any) was applied; a dry-run only
+ * lists it. One with neither `request` nor `record` is a notice (e.g. a restart is required but
+ * not allowed by the data): reported, never acted on.
+ */
+export interface PlannedOperation {
+  readonly integration: string;
+  readonly cluster: string;
+  readonly namespace: string;
+  /** kindKey of the object the operation is about, e.g. `VirtualMachine.kubevirt.io`. */
+  readonly kind: string;
+  readonly name: string;
+  /** `pause`, `unpause`, `restart`, `record` (only `record`), `notice` (nothing done). */
+  readonly operation: string;
+  readonly reason: string;
+  /** The subresource PUT: `/apis/<group>/<version>/namespaces/<ns>/<plural>/<name>/<subresource>`. */
+  readonly request?: { readonly group: string; readonly version: string; readonly plural: string; readonly subresource: string };
+  /** Annotations applied to `name` of `kind` (own field manager) once the request succeeded. */
+  readonly record?: { readonly kind: ManagedKind; readonly annotations: Readonly<Record<string, string>> };
+}
+
+/** The path of an operation's request (empty when it has none). */
+export function operationPath(o: PlannedOperation): string {
+  const r = o.request;
+  if (r === undefined) return '';
+  return `/apis/${r.group}/${r.version}/namespaces/${encodeURIComponent(o.namespace)}/${r.plural}/${encodeURIComponent(o.name)}/${r.subresource}`;
+}
+
+/** Whether a planned operation does something in a wet run (a notice does not). */
+export function operationActs(o: PlannedOperation): boolean {
+  return o.request !== undefined || o.record !== undefined;
+}
+
 export interface Plan {
   /** Schema version of the JSON form. */
   readonly version: 1;
@@ -177,6 +212,8 @@ export interface Plan {
    * A dry-run only lists them.
    */
   readonly recycles?: readonly Recycle[];
+  /** Operations planned after the diff (added by the run; absent when none), see PlannedOperation. */
+  readonly operations?: readonly PlannedOperation[];
   /** Owned objects left alone although not desired (orphaned Namespaces). */
   readonly orphaned: readonly OrphanedObject[];
   /** Changes of `changes` that were never sent (interrupted run, given-up cluster); only after an apply. */

@@ -7,6 +7,7 @@ import type { KubeObject } from '../core/k8s-object.js';
 import {
   arr, conditionStatus, controllerOf, managedBy, opt, quantity, quantityString, rec, str,
 } from './fields.js';
+import { VAPP_LABEL } from '../app-interface/kubevirt/vm-model.js';
 import type { DataVolumeInfo, VmDisk, VmInfo, VmInterface, VmiInfo, VmSize } from './types.js';
 
 /** Sizes of the instancetypes a cluster serves, by `name` (cluster) or `namespace/name`. */
@@ -111,6 +112,7 @@ export function vmInfo(vm: KubeObject, sizes: InstancetypeSizes, vmi: KubeObject
     ...opt('vmiUid', str(vmi?.metadata.uid)),
     ...opt('guestOS', guestOS(vmi)),
     ...opt('managedBy', managedBy(vm)),
+    ...opt('vapp', vm.metadata.labels?.[VAPP_LABEL]),
   };
 }
 

@@ -88,8 +88,8 @@ function sectionTable(c: ClusterInventory, s: Section): string {
       c.routes.map((r) => [r.namespace, r.name, r.host ?? '', r.path ?? '', r.tls?.termination ?? '', `${r.to.kind}/${r.to.name}`, r.targetPort ?? '', yesNo(r.admitted)]));
     case 'pvcs': return table(['NAMESPACE', 'NAME', 'STATUS', 'VOLUME', 'REQUESTED', 'CAPACITY', 'ACCESS', 'CLASS'],
       c.pvcs.map((p) => [p.namespace, p.name, p.phase ?? '', p.volume ?? '', p.requested?.quantity ?? '', p.capacity?.quantity ?? '', p.accessModes.join(','), p.storageClass ?? '']));
-    case 'vms': return table(['NAMESPACE', 'NAME', 'RUN-STRATEGY', 'DESIRED', 'STATUS', 'SIZE', 'NODE', 'GUEST-OS', 'DISKS', 'MANAGED-BY'],
-      c.vms.map((v) => [v.namespace, v.name, v.runStrategy ?? '', v.desiredPower, v.status ?? '', sizeSummary(v.size), v.node ?? '', v.guestOS ?? '',
+    case 'vms': return table(['NAMESPACE', 'NAME', 'VAPP', 'RUN-STRATEGY', 'DESIRED', 'STATUS', 'SIZE', 'NODE', 'GUEST-OS', 'DISKS', 'MANAGED-BY'],
+      c.vms.map((v) => [v.namespace, v.name, v.vapp ?? '', v.runStrategy ?? '', v.desiredPower, v.status ?? '', sizeSummary(v.size), v.node ?? '', v.guestOS ?? '',
         v.disks.map((d) => `${d.name}:${d.source ?? '?'}${d.ref === undefined ? '' : `=${d.ref}`}`).join(','), v.managedBy ?? '']));
     case 'vmis': return table(['NAMESPACE', 'NAME', 'VM', 'PHASE', 'NODE', 'IPS', 'READY', 'LIVE-MIGRATABLE'],
       c.vmis.map((v) => [v.namespace, v.name, v.vm ?? '', v.phase ?? '', v.node ?? '', v.ips.join(','), yesNo(v.ready), yesNo(v.liveMigratable)]));
@@ -150,7 +150,7 @@ export function renderCsv(report: InventoryReport): string {
     for (const s of c.services) row('Service', s.namespace, s.name, s.type, '', s.ports.map((p) => `${p.port}/${p.protocol}`).join(' '));
     for (const r of c.routes) row('Route', r.namespace, r.name, r.admitted === undefined ? '' : r.admitted ? 'Admitted' : 'NotAdmitted', '', `host=${r.host ?? ''} tls=${r.tls?.termination ?? ''} to=${r.to.kind}/${r.to.name}`);
     for (const p of c.pvcs) row('PersistentVolumeClaim', p.namespace, p.name, p.phase ?? '', '', `class=${p.storageClass ?? ''} size=${p.capacity?.quantity ?? p.requested?.quantity ?? ''} volume=${p.volume ?? ''}`);
-    for (const v of c.vms) row('VirtualMachine', v.namespace, v.name, v.status ?? v.desiredPower, v.node ?? '', `runStrategy=${v.runStrategy ?? ''} size=${sizeSummary(v.size)}`);
+    for (const v of c.vms) row('VirtualMachine', v.namespace, v.name, v.status ?? v.desiredPower, v.node ?? '', `runStrategy=${v.runStrategy ?? ''} size=${sizeSummary(v.size)}${v.vapp === undefined ? '' : ` vapp=${v.vapp}`}`);
     for (const v of c.vmis) row('VirtualMachineInstance', v.namespace, v.name, v.phase ?? '', v.node ?? '', v.ips.join(' '));
     for (const d of c.datavolumes) row('DataVolume', d.namespace, d.name, d.phase ?? '', '', `source=${d.source ?? ''} size=${d.size?.quantity ?? ''}`);
     for (const w of c.warnings) row('Warning', w.namespace ?? '', w.name, 'warning', '', w.message);

@@ -294,6 +294,8 @@ export interface VmInfo {
   /** `status.guestOSInfo.prettyName` (or name) of the instance, when the guest agent reports it. */
   readonly guestOS?: string;
   readonly managedBy?: string;
+  /** The vApp the VM belongs to (label `kontract.io/vapp`, set by kontract's virtual-machines integration). */
+  readonly vapp?: string;
 }
 
 export interface VmiInfo {

@@ -90,7 +90,11 @@ export interface VmTemplate extends VmTemplateFields {
   readonly labels: Labels;
 }
 
-export type PowerState = 'running' | 'stopped';
+/**
+ * `running` (datafile `on` or `running`) → runStrategy Always; `stopped` (`off`, `stopped`) →
+ * Halted; `suspended` → Always with the running VMI paused (KubeVirt's `pause` subresource).
+ */
+export type PowerState = 'running' | 'stopped' | 'suspended';
 export type RunStrategy = 'Always' | 'Halted' | 'Manual' | 'RerunOnFailure' | 'Once';
 /** Run strategies a datafile may name explicitly; `Always`/`Halted` are written as `powerState`. */
 export type ExplicitRunStrategy = 'Manual' | 'RerunOnFailure' | 'Once';
@@ -121,4 +125,43 @@ export interface VirtualMachineData {
   readonly cloudInit?: { readonly userDataSecretName: string };
   readonly labels: Labels;
   readonly annotations: Labels;
+  /**
+   * A reset asked for at this time (RFC 3339, as written): kontract restarts the running VM once
+   * (KubeVirt's `restart` subresource) and records the value on the VM, so it never repeats.
+   */
+  readonly resetRequested?: string;
+  /** Restart a running VM whose size changed (else the plan only reports that a restart is needed). @default false */
+  readonly restartOnResize?: boolean;
+  /** Set when the VM is declared by a vApp (`/kontract/vapp-1.yml`) rather than its own datafile. */
+  readonly vapp?: VmOfVapp;
+}
+
+/** Where a VM of a vApp comes from: `path` is the vApp datafile, `field` the VM's entry in it. */
+export interface VmOfVapp {
+  /** The vApp name (label `kontract.io/vapp` on the VM). */
+  readonly name: string;
+  /** The VM's entry in the vApp datafile, e.g. `vms[1]`: prefix of every field a problem names. */
+  readonly field: string;
+  /** The VM uses the vApp's `template` (problems about it name the vApp's field). */
+  readonly templateFromVapp: boolean;
+}
+
+export const VAPP_SCHEMA = '/kontract/vapp-1.yml';
+/** Label naming the vApp of a VM (on the VM and its pod template, so the VMI carries it too). */
+export const VAPP_LABEL = 'kontract.io/vapp';
+
+/**
+ * `/kontract/vapp-1.yml`: a group of VMs in one VDC. Its VMs are ordinary virtual machines of the
+ * virtual-machines integration (`vms`, each with `vapp` set and `path` = the vApp datafile); the
+ * vApp's power state, reset request, restartOnResize and labels are already folded into them.
+ */
+export interface Vapp {
+  readonly path: string;
+  readonly name: string;
+  readonly description: string;
+  /** Path of the VDC datafile (also the path of the VDC's namespace entry). */
+  readonly vdc: string;
+  /** `true`: the vApp's VMs are deleted. */
+  readonly delete: boolean;
+  readonly vms: readonly VirtualMachineData[];
 }

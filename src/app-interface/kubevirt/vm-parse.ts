@@ -19,7 +19,11 @@ export const CLOUD_INIT_DISK_NAME = 'cloudinitdisk';
 const INSTANCETYPE_KINDS: readonly InstancetypeKind[] = ['VirtualMachineClusterInstancetype', 'VirtualMachineInstancetype'];
 const PREFERENCE_KINDS: readonly PreferenceKind[] = ['VirtualMachineClusterPreference', 'VirtualMachinePreference'];
 const BUSES: readonly DiskBus[] = ['virtio', 'sata', 'scsi'];
-const POWER_STATES: readonly PowerState[] = ['running', 'stopped'];
+/** Datafile power values: `on`/`off` are the vApp words, `running`/`stopped` the older VM ones. */
+export const POWER_VALUES: Readonly<Record<string, PowerState>> = { on: 'running', running: 'running', off: 'stopped', stopped: 'stopped', suspended: 'suspended' };
+/** RFC 3339 date-time, as `resetRequested` is written (`2026-11-29T09:00:00Z`). */
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+export const RFC3339_HINT = 'an RFC 3339 time like 2026-11-29T09:00:00Z';
 const EXPLICIT_RUN_STRATEGIES: readonly ExplicitRunStrategy[] = ['Manual', 'RerunOnFailure', 'Once'];
 const MAC = /^(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/;
 const REGISTRY_URL = /^(?:docker|oci-archive):\/\/\S+$/;
@@ -27,7 +31,7 @@ const HTTP_URL = /^https?:\/\/\S+$/;
 /** `name` or `namespace/name` of a NetworkAttachmentDefinition. */
 const NAD_NAME = /^(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/;
 
-const TEMPLATE_SIZING_KEYS = ['instancetype', 'preference', 'cpu', 'memory', 'bootDisk'] as const;
+export const TEMPLATE_SIZING_KEYS = ['instancetype', 'preference', 'cpu', 'memory', 'bootDisk'] as const;
 
 const result = readerResult;
 
@@ -171,7 +175,7 @@ function networks(r: FieldReader, list: readonly unknown[] | undefined, field: s
   return out;
 }
 
-function templateFields(r: FieldReader, o: RawObject, base: string, bootDiskRequired: boolean): VmTemplateFields {
+export function templateFields(r: FieldReader, o: RawObject, base: string, bootDiskRequired: boolean): VmTemplateFields {
   const instancetype = catalogRef(r, o.instancetype, at(base, 'instancetype'), INSTANCETYPE_KINDS);
   const preference = catalogRef(r, o.preference, at(base, 'preference'), PREFERENCE_KINDS);
   const c = cpu(r, o.cpu, at(base, 'cpu'));
@@ -265,8 +269,8 @@ function power(r: FieldReader, o: RawObject): VmPower {
     const runStrategy = r.oneOf(o, 'runStrategy', '', EXPLICIT_RUN_STRATEGIES);
     return runStrategy === undefined ? { powerState: 'running' } : { runStrategy };
   }
-  const powerState = hasPower ? r.oneOf(o, 'powerState', '', POWER_STATES) : 'running';
-  return { powerState: powerState ?? 'running' };
+  const value = hasPower ? r.oneOf(o, 'powerState', '', Object.keys(POWER_VALUES)) : 'running';
+  return { powerState: POWER_VALUES[value ?? 'running'] ?? 'running' };
 }
 
 function cloudInit(r: FieldReader, value: unknown): VirtualMachineData['cloudInit'] {
@@ -295,7 +299,7 @@ export function parseVirtualMachine(path: string, raw: unknown): ParseResult<Vir
   if (o === undefined) return fail(r);
   r.onlyKeys(o, [
     '$schema', 'name', 'description', 'namespace', 'template', 'overrides', 'powerState', 'runStrategy',
-    'disks', 'networks', 'interfaces', 'cloudInit', 'labels', 'annotations',
+    'disks', 'networks', 'interfaces', 'cloudInit', 'labels', 'annotations', 'resetRequested', 'restartOnResize',
   ], '');
   const name = r.string(o, 'name', '', { required: true, pattern: DNS_LABEL, hint: DNS_LABEL_HINT });
   const description = r.string(o, 'description', '') ?? '';
@@ -311,9 +315,13 @@ export function parseVirtualMachine(path: string, raw: unknown): ParseResult<Vir
   const ci = cloudInit(r, o.cloudInit);
   const labels = r.labels(o, 'labels', '');
   const annotations = r.labels(o, 'annotations', '');
+  const resetRequested = r.string(o, 'resetRequested', '', { pattern: RFC3339, hint: RFC3339_HINT });
+  const restartOnResize = r.boolean(o, 'restartOnResize', '');
   if (name === undefined || namespace === undefined || template === undefined) return fail(r);
   return result(r, {
     path, name, description, namespace, template, overrides, power: pw, disks: ds, labels, annotations,
+    ...(resetRequested === undefined ? {} : { resetRequested }),
+    ...(restartOnResize === undefined ? {} : { restartOnResize }),
     ...(nets === undefined ? {} : { networks: nets }),
     ...(ifaces === undefined ? {} : { interfaces: ifaces }),
     ...(ci === undefined ? {} : { cloudInit: ci }),

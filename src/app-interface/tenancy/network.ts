@@ -11,6 +11,7 @@ import type { ValidationProblem } from '../../core/errors.js';
 import type { ParseResult } from '../kind.js';
 import { SKIP, ok, schemaKind } from '../kind.js';
 import type { AppInterfaceData } from '../model.js';
+import { allVirtualMachines, vmField } from '../kubevirt/vapps.js';
 import { VDC_LABEL, vdcKind } from './kinds.js';
 import type { Cidr } from './network-cidr.js';
 import { addressBits, cidrContains, parseAddress, parseCidr } from './network-cidr.js';
@@ -174,7 +175,8 @@ export function vdcNetworkRules(data: AppInterfaceData): ValidationProblem[] {
     byVdc.set(n.vdc, [...list, n]);
   }
   const vdcPaths = new Set(data.namespaces.filter((ns) => ns.labels[VDC_LABEL] !== undefined).map((ns) => ns.path));
-  for (const vm of data.virtualMachines ?? []) {
+  // vApps' VMs too (kubevirt/vapps.ts): a problem names the vApp file and its vms[i] field.
+  for (const vm of allVirtualMachines(data)) {
     if (!vdcPaths.has(vm.namespace)) continue;
     const ns = data.namespaces.find((n) => n.path === vm.namespace);
     const own = byVdc.get(vm.namespace) ?? [];
@@ -191,7 +193,7 @@ export function vdcNetworkRules(data: AppInterfaceData): ValidationProblem[] {
       const via = fromTemplate ? ` (network ${n.name} of template ${vm.template})` : '';
       out.push({
         file: vm.path,
-        field,
+        field: vmField(vm, field),
         message: `${n.networkName}${via} is not a network of the VM's VDC ${vm.namespace}: a VM in a VDC attaches only to its VDC's multus networks and secondary UDNs (${attachable.join(', ') || 'it has none'})`,
       });
     });

@@ -22,7 +22,7 @@ export const INTEGRATION_SUMMARIES: readonly { readonly name: string; readonly s
   { name: 'serviceaccounts', summary: 'ServiceAccounts a VDC declares, in its namespace' },
   { name: 'instancetypes', summary: 'KubeVirt size catalog: VirtualMachineClusterInstancetypes and VirtualMachineClusterPreferences (instancetype.kubevirt.io/v1beta1)' },
   { name: 'networks', summary: "A VDC's networks: Multus NetworkAttachmentDefinitions and OVN-Kubernetes UserDefinedNetworks in its namespace" },
-  { name: 'virtual-machines', summary: 'KubeVirt VirtualMachines from VM templates plus overrides: power state as runStrategy, instancetype/preference or explicit size, disks, networks, cloud-init from a Secret' },
+  { name: 'virtual-machines', summary: 'KubeVirt VirtualMachines from VM templates plus overrides and from vApps: power on/off as runStrategy, suspend/unpause, one-time reset, restartOnResize, instancetype/preference or explicit size, disks, networks, cloud-init from a Secret' },
   { name: 'hedgehog-fabric', summary: 'Hedgehog fabric CRs (VPCs, wiring) from each fabric\'s GitOps directory or git ref to its cluster, validated like the fabric webhooks, applied in dependency order' },
   { name: 'resources', summary: "Any kind from namespaces' openshiftResources (qontract's openshift-resources): manifests, Jinja2 templates, vault-secrets, routes" },
 ];

@@ -15,18 +15,28 @@ import type {
   VmCpu, VmDisk, VmInterface, VmMemory, VmNetwork, VmPower, VmTemplate,
 } from '../../app-interface/kubevirt/vm-model.js';
 import { BOOT_DISK_NAME, CLOUD_INIT_DISK_NAME } from '../../app-interface/kubevirt/vm-parse.js';
+import { VAPP_LABEL } from '../../app-interface/kubevirt/vm-model.js';
 import { at } from '../../app-interface/field-reader.js';
+import { allVirtualMachines, vmField } from '../../app-interface/kubevirt/vapps.js';
 
 export const VIRTUAL_MACHINES_INTEGRATION = 'virtual-machines';
 /** Annotation naming the template datafile a VM was built from. */
 export const TEMPLATE_ANNOTATION = 'kontract.io/vm-template';
 /** The label KubeVirt examples put on VMs and their template (selects the VMI and its pod). */
 export const VM_LABEL = 'kubevirt.io/vm';
+export { VAPP_LABEL } from '../../app-interface/kubevirt/vm-model.js';
+/** Annotation on a VM whose datafile says `powerState: suspended` (runStrategy Always, VMI paused). */
+export const POWER_STATE_ANNOTATION = 'kontract.io/power-state';
+/** Annotation carrying the datafile's `resetRequested`. */
+export const RESET_REQUESTED_ANNOTATION = 'kontract.io/reset-requested';
+/** Annotation present when the datafile says `restartOnResize: true`. */
+export const RESTART_ON_RESIZE_ANNOTATION = 'kontract.io/restart-on-resize';
 
 /** `powerState`/`runStrategy` of a datafile → `spec.runStrategy`. */
 export function runStrategyOf(power: VmPower): RunStrategy {
   if ('runStrategy' in power) return power.runStrategy;
-  return power.powerState === 'running' ? 'Always' : 'Halted';
+  // A suspended VM runs: its VMI is paused (power.ts), which needs a running VMI.
+  return power.powerState === 'stopped' ? 'Halted' : 'Always';
 }
 
 /** The VM with everything resolved: what the object is rendered from. */
@@ -210,19 +220,19 @@ export function virtualMachineObject(r: ResolvedVm): KubeObject {
   if (r.instancetype !== undefined) spec.instancetype = { name: r.instancetype.name, kind: r.instancetype.kind };
   if (r.preference !== undefined) spec.preference = { name: r.preference.name, kind: r.preference.kind };
   if (dataVolumeTemplates.length > 0) spec.dataVolumeTemplates = dataVolumeTemplates;
+  const labels = { ...vm.labels, ...(vm.vapp === undefined ? {} : { [VAPP_LABEL]: vm.vapp.name }), [VM_LABEL]: vm.name };
   spec.template = {
-    metadata: { labels: { ...vm.labels, [VM_LABEL]: vm.name } },
+    metadata: { labels },
     spec: { domain, networks, volumes },
   };
+  const annotations: Record<string, string> = { ...vm.annotations, [TEMPLATE_ANNOTATION]: r.template.path };
+  if ('powerState' in vm.power && vm.power.powerState === 'suspended') annotations[POWER_STATE_ANNOTATION] = 'suspended';
+  if (vm.resetRequested !== undefined) annotations[RESET_REQUESTED_ANNOTATION] = vm.resetRequested;
+  if (vm.restartOnResize === true) annotations[RESTART_ON_RESIZE_ANNOTATION] = 'true';
   return {
     apiVersion: 'kubevirt.io/v1',
     kind: 'VirtualMachine',
-    metadata: {
-      name: vm.name,
-      namespace: r.namespace,
-      labels: { ...vm.labels, [VM_LABEL]: vm.name },
-      annotations: { ...vm.annotations, [TEMPLATE_ANNOTATION]: r.template.path },
-    },
+    metadata: { name: vm.name, namespace: r.namespace, labels: { ...labels }, annotations },
     spec,
   };
 }
@@ -236,13 +246,19 @@ export function desiredVirtualMachines(data: AppInterfaceData): DesiredState {
   const problems: ValidationProblem[] = [];
   const blocked: BlockedUnit[] = [];
   let sink = problems;
-  const report: Report = (file, field, message) => { sink.push({ file, field, message }); };
+  let current: VirtualMachineData | undefined;
+  // A VM of a vApp is reported in the vApp's file, under its entry (`vms[1].overrides.cpu`).
+  const report: Report = (file, field, message) => {
+    sink.push({ file, field: current !== undefined && file === current.path ? vmField(current, field) : field, message });
+  };
   const templates = new Map((data.vmTemplates ?? []).map((t) => [t.path, t]));
   const namespaces = new Map(data.namespaces.map((n) => [n.path, n]));
   const disabled = disabledClusters(data, VIRTUAL_MACHINES_INTEGRATION);
   const seen = new Map<string, string>();
   const objects: DesiredObject[] = [];
-  for (const vm of data.virtualMachines ?? []) {
+  const deletedVapps = new Set((data.vapps ?? []).filter((a) => a.delete).map((a) => a.path));
+  for (const vm of allVirtualMachines(data)) {
+    current = vm;
     const ns = namespaces.get(vm.namespace);
     const tpl = templates.get(vm.template);
     if (ns === undefined) report(vm.path, 'namespace', `unknown namespace ${vm.namespace} (no namespace datafile at that path)`);
@@ -264,8 +280,9 @@ export function desiredVirtualMachines(data: AppInterfaceData): DesiredState {
       blocked.push({ unit: `virtual machine ${ns.name}/${vm.name}`, cluster: ns.cluster, namespaces: [ns.name], problems: own });
       continue;
     }
-    // A namespace being deleted takes its VMs with it; a disabled cluster is not managed.
-    if (resolved === undefined || ns.delete || disabled.has(ns.cluster)) continue;
+    // A namespace being deleted takes its VMs with it, a vApp with `delete: true` its own; a
+    // disabled cluster is not managed.
+    if (resolved === undefined || ns.delete || deletedVapps.has(vm.path) || disabled.has(ns.cluster)) continue;
     objects.push({ cluster: ns.cluster, object: virtualMachineObject(resolved), source: vm.path, sourceFields: METADATA_SOURCE_FIELDS });
   }
   return { objects, problems, blocked, excludedNamespaces: externalNamespaces(data) };

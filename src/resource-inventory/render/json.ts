@@ -3,7 +3,8 @@
  * Keys are sorted at every level (Kubernetes objects start with apiVersion, kind, metadata);
  * Secret data is masked.
  */
-import type { Plan, PlannedChange } from '../plan.js';
+import type { Plan, PlannedChange, PlannedOperation } from '../plan.js';
+import { operationPath } from '../plan.js';
 import { stableStringify } from '../stable-json.js';
 import { maskChange } from './mask.js';
 import { totals } from './summary.js';
@@ -27,6 +28,14 @@ function jsonChange(change: PlannedChange): Record<string, unknown> {
   };
 }
 
+function jsonOperation(o: PlannedOperation): Record<string, unknown> {
+  return {
+    integration: o.integration, cluster: o.cluster, namespace: o.namespace, kind: o.kind, name: o.name, operation: o.operation, reason: o.reason,
+    ...(o.request === undefined ? {} : { request: `PUT ${operationPath(o)}` }),
+    ...(o.record === undefined ? {} : { record: o.record.annotations }),
+  };
+}
+
 /** The plan as a plain JSON value (masked), before serialisation. */
 export function planToJson(plan: Plan): Record<string, unknown> {
   return {
@@ -43,6 +52,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     ...(plan.apply === undefined ? {} : { apply: plan.apply }),
     errors: plan.errors,
     ...(plan.recycles === undefined || plan.recycles.length === 0 ? {} : { recycles: plan.recycles }),
+    ...(plan.operations === undefined || plan.operations.length === 0 ? {} : { operations: plan.operations.map(jsonOperation) }),
     ...(plan.warnings === undefined || plan.warnings.length === 0 ? {} : { warnings: plan.warnings }),
   };
 }

@@ -5,7 +5,7 @@
 import type { Plan, PlannedChange } from '../plan.js';
 import { maskChange } from './mask.js';
 import { unifiedDiff } from './patch.js';
-import { applyLine, clusterStatus, headline, namespaceContentsText, namespaceDeletions, takenFieldsText, totals } from './summary.js';
+import { applyLine, clusterStatus, headline, namespaceContentsText, namespaceDeletions, operationLine, takenFieldsText, totals } from './summary.js';
 
 function cell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -104,6 +104,9 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
       fixed: ['', '#### Recycle (restart, `qontract.recycle`)', '', ...plan.recycles.map((r) => `- ${code(`${r.cluster}/${r.namespace}/${r.kind}/${r.name}`)} (${r.because} changes)`)],
       diffs: [],
     });
+  }
+  if (plan.operations !== undefined && plan.operations.length > 0) {
+    sections.push({ fixed: ['', '#### Operations (after the changes)', '', ...plan.operations.map((o) => `- ${code(operationLine(o))}`)], diffs: [] });
   }
   if ((plan.notSent ?? []).length > 0) sections.push({ fixed: ['', '#### Not sent', '', ...changeTable(plan.notSent ?? [])], diffs: [] });
   if (plan.orphaned.length > 0) {

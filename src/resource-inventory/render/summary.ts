@@ -1,5 +1,5 @@
 /** Totals over a plan, shared by the three renderers. */
-import type { ClusterSummary, Plan, PlannedChange } from '../plan.js';
+import type { ClusterSummary, Plan, PlannedChange, PlannedOperation } from '../plan.js';
 
 export interface PlanTotals {
   readonly create: number;
@@ -83,4 +83,10 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]): string => r.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** One planned operation as a line: `prod-1/vms/VirtualMachine.kubevirt.io/web-1: restart (reset requested at …)`. */
+export function operationLine(o: PlannedOperation): string {
+  const what = o.operation === 'notice' ? 'notice' : o.operation;
+  return `${o.cluster}/${o.namespace}/${o.kind}/${o.name}: ${what} (${o.reason})`;
 }

@@ -5,7 +5,7 @@
 import type { Plan, PlannedChange } from '../plan.js';
 import { maskChange } from './mask.js';
 import { changeId, unifiedDiff } from './patch.js';
-import { applyLine, clusterStatus, headline, namespaceContentsText, namespaceDeletions, table, takenFieldsText, totals } from './summary.js';
+import { applyLine, clusterStatus, headline, namespaceContentsText, namespaceDeletions, operationLine, table, takenFieldsText, totals } from './summary.js';
 
 export interface TextOptions {
   /** Emit ANSI colour codes. */
@@ -70,6 +70,10 @@ export function renderText(plan: Plan, opts: TextOptions): string {
   if (plan.recycles !== undefined && plan.recycles.length > 0) {
     out.push('', paint('1', 'Recycle (restart, qontract.recycle):'));
     for (const r of plan.recycles) out.push(`  ${r.cluster}/${r.namespace}/${r.kind}/${r.name} (${r.because} changes)`);
+  }
+  if (plan.operations !== undefined && plan.operations.length > 0) {
+    out.push('', paint('1', 'Operations (after the changes; a dry-run only lists them):'));
+    for (const o of plan.operations) out.push(`  ${operationLine(o)}`);
   }
   out.push(...listSection(paint, 'Not sent:', plan.notSent ?? []));
   if (plan.orphaned.length > 0) {

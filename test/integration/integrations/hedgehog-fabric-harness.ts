@@ -67,6 +67,7 @@ function recordingDeletes(client: ClusterClient, deletes: string[]): ClusterClie
       deletes.push(`${k.kind} ${n}`);
       return client.delete(k, ns, n, o);
     },
+    putSubresource: (k, ns, n, sub, body) => client.putSubresource(k, ns, n, sub, body),
     discover: (g, v) => client.discover(g, v),
     discoverGroups: () => client.discoverGroups(),
     stats: () => client.stats(),

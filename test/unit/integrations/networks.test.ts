@@ -155,6 +155,15 @@ describe('VM attachments in a VDC', () => {
       "/vms/vm1.yml:4 template: infra/storage-net (network storage of template /templates/tiny.yml) is not a network of the VM's VDC /tenancy/v1.yml: a VM in a VDC attaches only to its VDC's multus networks and secondary UDNs (it has none)",
     ]);
   });
+  it('reports a vApp VM whose template attaches to a network outside the vApp\'s VDC, on the vApp file', async () => {
+    const err = await load({
+      'templates/tiny.yml': `${TEMPLATE}networks:\n  - {name: default, pod: {}}\n  - {name: storage, multus: {networkName: infra/storage-net}}\n`,
+      'vapps/a.yml': '$schema: /kontract/vapp-1.yml\nname: a\nvdc: {$ref: /tenancy/v1.yml}\ntemplate: {$ref: /templates/tiny.yml}\nvms:\n  - name: vm1\n',
+    }).then(() => undefined, (e: unknown) => e);
+    const problems = isValidationError(err) ? err.problems : [];
+    expect(problems.map((p) => `${p.file}:${p.line ?? '?'} ${p.field}`)).toEqual(['/vapps/a.yml:4 template']);
+    expect(problems[0]?.message).toContain("infra/storage-net (network storage of template /templates/tiny.yml) is not a network of the VM's VDC /tenancy/v1.yml");
+  });
 });
 
 describe('networksIntegration', () => {

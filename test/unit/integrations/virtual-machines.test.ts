@@ -344,8 +344,12 @@ describe('app-interface-sample/kubevirt through the YAML loader', () => {
       'dev-1/sandbox/alpine-1:Manual',
       'prod-1/acme-db/db-1:Always',
       'prod-1/acme-web/web-1:Always',
+      'prod-1/vdc-wayne-prod/shop-db:Halted',
+      'prod-1/vdc-wayne-prod/shop-web:Always',
       'prod-2/acme-web/web-2:Halted',
     ]);
+    // The sample vApp `shop` (tenancy/vapps/wayne-shop.yml): its VMs carry its name as a label.
+    expect(vmNamed(vms.objects, 'shop-db').object.metadata.labels).toMatchObject({ 'kontract.io/vapp': 'shop', app: 'shop' });
     const db = shape(vmNamed(vms.objects, 'db-1').object);
     expect(db.spec.instancetype).toEqual({ name: 'u1.large', kind: 'VirtualMachineClusterInstancetype' });
     const catalog = desiredInstancetypes(data);
