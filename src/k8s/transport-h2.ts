@@ -199,7 +199,17 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
       status = h[':status'] ?? 0;
     });
     stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => { settle(() => { resolve({ status, headers, text: Buffer.concat(chunks).toString('utf8') }); }); });
+    // A stream of a session torn down (e.g. the connection reset) can end without response headers
+    // or be aborted mid-body: that is a lost connection, retried, never an answer (the fault suite's
+    // reset case, test/integration/faults/network-faults.test.ts, saw such ends resolve as status 0).
+    let aborted = false;
+    stream.on('aborted', () => { aborted = true; });
+    stream.on('end', () => {
+      settle(() => {
+        if (status === 0 || aborted) reject(networkError('ECONNRESET', 'HTTP/2 stream ended without a complete answer'));
+        else resolve({ status, headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
     stream.on('error', (e) => { settle(() => { reject(mapError(e)); }); });
     stream.on('close', () => {
       if (--s.active === 0 && !s.h2.destroyed) s.h2.unref();

@@ -13,7 +13,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/app-interface/model.js';
 import type { ManagedKind } from '../../src/core/k8s-object.js';
@@ -320,10 +320,12 @@ describe('kontract reconcile --transport', () => {
     try {
       const dir = mkdtempSync(join(tmpdir(), 'kontract-transport-ai-'));
       mkdirSync(join(dir, 'namespaces'));
-      writeCluster(dir, 'prod-1', `https://127.0.0.1:${counted.port}`, [`tokenFile: ${tokenFile(prod1().token)}`], { caPath: prod1().caFile });
+      const token = tokenFile(prod1().token);
+      writeCluster(dir, 'prod-1', `https://127.0.0.1:${counted.port}`, [`tokenFile: ${token}`], { caPath: prod1().caFile });
       const ns = uniqueName('transport-cli');
       writeFileSync(join(dir, 'namespaces', `${ns}.yml`), [...namespaceLines(ns, 'prod-1'), ''].join('\n'));
-      const common = ['reconcile', '--all', '--dry-run', '--app-interface', dir];
+      // The token and CA files live outside the app-interface: allowed explicitly (docs/app-interface.md).
+      const common = ['reconcile', '--all', '--dry-run', '--app-interface', dir, '--allow-path', dirname(token), '--allow-path', dirname(prod1().caFile)];
       const h2 = await kontract([...common, '--transport', 'h2']);
       expect(h2.stderr).not.toContain('E_');
       expect(h2.code).toBe(0);
