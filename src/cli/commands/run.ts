@@ -262,7 +262,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
     const data = await loadAppInterface(source);
     secrets = secretReaderFromArgs(args, ctx, data);
     let pendingPlanFile: Promise<void> | undefined;
-    const narrowed = await narrowToChanges(args, ctx, s, data);
+    const narrowed = await narrowToChanges(args, ctx, s, data, allowedPathsOf(source));
     if (narrowed !== undefined && narrowed.integrations.length === 0) {
       ctx.reporter.result(`No desired object differs from --changed-since ${str(args['changed-since']) ?? ''}: nothing to plan, no cluster contacted.`);
       return { kind: 'ok' };
@@ -303,15 +303,18 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
 }
 
 /** With --changed-since: the integrations/clusters whose desired objects differ from the base. */
-async function narrowToChanges(args: Args, ctx: CommandContext, s: RunSettings, head: AppInterfaceData): Promise<ChangedWork | undefined> {
+async function narrowToChanges(args: Args, ctx: CommandContext, s: RunSettings, head: AppInterfaceData, allowedPaths: readonly string[]): Promise<ChangedWork | undefined> {
   const since = str(args['changed-since']);
   if (since === undefined) return undefined;
   const headDir = str(args['app-interface']);
   if (headDir === undefined) throw new KontractError(ERROR_CODES.USAGE, '--changed-since needs --app-interface DIR');
   const base = await baseAppInterface(since, nodePath.resolve(ctx.cwd, headDir), ctx.cwd);
   try {
-    const baseData = await loadAppInterface({ kind: 'dir', path: base.path });
-    const work = await changedWork(s.integrations, baseData, head, { env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter });
+    // Both sides are read as confined as the run itself: the head app-interface and --allow-path,
+    // plus the base copy (docs/app-interface.md, confinement).
+    const allowPaths = allowedPaths.slice(1);
+    const baseData = await loadAppInterface({ kind: 'dir', path: base.path, ...(allowPaths.length === 0 ? {} : { allowPaths }) });
+    const work = await changedWork(s.integrations, baseData, head, { env: ctx.env, cwd: ctx.cwd, now: new Date(), reporter: ctx.reporter, allowedPaths: [...allowedPaths, base.path] });
     const only = strs(args.cluster);
     const clusters = only.length === 0 ? work.clusters : work.clusters.filter((c) => only.includes(c));
     ctx.reporter.log('info', `--changed-since ${since}: ${work.pairs.length === 0 ? 'no desired object differs' : `changed: ${work.pairs.join('; ')}`}`);
