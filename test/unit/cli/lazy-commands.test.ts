@@ -3,6 +3,7 @@
  * registers say the same as the command modules, the integration list matches the registry, and
  * a parser for `--help` / `--version` imports no command module.
  */
+import * as module from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +53,11 @@ describe('lazy command entries', () => {
 describe('the built CLI (dist/, npm run build)', () => {
   // A module loader hook prints every module a process loads; --help and --version must load no
   // command module and nothing of the heavy dependencies.
-  const hook = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register('data:text/javascript,${encodeURIComponent('export async function load(u, c, n) { process.stderr.write("LOADED " + u + "\\n"); return n(u, c); }')}');`)}`;
+  // In-thread registerHooks where Node has it (22.15+, 24): an off-thread `register` hook's writes
+  // were lost on Node 24 when the process exited right away (--version); `register` on Node 20.
+  const offThread = `import { register } from 'node:module'; register('data:text/javascript,${encodeURIComponent('export async function load(u, c, n) { process.stderr.write("LOADED " + u + "\\n"); return n(u, c); }')}');`;
+  const inThread = 'import * as m from "node:module"; m.registerHooks({ load(u, c, n) { process.stderr.write("LOADED " + u + "\\n"); return n(u, c); } });';
+  const hook = `data:text/javascript,${encodeURIComponent(typeof (module as { registerHooks?: unknown }).registerHooks === 'function' ? inThread : offThread)}`;
   const loadedBy = (args: readonly string[]): string[] => {
     const r = spawnSync(process.execPath, ['--import', hook, 'bin/kontract.js', ...args], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
