@@ -2,18 +2,8 @@
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 
-/** A free port on 127.0.0.1 (closed again; a tiny race with other processes is accepted). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => { resolve(port); });
-    });
-  });
-}
+/** A free port on 127.0.0.1: the local control plane's own helper. */
+export { freePort } from '../../../../src/local-cluster/processes.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
