@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The project's full test command (`npm test`; CI runs `npm ci && npm test`, see .ci/run):
 # build, typecheck, lint, the architecture rules (dependency-cruiser), unit tests, the Kubernetes
-# binaries, toxiproxy and the upstream network CRDs (built once, then cached outside the repo), the Pushgateway, the real
+# binaries, toxiproxy, a Vault dev server and the upstream network CRDs (built once, then cached outside the repo), the Pushgateway, the real
 # qontract-server and qontract-validator (test components, cached outside the repo), the
 # integration suite against local clusters (with the fault-injection suite), and a smoke run on
-# the current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.24
+# the current Node LTS. Works on a fresh clone after `npm ci` (a cold binary build needs Go >= 1.25.3 (tools/vault)
 # and the Go module proxy; see docs/local-control-plane.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,10 @@ echo "binaries in $K8S_BIN_DIR" >&2
 step "toxiproxy for the fault-injection suite (scripts/build-toxiproxy.sh; cached after the first build)"
 TOXIPROXY_BIN_DIR=$(scripts/build-toxiproxy.sh | tail -n 1)
 export TOXIPROXY_BIN_DIR
+
+step "Vault dev server for the Vault secret reader tests (scripts/build-vault.sh; from the Go modules in tools/vault, cached after the first build)"
+VAULT_BIN_DIR=$(scripts/build-vault.sh | tail -n 1)
+export VAULT_BIN_DIR
 
 step "network CRDs: NetworkAttachmentDefinition, UserDefinedNetwork (scripts/network-crds.sh; from the Go modules in tools/network-crds, cached)"
 NETWORK_CRDS_DIR=$(scripts/network-crds.sh | tail -n 1)

@@ -244,9 +244,9 @@ export async function connectCluster(cluster: Cluster, opts: ConnectionOptions):
         try {
           token = (await reader.read(auth.secret)).trim();
         } catch (e) {
-          throw configError(cluster.name, `automationToken: ${errorMessage(e)}`, e);
+          throw configError(cluster.name, `${cluster.path} automationToken: ${errorMessage(e)}`, e);
         }
-        if (token === '') throw configError(cluster.name, `automationToken ${auth.secret.path} field ${auth.secret.field} is empty (${reader.describe})`);
+        if (token === '') throw configError(cluster.name, `${cluster.path} automationToken: secret ${auth.secret.path} field ${auth.secret.field} is empty (${reader.describe})`);
         return tokenKubeConfig(cluster, token, base);
       };
       break;

@@ -13,6 +13,10 @@
  *   `[app-sre.creds.prod-1] token = "…"`). As there, `format` and `version` are not applied.
  *
  * Errors are KontractError E_SECRET naming the path and field, never the value.
+ *
+ * Tests: the Vault reader against a real Vault dev server (tools/vault, KV v1 and v2, token and
+ * AppRole) in test/integration/vault-secrets.test.ts; the config-file reader in
+ * test/integration/qontract-secrets.test.ts.
  */
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 
