@@ -102,8 +102,8 @@ func run() error {
 	}
 
 	ctx := namespace.ContextWithNamespace(context.Background(), namespace.RootNamespace)
-	// As `vault server -dev` does (command/server.go enableDev in the vault module): one unseal key,
-	// unseal, create the root token with the given ID, revoke the generated one.
+	// As `vault server -dev` does: initialize with one unseal key, unseal, create the root token
+	// with the given ID, revoke the generated one.
 	init, err := core.Initialize(ctx, &vault.InitParams{
 		BarrierConfig:    &vault.SealConfig{SecretShares: 1, SecretThreshold: 1, Name: "shamir"},
 		LegacyShamirSeal: true,
