@@ -133,7 +133,11 @@ class Generator {
     const required = requiredOf(node);
     const omitted = this.m.omittedProperties[key] ?? [];
     if (this.m.omittedProperties[key] !== undefined) this.used.add(`omit ${key}`);
-    for (const name of omitted) if (props[name] === undefined) this.problems.push(`${key}: OMITTED_PROPERTIES names ${name}, which the JSON Schema does not have`);
+    for (const name of omitted) {
+      if (props[name] === undefined) this.problems.push(`${key}: OMITTED_PROPERTIES names ${name}, which the JSON Schema does not have`);
+      // a document rebuilt from GraphQL answers (graphql-client.ts) must still validate
+      if (required.has(name)) this.problems.push(`${key}: OMITTED_PROPERTIES names ${name}, which the JSON Schema requires`);
+    }
     const serveOnly = this.m.serveOnlyFieldTypes[typeName] ?? {};
     for (const [name, p] of Object.entries(props)) {
       if (name === '$schema' || omitted.includes(name)) continue;
