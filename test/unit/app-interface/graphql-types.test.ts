@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getNamedType, printType } from 'graphql';
+import type { GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { CORE_KINDS } from '../../../src/app-interface/core-kinds.js';
 import { MAPPING, generateGraphqlSdl, generatedGraphqlFile, schemasById } from '../../../src/app-interface/graphql-generate.js';
@@ -58,6 +59,15 @@ describe('GraphQL types generated from the JSON Schemas', () => {
       const served = schema.getType(name);
       expect(served === undefined ? '' : GENERATED_SDL.includes(printType(served))).toBe(true);
     }
+  });
+
+  it('serves no field for a property the JSON Schema leaves untyped, but the serve-only ones', () => {
+    const cluster = schemas.get('/openshift/cluster-1.yml') as { properties: Record<string, Node> };
+    expect(cluster.properties.kibanaUrl).toEqual({ description: expect.any(String) as string });
+    expect(cluster.properties.spec).toEqual({ description: expect.any(String) as string });
+    const fields = (appInterfaceGraphqlSchema().getType('Cluster_v1') as GraphQLObjectType).getFields();
+    expect(fields.kibanaUrl).toBeUndefined();
+    expect(String(fields.spec?.type)).toBe('ClusterSpec_v1');
   });
 
   it('a new property of a JSON Schema becomes a field, non-null when required', () => {
