@@ -218,10 +218,14 @@ describe('reconcile --watch across an apiserver restart and an etcd compaction (
   });
 
   it('reconnects after an apiserver restart (resuming or relisting) and corrects drift afterwards', async () => {
+    const streams = metricSum(await loop.metrics(), 'kontract_api_requests_total', { verb: 'watch' });
+    expect(streams).toBeGreaterThanOrEqual(2);
     clusters.killApiserver(CLUSTER);
     await clusters.restartApiserver(CLUSTER);
     await waitFor('a reconnect', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_reconnects_total') >= 1, loop.output);
     await waitFor('the watches open again', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected') >= 2, loop.output);
+    // every stream re-opened is a `watch` request
+    expect(metricSum(await loop.metrics(), 'kontract_api_requests_total', { verb: 'watch' })).toBeGreaterThan(streams);
     await editPods(core, ns[0] ?? '', '77');
     await waitFor('the edit corrected', 60_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
   }, 180_000);
