@@ -74,7 +74,7 @@ async function clientNodeView(file: string, context: string): Promise<Record<str
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v.trim();
   if (typeof opts.auth === 'string') headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-  const str = (x: unknown): string | undefined => (x === undefined ? undefined : String(x));
+  const str = (x: unknown): string | undefined => (Buffer.isBuffer(x) ? x.toString() : typeof x === 'string' ? x : undefined);
   return { server: kc.getCurrentCluster()?.server, rejectUnauthorized: opts.rejectUnauthorized !== false, servername: opts.servername, headers, ca: str(opts.ca), cert: str(opts.cert), key: str(opts.key) };
 }
 
