@@ -89,4 +89,21 @@ describe('the built CLI (dist/, npm run build)', () => {
     expect(loaded.some((u) => u.includes('/dist/k8s/kubeconfig-files.js'))).toBe(true);
     expect(loaded.filter((u) => /node_modules\/@kubernetes/.test(u))).toEqual([]);
   });
+
+  it('the built schema registry uses the precompiled validators: ajv\'s compiler is never loaded', () => {
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "const { schemaRegistry } = await import('./dist/app-interface/schema-registry.js');",
+      'const reg = schemaRegistry();',
+      'for (const id of reg.ids) if (typeof reg.validator(id) !== "function") throw new Error(id);',
+      "const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/ajv/'));",
+      'console.log(JSON.stringify({ ids: reg.ids.length, loaded }));',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { ids: number; loaded: string[] };
+    expect(out.ids).toBeGreaterThan(20);
+    // only ajv's small runtime helpers (equal, ucs2length, …), not ajv itself or its code generator
+    expect(out.loaded.filter((f) => !f.includes('/node_modules/ajv/dist/runtime/'))).toEqual([]);
+  });
 });
