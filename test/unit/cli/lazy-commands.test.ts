@@ -5,7 +5,7 @@
  */
 import * as module from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,14 @@ describe('the built CLI (dist/, npm run build)', () => {
     expect(loaded.some((u) => u.includes('/dist/cli/main.js'))).toBe(true);
     expect(loaded.filter((u) => /\/dist\/cli\/commands\/(?!index\.js)/.test(u))).toEqual([]);
     expect(loaded.filter((u) => /node_modules\/(@kubernetes|graphql|ajv|prom-client|nunjucks|js-yaml)/.test(u) || /\/dist\/(integrations|reconcile|k8s|app-interface)\//.test(u))).toEqual([]);
+  });
+
+  it('--version alone answers from package.json without loading yargs, as yargs would', () => {
+    expect(loadedBy(['--version']).filter((u) => u.includes('node_modules/'))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(spawnSync(process.execPath, ['bin/kontract.js', '--version'], { cwd: ROOT, encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
+    // with other arguments yargs answers, the same
+    expect(spawnSync(process.execPath, ['bin/kontract.js', '--version', '--log-level', 'warn'], { cwd: ROOT, encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
   });
 
   it('validate loads neither @kubernetes/client-node nor GraphQL', () => {
