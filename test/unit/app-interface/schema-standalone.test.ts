@@ -5,11 +5,11 @@
  * problems with the same file, line, field and message, and the same `$ref` edges and problems from
  * the `x-kontract-ref` keyword. The registry uses a generated module only when its schemas match.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ValidatorsModule } from '../../../src/app-interface/schema-ajv.js';
 import { readSchemaFiles } from '../../../src/app-interface/schema-files.js';
 import { registryOf } from '../../../src/app-interface/schema-registry.js';
@@ -30,6 +30,7 @@ const work = mkdtempSync(join(cacheDir, 'kontract-standalone-'));
 const moduleFile = join(work, 'schema-validators.cjs');
 writeFileSync(moduleFile, validatorsModule(files));
 const generated = createRequire(import.meta.url)(moduleFile) as ValidatorsModule;
+afterAll(() => { rmSync(work, { recursive: true, force: true }); });
 
 const compiled = registryOf(files);
 const precompiled = registryOf(files, generated);
