@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/cli/commands/run.js';
 import type { Outcome } from '../../src/cli/exit-codes.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
+import { namespaceFile } from './support/app-interface.js';
 import { startVaultDev } from './support/vault-dev.js';
 import type { VaultDev } from './support/vault-dev.js';
 import { createNamespace, deleteNamespaces, readLive } from './integrations/tenant-harness.js';
@@ -49,7 +50,7 @@ function write(rel: string, text: string): void {
 }
 
 function writeCluster(automationToken: string): void {
-  write('cluster.yml', `${[
+  write(`clusters/${C}.yml`, `${[
     '$schema: /openshift/cluster-1.yml', 'labels: {}', `name: ${C}`, 'description: the local prod-1',
     `serverUrl: ${testCluster(C).server}`, 'consoleUrl: https://console.invalid', 'prometheusUrl: https://prometheus.invalid',
     'elbFQDN: https://elb.invalid', 'internal: false', 'auth: []',
@@ -58,10 +59,7 @@ function writeCluster(automationToken: string): void {
 }
 
 function writeNamespace(file: string, name: string, extra: string[] = []): void {
-  write(file, [
-    '$schema: /openshift/namespace-1.yml', 'labels: {}', `name: ${name}`, 'description: vault test',
-    'cluster: {$ref: /cluster.yml}', 'app: {$ref: /app.yml}', 'environment: {$ref: /env.yml}', ...extra, '',
-  ].join('\n'));
+  write(file, namespaceFile(name, C, extra));
 }
 
 interface Run { outcome: Outcome | undefined; error: unknown; text: string; results: string[] }
@@ -120,7 +118,7 @@ describe('automationToken and vault-secret from a real Vault (KV v1 and v2, toke
 
     write('settings.yml', '$schema: /app-interface/app-interface-settings-1.yml\nname: app-interface\nvault: true\n');
     // Only the CA of the self-signed local apiserver: no credentials here.
-    write('kontract/cluster.yml', `$schema: /kontract/cluster-1.yml\ncluster: {$ref: /cluster.yml}\nca: {path: ${testCluster(C).caFile}}\n`);
+    write('kontract/cluster.yml', `$schema: /kontract/cluster-1.yml\ncluster: {$ref: /clusters/${C}.yml}\nca: {path: ${testCluster(C).caFile}}\n`);
     write('app.yml', '$schema: /app-sre/app-1.yml\nname: app\n');
     write('env.yml', '$schema: /app-sre/environment-1.yml\nname: env\n');
     writeNamespace('ns-a.yml', nsToken);
@@ -166,7 +164,7 @@ describe('automationToken and vault-secret from a real Vault (KV v1 and v2, toke
     writeNamespace('ns-c.yml', uniqueName('it-vault-never'));
     const r = await run({ 'vault-server': vault.address }, tokenEnv());
     expect(r.outcome).toMatchObject({ kind: 'failed' });
-    expect(r.text).toMatch(new RegExp(`cluster ${C}: /cluster\\.yml automationToken: ${where.replace(/[/.]/g, '\\$&')} \\(${reader()}\\): ${why}`));
+    expect(r.text).toMatch(new RegExp(`cluster ${C}: /clusters/${C}\\.yml automationToken: ${where.replace(/[/.]/g, '\\$&')} \\(${reader()}\\): ${why}`));
     expect(JSON.parse(r.results[0] ?? '{}')).toMatchObject({ changes: [] });
     rmSync(path.join(root, 'ns-c.yml'));
   });
@@ -175,7 +173,7 @@ describe('automationToken and vault-secret from a real Vault (KV v1 and v2, toke
     writeCluster('{path: legacy/creds/prod-1, field: token_b64, format: base64}');
     const r = await run({ namespace: [nsAppRole], 'dry-run': '' }, { ...appRoleEnv(), VAULT_SECRET_ID: secret('wrong-secret-id') });
     expect(r.outcome).toMatchObject({ kind: 'failed' });
-    expect(r.text).toMatch(new RegExp(`cluster ${C}: /cluster\\.yml automationToken: ${reader()}: AppRole login failed \\(HTTP 400\\)`));
+    expect(r.text).toMatch(new RegExp(`cluster ${C}: /clusters/${C}\\.yml automationToken: ${reader()}: AppRole login failed \\(HTTP 400\\)`));
   });
 
   it('resources: the vault-secret provider builds a Secret from the KV v2 version it names (2, then 1)', async () => {
