@@ -7,11 +7,7 @@ import type { ConnectionCredentials } from './cluster-connection.js';
 
 export type TransportKind = 'h1' | 'h2';
 export const TRANSPORT_KINDS: readonly TransportKind[] = ['h1', 'h2'];
-/**
- * The transport of `--transport` when none is given. h2 is faster in the benchmark (docs/benchmarks.md,
- * "HTTP/2 transport") but stays opt-in: over h2 a Lease release sent after another cluster's give-up
- * failed with ECONNRESET in test/integration/safety-engine.test.ts (docs/cli.md, "HTTP transport").
- */
+/** The transport of `--transport` when none is given (docs/benchmarks.md, "HTTP/2 transport"). */
 export const DEFAULT_TRANSPORT: TransportKind = 'h1';
 
 /** The protocol a transport's connection speaks: ALPN's names. */
@@ -26,6 +22,11 @@ export interface TransportRequest {
   readonly body?: string;
   /** No answer (or no progress) for this long fails the request with code KONTRACT_TIMEOUT. */
   readonly timeoutMs: number;
+  /**
+   * Aborting ends this request at once, rejecting with the signal's reason (abortErrorOf); the
+   * connection and the other requests on it go on.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface TransportResponse {
@@ -69,6 +70,12 @@ export function networkError(code: string, message: string, cause?: unknown): No
   const e: NodeJS.ErrnoException = cause === undefined ? new Error(message) : new Error(message, { cause });
   e.code = code;
   return e;
+}
+
+/** The error a request ends with when its signal aborts: the reason when it is an Error, else code ABORT_ERR. */
+export function abortErrorOf(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : networkError('ABORT_ERR', 'request aborted');
 }
 
 export function timeoutError(ms: number): NodeJS.ErrnoException {

@@ -6,7 +6,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ConnectionCredentials } from './cluster-connection.js';
-import { secureContextOf, timeoutError } from './transport-base.js';
+import { abortErrorOf, secureContextOf, timeoutError } from './transport-base.js';
 import type { Transport, TransportOptions, TransportRequest, TransportResponse } from './transport-base.js';
 
 export function createH1Transport(opts: TransportOptions = {}): Transport {
@@ -37,15 +37,32 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
       const headers: Record<string, string> = { ...spec.headers };
       if (spec.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(spec.body));
       const mod = url.protocol === 'http:' ? http : https;
+      const { signal } = spec;
+      if (signal?.aborted === true) return Promise.reject(abortErrorOf(signal));
       return new Promise<TransportResponse>((resolve, reject) => {
         const req = mod.request(url, { method: spec.method, headers, agent: currentAgent(creds), timeout: spec.timeoutMs }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => { resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }); });
+          res.on('error', fail);
+          res.on('end', () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+          });
         });
+        function fail(e: Error): void {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        }
+        // Aborting destroys this request's socket only (the agent's other sockets go on).
+        function onAbort(): void {
+          if (signal === undefined) return;
+          const e = abortErrorOf(signal);
+          fail(e);
+          req.destroy(e);
+        }
+        signal?.addEventListener('abort', onAbort, { once: true });
         req.on('timeout', () => { req.destroy(timeoutError(spec.timeoutMs)); });
-        req.on('error', reject);
+        req.on('error', fail);
         req.end(spec.body);
       });
     },

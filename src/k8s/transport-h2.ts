@@ -27,7 +27,7 @@ import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import pLimit from 'p-limit';
 import type { ConnectionCredentials } from './cluster-connection.js';
-import { networkError, secureContextOf, timeoutError } from './transport-base.js';
+import { abortErrorOf, networkError, secureContextOf, timeoutError } from './transport-base.js';
 import type { Transport, TransportOptions, TransportRequest, TransportResponse, WireProtocol } from './transport-base.js';
 import { createH1Transport } from './transport-h1.js';
 
@@ -186,11 +186,20 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
     }
     if (s.active++ === 0) s.h2.ref();
     let settled = false;
+    const { signal } = req;
     const settle = (f: () => void): void => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       f();
     };
+    // Aborting cancels this stream only (RST_STREAM CANCEL); the session and its other streams go on.
+    function onAbort(): void {
+      if (signal === undefined) return;
+      settle(() => { reject(abortErrorOf(signal)); });
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
     let status = 0;
     let headers: http2.IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
@@ -239,15 +248,39 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
     fallback?.destroy();
   };
 
+  /**
+   * A session for this request: bounded by the request's own timeout and signal, also when it
+   * joins a connect another request started (with that request's timeout).
+   */
+  const sessionFor = (creds: ConnectionCredentials, req: TransportRequest): Promise<Session | 'h1'> => {
+    const { signal } = req;
+    if (signal?.aborted === true) return Promise.reject(abortErrorOf(signal));
+    const s = current;
+    if (s !== undefined && s.creds === creds && !s.h2.closed && !s.h2.destroyed) return Promise.resolve(s);
+    return new Promise<Session | 'h1'>((resolve, reject) => {
+      const end = (f: () => void): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        f();
+      };
+      const timer = setTimeout(() => { end(() => { reject(timeoutError(req.timeoutMs)); }); }, req.timeoutMs);
+      function onAbort(): void {
+        if (signal !== undefined) end(() => { reject(abortErrorOf(signal)); });
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      session(creds, req.timeoutMs).then((r) => { end(() => { resolve(r); }); }, (e: unknown) => { end(() => { reject(mapError(e)); }); });
+    });
+  };
+
   return {
     async send(creds, req) {
       if (fallback === undefined && creds.server.protocol === 'http:') fallback = createH1Transport(opts);
       if (fallback !== undefined) return fallback.send(creds, req);
       // Connected first, so the server's stream limit is known before a stream slot is taken.
-      if (await session(creds, req.timeoutMs) === 'h1') return viaH1(creds, req);
+      if (await sessionFor(creds, req) === 'h1') return viaH1(creds, req);
       return streams(async () => {
         // The session may have been retired (GOAWAY, timeout) while this request waited.
-        const s = await session(creds, req.timeoutMs);
+        const s = await sessionFor(creds, req);
         if (s === 'h1') return viaH1(creds, req);
         wire = 'h2';
         return sendOn(s, req);
