@@ -2,6 +2,7 @@
  * Types and helpers shared by kontract's HTTP transports (transport.ts picks one).
  */
 import type * as http from 'node:http';
+import type { Readable } from 'node:stream';
 import * as tls from 'node:tls';
 import type { ConnectionCredentials } from './cluster-connection.js';
 
@@ -35,9 +36,26 @@ export interface TransportResponse {
   readonly text: string;
 }
 
+/** A streamed answer (a watch): its status and headers, the body as it arrives. */
+export interface TransportStream {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  /**
+   * The body: iterating ends when the server ends the response and throws when it breaks or the
+   * request's signal aborts. Read it to the end or `resume()` it.
+   */
+  readonly body: Readable;
+}
+
 export interface Transport {
   /** One attempt. Rejects with an error whose `code` is a Node network code or KONTRACT_TIMEOUT. */
   send(creds: ConnectionCredentials, req: TransportRequest): Promise<TransportResponse>;
+  /**
+   * One streamed request (a watch), resolved at the response headers. `timeoutMs` bounds only the
+   * wait for them (connect included); after that no timeout applies (the caller watches for a
+   * silent stream) and `signal` ends the stream. Over h2 it is a stream of the same session.
+   */
+  stream(creds: ConnectionCredentials, req: TransportRequest): Promise<TransportStream>;
   /** What the current connection speaks; undefined before the first connection. */
   protocol(): WireProtocol | undefined;
   /** Ends in-flight requests now (deadline, abort); a later request connects anew. */
@@ -54,6 +72,8 @@ export interface TransportOptions {
    * SETTINGS_MAX_CONCURRENT_STREAMS. @default 100
    */
   readonly maxStreams?: number;
+  /** HTTP/2: PING a session with streams in flight after this long without traffic. @default KEEPALIVE_MS of transport-h2.ts */
+  readonly keepaliveMs?: number;
 }
 
 /** One TLS context (CA, client certificate) per credentials, shared by all connections made with them. */

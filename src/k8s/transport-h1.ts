@@ -7,15 +7,17 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ConnectionCredentials } from './cluster-connection.js';
 import { abortErrorOf, secureContextOf, timeoutError } from './transport-base.js';
-import type { Transport, TransportOptions, TransportRequest, TransportResponse } from './transport-base.js';
+import type { Transport, TransportOptions, TransportRequest, TransportResponse, TransportStream } from './transport-base.js';
 
 export function createH1Transport(opts: TransportOptions = {}): Transport {
   let agent: http.Agent | undefined;
   let agentFor: ConnectionCredentials | undefined;
+  /** Agents of credentials since replaced (a 401 re-read): their requests and streams end on their own; destroyed on close. */
+  const retired: http.Agent[] = [];
 
   const currentAgent = (creds: ConnectionCredentials): http.Agent => {
     if (agent !== undefined && agentFor === creds) return agent;
-    agent?.destroy();
+    if (agent !== undefined) retired.push(agent);
     const common = { keepAlive: true, maxSockets: opts.maxConnections ?? 16, keepAliveMsecs: 10_000 };
     agent = creds.server.protocol === 'http:'
       ? new http.Agent(common)
@@ -29,6 +31,12 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
       });
     agentFor = creds;
     return agent;
+  };
+
+  const destroyAll = (): void => {
+    agent?.destroy();
+    agent = undefined;
+    for (const a of retired.splice(0)) a.destroy();
   };
 
   return {
@@ -66,14 +74,36 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
         req.end(spec.body);
       });
     },
+    stream(creds: ConnectionCredentials, spec: TransportRequest): Promise<TransportStream> {
+      const url = new URL(spec.path, creds.server);
+      const mod = url.protocol === 'http:' ? http : https;
+      const { signal } = spec;
+      if (signal?.aborted === true) return Promise.reject(abortErrorOf(signal));
+      return new Promise<TransportStream>((resolve, reject) => {
+        const req = mod.request(url, { method: spec.method, headers: { ...spec.headers }, agent: currentAgent(creds) }, (res) => {
+          clearTimeout(timer);
+          res.once('close', () => { signal?.removeEventListener('abort', onAbort); });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+        });
+        const timer = setTimeout(() => { req.destroy(timeoutError(spec.timeoutMs)); }, spec.timeoutMs);
+        // Ends the request, or the body being read (its iteration then throws).
+        function onAbort(): void {
+          if (signal === undefined) return;
+          const e = abortErrorOf(signal);
+          reject(e);
+          req.destroy(e);
+        }
+        signal?.addEventListener('abort', onAbort, { once: true });
+        req.on('error', (e) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        });
+        req.end();
+      });
+    },
     protocol: () => (agent === undefined ? undefined : 'http/1.1'),
-    destroy() {
-      agent?.destroy();
-      agent = undefined;
-    },
-    close() {
-      agent?.destroy();
-      agent = undefined;
-    },
+    destroy: destroyAll,
+    close: destroyAll,
   };
 }
