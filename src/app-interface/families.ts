@@ -23,7 +23,7 @@
  *     one model entry or problems `{file, field, message}`; `ctx.file(path)` / `ctx.entry(kind,
  *     path)` read other datafiles. Pure: no IO.
  *  4. Add it to FAMILIES below. Nothing else: the YAML loader, `kontract validate`, `serve` and
- *     `bundle` (a kind without a GraphQL type in graphql-schema.ts travels as a qontract resource,
+ *     `bundle` (a kind without a GraphQL type, graphql-mapping.ts KIND_TYPES, travels as a qontract resource,
  *     `resources_v1(schema: …)`) and the GraphQL client (which rebuilds the documents and runs the
  *     same `build`) pick it up. Cross-file rules over the assembled model go into rules.ts (RULES).
  *  5. If a datafile points at non-datafile files inside the tree (manifests, templates), declare

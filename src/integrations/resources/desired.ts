@@ -78,6 +78,11 @@ function encodeSecretData(raw: Readonly<Record<string, string>>): Record<string,
   return data;
 }
 
+/** Whether building the entry reads a secret (vault-secret, or a Route with a TLS secret path). */
+function needsSecret(r: NamespaceResource): boolean {
+  return r.provider === 'vault-secret' || (r.provider === 'route' && r.tls !== undefined);
+}
+
 type Built = { object: KubeObject } | { problem: string; field?: string } | { unread: { kind: string; name: string; secret: string } };
 
 async function buildOne(r: NamespaceResource, ns: Namespace, secrets: SecretReader | undefined): Promise<Built> {
@@ -143,7 +148,11 @@ export async function desiredResources(data: AppInterfaceData, secrets: SecretRe
       dynamicKinds.push({ cluster: ns.cluster, type: t.type, source: ns.path });
     }
     const resources = ns.openshiftResources;
-    const built = await Promise.all(resources.map((r) => buildOne(r, ns, secrets)));
+    // Manifests and templates need no secret: built without a promise each (most entries, and a
+    // promise per entry was a measurable share of a 10,000-object no-op, docs/benchmarks.md).
+    const built = resources.some(needsSecret)
+      ? await Promise.all(resources.map((r) => buildOne(r, ns, secrets)))
+      : resources.map((r): Built => (r.provider === 'vault-secret' ? { problem: 'no secret reader' } : { object: r.object }));
     const seen = new Map<string, string>();
     for (const [i, b] of built.entries()) {
       const r = resources[i];
@@ -182,11 +191,27 @@ export async function desiredResources(data: AppInterfaceData, secrets: SecretRe
       objects.push({ cluster: ns.cluster, object: o, source: r.origin.file === ns.path ? ns.path : `${ns.path} (${r.origin.file})` });
     }
   }
+  // Called for every listed object of every managed kind: the kind key is split once per kind
+  // and the namespace's types found without building a key string per object.
+  const byCluster = new Map<string, Map<string, ManagedType[]>>();
+  for (const [key, types] of managed) {
+    const i = key.indexOf('/');
+    const cluster = key.slice(0, i);
+    const inner = byCluster.get(cluster) ?? new Map<string, ManagedType[]>();
+    inner.set(key.slice(i + 1), types);
+    byCluster.set(cluster, inner);
+  }
+  const kindKeys = new Map<string, { kind: string; group: string }>();
   const manages = (cluster: string, kind: string, obj: KubeObject): boolean => {
-    const types = managed.get(`${cluster}/${obj.metadata.namespace ?? ''}`);
+    const ns = obj.metadata.namespace ?? '';
+    const types = byCluster.get(cluster)?.get(ns);
     if (types === undefined) return false;
-    const k = splitKindKey(kind);
-    if (unread.has(`${cluster}/${obj.metadata.namespace ?? ''}/${k.kind}/${obj.metadata.name}`)) return false;
+    let k = kindKeys.get(kind);
+    if (k === undefined) {
+      k = splitKindKey(kind);
+      kindKeys.set(kind, k);
+    }
+    if (unread.size > 0 && unread.has(`${cluster}/${ns}/${k.kind}/${obj.metadata.name}`)) return false;
     const t = typeFor(types, k.kind, k.group);
     return t !== undefined && (t.names === undefined || t.names.has(obj.metadata.name));
   };
