@@ -28,6 +28,7 @@
  */
 import * as http2 from 'node:http2';
 import { isIP } from 'node:net';
+import { PassThrough } from 'node:stream';
 import * as tls from 'node:tls';
 import pLimit from 'p-limit';
 import type { ConnectionCredentials } from './cluster-connection.js';
@@ -208,6 +209,10 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
       return;
     }
     if (s.active++ === 0) s.h2.ref();
+    // The body handed out: ends only when the stream closed with NO_ERROR after its end; a stream
+    // cut by a lost session (which node:http2 ends as if complete, code CANCEL) makes it throw.
+    const body = new PassThrough();
+    stream.pipe(body, { end: false });
     const { signal } = req;
     let answered = false;
     const fail = (e: Error): void => {
@@ -226,21 +231,30 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
       if (signal === undefined) return;
       const e = abortErrorOf(signal);
       fail(e);
-      stream.destroy(e);
+      body.destroy(e);
+      stream.close(http2.constants.NGHTTP2_CANCEL);
     }
     signal?.addEventListener('abort', onAbort, { once: true });
     stream.on('response', (h) => {
       if (answered) return;
       answered = true;
       clearTimeout(timer);
-      resolve({ status: h[':status'] ?? 0, headers: h, body: stream });
+      resolve({ status: h[':status'] ?? 0, headers: h, body });
     });
-    stream.on('error', (e) => { fail(mapError(e)); });
+    let ended = false;
+    stream.on('end', () => { ended = true; });
+    stream.on('error', (e) => {
+      const err = mapError(e);
+      fail(err);
+      body.destroy(err);
+    });
     stream.on('close', () => {
       signal?.removeEventListener('abort', onAbort);
       if (--s.active === 0 && !s.h2.destroyed) s.h2.unref();
       free();
       fail(networkError('ECONNRESET', `HTTP/2 stream closed before its response headers (code ${stream.rstCode ?? 0})`));
+      if (ended && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) body.end();
+      else if (!body.destroyed) body.destroy(signal?.aborted === true ? abortErrorOf(signal) : networkError('ECONNRESET', `HTTP/2 stream closed mid-body (code ${stream.rstCode ?? 0})`));
     });
   });
 
@@ -277,21 +291,25 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
       status = h[':status'] ?? 0;
     });
     stream.on('data', (c: Buffer) => chunks.push(c));
-    // A stream of a session torn down (e.g. the connection reset) can end without response headers
-    // or be aborted mid-body: that is a lost connection, retried, never an answer (the fault suite's
-    // reset case, test/integration/faults/network-faults.test.ts, saw such ends resolve as status 0).
+    // A stream of a session torn down (the connection reset, the apiserver killed) can end without
+    // response headers, or 'end' mid-body without 'aborted' (node:http2 then closes it with code
+    // CANCEL, not NO_ERROR): that is a lost connection, retried, never an answer — a truncated LIST
+    // page must not parse as an empty one. So the answer is settled at 'close', complete only when
+    // the body ended and the stream closed with NO_ERROR (test/integration/transport.test.ts).
     let aborted = false;
+    let ended = false;
     stream.on('aborted', () => { aborted = true; });
-    stream.on('end', () => {
-      settle(() => {
-        if (status === 0 || aborted) reject(networkError('ECONNRESET', 'HTTP/2 stream ended without a complete answer'));
-        else resolve({ status, headers, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
+    stream.on('end', () => { ended = true; });
     stream.on('error', (e) => { settle(() => { reject(mapError(e)); }); });
     stream.on('close', () => {
       if (--s.active === 0 && !s.h2.destroyed) s.h2.unref();
-      settle(() => { reject(networkError('ECONNRESET', `HTTP/2 stream closed without a complete answer (code ${stream.rstCode ?? 0})`)); });
+      settle(() => {
+        if (ended && !aborted && status !== 0 && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
+          resolve({ status, headers, text: Buffer.concat(chunks).toString('utf8') });
+        } else {
+          reject(networkError('ECONNRESET', `HTTP/2 stream closed without a complete answer (code ${stream.rstCode ?? 0})`));
+        }
+      });
     });
     stream.setTimeout(req.timeoutMs, () => {
       settle(() => { reject(timeoutError(req.timeoutMs)); });

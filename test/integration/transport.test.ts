@@ -158,6 +158,49 @@ async function h2Proxy(upstreamPort: number, tls: { cert: string; key: string },
   };
 }
 
+/**
+ * The test's own HTTP/2 TLS proxy in front of the apiserver that forwards every request but cuts
+ * its first answer: the status, headers and half the body, then the connection is destroyed (as
+ * when the apiserver is killed mid-response).
+ */
+async function cuttingProxy(upstreamPort: number, tls: { cert: string; key: string }): Promise<{ port: number; received: () => number; close: () => Promise<void> }> {
+  let streams = 0;
+  const live = new Set<http2.ServerHttp2Session>();
+  const agent = new https.Agent({ keepAlive: true, ca: tls.cert });
+  const server = http2.createSecureServer(tls);
+  server.on('session', (s) => { live.add(s); s.on('close', () => live.delete(s)); s.on('error', () => undefined); });
+  server.on('stream', (stream, headers) => {
+    const n = streams++;
+    stream.on('error', () => undefined);
+    const fwd: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':') && typeof v === 'string') fwd[k] = v;
+    const up = https.request({ host: '127.0.0.1', port: upstreamPort, method: String(headers[':method']), path: String(headers[':path']), headers: fwd, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        stream.respond({ ':status': res.statusCode ?? 502, 'content-type': res.headers['content-type'] ?? 'text/plain' });
+        if (n > 0) {
+          stream.end(body);
+          return;
+        }
+        stream.write(body.subarray(0, Math.floor(body.length / 2)), () => { setTimeout(() => { stream.session?.destroy(); }, 50); });
+      });
+    });
+    up.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    received: () => streams,
+    async close() {
+      for (const s of live) s.destroy();
+      await new Promise<void>((r) => server.close(() => { r(); }));
+      agent.destroy();
+    },
+  };
+}
+
 describe('HTTP/2 transport', () => {
   const ns = uniqueName('transport');
   let admin: ClusterClient;
@@ -250,6 +293,25 @@ describe('HTTP/2 transport', () => {
       expect(c.stats().byVerb.get).toBe(4 + 4 + 3);
       expect(proxy.sessions()).toBe(3);
       expect(c.stats().protocol).toBe('h2');
+      c.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('takes an answer cut mid-body by a lost connection for a lost connection (retried), never for a complete one', async () => {
+    const c0 = testCluster('prod-1');
+    await admin.apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cut', namespace: ns }, data: { k: 'v' } }, { dryRun: false });
+    const proxy = await cuttingProxy(portOf(c0.server), serving(c0.caFile));
+    try {
+      const c = await clientFor(via(prod1(), proxy.port), { transport: 'h2', maxRetries: 1, timeoutMs: 20_000 });
+      const t0 = Date.now();
+      // the first LIST answer ends after half its body: retried, and the retry's answer is the one returned
+      const listed = await c.list(CONFIGMAP, { namespace: ns });
+      expect(listed.map((o) => o.metadata.name)).toContain('cut');
+      expect(c.stats().byVerb.list).toBe(2);
+      expect(proxy.received()).toBe(2);
+      expect(Date.now() - t0).toBeLessThan(10_000); // retried at the cut, not after the request timeout
       c.close();
     } finally {
       await proxy.close();
