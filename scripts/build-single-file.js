@@ -40,6 +40,17 @@ const embedSchemas = {
         '}',
       ].join('\n'),
     }));
+    // ajv through static imports (the sources load it with require, which a bundle cannot resolve);
+    // no precompiled validators in the bundle: it compiles the schemas it uses at run time.
+    b.onLoad({ filter: /[\\/]app-interface[\\/]schema-ajv\.ts$/ }, () => ({
+      loader: 'ts',
+      contents: [
+        "import { Ajv, _, Name } from 'ajv';",
+        "import { callValidateCode } from 'ajv/dist/vocabularies/code.js';",
+        'export function ajvRuntime() { return { Ajv, _, Name, callValidateCode }; }',
+        'export function precompiledModule() { return undefined; }',
+      ].join('\n'),
+    }));
   },
 };
 

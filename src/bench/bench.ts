@@ -5,7 +5,7 @@
  * `kubectl apply --dry-run=server`. Each phase runs in its own child process so peak RSS
  * (process.resourceUsage().maxRSS) belongs to that phase alone. Not a test: it prints a report.
  *
- *   node scripts/bench.js [--mode full|pairs|changed-since|overload] [--sizes 10000,20000] [--clusters N]
+ *   node scripts/bench.js [--mode full|pairs|changed-since|overload|writes|change] [--sizes 10000,20000] [--clusters N]
  *     [--clusters-dir DIR] [--transport h1|h2] [--concurrency N] [--pairs N] [--no-kubectl] [--kubectl-max N]
  *     [--case generic|resources] [--shares S] [--concurrency-list a,b]
  *
@@ -40,7 +40,7 @@ import { DEFAULT_CONCURRENCY, runReconcile } from '../reconcile/run-reconcile.js
 import type { DryRunMode, ReconcileResult } from '../reconcile/run-reconcile.js';
 import { markOwned, ownershipSelector } from '../resource-inventory/ownership.js';
 import { desired, KINDS, NAMESPACES, NS_KIND } from './objects.js';
-import { deleteFloorObjects, ensureBenchNamespaces, FLOOR_NS_PREFIX, overloadMetrics, removeOverload, setOverload, writeFloor } from './writes.js';
+import { cpuSince, deleteFloorObjects, ensureBenchNamespaces, FLOOR_NS_PREFIX, overloadMetrics, removeOverload, setOverload, writeFloor } from './writes.js';
 import { changedWork } from '../reconcile/changed-since.js';
 
 /** `--transport` of kontract's client (src/k8s/transport.ts). */
@@ -124,10 +124,14 @@ const rssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 interface PhaseResult {
   phase: string; size: number; seconds: number; breakdown?: ReconcileResult['phaseSeconds']; renderSeconds?: number;
+  /** CPU seconds (user + system) of the timed part. */
+  cpuSeconds?: number;
   reads: number; writes: number; changes: number; errors: number; maxRssMB: number;
   transport?: string; protocol?: string; concurrency?: number;
   /** HTTP requests sent by status (0: no answer), retries included. */
   statuses?: Record<string, number>;
+  /** Per cluster, the lowest limit of requests in flight its 429s brought it to (absent: never throttled). */
+  lowestConcurrency?: (number | null)[];
 }
 
 /** How a reconcile phase runs: transport, per-cluster concurrency, user, its objects. */
@@ -156,18 +160,21 @@ async function phaseReconcile(state: LocalClustersState, size: number, dryRun: D
   const objects = run.empty === true ? [] : desired(size, defs.map((d) => d.name), changed, run.nsPrefix);
   const integration = resources === undefined ? benchIntegration(objects, run.integration) : resourcesIntegration;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const r = await runReconcile({
     integrations: [integration], data: resources?.data ?? dataOf(defs), connect: connector.connect,
     dryRun, reporter: silentReporter, allowMassDeletion: true, maxDeletions: Math.max(size, 1), concurrency,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuSeconds = cpuSince(cpu0);
   const protocol = r.clusters[0]?.stats.protocol;
   connector.closeAll();
   return {
-    phase, size, seconds, breakdown: r.phaseSeconds, ...(resources === undefined ? {} : { renderSeconds: resources.renderSeconds }),
+    phase, size, seconds, cpuSeconds, breakdown: r.phaseSeconds, ...(resources === undefined ? {} : { renderSeconds: resources.renderSeconds }),
     changes: r.plan.changes.length, errors: r.errors.length, maxRssMB: rssMB(),
     reads: r.clusters.reduce((a, c) => a + c.stats.reads, 0), writes: r.clusters.reduce((a, c) => a + c.stats.writes, 0),
     transport: run.transport ?? 'default', ...(protocol === undefined ? {} : { protocol }), concurrency, statuses,
+    ...(r.clusters.some((c) => c.stats.lowestConcurrency !== undefined) ? { lowestConcurrency: r.clusters.map((c) => c.stats.lowestConcurrency ?? null) } : {}),
   };
 }
 
@@ -200,6 +207,7 @@ async function phaseChangedSince(state: LocalClustersState, size: number, transp
 async function phaseFloor(state: LocalClustersState, size: number, integration: string): Promise<PhaseResult> {
   let reads = 0;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const listAll = async (c: LocalClustersState['clusters'][number], kind: ManagedKind): Promise<number> => {
     const agent = new https.Agent({ keepAlive: true, ca: readFileSync(c.caFile) });
     let cont = '';
@@ -224,7 +232,7 @@ async function phaseFloor(state: LocalClustersState, size: number, integration: 
   };
   const counts = await Promise.all(state.clusters.flatMap((c) => KINDS.map((k) => listAll(c, k))));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { phase: 'floor', size, seconds, reads, writes: 0, changes: counts.reduce((a, b) => a + b, 0), errors: 0, maxRssMB: rssMB() };
+  return { phase: 'floor', size, seconds, cpuSeconds: cpuSince(cpu0), reads, writes: 0, changes: counts.reduce((a, b) => a + b, 0), errors: 0, maxRssMB: rssMB() };
 }
 
 /**
@@ -234,6 +242,7 @@ async function phaseFloor(state: LocalClustersState, size: number, integration: 
 async function phaseFloorH2(state: LocalClustersState, size: number, integration: string): Promise<PhaseResult> {
   let reads = 0;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const counts = await Promise.all(state.clusters.map(async (c) => {
     const session = http2.connect(c.server, { ca: readFileSync(c.caFile), settings: { initialWindowSize: 16 * 1024 * 1024 } });
     session.on('connect', () => { session.setLocalWindowSize(32 * 1024 * 1024); });
@@ -264,7 +273,7 @@ async function phaseFloorH2(state: LocalClustersState, size: number, integration
     }
   }));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { phase: 'floor-h2', size, seconds, reads, writes: 0, changes: counts.reduce((a, b) => a + b, 0), errors: 0, maxRssMB: rssMB() };
+  return { phase: 'floor-h2', size, seconds, cpuSeconds: cpuSince(cpu0), reads, writes: 0, changes: counts.reduce((a, b) => a + b, 0), errors: 0, maxRssMB: rssMB() };
 }
 
 async function child(args: readonly string[]): Promise<void> {
@@ -281,9 +290,9 @@ async function child(args: readonly string[]): Promise<void> {
   const overload: RunSettings = { ...run, user: 'alice', integration: OVERLOAD_INTEGRATION, nsPrefix: OVERLOAD_NS_PREFIX };
   // `--mode writes`: kontract's creates as admin into namespaces where none of its objects exist yet.
   const fresh: RunSettings = { ...run, integration: OVERLOAD_INTEGRATION, nsPrefix: OVERLOAD_NS_PREFIX };
-  const writeFloorPhase = async (changedOnly: boolean): Promise<PhaseResult> => {
-    const w = await writeFloor(state, size, changedOnly, concurrency ?? DEFAULT_CONCURRENCY);
-    return { phase, size, seconds: w.seconds, reads: 0, writes: w.writes, changes: w.writes, errors: w.failed, maxRssMB: rssMB(), concurrency: concurrency ?? DEFAULT_CONCURRENCY };
+  const writeFloorPhase = async (changedOnly: boolean, restore = false): Promise<PhaseResult> => {
+    const w = await writeFloor(state, size, changedOnly, concurrency ?? DEFAULT_CONCURRENCY, restore);
+    return { phase, size, seconds: w.seconds, cpuSeconds: w.cpuSeconds, reads: 0, writes: w.writes, changes: w.writes, errors: w.failed, maxRssMB: rssMB(), concurrency: concurrency ?? DEFAULT_CONCURRENCY };
   };
   const r = phase === 'floor' ? await phaseFloor(state, size, integrationOf(benchCase))
     : phase === 'floor-h2' ? await phaseFloorH2(state, size, integrationOf(benchCase))
@@ -292,6 +301,7 @@ async function child(args: readonly string[]): Promise<void> {
           : phase === 'changed-since' ? await phaseChangedSince(state, size, transport)
             : phase === 'write-floor' ? await writeFloorPhase(false)
               : phase === 'write-floor-change' ? await writeFloorPhase(true)
+              : phase === 'write-floor-restore' ? await writeFloorPhase(true, true)
                 : phase === 'fresh-wet' ? await phaseReconcile(state, size, false, false, phase, 'generic', fresh)
                 : phase === 'fresh-change' ? await phaseReconcile(state, size, false, true, phase, 'generic', fresh)
                 : phase === 'fresh-delete' ? await phaseReconcile(state, size, false, false, phase, 'generic', { ...fresh, empty: true })
@@ -477,7 +487,7 @@ async function modeOverload(ctx: ModeContext): Promise<void> {
     const wet = await runChild(stateDir, size, 'overload-wet', 'generic', o);
     const del = await runChild(stateDir, size, 'overload-delete', 'generic', o);
     const after = tight ? await overloadMetrics(state) : [];
-    const summary = (r: PhaseResult) => ({ seconds: r3(r.seconds), writes: r.writes, changes: r.changes, errors: r.errors, statuses: r.statuses });
+    const summary = (r: PhaseResult) => ({ seconds: r3(r.seconds), writes: r.writes, changes: r.changes, errors: r.errors, statuses: r.statuses, lowestConcurrency: r.lowestConcurrency });
     console.log(JSON.stringify({
       mode: 'overload', tight, shares: tight ? shares : undefined, concurrency, size, wet: summary(wet), delete: summary(del),
       serverSeats: after.map((a) => a.seats), serverRejected: after.map((a, i) => a.rejected - (before[i]?.rejected ?? 0)),
@@ -524,6 +534,50 @@ async function modeWrites(ctx: ModeContext): Promise<void> {
       mode: 'writes', size, clusters: state.clusters.length, pairs, concurrency: ctx.child.concurrency ?? DEFAULT_CONCURRENCY,
       wet: summary('wet'), writeFloorWet: summary('floorWet'), change: summary('change'), writeFloorChange: summary('floorChange'), delete: summary('delete'),
       wetToWriteFloor: r3(m('wet') / m('floorWet')), changeToWriteFloor: r3(m('change') / m('floorChange')),
+    }));
+  }
+}
+
+/**
+ * `--mode change [--pairs N]` (default 5): per size, N rounds of kontract's 1 % change run and of
+ * the run that undoes it (`restore`), each against its floor — the better LIST floor of the round
+ * plus the write floor of the same applies (`write-floor-change`, `write-floor-restore`) — the
+ * order of the four sides rotated every round; medians of the per-round ratios, wall and CPU.
+ */
+async function modeChange(ctx: ModeContext): Promise<void> {
+  const { stateDir, state, sizes, argv } = ctx;
+  const pairs = Number(flagOf(argv, '--pairs') ?? '5');
+  await ensureBenchNamespaces(state, FLOOR_NS_PREFIX);
+  const sides: readonly (readonly string[])[] = [['change', 'restore'], ['write-floor-change', 'write-floor-restore'], ['floor'], ['floor-h2']];
+  for (const size of sizes) {
+    // kontract's objects in place with their original values; the floor's 1 % likewise.
+    await runChild(stateDir, size, 'wet', 'generic', ctx.child);
+    await runChild(stateDir, size, 'write-floor-restore', 'generic', ctx.child);
+    const got = new Map<string, PhaseResult[]>(sides.flat().map((p) => [p, []]));
+    for (let round = 0; round < pairs; round++) {
+      for (let j = 0; j < sides.length; j++) {
+        for (const phase of sides[(round + j) % sides.length] ?? []) got.get(phase)?.push(await runChild(stateDir, size, phase, 'generic', ctx.child));
+      }
+    }
+    await deleteFloorObjects(state, size);
+    const of = (p: string): PhaseResult[] => got.get(p) ?? [];
+    const at = (p: string, i: number, f: (r: PhaseResult) => number): number => { const r = of(p)[i]; return r === undefined ? NaN : f(r); };
+    const ratios = (run: string, writeFloorPhase: string, f: (r: PhaseResult) => number): number[] =>
+      of(run).map((r, i) => f(r) / (Math.min(at('floor', i, f), at('floor-h2', i, f)) + at(writeFloorPhase, i, f)));
+    const wall = (r: PhaseResult): number => r.seconds;
+    const cpu = (r: PhaseResult): number => r.cpuSeconds ?? NaN;
+    const summary = (p: string) => ({
+      median: r3(median(of(p).map(wall))), min: r3(Math.min(...of(p).map(wall))), max: r3(Math.max(...of(p).map(wall))),
+      cpuMedian: r3(median(of(p).map(cpu))), writes: median(of(p).map((x) => x.writes)), errors: Math.max(...of(p).map((x) => x.errors)),
+      ...(of(p)[0]?.breakdown === undefined ? {} : {
+        breakdown: Object.fromEntries((['desired', 'fetch', 'plan', 'apply'] as const).map((k) => [k, r3(median(of(p).map((x) => x.breakdown?.[k] ?? NaN)))])),
+      }),
+    });
+    console.log(JSON.stringify({
+      mode: 'change', size, clusters: state.clusters.length, pairs, transport: ctx.child.transport ?? 'default',
+      ...Object.fromEntries(sides.flat().map((p) => [p, summary(p)])),
+      changeToFloor: { wall: r3(median(ratios('change', 'write-floor-change', wall))), cpu: r3(median(ratios('change', 'write-floor-change', cpu))) },
+      restoreToFloor: { wall: r3(median(ratios('restore', 'write-floor-restore', wall))), cpu: r3(median(ratios('restore', 'write-floor-restore', cpu))) },
     }));
   }
 }
@@ -578,6 +632,7 @@ async function main(argv: readonly string[]): Promise<void> {
     else if (mode === 'changed-since') await modeChangedSince(ctx);
     else if (mode === 'overload') await modeOverload(ctx);
     else if (mode === 'writes') await modeWrites(ctx);
+    else if (mode === 'change') await modeChange(ctx);
     else await modeFull(ctx);
   } finally {
     if (started) await stopLocalClusters(stateDir, stderrReporter);

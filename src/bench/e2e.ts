@@ -23,7 +23,7 @@
  * rounds (`<case>@base`), interleaved with this checkout's.
  */
 /* eslint-disable no-console -- a benchmark script's report is its output */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,14 @@ function measure(args: readonly string[], env: NodeJS.ProcessEnv = process.env):
       res({ wall, code: code ?? -1, stdout: out, ...(Number.isFinite(kb) ? { maxRssMB: Math.round(kb / 1024) } : {}), ...(inner === undefined ? {} : { inner: Number(inner) }) });
     });
   });
+}
+
+/** The upstream network CRDs the `networks` integration needs (scripts/network-crds.sh: cached, or built from Go modules). */
+function networkCrdsDir(): string {
+  const r = spawnSync(join(REPO, 'scripts', 'network-crds.sh'), { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const dir = r.stdout.trim().split('\n').pop();
+  if (r.status !== 0 || dir === undefined || dir === '') throw new Error('scripts/network-crds.sh failed');
+  return dir;
 }
 
 /** The LISTs the run sends on every cluster: each integration's static kinds with its ownership selector (the resources integration's kinds come from the data and are left out). */
@@ -105,8 +113,8 @@ async function main(argv: readonly string[]): Promise<void> {
   let started = false;
   if (stateDir === undefined) {
     stateDir = mkdtempSync(join(tmpdir(), 'kontract-e2e-clusters-'));
-    console.error('[e2e] starting 3 local clusters (kontract local-clusters up, with the demo CRDs)');
-    const up = await measure([KONTRACT, 'local-clusters', 'up', '--dir', stateDir, '--crds', 'deploy/crds/kubevirt', 'deploy/crds/hedgehog']);
+    console.error('[e2e] starting 3 local clusters (kontract local-clusters up, with the demo CRDs and the network CRDs of scripts/network-crds.sh)');
+    const up = await measure([KONTRACT, 'local-clusters', 'up', '--dir', stateDir, '--crds', 'deploy/crds/kubevirt', 'deploy/crds/hedgehog', networkCrdsDir()]);
     if (up.code !== 0) throw new Error('local-clusters up failed');
     started = true;
   }

@@ -87,9 +87,15 @@ async function childLoop(state: LocalClustersState, size: number): Promise<void>
   });
   const stop = new AbortController();
   process.once('SIGTERM', () => { stop.abort('SIGTERM'); });
-  // LIST requests sent (full passes and resourceVersion probes), answered on GET / for the driver.
+  // LIST requests sent (full passes and resourceVersion probes) and the heap's figures (MB),
+  // answered on GET / for the driver; GET /?gc=1 first collects garbage (what is retained).
   let lists = 0;
-  const server = http.createServer((_req, res) => { res.end(JSON.stringify({ lists })); });
+  const server = http.createServer((req, res) => {
+    if (req.url === '/?gc=1') (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    const mb = (x: number): number => Math.round(x / 2 ** 20);
+    res.end(JSON.stringify({ lists, heap: { heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) } }));
+  });
   await new Promise<void>((r) => { server.listen(0, '127.0.0.1', () => { r(); }); });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -168,13 +174,23 @@ function rssMB(pid: number): { rss: number; hwm: number } {
   return { rss: Math.round(kb('VmRSS') / 1024), hwm: Math.round(kb('VmHWM') / 1024) };
 }
 
-async function listRequests(port: number): Promise<number> {
-  const body = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.json()) as { lists: number };
-  return body.lists;
+interface ChildReport { lists: number; heap: Record<string, number> }
+
+async function childReport(port: number, gc = false): Promise<ChildReport> {
+  return await fetch(`http://127.0.0.1:${port}/${gc ? '?gc=1' : ''}`).then((r) => r.json()) as ChildReport;
 }
 
-function spawnChild(args: readonly string[]): { p: ChildProcess; line: Promise<Record<string, unknown>> } {
-  const p = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function listRequests(port: number): Promise<number> {
+  return (await childReport(port)).lists;
+}
+
+/** The child's RSS and peak (from /proc) with its heap's figures, MB. */
+async function memoryOf(pid: number, port: number): Promise<Record<string, number>> {
+  return { ...rssMB(pid), ...(await childReport(port)).heap };
+}
+
+function spawnChild(args: readonly string[], nodeFlags: readonly string[] = []): { p: ChildProcess; line: Promise<Record<string, unknown>> } {
+  const p = spawn(process.execPath, [...nodeFlags, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = new Promise<Record<string, unknown>>((res, rej) => {
     let out = '';
     p.stdout?.on('data', (d: Buffer) => {
@@ -216,13 +232,15 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const state = readState(stateDir);
   if (state === undefined) throw new Error(`no local clusters in ${stateDir}`);
-  const loop = spawnChild(['--child-loop', '--state', stateDir, '--size', String(size)]);
+  // --expose-gc: only for the retained-heap figure, read after every other measurement.
+  const loop = spawnChild(['--child-loop', '--state', stateDir, '--size', String(size)], ['--expose-gc']);
   const pid = loop.p.pid ?? 0;
   try {
     const ready = await loop.line;
     const port = Number(ready.port);
     console.error(`[bench-watch] loop ready: ${JSON.stringify(ready)}`);
     await sleep(3000); // events of the first pass's own writes settle
+    const afterFirstPass = await memoryOf(pid, port);
     const clk = 100; // USER_HZ on Linux
     const lists0 = await listRequests(port);
     const cpu0 = cpuTicks(pid);
@@ -246,8 +264,10 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     const soakSeconds = (Date.now() - soakStart) / 1000;
     await sleep(2000);
-    const mem = rssMB(pid);
+    const afterSoak = await memoryOf(pid, port);
+    const mem = { rss: afterSoak.rss ?? 0, hwm: afterSoak.hwm ?? 0 };
     const lists = (await listRequests(port)) - lists0;
+    const retainedHeapMB = (await childReport(port, true)).heap.heapUsed;
     loop.p.kill('SIGTERM');
     const noop = spawnChild(['--child-noop', '--state', stateDir, '--size', String(size)]);
     const oneShot = await noop.line;
@@ -258,6 +278,7 @@ async function main(argv: readonly string[]): Promise<void> {
       soakEdits: soak, soakSeconds, listRequestsDuringEditsAndSoak: lists,
       rssAfterSoakMB: mem.rss, peakRssLoopMB: mem.hwm, oneShotNoopPeakMB: oneShotPeak, rssAfterSoakToOneShotPeak: Math.round((mem.rss / oneShotPeak) * 100) / 100,
       peakLoopToOneShotPeak: Math.round((mem.hwm / oneShotPeak) * 100) / 100, oneShotNoopSeconds: oneShot.seconds,
+      memoryMB: { afterFirstPass, afterSoak, retainedHeapAfterSoak: retainedHeapMB },
     }));
   } finally {
     if (loop.p.exitCode === null) loop.p.kill('SIGTERM');

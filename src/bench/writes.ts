@@ -14,28 +14,36 @@ import { desired, KINDS, NAMESPACES } from './objects.js';
 import { rawH2 } from './raw-h2.js';
 import type { RawH2 } from './raw-h2.js';
 
+/** CPU seconds (user + system) this process spent since `start` (`process.cpuUsage()`). */
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
 export const FLOOR_INTEGRATION = 'bench-floor';
 export const FLOOR_NS_PREFIX = 'benchw';
 
 type ClusterInfo = LocalClustersState['clusters'][number];
 const adminOf = (c: ClusterInfo, concurrency: number): RawH2 => rawH2({ server: c.server, caFile: c.caFile, token: c.adminToken }, concurrency);
 
-export interface WriteFloorResult { seconds: number; writes: number; failed: number }
+export interface WriteFloorResult { seconds: number; cpuSeconds: number; writes: number; failed: number }
 
 /**
  * The write floor: SSA (`fieldManager=kontract`, `force=true`) of `size` objects, or with
- * `changedOnly` of the 1 % that the change run changes (with their changed values), each cluster
- * with `concurrency` requests in flight.
+ * `changedOnly` of the 1 % that the change run changes (with their changed values, or with
+ * `restore` their original ones, as the run that undoes the change sends), each cluster with
+ * `concurrency` requests in flight.
  */
-export async function writeFloor(state: LocalClustersState, size: number, changedOnly: boolean, concurrency: number): Promise<WriteFloorResult> {
+export async function writeFloor(state: LocalClustersState, size: number, changedOnly: boolean, concurrency: number, restore = false): Promise<WriteFloorResult> {
   const names = state.clusters.map((c) => c.name);
-  const all = desired(size, names, changedOnly, FLOOR_NS_PREFIX);
+  const all = desired(size, names, changedOnly && !restore, FLOOR_NS_PREFIX);
   // The 1 % of the change run: per-cluster index a multiple of 100 (objects.ts objectFor).
   const objects = changedOnly ? all.filter((_, i) => Math.floor(i / names.length) % 100 === 0) : all;
   const bodies = objects.map((d) => ({ cluster: d.cluster, obj: markOwned(d.object, FLOOR_INTEGRATION) }));
   const clients = new Map(state.clusters.map((c) => [c.name, adminOf(c, concurrency)]));
   let failed = 0;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await Promise.all(bodies.map(async ({ cluster, obj }) => {
     const kind = KINDS.find((k) => k.kind === obj.kind);
     const path = `/api/v1/namespaces/${obj.metadata.namespace ?? ''}/${kind?.plural ?? ''}/${obj.metadata.name}?fieldManager=kontract&force=true`;
@@ -43,8 +51,9 @@ export async function writeFloor(state: LocalClustersState, size: number, change
     if (res === undefined || res.status < 200 || res.status >= 300) failed++;
   }));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpuSeconds = cpuSince(cpu0);
   for (const c of clients.values()) c.close();
-  return { seconds, writes: bodies.length, failed };
+  return { seconds, cpuSeconds, writes: bodies.length, failed };
 }
 
 /** Creates the namespaces `<prefix>-0…19` on every cluster (idempotent). */

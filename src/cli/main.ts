@@ -2,9 +2,8 @@
  * The CLI shell: parses arguments, builds the reporter, runs one command, and is the only place
  * that sets process.exitCode.
  */
-import yargs from 'yargs';
+import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { errorMessage, isKontractError, isValidationError, formatProblem } from '../core/errors.js';
 import type { CommandContext, CommandEntry, GlobalArgs, KontractCommand } from './command.js';
 import { COMMANDS, commandWords } from './commands/index.js';
@@ -35,7 +34,7 @@ async function loadNamed(argv: readonly string[], entries: readonly CommandEntry
  * so parse the same `argv` this parser was created for.
  */
 export async function createParser(argv: readonly string[], handle: CommandHandler): Promise<Argv<GlobalArgs>> {
-  const loaded = await loadNamed(argv, COMMANDS);
+  const [loaded, { default: yargs }] = await Promise.all([loadNamed(argv, COMMANDS), import('yargs')]);
   let y = yargs([...argv])
     .scriptName('kontract')
     .usage('$0 <command> [options]\n\nDeclarative reconcile of Kubernetes/OpenShift clusters from an app-interface.')
@@ -60,7 +59,26 @@ export async function createParser(argv: readonly string[], handle: CommandHandl
   return y;
 }
 
+/**
+ * The version in the package.json beside the compiled code (what yargs' `--version` prints), or
+ * undefined where there is none (the single-file build: yargs answers there).
+ */
+function packageVersion(): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+    return pkg.name === 'kontract' && typeof pkg.version === 'string' ? pkg.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<ExitCode> {
+  // `kontract --version` alone answers without loading yargs (docs/benchmarks.md, "End to end")
+  const version = argv.length === 1 && argv[0] === '--version' ? packageVersion() : undefined;
+  if (version !== undefined) {
+    process.stdout.write(`${version}\n`);
+    return EXIT.OK;
+  }
   const controller = new AbortController();
   // The signal name is the abort reason: a run stops sending writes and exits 130/143. A second
   // signal of the same kind finds no handler and ends the process at once.
@@ -102,5 +120,5 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
 class UsageFailure extends Error {}
 
 export async function runCli(): Promise<void> {
-  process.exitCode = await main(hideBin(process.argv));
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -20,7 +20,8 @@ import { ERROR_CODES, KontractError } from '../core/errors.js';
 import type { ErrorCode } from '../core/errors.js';
 import { collectionPath, groupVersionPath, objectPath, queryString } from './api-paths.js';
 import type { ClusterConnection, ConnectionCredentials } from './cluster-connection.js';
-import { backoffDelay, isRetryableNetworkError, isRetryableStatus, retryAfterMs } from './retry-policy.js';
+import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import { backoffDelay, isRetryableNetworkError, isRetryableStatus, retryAfterMs, retryThrottled } from './retry-policy.js';
 import { createTransport, DEFAULT_TRANSPORT, networkError } from './transport.js';
 import type { TransportKind, WireProtocol } from './transport.js';
 
@@ -57,6 +58,10 @@ export interface RequestStats {
   readonly byVerb: Readonly<Record<RequestVerb, number>>;
   /** The protocol the connection to the cluster speaks (`h2`, or `http/1.1` by choice or ALPN fallback); absent before the first request. */
   readonly protocol?: WireProtocol;
+  /** Requests answered 429 (retries included); absent when none was. */
+  readonly throttled?: number;
+  /** The lowest limit of requests in flight the 429s brought the cluster to (adaptive-concurrency.ts); absent when none did. */
+  readonly lowestConcurrency?: number;
 }
 
 export interface DiscoveredResource {
@@ -161,7 +166,10 @@ export interface ClientOptions {
   readonly maxSockets?: number;
   /** Per-attempt timeout in ms: no byte from the server for this long fails the attempt (then retried). @default DEFAULT_REQUEST_TIMEOUT_MS */
   readonly timeoutMs?: number;
-  /** Retries for 429/5xx/network errors. @default 4 */
+  /**
+   * Retries for 5xx/network errors, and for 429s answered while the cluster made no progress
+   * (retry-policy.ts `retryThrottled`). @default 4
+   */
   readonly maxRetries?: number;
   /** First backoff step in ms (doubles per attempt). @default 250 */
   readonly backoffBaseMs?: number;
@@ -299,6 +307,11 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   const backoff = { baseMs: options.backoffBaseMs ?? 250, maxMs: 10_000 };
   const counts: Mutable<Record<RequestVerb, number>> = { list: 0, get: 0, apply: 0, delete: 0, discovery: 0, lock: 0 };
   const isAborted = (): boolean => options.signal?.aborted === true;
+  /** Paces every attempt but the Lease's: halved on a 429, grown back on answers (adaptive-concurrency.ts). */
+  const pace = new AdaptiveConcurrency();
+  /** Attempts answered with anything but a throttling or server error: how 429 retries see progress. */
+  let progress = 0;
+  let throttled = 0;
   /** Set by close(): requests still waiting (a black-holed cluster) end without further attempts. */
   let closed = false;
   const transport = createTransport(options.transport ?? DEFAULT_TRANSPORT, options.maxSockets === undefined ? {} : { maxConnections: options.maxSockets });
@@ -354,18 +367,46 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     return new KubeApiError(code, `${text}${status === 403 ? forbiddenHint(message, spec.what) : ''}`, { cluster: conn.cluster, status, reason, ...(cause === undefined ? {} : { cause }) });
   };
 
+  /**
+   * One attempt: through the cluster's pace unless it is a Lease request (a renewal must not queue
+   * behind writes). A 429 lowers the pace before its slot is freed; any other answer below 500 is
+   * progress and lets the pace grow.
+   */
+  const attemptOnce = async (spec: RequestSpec): Promise<RawResponse | 'not-sent'> => {
+    // Counted when handed over (a LIST's next page counts as requested before the current one is handled).
+    counts[spec.verb]++;
+    if (spec.verb === 'lock') return sendOnce(spec);
+    return pace.run(async (attempt) => {
+      // Waiting for a slot can outlast the run or the cluster: nothing is sent then.
+      if (closed || gaveUp !== undefined) {
+        counts[spec.verb]--;
+        return 'not-sent';
+      }
+      const res = await sendOnce(spec);
+      if (res.status === 429) pace.throttled(attempt);
+      else if (res.status < 500) pace.succeeded();
+      return res;
+    });
+  };
+
   /** Sends with retries; resolves any answered response (the caller interprets 4xx). */
   const request = async (spec: RequestSpec): Promise<RawResponse> => {
     let reloaded = false;
     const notSent = (): KubeApiError => failure(spec, 0, GIVEN_UP, `not sent: cluster given up (${gaveUp ?? ''})`);
     const closedError = (cause?: unknown): KubeApiError => failure(spec, 0, 'Closed', 'not sent: the client was closed (the run is over)', cause);
-    for (let attempt = 0; ; attempt++) {
+    /** Retries spent from the maxRetries budget (429s while the cluster made progress do not spend it). */
+    let attempt = 0;
+    /** 429 answers to this request so far. */
+    let rejections = 0;
+    for (;;) {
       if (closed) throw closedError();
       if (gaveUp !== undefined && spec.release !== true) throw notSent();
-      counts[spec.verb]++;
+      const progressBefore = progress;
       let res: RawResponse;
       try {
-        res = await sendOnce(spec);
+        const answered = await attemptOnce(spec);
+        if (answered === 'not-sent') continue;
+        res = answered;
       } catch (e) {
         options.onRequest?.(spec.verb, 0);
         const code = (e as NodeJS.ErrnoException).code;
@@ -383,20 +424,38 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
         }
         if (retry) {
           await sleep(backoffDelay(attempt, backoff));
+          attempt++;
           if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted');
           continue;
         }
         throw failure(spec, 0, code ?? 'NetworkError', `${code ?? 'network error'}${e instanceof Error && code === undefined ? `: ${e.message}` : ''}`, e);
       }
       consecutiveFailures = 0;
+      if (res.status === 429) throttled++;
+      else if (res.status < 500 && spec.verb !== 'lock') progress++;
       options.onRequest?.(spec.verb, res.status);
       if (res.status === 401 && !reloaded) {
         reloaded = true;
         if (await conn.reloadCredentials()) continue;
       }
+      if (res.status === 429 && spec.release !== true) {
+        rejections++;
+        // The cluster answered other requests since this one was sent: a rejection while it makes
+        // progress is its pace, not a failure, and spends no retry (retry-policy.ts retryThrottled).
+        const verdict = retryThrottled({ rejections, retriesSpent: attempt, maxRetries, progressed: progress > progressBefore });
+        if (verdict !== 'fail') {
+          const ra: string | undefined = res.headers['retry-after'];
+          await sleep(backoffDelay(rejections - 1, backoff, retryAfterMs(ra)));
+          if (verdict === 'spend') attempt++;
+          if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted');
+          continue;
+        }
+        return res;
+      }
       if (isRetryableStatus(res.status) && attempt < maxRetries && spec.release !== true) {
         const ra: string | undefined = res.headers['retry-after'];
         await sleep(backoffDelay(attempt, backoff, retryAfterMs(ra)));
+        attempt++;
         if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted');
         continue;
       }
@@ -558,7 +617,11 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
       const byVerb = { ...counts };
       const reads = byVerb.list + byVerb.get + byVerb.discovery;
       const protocol = transport.protocol();
-      return { reads, writes: byVerb.apply + byVerb.delete, byVerb, ...(protocol === undefined ? {} : { protocol }) };
+      const lowest = pace.lowestLimit;
+      return {
+        reads, writes: byVerb.apply + byVerb.delete, byVerb, ...(protocol === undefined ? {} : { protocol }),
+        ...(throttled === 0 ? {} : { throttled }), ...(lowest === Number.POSITIVE_INFINITY ? {} : { lowestConcurrency: lowest }),
+      };
     },
 
     givenUp() {

@@ -1,7 +1,9 @@
 /**
- * Cluster configuration and credentials: turns an app-interface `Cluster` into a client-node
- * `KubeConfig` (via `loadFromOptions` or a kubeconfig file) and into the TLS/auth options kontract's
- * HTTP client needs.
+ * Cluster configuration and credentials: turns an app-interface `Cluster` into the TLS/auth options
+ * kontract's HTTP client needs, from the cluster's token (env, file, in-cluster, automationToken)
+ * or a kubeconfig context read by kontract's own reader (src/k8s/kubeconfig-files.ts).
+ * @kubernetes/client-node is imported only for a kubeconfig user whose credentials come from an
+ * `exec` plugin or an `auth-provider`, and then does exactly what it did for every run before.
  *
  * Rules:
  * - No silent fallback to ~/.kube/config. A kubeconfig-context cluster needs an explicit kubeconfig
@@ -9,17 +11,17 @@
  *   variables as kubectl-style lists); anything missing is an E_CLUSTER_CONFIG error naming the
  *   cluster.
  * - insecureSkipTLSVerify only when the cluster data says so explicitly, and always with a warning.
- * - Token files are read and trimmed (client-node does not trim, and a trailing newline breaks the
- *   header). `reloadCredentials()` re-reads them after a 401 (rotated service-account tokens).
+ * - Token files are read and trimmed (a trailing newline breaks the header). `reloadCredentials()`
+ *   re-reads them after a 401 (rotated service-account tokens).
  * - Tokens never appear in messages: errors name the env variable or file, never the value.
  */
 import { readFileSync } from 'node:fs';
 import { delimiter, isAbsolute, resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster } from '../app-interface/model.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
-import { kubeconfigList, loadKubeconfigFiles } from './kubeconfig-files.js';
+import { kubeconfigList, kubeconfigTarget, loadKubeconfigFiles } from './kubeconfig-files.js';
+import type { KubeconfigTarget } from './kubeconfig-files.js';
 import type { SecretReader } from '../secrets/index.js';
 
 /** Where kubeconfig-context clusters find their kubeconfig. */
@@ -49,7 +51,8 @@ export interface ConnectionCredentials {
 
 export interface ClusterConnection {
   readonly cluster: string;
-  readonly kubeConfig: KubeConfig;
+  /** The kubeconfig context in use (kubeconfig-context clusters only). */
+  readonly context?: string;
   /** Current credentials (cached; cheap). */
   credentials(): ConnectionCredentials;
   /**
@@ -81,8 +84,8 @@ function readTokenFile(cluster: string, file: string): string {
   return token;
 }
 
-/** Builds the KubeConfig for token-based auth (env or file). */
-function tokenKubeConfig(cluster: Cluster, token: string, base: string): KubeConfig {
+/** The cluster and user of token-based auth (env, file, in-cluster, automationToken). */
+function tokenTarget(cluster: Cluster, token: string, base: string): KubeconfigTarget {
   let caData: string | undefined;
   let caFile: string | undefined;
   if (cluster.ca !== undefined) {
@@ -97,20 +100,17 @@ function tokenKubeConfig(cluster: Cluster, token: string, base: string): KubeCon
       }
     }
   }
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{
+  return {
+    context: cluster.name,
+    cluster: {
       name: cluster.name,
       server: cluster.serverUrl,
       skipTLSVerify: cluster.insecureSkipTLSVerify,
       ...(caData === undefined ? {} : { caData }),
       ...(caFile === undefined ? {} : { caFile }),
-    }],
-    users: [{ name: 'kontract', token }],
-    contexts: [{ name: cluster.name, cluster: cluster.name, user: 'kontract' }],
-    currentContext: cluster.name,
-  });
-  return kc;
+    },
+    user: { name: 'kontract', token },
+  };
 }
 
 /** The kubeconfig file(s) of a kubeconfig-context cluster and how to name them in messages. */
@@ -139,21 +139,18 @@ function kubeconfigSourceFor(cluster: Cluster, opts: ConnectionOptions, explicit
   throw configError(cluster.name, `auth uses kubeconfig context but no kubeconfig was given (use --kubeconfig, ${KUBECONFIG_ENV} or KUBECONFIG; ~/.kube/config is never read implicitly)`);
 }
 
-function contextKubeConfig(cluster: Cluster, context: string, source: KubeconfigSource): KubeConfig {
-  let kc: KubeConfig;
+function contextTarget(cluster: Cluster, context: string, source: KubeconfigSource): KubeconfigTarget {
+  let kc;
   try {
     kc = loadKubeconfigFiles(source.files);
   } catch (e) {
     throw configError(cluster.name, `cannot load kubeconfig ${source.label}: ${errorMessage(e).split('\n')[0] ?? ''}`);
   }
-  if (kc.getContextObject(context) === null) {
-    throw configError(cluster.name, `context ${context} not found in kubeconfig ${source.label}`);
+  try {
+    return kubeconfigTarget(kc, context);
+  } catch (e) {
+    throw configError(cluster.name, `${errorMessage(e)} in kubeconfig ${source.label}`);
   }
-  kc.setCurrentContext(context);
-  const kcCluster = kc.getCurrentCluster();
-  if (kcCluster === null) throw configError(cluster.name, `context ${context} in ${source.label} names no known cluster`);
-  if (kc.getCurrentUser() === null) throw configError(cluster.name, `context ${context} in ${source.label} names no known user`);
-  return kc;
 }
 
 /** The standard mount of a pod's service account (token, ca.crt). */
@@ -178,32 +175,77 @@ function inClusterTarget(cluster: Cluster, env: NodeJS.ProcessEnv): { readonly c
   return { cluster: { ...cluster, serverUrl: server, ca: { path: `${dir}/ca.crt` } }, tokenFile: `${dir}/token` };
 }
 
-/** Extracts the TLS + auth material once (client-node re-reads files and builds a new agent per call). */
-async function extractCredentials(clusterName: string, kc: KubeConfig): Promise<ConnectionCredentials> {
-  const kcCluster = kc.getCurrentCluster();
-  if (kcCluster === null) throw configError(clusterName, 'no current cluster in configuration');
+/** TLS options and headers as an https request takes them (what client-node's `applyToHTTPSOptions` fills). */
+interface HttpsOptions {
+  headers?: Record<string, unknown>;
+  ca?: unknown;
+  cert?: unknown;
+  key?: unknown;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+const fileOrData = (file: string | undefined, data: string | undefined): Buffer | undefined =>
+  file !== undefined ? readFileSync(file) : data !== undefined ? Buffer.from(data, 'base64') : undefined;
+
+/** The same options client-node's `KubeConfig.applyToHTTPSOptions` gives for a user without `exec`/`auth-provider`. */
+function httpsOptions(target: KubeconfigTarget): HttpsOptions {
+  const { cluster, user } = target;
+  const opts: HttpsOptions = { headers: {} };
+  if (cluster.skipTLSVerify) opts.rejectUnauthorized = false;
+  if (cluster.tlsServerName !== undefined) opts.servername = cluster.tlsServerName;
+  opts.ca = fileOrData(cluster.caFile, cluster.caData);
+  opts.cert = fileOrData(user.certFile, user.certData);
+  opts.key = fileOrData(user.keyFile, user.keyData);
+  const headers: Record<string, unknown> = {};
+  if (user.impersonateUser !== undefined) headers['Impersonate-User'] = user.impersonateUser;
+  const token = user.token ?? (user.tokenFile === undefined ? undefined : readFileSync(user.tokenFile, 'utf8'));
+  if (token !== undefined && token !== '') headers.Authorization = `Bearer ${token}`;
+  opts.headers = headers;
+  return opts;
+}
+
+/** A user whose credentials come from an `exec` plugin or an `auth-provider`: client-node's authenticators. */
+async function clientNodeHttpsOptions(target: KubeconfigTarget): Promise<HttpsOptions> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { tokenFile, ...user } = target.user;
+  const token = user.token ?? (tokenFile === undefined ? undefined : readFileSync(tokenFile, 'utf8'));
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [target.cluster],
+    users: [{ ...user, ...(token === undefined ? {} : { token }) }],
+    contexts: [{ name: target.context, cluster: target.cluster.name, user: user.name }],
+    currentContext: target.context,
+  });
+  const opts: HttpsOptions = {};
+  await kc.applyToHTTPSOptions(opts);
+  return opts;
+}
+
+/** Extracts the TLS + auth material once per (re)load. */
+async function extractCredentials(clusterName: string, target: KubeconfigTarget): Promise<ConnectionCredentials> {
+  const { cluster, user } = target;
   let server: URL;
   try {
-    server = new URL(kcCluster.server);
+    server = new URL(cluster.server);
   } catch {
-    throw configError(clusterName, `invalid server URL ${kcCluster.server}`);
+    throw configError(clusterName, `invalid server URL ${cluster.server}`);
   }
-  if (server.protocol !== 'https:' && !(server.protocol === 'http:' && kcCluster.skipTLSVerify)) {
+  if (server.protocol !== 'https:' && !(server.protocol === 'http:' && cluster.skipTLSVerify)) {
     throw configError(clusterName, `server URL must be https (got ${server.protocol})`);
   }
-  const opts: { headers?: Record<string, unknown>; ca?: unknown; cert?: unknown; key?: unknown; rejectUnauthorized?: boolean; servername?: string } = {};
+  let opts: HttpsOptions;
   try {
-    await kc.applyToHTTPSOptions(opts);
+    opts = user.exec !== undefined || user.authProvider !== undefined ? await clientNodeHttpsOptions(target) : httpsOptions(target);
   } catch (e) {
     throw configError(clusterName, `cannot apply credentials: ${errorMessage(e).split('\n')[0] ?? ''}`);
   }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.headers ?? {})) {
-    // A kubeconfig `token-file` is read untrimmed by client-node: trim here.
+    // a kubeconfig `token-file` is read untrimmed: trim here
     if (typeof v === 'string') headers[k] = v.trim();
   }
-  const user = kc.getCurrentUser();
-  if (user?.username !== undefined && user.password !== undefined) {
+  if (user.username !== undefined && user.password !== undefined) {
     headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
   }
   const buf = (x: unknown): Buffer | undefined => (Buffer.isBuffer(x) ? x : typeof x === 'string' ? Buffer.from(x) : undefined);
@@ -232,7 +274,7 @@ export async function connectCluster(cluster: Cluster, opts: ConnectionOptions):
   }
   const base = opts.cwd ?? process.cwd();
   const auth = cluster.auth;
-  let load: () => KubeConfig | Promise<KubeConfig>;
+  let load: () => KubeconfigTarget | Promise<KubeconfigTarget>;
   switch (auth.kind) {
     case 'automationToken': {
       const reader = opts.secrets;
@@ -247,7 +289,7 @@ export async function connectCluster(cluster: Cluster, opts: ConnectionOptions):
           throw configError(cluster.name, `automationToken: ${errorMessage(e)}`, e);
         }
         if (token === '') throw configError(cluster.name, `automationToken ${auth.secret.path} field ${auth.secret.field} is empty (${reader.describe})`);
-        return tokenKubeConfig(cluster, token, base);
+        return tokenTarget(cluster, token, base);
       };
       break;
     }
@@ -255,27 +297,26 @@ export async function connectCluster(cluster: Cluster, opts: ConnectionOptions):
       load = () => {
         const token = opts.env[auth.env]?.trim();
         if (token === undefined || token === '') throw configError(cluster.name, `environment variable ${auth.env} (token) is not set or empty`);
-        return tokenKubeConfig(cluster, token, base);
+        return tokenTarget(cluster, token, base);
       };
       break;
     case 'tokenFile': {
       const file = resolvePath(base, auth.file);
-      load = () => tokenKubeConfig(cluster, readTokenFile(cluster.name, file), base);
+      load = () => tokenTarget(cluster, readTokenFile(cluster.name, file), base);
       break;
     }
     case 'inCluster': {
       const inCluster = inClusterTarget(cluster, opts.env);
-      load = () => tokenKubeConfig(inCluster.cluster, readTokenFile(cluster.name, inCluster.tokenFile), base);
+      load = () => tokenTarget(inCluster.cluster, readTokenFile(cluster.name, inCluster.tokenFile), base);
       break;
     }
     case 'kubeconfig': {
       const source = kubeconfigSourceFor(cluster, opts, auth.path);
-      load = () => contextKubeConfig(cluster, auth.context, source);
+      load = () => contextTarget(cluster, auth.context, source);
       break;
     }
   }
-  let kubeConfig = await load();
-  let creds = await extractCredentials(cluster.name, kubeConfig);
+  let creds = await extractCredentials(cluster.name, await load());
   if (!creds.rejectUnauthorized) {
     opts.reporter.log('warn', `TLS certificate verification is disabled for cluster ${cluster.name} (insecureSkipTLSVerify)`, { cluster: cluster.name });
   }
@@ -284,17 +325,14 @@ export async function connectCluster(cluster: Cluster, opts: ConnectionOptions):
   }
   return {
     cluster: cluster.name,
-    get kubeConfig() {
-      return kubeConfig;
-    },
+    ...(auth.kind === 'kubeconfig' ? { context: auth.context } : {}),
     credentials: () => creds,
     async reloadCredentials() {
       // Only sources that can change underneath us are worth a retry.
       if (auth.kind === 'tokenEnv') return false;
       const before = creds.headers.Authorization;
       try {
-        kubeConfig = await load();
-        creds = await extractCredentials(cluster.name, kubeConfig);
+        creds = await extractCredentials(cluster.name, await load());
       } catch (e) {
         opts.reporter.log('warn', `cluster ${cluster.name}: reloading credentials failed: ${errorMessage(e)}`, { cluster: cluster.name });
         return false;

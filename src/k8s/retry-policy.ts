@@ -33,3 +33,34 @@ export function backoffDelay(attempt: number, opts: BackoffOptions, retryAfter?:
   if (retryAfter !== undefined) return Math.min(retryAfter, opts.maxMs * 3);
   return Math.min(opts.baseMs * 2 ** attempt, opts.maxMs);
 }
+
+/**
+ * 429 answers one request may get before it is reported failed, however much progress its
+ * cluster makes (client-go retries a 429 with Retry-After up to 10 times, too).
+ */
+export const MAX_THROTTLED_RETRIES = 10;
+
+export interface ThrottledRequest {
+  /** 429 answers to this request so far, the latest included. */
+  readonly rejections: number;
+  /** Retries this request spent from its `maxRetries` budget so far. */
+  readonly retriesSpent: number;
+  readonly maxRetries: number;
+  /** The cluster answered other requests (not 429, not 5xx) since this one's latest attempt was sent. */
+  readonly progressed: boolean;
+}
+
+/**
+ * What to do with a request answered 429 (API Priority and Fairness, max-in-flight):
+ * - `free`: retry without spending the retry budget — the cluster is making progress, so the
+ *   rejection is its pace (the client's adaptive concurrency has lowered the requests in flight);
+ * - `spend`: retry, spending one retry of `maxRetries` — the cluster made no progress meanwhile;
+ * - `fail`: report it — `MAX_THROTTLED_RETRIES` rejections, or the budget is spent.
+ * Either way a request is sent at most 1 + MAX_THROTTLED_RETRIES times on 429s, and at most
+ * 1 + maxRetries times while nothing else gets through.
+ */
+export function retryThrottled(r: ThrottledRequest): 'free' | 'spend' | 'fail' {
+  if (r.rejections > MAX_THROTTLED_RETRIES) return 'fail';
+  if (r.progressed) return 'free';
+  return r.retriesSpent < r.maxRetries ? 'spend' : 'fail';
+}

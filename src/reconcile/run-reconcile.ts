@@ -335,6 +335,7 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
       else operationErrors.push({ cluster: o.cluster, code: ERROR_CODES.APPLY, message: `${what}: ${x.message ?? ''}` });
     }
   }
+  reportThrottling(clients, opts.reporter);
   const errors = [...finalPlan.errors, ...recycleErrors, ...operationErrors];
   const allClusters = new Set(work.flatMap((w) => w.clusters.map((c) => c.name)));
   const clusters: ClusterRunInfo[] = [...allClusters].sort().map((c) => ({
@@ -348,6 +349,15 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
   const phaseSeconds = { desired: secs(started, tDesired), fetch: secs(tDesired, tFetch), plan: secs(tFetch, tPlan), apply: secs(tPlan, end) };
   const states = new Map(work.flatMap((w) => (w.state === undefined ? [] : [[w.integration.name, w.state] as const])));
   return { plan: finalPlan, dryRun: opts.dryRun, applied, errors, outcome, ...(interrupted === undefined ? {} : { interrupted }), clusters, durationSeconds: secs(started, end), phaseSeconds, counts: countObjects(work, current), states, work };
+}
+
+/** Names every cluster that answered 429 during the run: how often, and how far its requests in flight were lowered. */
+function reportThrottling(clients: ReadonlyMap<string, ClusterClient>, reporter: Reporter): void {
+  for (const c of clients.values()) {
+    const { throttled, lowestConcurrency } = c.stats();
+    if (throttled === undefined) continue;
+    reporter.log('warn', `cluster ${c.cluster}: ${throttled} request(s) answered 429 Too Many Requests (retried after Retry-After)${lowestConcurrency === undefined ? '' : `; requests in flight lowered to ${lowestConcurrency} at the lowest`}`, { cluster: c.cluster });
+  }
 }
 
 /**

@@ -44,7 +44,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, runReconcile } from './run-
 import type { ClusterRunInfo, ReconcileOptions, ReconcileResult } from './run-reconcile.js';
 import { createScope, scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
-import { changeKey, planChanges } from './watch-pass.js';
+import { ChangesPlanner, changeKey } from './watch-pass.js';
 import type { ChangedObject } from './watch-pass.js';
 
 /** Default of --resync-period: a full pass this often, whatever the watches say. */
@@ -380,6 +380,13 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
     }
   };
 
+  /** The planner of the current work: its inventory is built once per work, not per pass (watch-pass.ts). */
+  let planner: { work: readonly IntegrationWork[]; planner: ChangesPlanner } | undefined;
+  const plannerOf = (w: readonly IntegrationWork[]): ChangesPlanner => {
+    if (planner?.work !== w) planner = { work: w, planner: new ChangesPlanner(r.integrations, w) };
+    return planner.planner;
+  };
+
   const changesPass = async (reason: string): Promise<void> => {
     const passData = data;
     if (passData === undefined) return;
@@ -431,9 +438,9 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
       return out;
     };
     if (writeFailed !== undefined) errors.push({ code: ERROR_CODES.SAFETY, message: `deletions withheld until a full pass runs clean (${writeFailed})` });
-    const planOf = (changed: readonly ChangedObject[]): Plan => planChanges({
-      integrations: r.integrations, work, dataSha: passData.sha, changed: changed.filter((x) => !failed.has(x.cluster)), errors,
-      takeOver: r.takeOver ?? false, adoptQontract: r.adoptQontract ?? false,
+    const planner = plannerOf(work);
+    const planOf = (changed: readonly ChangedObject[]): Plan => planner.plan(changed.filter((x) => !failed.has(x.cluster)), errors, {
+      dataSha: passData.sha, takeOver: r.takeOver ?? false, adoptQontract: r.adoptQontract ?? false,
       maxDeletions: r.maxDeletions ?? DEFAULT_MAX_DELETIONS, allowMassDeletion: r.allowMassDeletion ?? false,
     });
     try {

@@ -1,17 +1,22 @@
 /**
  * `kontract reconcile --watch` (docs/watch.md) against real apiservers: the CLI runs as a child
  * process with /metrics; the test edits and deletes owned objects out of band, changes the
- * app-interface on disk, and (on a disposable cluster of its own) restarts the apiserver and
- * compacts etcd. Each case checks the cluster converging back and the watch-health series.
+ * app-interface on disk and (served by the real qontract-server, test/support/qontract-server.ts)
+ * over GraphQL, and (on a disposable cluster of its own) restarts the apiserver and compacts etcd. Each case checks the cluster converging back and the watch-health series.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeBundle, readSchemasDir } from '../../src/app-interface/bundle.js';
+import { SCHEMAS_DIR } from '../../src/app-interface/schema-registry.js';
+import { readDirSnapshot } from '../../src/app-interface/snapshot.js';
+import { startQontractServer } from '../support/qontract-server.js';
+import type { QontractServer } from '../support/qontract-server.js';
 import { BIN, writeTree } from './support/cli.js';
 import { kubeConfigFor, testClusters, uniqueName } from './support/clusters.js';
 import { clusterFiles, namespaceFile } from './support/app-interface.js';
@@ -214,10 +219,14 @@ describe('reconcile --watch across an apiserver restart and an etcd compaction (
   });
 
   it('reconnects after an apiserver restart (resuming or relisting) and corrects drift afterwards', async () => {
+    const streams = metricSum(await loop.metrics(), 'kontract_api_requests_total', { verb: 'watch' });
+    expect(streams).toBeGreaterThanOrEqual(2);
     clusters.killApiserver(CLUSTER);
     await clusters.restartApiserver(CLUSTER);
     await waitFor('a reconnect', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_reconnects_total') >= 1, loop.output);
     await waitFor('the watches open again', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected') >= 2, loop.output);
+    // every stream re-opened is a `watch` request
+    expect(metricSum(await loop.metrics(), 'kontract_api_requests_total', { verb: 'watch' })).toBeGreaterThan(streams);
     await editPods(core, ns[0] ?? '', '77');
     await waitFor('the edit corrected', 60_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
   }, 180_000);
@@ -236,4 +245,73 @@ describe('reconcile --watch across an apiserver restart and an etcd compaction (
     await editPods(core, ns[0] ?? '', '55');
     await waitFor('the edit corrected', 60_000, async () => (await podsHard(core, ns[0] ?? '')) === '10', loop.output);
   }, 180_000);
+});
+
+describe('reconcile --watch over a --graphql-url source (the real qontract-server)', () => {
+  const cluster = testClusters().clusters.find((c) => c.name === 'prod-1');
+  if (cluster === undefined) throw new Error('no prod-1');
+  const core = kubeConfigFor('prod-1').makeApiClient(CoreV1Api);
+  const ns = [uniqueName('watch-g1'), uniqueName('watch-g2')];
+  const token = `graphql-token-${uniqueName('t')}`;
+  let work = '';
+  let dir = '';
+  let bundleFile = '';
+  let server: QontractServer | undefined;
+  let loop: Loop;
+
+  /** The app-interface in `dir` as `kontract bundle` makes it, served by qontract-server after /reload. */
+  const serve = async (): Promise<void> => {
+    const bundle = makeBundle(await readDirSnapshot(dir), { schemas: await readSchemasDir(SCHEMAS_DIR), gitCommit: 'c'.repeat(40), gitCommitTimestamp: '1764374400' });
+    writeFileSync(bundleFile, JSON.stringify(bundle));
+    if (server !== undefined) expect(await server.reload()).toBe(200);
+  };
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'kontract-watch-graphql-'));
+    dir = writeTree(join(work, 'data'), appInterfaceFiles('prod-1', cluster.server, ['kubeconfigContext: prod-1'], ns, 10));
+    bundleFile = join(work, 'bundle.json');
+    await serve();
+    server = await startQontractServer(bundleFile);
+    const tokenFile = join(work, 'graphql-token');
+    writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    loop = await startLoop(['--graphql-url', `${server.url}/graphql`, '--graphql-token-file', tokenFile, '--kubeconfig', testClusters().kubeconfig, '--resync-period', '1h', ...ns.flatMap((n) => ['--namespace', n])]);
+    await waitFor('the first full pass', 180_000, async () => (await podsHard(core, ns[1] ?? '')) === '10', loop.output);
+    await waitFor('the watches', 60_000, async () => metricSum(await loop.metrics(), 'kontract_watch_connected', { cluster: 'prod-1' }) >= 2, loop.output);
+  }, 400_000);
+
+  afterAll(async () => {
+    await loop.stop();
+    await server?.stop();
+    for (const n of ns) await core.deleteNamespace({ name: n }).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('applies a data change the server reloaded (a new /sha256) without a restart', async () => {
+    writeFileSync(join(dir, 'quotas', 'q.yml'), quotaFile(15));
+    await serve();
+    await waitFor('the data change applied', 60_000, async () => (await podsHard(core, ns[0] ?? '')) === '15' && (await podsHard(core, ns[1] ?? '')) === '15', loop.output);
+    expect(loop.output()).toMatch(/app-interface changed \(\w+ → \w+\): 2 desired object\(s\) differ/);
+    const m = await loop.metrics();
+    expect(metricSum(m, 'kontract_watch_passes_total', { pass: 'full' })).toBe(1);
+    expect(metricSum(m, 'kontract_watch_passes_total', { pass: 'changes', reason: 'data' })).toBeGreaterThanOrEqual(1);
+    expect(loop.child.exitCode).toBeNull();
+  });
+
+  it('keeps polling (and the last good data) while the server is down, and applies the next change once it is back', async () => {
+    await server?.stop();
+    server = undefined;
+    await waitFor('the failing poll reported', 30_000, () => loop.output().includes('polling the GraphQL source failed, keeping the last good data'), loop.output);
+    expect(loop.child.exitCode).toBeNull();
+    writeFileSync(join(dir, 'quotas', 'q.yml'), quotaFile(20));
+    await serve();
+    server = await startQontractServer(bundleFile);
+    await waitFor('the change applied after the outage', 60_000, async () => (await podsHard(core, ns[0] ?? '')) === '20' && (await podsHard(core, ns[1] ?? '')) === '20', loop.output);
+    expect(loop.output()).toContain('the GraphQL source answers again');
+    expect(metricSum(await loop.metrics(), 'kontract_watch_passes_total', { pass: 'full' })).toBe(1);
+  }, 180_000);
+
+  it('stops on SIGTERM and never printed the GraphQL token', async () => {
+    expect(await loop.stop('SIGTERM')).toBe(0);
+    expect(loop.output()).not.toContain(token);
+  });
 });

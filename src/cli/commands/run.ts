@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Argv } from 'yargs';
-import { allowedPathsOf, loadAppInterface } from '../../app-interface/source-options.js';
+import { allowedPathsOf, loadAppInterface, sourceFromArgs } from '../../app-interface/source-options.js';
 import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Integration } from '../../integrations/define-integration.js';
@@ -22,7 +22,7 @@ import { DEFAULT_LOCK_NAMESPACE, parseDuration } from '../../reconcile/run-lock.
 import type { LockOptions } from '../../reconcile/run-lock.js';
 import { DEFAULT_RESYNC_MS, runWatchLoop } from '../../reconcile/watch-loop.js';
 import type { WatchPass } from '../../reconcile/watch-loop.js';
-import { watchDirectory } from '../../reconcile/watch-data.js';
+import { pollGraphqlSha, watchDirectory } from '../../reconcile/watch-data.js';
 import { connectCluster } from '../../k8s/cluster-connection.js';
 import { WatchMetrics } from '../../metrics/watch-metrics.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
@@ -404,11 +404,20 @@ async function watchLoop(args: Args, ctx: CommandContext, s: RunSettings, resync
     await exportMetrics(args, s).catch((e: unknown) => { ctx.reporter.log('warn', errorMessage(e), { code: ERROR_CODES.METRICS }); });
   };
   const dir = source.dir === undefined ? undefined : nodePath.resolve(ctx.cwd, source.dir);
+  // A directory is watched; a GraphQL source's /sha256 is polled (src/reconcile/watch-data.ts).
+  const graphqlEndpoint = async (): Promise<{ url: string; token?: string }> => {
+    const src = await sourceFromArgs(source);
+    if (src.kind !== 'graphql') throw new KontractError(ERROR_CODES.INTERNAL, 'the data source is not a GraphQL endpoint');
+    return src;
+  };
+  const dataChanges = dir !== undefined
+    ? (onChange: () => void) => watchDirectory(dir, onChange)
+    : (onChange: () => void) => pollGraphqlSha({ endpoint: graphqlEndpoint, sha: first.sha, reporter: ctx.reporter }, onChange);
   try {
     const last = await runWatchLoop({
       reconcile: reconcileArgs(args, ctx, s, source, secrets),
       loadData,
-      ...(dir === undefined ? {} : { dataChanges: (onChange: () => void) => watchDirectory(dir, onChange) }),
+      dataChanges,
       clients: () => createConnector({
         env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, secrets: () => secrets,
         client: { signal: hard.signal, ...client }, ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),

@@ -16,6 +16,7 @@ import type { HttpFaultProxy, LoggedRequest } from './support/http-fault-proxy.j
 import { namespaceSet, summary, writeAppInterface } from './support/kontract.js';
 import type { CliRun, NamespaceEntry } from './support/kontract.js';
 import { waitFor } from './support/net.js';
+import { MAX_THROTTLED_RETRIES } from '../../../src/k8s/retry-policy.js';
 
 const CLUSTER = 'fault-http';
 
@@ -96,7 +97,37 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
     });
   }, 300_000);
 
-  it('a 429 storm longer than the retries: each write fails after 4 retries, the run exits 1, the next run converges', async () => {
+  it('a server that takes 3 writes at a time and answers 429 beyond them: at --concurrency 10 kontract lowers its writes in flight, every write lands, few 429s', async () => {
+    add('seats', 100);
+    const t0 = now();
+    // As an API Priority and Fairness level with 3 seats and Reject: a write arriving while 3 are
+    // in flight is answered 429 at once; each forwarded request is held 30 ms.
+    proxy.setDelay(30);
+    proxy.setRule((r) => (isWrite(r) && proxy.inFlight >= 3 ? { status: 429, reason: 'TooManyRequests', message: 'seats taken (fault proxy)', headers: { 'Retry-After': '1' } } : undefined));
+    const faulted = await fc.run(['--concurrency', '10']);
+    proxy.setRule(undefined);
+    proxy.setDelay(0);
+    expect(faulted.code, summary(faulted)).toBe(0);
+    const writes = since(t0).filter(isWrite);
+    const rejected = writes.filter((r) => r.status === 429);
+    const created = writes.filter((r) => r.status === 201).length;
+    expect(created).toBe(100);
+    // far from a retry storm: few rejections for 100 writes (each probe above the seats costs about one)
+    expect(rejected.length).toBeLessThan(50);
+    const perWrite = new Map<string, number>();
+    for (const r of writes) perWrite.set(r.path, (perWrite.get(r.path) ?? 0) + 1);
+    expect(Math.max(...perWrite.values())).toBeLessThanOrEqual(1 + MAX_THROTTLED_RETRIES);
+    const warning = faulted.logs.find((l) => /answered 429 Too Many Requests/.test(l.msg));
+    expect(warning?.msg).toMatch(new RegExp(`^cluster ${CLUSTER}: ${rejected.length} request\\(s\\) answered 429 Too Many Requests \\(retried after Retry-After\\); requests in flight lowered to [123] at the lowest$`));
+    const conv = await checkConverged();
+    fc.report.add({
+      fault: 'a server taking 3 writes at a time, 429 (Retry-After: 1) beyond them, each write held 30 ms; 100-namespace wet run at --concurrency 10 (own proxy)',
+      kontract: `${summary(faulted)}; ${rejected.length} writes answered 429 for 100 creates, at most ${Math.max(...perWrite.values())} attempts per write; ${warning?.msg ?? ''}`,
+      lost: conv.lost, unownedTouched: conv.touched, exit: String(faulted.code), faultRunSeconds: faulted.seconds,
+    });
+  }, 300_000);
+
+  it('every write answered 429 and nothing gets through: each write spends its 4 retries, the run exits 1, the next run converges', async () => {
     add('flood', 10);
     const t0 = now();
     proxy.setRule((r) => (isWrite(r) ? { status: 429, reason: 'TooManyRequests', message: 'flood (fault proxy)', headers: { 'Retry-After': '1' } } : undefined));
@@ -105,12 +136,14 @@ describe('HTTP faults (disposable cluster, fault proxy)', () => {
     expect(faulted.code).toBe(1);
     const attempts = new Map<string, number>();
     for (const r of since(t0).filter(isWrite)) attempts.set(r.path, (attempts.get(r.path) ?? 0) + 1);
+    // No write got through between a write's attempts, so each 429 spent a retry: 1 + 4 sends,
+    // however low the adaptive concurrency went (retry-policy.ts retryThrottled).
     expect(new Set(attempts.values())).toEqual(new Set([5]));
     expect(faulted.logs.filter((l) => l.code === 'E_APPLY')).toHaveLength(10);
     const conv = await converge();
     fc.report.add({
       fault: 'every write answered 429 (Retry-After: 1) for a whole 10-namespace wet run (own proxy)',
-      kontract: `${summary(faulted)}; every write sent 5 times (4 retries), then reported failed`,
+      kontract: `${summary(faulted)}; nothing got through, so every write was sent 5 times (4 retries), then reported failed`,
       lost: conv.lost, unownedTouched: conv.touched, exit: String(faulted.code), faultRunSeconds: faulted.seconds, convergeSeconds: conv.seconds,
     });
   }, 300_000);

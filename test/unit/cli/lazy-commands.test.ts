@@ -5,7 +5,9 @@
  */
 import * as module from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, INTEGRATION_SUMMARIES, commandWords } from '../../../src/cli/commands/index.js';
 import { createParser } from '../../../src/cli/main.js';
@@ -58,9 +60,9 @@ describe('the built CLI (dist/, npm run build)', () => {
   const offThread = `import { register } from 'node:module'; register('data:text/javascript,${encodeURIComponent('export async function load(u, c, n) { process.stderr.write("LOADED " + u + "\\n"); return n(u, c); }')}');`;
   const inThread = 'import * as m from "node:module"; m.registerHooks({ load(u, c, n) { process.stderr.write("LOADED " + u + "\\n"); return n(u, c); } });';
   const hook = `data:text/javascript,${encodeURIComponent(typeof (module as { registerHooks?: unknown }).registerHooks === 'function' ? inThread : offThread)}`;
-  const loadedBy = (args: readonly string[]): string[] => {
+  const loadedBy = (args: readonly string[], status = 0): string[] => {
     const r = spawnSync(process.execPath, ['--import', hook, 'bin/kontract.js', ...args], { cwd: ROOT, encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.status, r.stderr).toBe(status);
     return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
   };
 
@@ -71,9 +73,45 @@ describe('the built CLI (dist/, npm run build)', () => {
     expect(loaded.filter((u) => /node_modules\/(@kubernetes|graphql|ajv|prom-client|nunjucks|js-yaml)/.test(u) || /\/dist\/(integrations|reconcile|k8s|app-interface)\//.test(u))).toEqual([]);
   });
 
+  it('--version alone answers from package.json without loading yargs, as yargs would', () => {
+    expect(loadedBy(['--version']).filter((u) => u.includes('node_modules/'))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(spawnSync(process.execPath, ['bin/kontract.js', '--version'], { cwd: ROOT, encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
+    // with other arguments yargs answers, the same
+    expect(spawnSync(process.execPath, ['bin/kontract.js', '--version', '--log-level', 'warn'], { cwd: ROOT, encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
+  });
+
   it('validate loads neither @kubernetes/client-node nor GraphQL', () => {
     const loaded = loadedBy(['validate', '--app-interface', 'app-interface-sample', '--log-level', 'error']);
     expect(loaded.some((u) => u.includes('/dist/cli/commands/validate.js'))).toBe(true);
     expect(loaded.filter((u) => /node_modules\/(@kubernetes|graphql)/.test(u))).toEqual([]);
+  });
+
+  it('a run with kubeconfig-context clusters does not load @kubernetes/client-node (kontract reads the kubeconfig)', () => {
+    // the sample's clusters name contexts prod-1, prod-2, dev-1; a plain-http server is refused after the kubeconfig is read (exit 1, no request sent)
+    const dir = mkdtempSync(join(tmpdir(), 'kontract-lazy-kc-'));
+    const kubeconfig = join(dir, 'config');
+    writeFileSync(kubeconfig, ['clusters:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, cluster: {server: "http://127.0.0.1:9"}}`),
+      'users:', '- {name: u, user: {token: not-a-real-token}}', 'contexts:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, context: {cluster: ${c}, user: u}}`), ''].join('\n'));
+    const loaded = loadedBy(['reconcile', 'namespaces', '--dry-run', '--app-interface', 'app-interface-sample', '--kubeconfig', kubeconfig, '--log-level', 'error'], 1);
+    expect(loaded.some((u) => u.includes('/dist/k8s/kubeconfig-files.js'))).toBe(true);
+    expect(loaded.filter((u) => /node_modules\/@kubernetes/.test(u))).toEqual([]);
+  });
+
+  it('the built schema registry uses the precompiled validators: ajv\'s compiler is never loaded', () => {
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "const { schemaRegistry } = await import('./dist/app-interface/schema-registry.js');",
+      'const reg = schemaRegistry();',
+      'for (const id of reg.ids) if (typeof reg.validator(id) !== "function") throw new Error(id);',
+      "const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/ajv/'));",
+      'console.log(JSON.stringify({ ids: reg.ids.length, loaded }));',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { ids: number; loaded: string[] };
+    expect(out.ids).toBeGreaterThan(20);
+    // only ajv's small runtime helpers (equal, ucs2length, …), not ajv itself or its code generator
+    expect(out.loaded.filter((f) => !f.includes('/node_modules/ajv/dist/runtime/'))).toEqual([]);
   });
 });

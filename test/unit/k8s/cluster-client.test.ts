@@ -4,12 +4,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/app-interface/model.js';
 import type { ManagedKind } from '../../../src/core/k8s-object.js';
 import type { LogLevel, Reporter } from '../../../src/core/reporter.js';
 import { connectCluster } from '../../../src/k8s/cluster-connection.js';
 import { createClusterClient, KubeApiError, kontractApplyTime } from '../../../src/k8s/cluster-client.js';
+import { MAX_THROTTLED_RETRIES } from '../../../src/k8s/retry-policy.js';
 
 // Adapter tests against a loopback HTTP server the test starts itself (plain http with the
 // cluster's explicit insecureSkipTLSVerify). Real apiserver behaviour is covered by
@@ -201,6 +203,59 @@ describe('createClusterClient', () => {
     const obj = await c.get(CONFIGMAP, 'ns', 'x');
     expect(obj?.metadata.name).toBe('x');
     expect(c.stats().byVerb.get).toBe(3);
+    c.close();
+  });
+
+  it('lowers its requests in flight to what a server with 3 seats takes: every request answered, few 429s', async () => {
+    // Answers 429 beyond 3 requests in flight, as an API Priority and Fairness level with 3 seats
+    // and Reject does (without Retry-After, so the client's own backoff applies: 5 ms, doubling);
+    // each accepted request takes 15 ms.
+    let inFlight = 0;
+    let rejected = 0;
+    const { url } = await fakeServer((_req, res) => {
+      if (inFlight >= 3) {
+        rejected++;
+        json(res, 429, { reason: 'TooManyRequests' });
+        return;
+      }
+      inFlight++;
+      setTimeout(() => { inFlight--; json(res, 200, { metadata: { name: 'x', namespace: 'ns' } }); }, 15);
+    });
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 5, maxRetries: 4 });
+    // 10 requests handed to the client at a time, as --concurrency 10 does (request-limits.ts)
+    const ten = pLimit(10);
+    const got = await Promise.all(Array.from({ length: 200 }, (_, i) => ten(() => c.get(CONFIGMAP, 'ns', `x-${i}`))));
+    expect(got.every((o) => o?.metadata.name === 'x')).toBe(true);
+    const stats = c.stats();
+    expect(stats.throttled).toBe(rejected);
+    expect(stats.lowestConcurrency).toBeLessThanOrEqual(3);
+    // bounded: ~1 rejection per probe above 3 seats, not 7 of every 10 attempts
+    expect(rejected).toBeLessThan(60);
+    expect(stats.byVerb.get).toBe(200 + rejected);
+    c.close();
+  });
+
+  it('a request rejected (429) while others get through spends no retry; one rejected while nothing does fails after maxRetries', async () => {
+    // "stuck" is always rejected; the others are answered.
+    const { url, seen } = await fakeServer((req, res) => {
+      if (req.url.includes('stuck')) json(res, 429, { reason: 'TooManyRequests', message: 'throttled' }, { 'Retry-After': '0' });
+      else setTimeout(() => { json(res, 200, { metadata: { name: 'ok', namespace: 'ns' } }); }, 5);
+    });
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 1, maxRetries: 2 });
+    // alone: 1 + maxRetries attempts, then the 429 is the answer
+    await expect(c.get(CONFIGMAP, 'ns', 'stuck-1')).rejects.toMatchObject({ status: 429 });
+    expect(seen.filter((r) => r.url.includes('stuck-1'))).toHaveLength(3);
+    // with others answered meanwhile: retried past maxRetries, at most 1 + MAX_THROTTLED_RETRIES times
+    let stop = false;
+    const others = (async () => { for (let i = 0; !stop; i++) await c.get(CONFIGMAP, 'ns', `ok-${i}`); })();
+    await expect(c.get(CONFIGMAP, 'ns', 'stuck-2')).rejects.toMatchObject({ status: 429 });
+    stop = true;
+    await others;
+    const sent = seen.filter((r) => r.url.includes('stuck-2')).length;
+    expect(sent).toBeGreaterThan(3);
+    expect(sent).toBeLessThanOrEqual(1 + MAX_THROTTLED_RETRIES);
     c.close();
   });
 

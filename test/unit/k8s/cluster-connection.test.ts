@@ -47,7 +47,7 @@ describe('connectCluster', () => {
     expect(viaFlag.credentials().server.origin).toBe('https://127.0.0.1:7443');
     expect(viaFlag.credentials().headers.Authorization).toBe('Bearer kc-token');
     const viaEnv = await connectCluster(cluster({ kind: 'kubeconfig', context: 'ctx1' }), { env: { KONTRACT_KUBECONFIG: f }, reporter: recorder() });
-    expect(viaEnv.kubeConfig.getCurrentContext()).toBe('ctx1');
+    expect(viaEnv.context).toBe('ctx1');
   });
 
   it('honours KUBECONFIG when neither --kubeconfig nor KONTRACT_KUBECONFIG is given, and says ~/.kube/config is never read', async () => {

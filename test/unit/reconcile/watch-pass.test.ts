@@ -9,7 +9,7 @@ import { defineIntegration } from '../../../src/integrations/define-integration.
 import type { DesiredObject } from '../../../src/integrations/define-integration.js';
 import { buildWork } from '../../../src/reconcile/desired.js';
 import { createScope } from '../../../src/reconcile/scope.js';
-import { planChanges } from '../../../src/reconcile/watch-pass.js';
+import { ChangesPlanner, planChanges } from '../../../src/reconcile/watch-pass.js';
 import type { ChangedObject } from '../../../src/reconcile/watch-pass.js';
 import { markOwned } from '../../../src/resource-inventory/ownership.js';
 
@@ -69,5 +69,35 @@ describe('planChanges', () => {
     const p = plan([changed('x', cm('x', 'theirs'))]);
     expect(p.changes).toEqual([]);
     expect(p.errors.map((e) => e.code)).toContain('E_OWNERSHIP_CONFLICT');
+  });
+
+  it('ChangesPlanner plans every pass as planChanges does, reusing one inventory and restoring it after each pass', async () => {
+    const NS: ManagedKind = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, order: 10 };
+    const b: Cluster = { ...cluster, path: '/b.yml', name: 'b' };
+    const twoClusters: AppInterfaceData = { ...data, clusters: [cluster, b] };
+    const objects: DesiredObject[] = ['a', 'b'].flatMap((c) => [
+      { cluster: c, source: '/ns.yml', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } } },
+      ...['x', 'y', 'z'].map((n) => ({ cluster: c, source: '/src.yml', object: cm(n, '1') })),
+    ]);
+    const integration = defineIntegration({ name: 'it', summary: '', kinds: [NS, CM], buildDesired: () => ({ problems: [], objects }) });
+    const work = await buildWork([integration], twoClusters, createScope({}));
+    const planner = new ChangesPlanner([integration], work);
+    const opts = { dataSha: 's', takeOver: false, adoptQontract: false, maxDeletions: 50, allowMassDeletion: false };
+    const changed = (c: string, name: string, live: KubeObject | undefined): ChangedObject => ({ integration: 'it', cluster: c, kind: CM, namespace: 'n', name, live });
+    const passes: { changed: ChangedObject[]; errors: { cluster?: string; code: string; message: string }[] }[] = [
+      { changed: [changed('a', 'x', markOwned(cm('x', 'edited'), 'it'))], errors: [] }, // update (overlay)
+      { changed: [changed('a', 'x', markOwned(cm('x', '1'), 'it')), changed('b', 'y', markOwned(cm('y', '2'), 'it'))], errors: [] }, // unchanged + update on two clusters
+      { changed: [changed('b', 'z', markOwned(cm('z', '3'), 'it'))], errors: [{ cluster: 'b', code: 'E_CLUSTER_ACCESS', message: 'unreachable' }] }, // not read: nothing planned
+      { changed: [changed('a', 'y', undefined)], errors: [] }, // deleted out of band: a fresh inventory
+      { changed: [changed('a', 'gone', markOwned(cm('gone', '1'), 'it'))], errors: [] }, // not desired: a fresh inventory
+      { changed: [changed('a', 'x', cm('x', 'theirs'))], errors: [] }, // unowned: an ownership conflict
+      { changed: [changed('b', 'x', markOwned(cm('x', 'edited'), 'it'))], errors: [] }, // again after all that
+    ];
+    const plans = passes.map((p) => planner.plan(p.changed, p.errors, opts));
+    expect(plans).toEqual(passes.map((p) => planChanges({ integrations: [integration], work, changed: p.changed, errors: p.errors, ...opts })));
+    expect(plans.map((p) => p.changes.map((c) => `${c.action} ${c.cluster}/${c.name}`))).toEqual([
+      ['update a/x'], ['update b/y'], [], ['create a/y'], ['delete a/gone'], [], ['update b/x'],
+    ]);
+    expect(plans[0]?.clusters.map((c) => [c.cluster, c.desired, c.unchanged])).toEqual([['a', 4, 3]]);
   });
 });

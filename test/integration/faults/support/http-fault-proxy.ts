@@ -34,6 +34,8 @@ export interface HttpFaultProxy {
   setRule(rule: FaultRule | undefined): void;
   /** Holds every forwarded request this long first (slows a run down so a fault can land inside it). */
   setDelay(ms: number): void;
+  /** Requests forwarded (or held by the delay) and not yet answered. */
+  readonly inFlight: number;
   readonly log: readonly LoggedRequest[];
   close(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export async function startHttpFaultProxy(opts: HttpFaultProxyOptions): Promise<
   const log: LoggedRequest[] = [];
   let rule: FaultRule | undefined;
   let delayMs = 0;
+  let inFlight = 0;
   const agent = new https.Agent({ keepAlive: true, maxSockets: 64, ca: opts.cert });
   const server = https.createServer({ cert: opts.cert, key: opts.key }, (req, res) => {
     const info: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', at: Date.now() - t0 };
@@ -65,6 +68,8 @@ export async function startHttpFaultProxy(opts: HttpFaultProxyOptions): Promise<
     }
     const headers = { ...req.headers };
     delete headers.host;
+    inFlight++;
+    res.on('close', () => { inFlight--; });
     const forward = (): void => {
       const up = https.request({ host: '127.0.0.1', port: opts.upstreamPort, method: info.method, path: info.path, headers, agent }, (upRes) => {
         log.push({ ...info, status: upRes.statusCode ?? 0, injected: false });
@@ -91,6 +96,7 @@ export async function startHttpFaultProxy(opts: HttpFaultProxyOptions): Promise<
     port,
     setRule(r) { rule = r; },
     setDelay(ms) { delayMs = ms; },
+    get inFlight() { return inFlight; },
     log,
     async close() {
       server.closeAllConnections();
