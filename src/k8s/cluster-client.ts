@@ -22,7 +22,7 @@ import { collectionPath, groupVersionPath, objectPath, queryString } from './api
 import type { ClusterConnection, ConnectionCredentials } from './cluster-connection.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { backoffDelay, isRetryableNetworkError, isRetryableStatus, retryAfterMs, retryThrottled } from './retry-policy.js';
-import { createTransport, DEFAULT_TRANSPORT } from './transport.js';
+import { createTransport, DEFAULT_TRANSPORT, networkError } from './transport.js';
 import type { TransportKind, WireProtocol } from './transport.js';
 
 export const FIELD_MANAGER = 'kontract';
@@ -36,6 +36,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * answer in time is not retried, so a black-holed cluster is given up alone within seconds.
  */
 export const LOCK_REQUEST_TIMEOUT_MS = 5_000;
+/** Error code of a request cut in flight by its cluster's deadline (ClientOptions.deadlineMs). */
+const DEADLINE_CODE = 'KONTRACT_DEADLINE';
 /** KubeApiError.reason of a request refused because its cluster was given up. */
 export const GIVEN_UP = 'GivenUp';
 
@@ -320,10 +322,17 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     if (gaveUp !== undefined) return;
     gaveUp = why;
   };
+  /**
+   * Aborted at the deadline: every request but the Lease release carries its signal. The release is
+   * exempt (RequestOptions.release): it is bounded by the Lease request timeout, and one sent just
+   * before this cluster's deadline — e.g. at the end of a run that waited for another cluster's
+   * deadline — must not be cut (test/integration/safety-engine.test.ts).
+   */
+  const work = new AbortController();
   const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => {
     giveUp(`its deadline of ${options.deadlineMs} ms (--cluster-timeout) passed`);
     // Requests still waiting for an answer (a black-holed connection) end now.
-    transport.destroy();
+    work.abort(networkError(DEADLINE_CODE, 'aborted in flight at the cluster deadline'));
   }, options.deadlineMs);
   deadline?.unref();
 
@@ -332,7 +341,10 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     const headers: Record<string, string> = { Accept: 'application/json', ...creds.headers };
     if (spec.body !== undefined) headers['Content-Type'] = spec.contentType ?? 'application/json';
     const timeout = spec.verb === 'lock' ? lockTimeoutMs : timeoutMs;
-    const res = await transport.send(creds, { method: spec.method, path: spec.path, headers, timeoutMs: timeout, ...(spec.body === undefined ? {} : { body: spec.body }) });
+    const res = await transport.send(creds, {
+      method: spec.method, path: spec.path, headers, timeoutMs: timeout,
+      ...(spec.body === undefined ? {} : { body: spec.body }), ...(spec.release === true ? {} : { signal: work.signal }),
+    });
     let body: unknown = res.text;
     if ((res.headers['content-type'] ?? '').includes('json') && res.text !== '') {
       try {
@@ -400,6 +412,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
         const code = (e as NodeJS.ErrnoException).code;
         if (isAborted()) throw failure(spec, 0, 'Aborted', 'aborted', e);
         if (closed) throw closedError(e);
+        if (code === DEADLINE_CODE) throw failure(spec, 0, 'Deadline', `aborted in flight: cluster given up (${gaveUp ?? ''})`, e);
         // A Lease request that timed out is not retried (LOCK_REQUEST_TIMEOUT_MS); a release is sent once.
         const retry = gaveUp === undefined && spec.release !== true && isRetryableNetworkError(code) && attempt < maxRetries
           && !(spec.verb === 'lock' && code === 'KONTRACT_TIMEOUT');

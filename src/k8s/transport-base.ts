@@ -2,16 +2,13 @@
  * Types and helpers shared by kontract's HTTP transports (transport.ts picks one).
  */
 import type * as http from 'node:http';
+import type { Readable } from 'node:stream';
 import * as tls from 'node:tls';
 import type { ConnectionCredentials } from './cluster-connection.js';
 
 export type TransportKind = 'h1' | 'h2';
 export const TRANSPORT_KINDS: readonly TransportKind[] = ['h1', 'h2'];
-/**
- * The transport of `--transport` when none is given. h2 is faster in the benchmark (docs/benchmarks.md,
- * "HTTP/2 transport") but stays opt-in: over h2 a Lease release sent after another cluster's give-up
- * failed with ECONNRESET in test/integration/safety-engine.test.ts (docs/cli.md, "HTTP transport").
- */
+/** The transport of `--transport` when none is given (docs/benchmarks.md, "HTTP/2 transport"). */
 export const DEFAULT_TRANSPORT: TransportKind = 'h1';
 
 /** The protocol a transport's connection speaks: ALPN's names. */
@@ -26,6 +23,11 @@ export interface TransportRequest {
   readonly body?: string;
   /** No answer (or no progress) for this long fails the request with code KONTRACT_TIMEOUT. */
   readonly timeoutMs: number;
+  /**
+   * Aborting ends this request at once, rejecting with the signal's reason (abortErrorOf); the
+   * connection and the other requests on it go on.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface TransportResponse {
@@ -34,9 +36,26 @@ export interface TransportResponse {
   readonly text: string;
 }
 
+/** A streamed answer (a watch): its status and headers, the body as it arrives. */
+export interface TransportStream {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  /**
+   * The body: iterating ends when the server ends the response and throws when it breaks or the
+   * request's signal aborts. Read it to the end or `resume()` it.
+   */
+  readonly body: Readable;
+}
+
 export interface Transport {
   /** One attempt. Rejects with an error whose `code` is a Node network code or KONTRACT_TIMEOUT. */
   send(creds: ConnectionCredentials, req: TransportRequest): Promise<TransportResponse>;
+  /**
+   * One streamed request (a watch), resolved at the response headers. `timeoutMs` bounds only the
+   * wait for them (connect included); after that no timeout applies (the caller watches for a
+   * silent stream) and `signal` ends the stream. Over h2 it is a stream of the same session.
+   */
+  stream(creds: ConnectionCredentials, req: TransportRequest): Promise<TransportStream>;
   /** What the current connection speaks; undefined before the first connection. */
   protocol(): WireProtocol | undefined;
   /** Ends in-flight requests now (deadline, abort); a later request connects anew. */
@@ -53,6 +72,8 @@ export interface TransportOptions {
    * SETTINGS_MAX_CONCURRENT_STREAMS. @default 100
    */
   readonly maxStreams?: number;
+  /** HTTP/2: PING a session with streams in flight after this long without traffic. @default KEEPALIVE_MS of transport-h2.ts */
+  readonly keepaliveMs?: number;
 }
 
 /** One TLS context (CA, client certificate) per credentials, shared by all connections made with them. */
@@ -69,6 +90,12 @@ export function networkError(code: string, message: string, cause?: unknown): No
   const e: NodeJS.ErrnoException = cause === undefined ? new Error(message) : new Error(message, { cause });
   e.code = code;
   return e;
+}
+
+/** The error a request ends with when its signal aborts: the reason when it is an Error, else code ABORT_ERR. */
+export function abortErrorOf(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : networkError('ABORT_ERR', 'request aborted');
 }
 
 export function timeoutError(ms: number): NodeJS.ErrnoException {

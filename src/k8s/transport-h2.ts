@@ -16,7 +16,11 @@
  *   request's `timeoutMs` (error code KONTRACT_TIMEOUT). As an HTTP/1.1 socket whose request timed
  *   out is not reused, a session one of whose streams timed out takes no new streams (the retry
  *   opens a new session); it is PINGed and destroyed, with its other streams, if the PING is not
- *   answered within PING_TIMEOUT_MS (a black-holed connection).
+ *   answered within PING_TIMEOUT_MS (a black-holed connection). A session with streams in flight
+ *   and no traffic for KEEPALIVE_MS is PINGed the same way (a dead peer under a quiet watch).
+ * - Abort: a request's signal cancels its stream only (RST_STREAM CANCEL); the session goes on.
+ * - Streamed requests (watches, `stream`): streams of the same session, each holding a slot of the
+ *   stream limit until it closes; only the wait for the response headers is bounded by `timeoutMs`.
  * - Credentials: a new credentials object (after a 401 re-read) gets a new session; the old one
  *   is closed once its streams end.
  * HTTP/2 errors that mean the connection or stream went away map to ECONNRESET, so the client's
@@ -24,11 +28,12 @@
  */
 import * as http2 from 'node:http2';
 import { isIP } from 'node:net';
+import { PassThrough } from 'node:stream';
 import * as tls from 'node:tls';
 import pLimit from 'p-limit';
 import type { ConnectionCredentials } from './cluster-connection.js';
-import { networkError, secureContextOf, timeoutError } from './transport-base.js';
-import type { Transport, TransportOptions, TransportRequest, TransportResponse, WireProtocol } from './transport-base.js';
+import { abortErrorOf, networkError, secureContextOf, timeoutError } from './transport-base.js';
+import type { Transport, TransportOptions, TransportRequest, TransportResponse, TransportStream, WireProtocol } from './transport-base.js';
 import { createH1Transport } from './transport-h1.js';
 
 /**
@@ -39,8 +44,14 @@ import { createH1Transport } from './transport-h1.js';
 const STREAM_WINDOW = 16 * 1024 * 1024;
 const SESSION_WINDOW = 32 * 1024 * 1024;
 export const DEFAULT_MAX_STREAMS = 100;
-/** How long a session may take to answer a PING after one of its streams timed out. */
+/** How long a session may take to answer a PING (after one of its streams timed out, or a keepalive). */
 export const PING_TIMEOUT_MS = 5_000;
+/**
+ * A session with streams in flight and no frame sent or received for this long is PINGed: a dead
+ * peer under a quiet watch, which would otherwise only be noticed at the watch's own idle limit
+ * (src/k8s/watch.ts), is found within KEEPALIVE_MS + PING_TIMEOUT_MS.
+ */
+export const KEEPALIVE_MS = 30_000;
 
 /** node:http2 errors that mean the session or stream is gone: retried like a reset socket. */
 const CONNECTION_LOST = new Set([
@@ -122,6 +133,8 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
           h2.unref();
           resolve(s);
         });
+        // Streams in flight but no traffic for KEEPALIVE_MS (a quiet watch, a dead peer): PING it.
+        h2.setTimeout(opts.keepaliveMs ?? KEEPALIVE_MS, () => { if (s.active > 0) ping(s); });
         h2.on('goaway', () => { retire(s); });
         h2.on('error', (e) => { retire(s); fail(mapError(e)); });
         h2.on('close', () => { retire(s); sessions.delete(h2); fail(networkError('ECONNRESET', 'HTTP/2 session closed before its settings arrived')); });
@@ -156,9 +169,8 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
     return entry.promise;
   };
 
-  /** After a stream timed out: no new streams on the session; one that does not answer a PING is dead. */
-  const checkAlive = (s: Session): void => {
-    retire(s);
+  /** A session that does not answer a PING within PING_TIMEOUT_MS is dead: destroyed with its streams (ECONNRESET). */
+  const ping = (s: Session): void => {
     if (s.pinging || s.h2.destroyed) return;
     s.pinging = true;
     const dead = (): void => {
@@ -175,6 +187,77 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
     if (!sent) { clearTimeout(timer); s.pinging = false; }
   };
 
+  /** After a stream timed out: no new streams on the session; one that does not answer a PING is dead. */
+  const checkAlive = (s: Session): void => {
+    retire(s);
+    ping(s);
+  };
+
+  /**
+   * A stream opened for a streamed request (a watch), resolved at its response headers: the
+   * headers wait is bounded by `timeoutMs`, the rest by the caller's signal. The stream takes a
+   * slot of the stream limit until it closes (`free`).
+   */
+  const streamOn = (s: Session, req: TransportRequest, free: () => void): Promise<TransportStream> => new Promise<TransportStream>((resolve, reject) => {
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = s.h2.request(h2Headers(req), { endStream: true });
+    } catch (e) {
+      retire(s);
+      free();
+      reject(mapError(e));
+      return;
+    }
+    if (s.active++ === 0) s.h2.ref();
+    // The body handed out: ends only when the stream closed with NO_ERROR after its end; a stream
+    // cut by a lost session (which node:http2 ends as if complete, code CANCEL) makes it throw.
+    const body = new PassThrough();
+    stream.pipe(body, { end: false });
+    const { signal } = req;
+    let answered = false;
+    const fail = (e: Error): void => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      reject(e);
+    };
+    const timer = setTimeout(() => {
+      fail(timeoutError(req.timeoutMs));
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      checkAlive(s);
+    }, req.timeoutMs);
+    // Ends the stream (RST_STREAM CANCEL) before or while its body is read; the session goes on.
+    function onAbort(): void {
+      if (signal === undefined) return;
+      const e = abortErrorOf(signal);
+      fail(e);
+      body.destroy(e);
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    stream.on('response', (h) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      resolve({ status: h[':status'] ?? 0, headers: h, body });
+    });
+    let ended = false;
+    stream.on('end', () => { ended = true; });
+    stream.on('error', (e) => {
+      const err = mapError(e);
+      fail(err);
+      body.destroy(err);
+    });
+    stream.on('close', () => {
+      signal?.removeEventListener('abort', onAbort);
+      if (--s.active === 0 && !s.h2.destroyed) s.h2.unref();
+      free();
+      fail(networkError('ECONNRESET', `HTTP/2 stream closed before its response headers (code ${stream.rstCode ?? 0})`));
+      if (ended && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) body.end();
+      else if (!body.destroyed) body.destroy(signal?.aborted === true ? abortErrorOf(signal) : networkError('ECONNRESET', `HTTP/2 stream closed mid-body (code ${stream.rstCode ?? 0})`));
+    });
+  });
+
   const sendOn = (s: Session, req: TransportRequest): Promise<TransportResponse> => new Promise<TransportResponse>((resolve, reject) => {
     let stream: http2.ClientHttp2Stream;
     try {
@@ -186,11 +269,20 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
     }
     if (s.active++ === 0) s.h2.ref();
     let settled = false;
+    const { signal } = req;
     const settle = (f: () => void): void => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener('abort', onAbort);
       f();
     };
+    // Aborting cancels this stream only (RST_STREAM CANCEL); the session and its other streams go on.
+    function onAbort(): void {
+      if (signal === undefined) return;
+      settle(() => { reject(abortErrorOf(signal)); });
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
     let status = 0;
     let headers: http2.IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
@@ -199,21 +291,25 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
       status = h[':status'] ?? 0;
     });
     stream.on('data', (c: Buffer) => chunks.push(c));
-    // A stream of a session torn down (e.g. the connection reset) can end without response headers
-    // or be aborted mid-body: that is a lost connection, retried, never an answer (the fault suite's
-    // reset case, test/integration/faults/network-faults.test.ts, saw such ends resolve as status 0).
+    // A stream of a session torn down (the connection reset, the apiserver killed) can end without
+    // response headers, or 'end' mid-body without 'aborted' (node:http2 then closes it with code
+    // CANCEL, not NO_ERROR): that is a lost connection, retried, never an answer — a truncated LIST
+    // page must not parse as an empty one. So the answer is settled at 'close', complete only when
+    // the body ended and the stream closed with NO_ERROR (test/integration/transport.test.ts).
     let aborted = false;
+    let ended = false;
     stream.on('aborted', () => { aborted = true; });
-    stream.on('end', () => {
-      settle(() => {
-        if (status === 0 || aborted) reject(networkError('ECONNRESET', 'HTTP/2 stream ended without a complete answer'));
-        else resolve({ status, headers, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
+    stream.on('end', () => { ended = true; });
     stream.on('error', (e) => { settle(() => { reject(mapError(e)); }); });
     stream.on('close', () => {
       if (--s.active === 0 && !s.h2.destroyed) s.h2.unref();
-      settle(() => { reject(networkError('ECONNRESET', `HTTP/2 stream closed without a complete answer (code ${stream.rstCode ?? 0})`)); });
+      settle(() => {
+        if (ended && !aborted && status !== 0 && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
+          resolve({ status, headers, text: Buffer.concat(chunks).toString('utf8') });
+        } else {
+          reject(networkError('ECONNRESET', `HTTP/2 stream closed without a complete answer (code ${stream.rstCode ?? 0})`));
+        }
+      });
     });
     stream.setTimeout(req.timeoutMs, () => {
       settle(() => { reject(timeoutError(req.timeoutMs)); });
@@ -224,11 +320,12 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
   });
 
   /** The server did not offer h2: HTTP/1.1 from now on. */
-  const viaH1 = (creds: ConnectionCredentials, req: TransportRequest): Promise<TransportResponse> => {
+  const h1 = (): Transport => {
     wire = 'http/1.1';
     fallback ??= createH1Transport(opts);
-    return fallback.send(creds, req);
+    return fallback;
   };
+  const viaH1 = (creds: ConnectionCredentials, req: TransportRequest): Promise<TransportResponse> => h1().send(creds, req);
 
   const destroyAll = (): void => {
     pending?.socket.destroy();
@@ -239,18 +336,63 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
     fallback?.destroy();
   };
 
+  /**
+   * A session for this request: bounded by the request's own timeout and signal, also when it
+   * joins a connect another request started (with that request's timeout).
+   */
+  const sessionFor = (creds: ConnectionCredentials, req: TransportRequest): Promise<Session | 'h1'> => {
+    const { signal } = req;
+    if (signal?.aborted === true) return Promise.reject(abortErrorOf(signal));
+    const s = current;
+    if (s !== undefined && s.creds === creds && !s.h2.closed && !s.h2.destroyed) return Promise.resolve(s);
+    return new Promise<Session | 'h1'>((resolve, reject) => {
+      const end = (f: () => void): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        f();
+      };
+      const timer = setTimeout(() => { end(() => { reject(timeoutError(req.timeoutMs)); }); }, req.timeoutMs);
+      function onAbort(): void {
+        if (signal !== undefined) end(() => { reject(abortErrorOf(signal)); });
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      session(creds, req.timeoutMs).then((r) => { end(() => { resolve(r); }); }, (e: unknown) => { end(() => { reject(mapError(e)); }); });
+    });
+  };
+
   return {
     async send(creds, req) {
       if (fallback === undefined && creds.server.protocol === 'http:') fallback = createH1Transport(opts);
       if (fallback !== undefined) return fallback.send(creds, req);
       // Connected first, so the server's stream limit is known before a stream slot is taken.
-      if (await session(creds, req.timeoutMs) === 'h1') return viaH1(creds, req);
+      if (await sessionFor(creds, req) === 'h1') return viaH1(creds, req);
       return streams(async () => {
         // The session may have been retired (GOAWAY, timeout) while this request waited.
-        const s = await session(creds, req.timeoutMs);
+        const s = await sessionFor(creds, req);
         if (s === 'h1') return viaH1(creds, req);
         wire = 'h2';
         return sendOn(s, req);
+      });
+    },
+    async stream(creds, req) {
+      if (fallback === undefined && creds.server.protocol === 'http:') fallback = createH1Transport(opts);
+      if (fallback !== undefined) return fallback.stream(creds, req);
+      if (await sessionFor(creds, req) === 'h1') return h1().stream(creds, req);
+      return new Promise<TransportStream>((resolve, reject) => {
+        // The slot is held until the stream closes, not only until its headers arrive.
+        streams(() => new Promise<void>((free) => {
+          sessionFor(creds, req).then((s) => {
+            if (s === 'h1') {
+              free();
+              return h1().stream(creds, req);
+            }
+            wire = 'h2';
+            return streamOn(s, req, free);
+          }, (e: unknown) => {
+            free();
+            throw e;
+          }).then(resolve, reject);
+        })).catch(reject);
       });
     },
     protocol: () => (fallback !== undefined ? fallback.protocol() : wire),

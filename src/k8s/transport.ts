@@ -13,7 +13,7 @@ import { createH1Transport } from './transport-h1.js';
 import { createH2Transport } from './transport-h2.js';
 
 export type { Transport, TransportKind, TransportOptions, TransportRequest, TransportResponse, WireProtocol } from './transport-base.js';
-export { DEFAULT_TRANSPORT, TRANSPORT_KINDS } from './transport-base.js';
+export { DEFAULT_TRANSPORT, TRANSPORT_KINDS, networkError } from './transport-base.js';
 
 export function createTransport(kind: TransportKind, opts: TransportOptions = {}): Transport {
   return kind === 'h2' ? createH2Transport(opts) : createH1Transport(opts);

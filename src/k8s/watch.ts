@@ -7,19 +7,21 @@
  * everything (`onRelist`), since events were lost.
  *
  * Built on the cluster's ClusterConnection (server, TLS material, auth headers, the 401
- * re-read) rather than on ClusterClient's request path: a watch is a long-lived streamed
- * response, which the client's request/response seam (cluster-client.ts) does not model. Each
- * watch holds one HTTP/1.1 connection of a per-cluster keep-alive agent (watchAgents).
+ * re-read) and the streamed requests of a per-cluster Transport (WatchAgents, transport.ts) rather
+ * than on ClusterClient's request path, whose retries and request timeouts do not fit a long-lived
+ * response. The transport is the one `--transport` selects: over `h2` every watch of a cluster is a
+ * stream of one HTTP/2 session (with its keepalive PING, transport-h2.ts); over `h1` each watch
+ * holds one HTTP/1.1 connection of the cluster's keep-alive agent.
  * Error messages name the cluster, kind and status, never the credentials.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
-import * as tls from 'node:tls';
+import type { Readable } from 'node:stream';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { apiVersionOf, kindKey } from '../core/k8s-object.js';
-import type { ClusterConnection, ConnectionCredentials } from './cluster-connection.js';
+import type { ClusterConnection } from './cluster-connection.js';
 import { collectionPath, queryString } from './api-paths.js';
 import { backoffDelay } from './retry-policy.js';
+import { createTransport, DEFAULT_TRANSPORT } from './transport.js';
+import type { Transport, TransportKind, TransportOptions } from './transport.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -77,38 +79,30 @@ export interface KindWatch {
   resourceVersion(): string | undefined;
 }
 
-/** One keep-alive agent per cluster for its watch streams, made from the connection's TLS material. */
+/**
+ * One transport per cluster for its watch streams, of the kind `--transport` selects: over h2 one
+ * session per cluster carries all its watches; over h1 each watch holds a connection (no limit on
+ * their number). A credentials change (401 re-read) is the transport's: new streams use a new
+ * session or agent, open ones end on their own.
+ */
 export class WatchAgents {
-  private readonly agents = new Map<string, { creds: ConnectionCredentials; agent: http.Agent }>();
-  /** Agents of credentials since replaced: their open streams are left to end, destroyed on close. */
-  private readonly retired: http.Agent[] = [];
+  private readonly transports = new Map<string, Transport>();
 
-  agentFor(cluster: string, creds: ConnectionCredentials): http.Agent {
-    const known = this.agents.get(cluster);
-    if (known !== undefined && known.creds === creds) return known.agent;
-    if (known !== undefined) this.retired.push(known.agent);
-    const common = { keepAlive: true, maxSockets: Infinity };
-    const agent = creds.server.protocol === 'http:'
-      ? new http.Agent(common)
-      : new https.Agent({
-        ...common,
-        rejectUnauthorized: creds.rejectUnauthorized,
-        secureContext: tls.createSecureContext({
-          ...(creds.ca === undefined ? {} : { ca: creds.ca }),
-          ...(creds.cert === undefined ? {} : { cert: creds.cert }),
-          ...(creds.key === undefined ? {} : { key: creds.key }),
-        }),
-        ...(creds.servername === undefined ? {} : { servername: creds.servername }),
-      });
-    this.agents.set(cluster, { creds, agent });
-    return agent;
+  /** `options`: of the transports (e.g. `keepaliveMs`); the number of HTTP/1.1 connections is not limited. */
+  constructor(private readonly kind: TransportKind = DEFAULT_TRANSPORT, private readonly options: TransportOptions = {}) {}
+
+  transportOf(cluster: string): Transport {
+    let t = this.transports.get(cluster);
+    if (t === undefined) {
+      t = createTransport(this.kind, { ...this.options, maxConnections: Infinity });
+      this.transports.set(cluster, t);
+    }
+    return t;
   }
 
   close(): void {
-    for (const { agent } of this.agents.values()) agent.destroy();
-    for (const agent of this.retired) agent.destroy();
-    this.agents.clear();
-    this.retired.length = 0;
+    for (const t of this.transports.values()) t.close();
+    this.transports.clear();
   }
 }
 
@@ -119,23 +113,19 @@ class Unserved extends Error {}
 
 interface Opened {
   readonly status: number;
-  readonly res: http.IncomingMessage;
+  readonly res: Readable;
 }
 
-function open(opts: KindWatchOptions, path: string, signal: AbortSignal): Promise<Opened> {
+/** `timeoutMs` bounds the wait for the response headers; `signal` ends the request or its body. */
+async function open(opts: KindWatchOptions, path: string, signal: AbortSignal, timeoutMs: number): Promise<Opened> {
   const creds = opts.connection.credentials();
-  const url = new URL(path, creds.server);
-  const mod = url.protocol === 'http:' ? http : https;
-  return new Promise<Opened>((resolve, reject) => {
-    const req = mod.request(url, { method: 'GET', headers: { Accept: 'application/json', ...creds.headers }, agent: opts.agents.agentFor(opts.connection.cluster, creds), signal }, (res) => {
-      resolve({ status: res.statusCode ?? 0, res });
-    });
-    req.on('error', reject);
-    req.end();
+  const s = await opts.agents.transportOf(opts.connection.cluster).stream(creds, {
+    method: 'GET', path, headers: { Accept: 'application/json', ...creds.headers }, timeoutMs, signal,
   });
+  return { status: s.status, res: s.body };
 }
 
-async function readBody(res: http.IncomingMessage): Promise<unknown> {
+async function readBody(res: Readable): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const c of res) chunks.push(c as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
@@ -169,6 +159,8 @@ export function startKindWatch(opts: KindWatchOptions): KindWatch {
   const apiVersion = apiVersionOf(kind);
   const timeoutSeconds = opts.timeoutSeconds ?? 300;
   const backoff = { baseMs: opts.backoffBaseMs ?? 250, maxMs: opts.maxBackoffMs ?? 10_000 };
+  /** The server ends a stream after timeoutSeconds; a stream (or an answer) silent for longer is dead. */
+  const idleMs = (timeoutSeconds + 30) * 1000;
   let rv = opts.resourceVersion;
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => { markReady = r; });
@@ -176,7 +168,7 @@ export function startKindWatch(opts: KindWatchOptions): KindWatch {
   /** GET with the 401 credential re-read once; returns the opened response. */
   const get = async (path: string, verb: 'list' | 'watch', signal: AbortSignal): Promise<Opened> => {
     for (let reloaded = false; ;) {
-      const o = await open(opts, path, signal);
+      const o = await open(opts, path, signal, idleMs);
       opts.onRequest?.(verb, o.status);
       if (o.status === 401 && !reloaded) {
         o.res.resume();
@@ -211,7 +203,7 @@ export function startKindWatch(opts: KindWatchOptions): KindWatch {
     let timer: NodeJS.Timeout | undefined;
     const touch = (): void => {
       if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(() => { idle.abort(new Error('no data for longer than the watch timeout')); }, (timeoutSeconds + 30) * 1000);
+      timer = setTimeout(() => { idle.abort(new Error('no data for longer than the watch timeout')); }, idleMs);
     };
     try {
       touch();

@@ -26,6 +26,7 @@ import { connectCluster } from '../k8s/cluster-connection.js';
 import type { ClusterConnection } from '../k8s/cluster-connection.js';
 import { WatchAgents, startKindWatch } from '../k8s/watch.js';
 import type { KindWatch, WatchEvent, WatchHealth } from '../k8s/watch.js';
+import type { TransportKind } from '../k8s/transport.js';
 import { INTEGRATION_LABEL } from '../resource-inventory/marks.js';
 import { sourceHash } from '../resource-inventory/ownership.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
@@ -98,6 +99,8 @@ export interface WatchLoopOptions {
   /** Wet passes take the Leases (run-lock.ts). */
   readonly lock?: LockOptions;
   readonly stop: AbortSignal;
+  /** Transport of the watch streams (`--transport`; over h2 a cluster's watches share one session). @default DEFAULT_TRANSPORT */
+  readonly transport?: TransportKind;
   /** @default DEFAULT_RESYNC_MS */
   readonly resyncMs?: number;
   /** @default DEFAULT_DEBOUNCE_MS */
@@ -170,7 +173,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
   const watchesStop = new AbortController();
   const onStop = (): void => { watchesStop.abort(); wake(); };
   opts.stop.addEventListener('abort', onStop, { once: true });
-  const agents = new WatchAgents();
+  const agents = new WatchAgents(opts.transport);
   /** `cluster\0kindKey` → the watch and the integrations it serves. */
   const watches = new Map<string, { watch: KindWatch; integrations: ReadonlySet<string>; stop: AbortController }>();
   /** Leases of incremental passes, by `integration\0cluster`, freed after LEASE_IDLE_MS without a write. */

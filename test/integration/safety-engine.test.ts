@@ -21,6 +21,7 @@ import { RunMetrics } from '../../src/metrics/run-metrics.js';
 import { createConnector } from '../../src/reconcile/connector.js';
 import type { ConnectorOptions } from '../../src/reconcile/connector.js';
 import { runReconcile } from '../../src/reconcile/run-reconcile.js';
+import { TRANSPORT_KINDS } from '../../src/k8s/transport.js';
 import type { DryRunMode, ReconcileOptions, ReconcileResult } from '../../src/reconcile/run-reconcile.js';
 import { LEASE_DURATION_SECONDS, acquireLock, leaseName, microTime } from '../../src/reconcile/run-lock.js';
 import { renderJson, renderMarkdown, renderText } from '../../src/resource-inventory/render/index.js';
@@ -85,6 +86,12 @@ function api(cluster: { server: string; caFile: string; adminToken: string }, me
   });
 }
 const adminOf = (name: string) => testCluster(name);
+
+/** The holder of an integration's Lease in kube-system, undefined when it has none. */
+async function heldBy(cluster: string, integration: string): Promise<string | undefined> {
+  const l = await api(adminOf(cluster), 'GET', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${leaseName(integration)}`);
+  return (l.json.spec as { holderIdentity?: string } | undefined)?.holderIdentity;
+}
 
 async function exists(cluster: string, ns: string, name: string): Promise<boolean> {
   return (await api(adminOf(cluster), 'GET', `/api/v1/namespaces/${ns}/configmaps/${name}`)).status === 200;
@@ -277,8 +284,15 @@ describe('a cluster that stops answering mid-run is given up', () => {
     await deleteNs('prod-1', ns);
   });
 
-  it('gives a cluster up at --cluster-timeout when its apiserver stops answering (SIGSTOP), the others converge; the Lease is released once it answers again', async () => {
-    integration.setDesired([...many(400, 'stop'), on('prod-1', configMap(ns, 'fine', { a: '1' }))]);
+  // Objects of the cases before, kept desired so that each case has its own 400 creates on doomed.
+  let kept: ReturnType<typeof many> = [];
+  // Over both transports: over h2 the Lease release on prod-1 (healthy) used to fail with ECONNRESET —
+  // prod-1's own deadline, reached while the release was in flight, destroyed its connection.
+  it.each(TRANSPORT_KINDS)('gives a cluster up at --cluster-timeout when its apiserver stops answering (SIGSTOP), the others converge; every Lease is released, on the given-up cluster once it answers again (--transport %s)', async (transport) => {
+    const mine = [...many(400, `stop-${transport}`), on('prod-1', configMap(ns, `fine-${transport}`, { a: '1' }))];
+    integration.setDesired([...kept, ...mine]);
+    kept = [...kept, ...mine];
+    const reporter = recorder();
     let applies = 0;
     let resume: NodeJS.Timeout | undefined;
     const lock = { namespace: 'kube-system', waitMs: 0 };
@@ -290,7 +304,7 @@ describe('a cluster that stops answering mid-run is given up', () => {
         resume = setTimeout(() => { process.kill(apiserverPid(), 'SIGCONT'); }, Math.max(0, t0 + 9000 - Date.now()));
       }
     };
-    const r = await run([integration], data([doomed(), clusterDef('prod-1')]), false, { env: env(), onRequest, client: { deadlineMs: 8000 }, engine: { concurrency: 4, lock } });
+    const r = await run([integration], data([doomed(), clusterDef('prod-1')]), false, { env: env(), onRequest, reporter, client: { deadlineMs: 8000, transport }, engine: { concurrency: 4, lock } });
     const seconds = (Date.now() - t0) / 1000;
     clearTimeout(resume);
     process.kill(apiserverPid(), 'SIGCONT');
@@ -301,13 +315,48 @@ describe('a cluster that stops answering mid-run is given up', () => {
     expect(notSent).toBeGreaterThan(300);
     expect(r.plan.notSent?.length).toBe(notSent);
     expect(r.errors.some((e) => e.cluster === 'doomed' && e.message === `cluster doomed given up (its deadline of 8000 ms (--cluster-timeout) passed): ${notSent} change(s) not sent`)).toBe(true);
-    expect(await exists('prod-1', ns, 'fine')).toBe(true);
+    expect(await exists('prod-1', ns, `fine-${transport}`)).toBe(true);
+    expect(r.clusters.find((c) => c.cluster === 'prod-1')?.stats.protocol).toBe(transport === 'h2' ? 'h2' : 'http/1.1');
+    // Both releases were answered: prod-1's was sent when doomed's deadline ended the run, just before prod-1's own deadline.
+    expect(reporter.lines.filter((l) => l.message.includes('releasing the lock failed'))).toEqual([]);
+    expect(await heldBy('prod-1', integration.name)).toBeUndefined();
     // The given-up run released its Lease on the recovered cluster: the next run is not E_LOCKED and converges.
     const next = await run([integration], data([doomed(), clusterDef('prod-1')]), false, { env: env(), engine: { concurrency: 4, lock } });
     expect(next.errors).toEqual([]);
     // what was not sent, plus the writes cut at the deadline
     expect(next.clusters.find((c) => c.cluster === 'doomed')?.stats.byVerb.apply).toBeGreaterThanOrEqual(notSent);
     expect((await run([integration], data([doomed(), clusterDef('prod-1')]), 'client', { env: env() })).plan.changes).toEqual([]);
+  });
+
+  it.each(TRANSPORT_KINDS)('lets a Lease release in flight when its cluster\'s deadline passes finish (--transport %s)', async (transport) => {
+    const connector = createConnector({ env: env(), reporter: recorder(), client: { deadlineMs: 1500, transport } });
+    try {
+      const client = await connector.connect(doomed());
+      const name = `${integration.name}-release-${transport}`;
+      const reporter = recorder();
+      const held = await acquireLock(client, name, { namespace: 'kube-system', waitMs: 0 }, reporter);
+      const t0 = Date.now();
+      // The apiserver stops before the release is sent and goes on 1 s after the deadline, within
+      // the release's own timeout (LOCK_REQUEST_TIMEOUT_MS): the release is in flight at the deadline.
+      process.kill(apiserverPid(), 'SIGSTOP');
+      const resume = setTimeout(() => { process.kill(apiserverPid(), 'SIGCONT'); }, 2500);
+      try {
+        await held.release();
+      } finally {
+        clearTimeout(resume);
+        process.kill(apiserverPid(), 'SIGCONT');
+      }
+      expect(Date.now() - t0).toBeGreaterThan(2000);
+      expect(client.givenUp()).toBe('its deadline of 1500 ms (--cluster-timeout) passed');
+      expect(reporter.lines.filter((l) => l.level === 'warn')).toEqual([]);
+      const d = state.clusters[0];
+      if (d === undefined) throw new Error('no doomed cluster');
+      const lease = await api(d, 'GET', `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${leaseName(name)}`);
+      expect(lease.status).toBe(200);
+      expect((lease.json.spec as { holderIdentity?: string }).holderIdentity).toBeUndefined();
+    } finally {
+      connector.closeAll();
+    }
   });
 
   it('gives a cluster up after consecutive connection failures when its apiserver is killed, within seconds', async () => {

@@ -19,6 +19,10 @@ import type { Cluster } from '../../src/app-interface/model.js';
 import type { ManagedKind } from '../../src/core/k8s-object.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { connectCluster } from '../../src/k8s/cluster-connection.js';
+import type { ClusterConnection } from '../../src/k8s/cluster-connection.js';
+import { TRANSPORT_KINDS } from '../../src/k8s/transport.js';
+import { PING_TIMEOUT_MS } from '../../src/k8s/transport-h2.js';
+import { WatchAgents, startKindWatch } from '../../src/k8s/watch.js';
 import { createClusterClient, KubeApiError } from '../../src/k8s/cluster-client.js';
 import type { ClientOptions, ClusterClient } from '../../src/k8s/cluster-client.js';
 import { startDisposableClusters } from './faults/support/disposable-clusters.js';
@@ -154,6 +158,49 @@ async function h2Proxy(upstreamPort: number, tls: { cert: string; key: string },
   };
 }
 
+/**
+ * The test's own HTTP/2 TLS proxy in front of the apiserver that forwards every request but cuts
+ * its first answer: the status, headers and half the body, then the connection is destroyed (as
+ * when the apiserver is killed mid-response).
+ */
+async function cuttingProxy(upstreamPort: number, tls: { cert: string; key: string }): Promise<{ port: number; received: () => number; close: () => Promise<void> }> {
+  let streams = 0;
+  const live = new Set<http2.ServerHttp2Session>();
+  const agent = new https.Agent({ keepAlive: true, ca: tls.cert });
+  const server = http2.createSecureServer(tls);
+  server.on('session', (s) => { live.add(s); s.on('close', () => live.delete(s)); s.on('error', () => undefined); });
+  server.on('stream', (stream, headers) => {
+    const n = streams++;
+    stream.on('error', () => undefined);
+    const fwd: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':') && typeof v === 'string') fwd[k] = v;
+    const up = https.request({ host: '127.0.0.1', port: upstreamPort, method: String(headers[':method']), path: String(headers[':path']), headers: fwd, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        stream.respond({ ':status': res.statusCode ?? 502, 'content-type': res.headers['content-type'] ?? 'text/plain' });
+        if (n > 0) {
+          stream.end(body);
+          return;
+        }
+        stream.write(body.subarray(0, Math.floor(body.length / 2)), () => { setTimeout(() => { stream.session?.destroy(); }, 50); });
+      });
+    });
+    up.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    received: () => streams,
+    async close() {
+      for (const s of live) s.destroy();
+      await new Promise<void>((r) => server.close(() => { r(); }));
+      agent.destroy();
+    },
+  };
+}
+
 describe('HTTP/2 transport', () => {
   const ns = uniqueName('transport');
   let admin: ClusterClient;
@@ -252,6 +299,25 @@ describe('HTTP/2 transport', () => {
     }
   });
 
+  it('takes an answer cut mid-body by a lost connection for a lost connection (retried), never for a complete one', async () => {
+    const c0 = testCluster('prod-1');
+    await admin.apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cut', namespace: ns }, data: { k: 'v' } }, { dryRun: false });
+    const proxy = await cuttingProxy(portOf(c0.server), serving(c0.caFile));
+    try {
+      const c = await clientFor(via(prod1(), proxy.port), { transport: 'h2', maxRetries: 1, timeoutMs: 20_000 });
+      const t0 = Date.now();
+      // the first LIST answer ends after half its body: retried, and the retry's answer is the one returned
+      const listed = await c.list(CONFIGMAP, { namespace: ns });
+      expect(listed.map((o) => o.metadata.name)).toContain('cut');
+      expect(c.stats().byVerb.list).toBe(2);
+      expect(proxy.received()).toBe(2);
+      expect(Date.now() - t0).toBeLessThan(10_000); // retried at the cut, not after the request timeout
+      c.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('retries a request whose stream timed out on a new session', async () => {
     const c0 = testCluster('prod-1');
     // The first request is held 3 s, longer than the 800 ms timeout; the others are not held.
@@ -282,6 +348,95 @@ describe('HTTP/2 transport', () => {
       expect(c.stats().protocol).toBe('h2');
       c.close();
     } finally {
+      await tp.stop();
+    }
+  });
+});
+
+describe('watches over the selected transport', () => {
+  const ns = uniqueName('watch-transport');
+  let admin: ClusterClient;
+  const selector = 'kontract.io/watch-transport=yes';
+  const SECRET: ManagedKind = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, order: 50 };
+  const SERVICE_ACCOUNT: ManagedKind = { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, order: 50 };
+
+  beforeAll(async () => {
+    admin = await clientFor(prod1(), { transport: 'h1' });
+    await admin.apply(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { dryRun: false });
+  });
+  afterAll(async () => {
+    await admin.delete(NAMESPACE, '', ns, { dryRun: false });
+    admin.close();
+  });
+
+  const connectionTo = async (t: Target): Promise<ClusterConnection> => connectCluster({
+    path: '/t.yml', name: 't', description: '', serverUrl: t.server, ca: { path: t.caFile }, auth: { kind: 'tokenFile', file: tokenFile(t.token) },
+    insecureSkipTLSVerify: false, disabledIntegrations: [], labels: {},
+  }, { env: {}, reporter: silentReporter });
+
+  it.each(TRANSPORT_KINDS)('three watches of a cluster over %s: events of each arrive; over h2 they share one connection, over h1 each has its own', async (transport) => {
+    const counted = await countingProxy(portOf(prod1().server));
+    const agents = new WatchAgents(transport);
+    const stop = new AbortController();
+    try {
+      const conn = await connectionTo(via(prod1(), counted.port));
+      const seen: string[] = [];
+      const watches = [CONFIGMAP, SECRET, SERVICE_ACCOUNT].map((kind) => startKindWatch({
+        connection: conn, kind, labelSelector: selector, signal: stop.signal, agents,
+        onEvent: (e) => { if (e.object.metadata.namespace === ns) seen.push(`${e.type} ${kind.kind} ${e.object.metadata.name}`); },
+        onRelist: () => undefined,
+      }));
+      await Promise.all(watches.map((w) => w.ready));
+      const labels = { 'kontract.io/watch-transport': 'yes' };
+      const name = `w-${transport}`;
+      await admin.apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels }, data: { k: 'v' } }, { dryRun: false });
+      await admin.apply(SECRET, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns, labels }, stringData: { k: 'v' } }, { dryRun: false });
+      await admin.apply(SERVICE_ACCOUNT, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns, labels } }, { dryRun: false });
+      await waitFor(() => seen.length === 3);
+      expect([...seen].sort()).toEqual([`ADDED ConfigMap ${name}`, `ADDED Secret ${name}`, `ADDED ServiceAccount ${name}`]);
+      expect(agents.transportOf('t').protocol()).toBe(transport === 'h2' ? 'h2' : 'http/1.1');
+      // h1: one connection per watch, plus the resourceVersion probes' (LISTs) on kept-alive ones
+      if (transport === 'h2') expect(counted.connections()).toBe(1);
+      else expect(counted.connections()).toBeGreaterThanOrEqual(3);
+      stop.abort();
+      await Promise.all(watches.map((w) => w.done));
+    } finally {
+      stop.abort();
+      agents.close();
+      await counted.close();
+    }
+  });
+
+  it('over h2, a watch whose connection goes silent (toxiproxy black hole) is found dead by the keepalive PING and reconnects once the path is back', async () => {
+    const tp = await startToxiproxy(join(mkdtempSync(join(tmpdir(), 'kontract-transport-tp-')), 'toxiproxy.log'));
+    // keepalive after 1 s without traffic; the watch's own idle limit is 60 + 30 s
+    const agents = new WatchAgents('h2', { keepaliveMs: 1_000 });
+    const stop = new AbortController();
+    try {
+      const port = await tp.createProxy('watch-keepalive', portOf(prod1().server));
+      const conn = await connectionTo(via(prod1(), port));
+      const health: string[] = [];
+      const watch = startKindWatch({
+        connection: conn, kind: CONFIGMAP, labelSelector: selector, signal: stop.signal, agents, timeoutSeconds: 60, backoffBaseMs: 100, maxBackoffMs: 500,
+        onEvent: () => undefined, onRelist: () => undefined,
+        onHealth: (h) => { health.push(h.kind === 'reconnect' ? `reconnect ${h.reason}` : h.kind); },
+      });
+      await watch.ready;
+      const t0 = Date.now();
+      await tp.addToxic('watch-keepalive', { name: 'hole', type: 'timeout', stream: 'downstream', attributes: { timeout: 0 } });
+      for (let i = 0; i < 300 && !health.some((h) => h.startsWith('reconnect')); i++) await new Promise((r) => setTimeout(r, 50));
+      // found within keepaliveMs + PING_TIMEOUT_MS (6 s), well before the watch's own 90 s idle limit
+      expect(Date.now() - t0).toBeLessThan(PING_TIMEOUT_MS + 5_000);
+      expect(health.find((h) => h.startsWith('reconnect'))).toBe('reconnect ECONNRESET');
+      await tp.removeToxic('watch-keepalive', 'hole');
+      const connected = (): number => health.filter((h) => h === 'connected').length;
+      for (let i = 0; i < 400 && connected() < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(connected()).toBe(2);
+      stop.abort();
+      await watch.done;
+    } finally {
+      stop.abort();
+      agents.close();
       await tp.stop();
     }
   });

@@ -24,6 +24,7 @@ import { adminKubeConfig } from './faults/support/cluster-state.js';
 import { startDisposableClusters } from './faults/support/disposable-clusters.js';
 import type { DisposableClusters } from './faults/support/disposable-clusters.js';
 import { freePort, sleep, waitFor } from './faults/support/net.js';
+import { testTransportArgs } from './faults/support/kontract.js';
 
 interface Loop {
   readonly child: ChildProcess;
@@ -35,7 +36,7 @@ interface Loop {
 
 async function startLoop(args: readonly string[]): Promise<Loop> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'reconcile', 'namespaces', 'resourcequotas', '--watch', '--metrics-port', String(port), '--log-level', 'debug', ...args], {
+  const child = spawn(process.execPath, [BIN, 'reconcile', 'namespaces', 'resourcequotas', '--watch', '--metrics-port', String(port), '--log-level', 'debug', ...testTransportArgs(), ...args], {
     env: { PATH: process.env.PATH, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -424,7 +424,7 @@ async function watchLoop(args: Args, ctx: CommandContext, s: RunSettings, resync
       }),
       connection: (cluster) => connectCluster(cluster, { ...connectionOptions, ...(secrets === undefined ? {} : { secrets }) }),
       ...(s.dryRun === false ? { lock } : {}),
-      stop: ctx.signal, resyncMs,
+      stop: ctx.signal, resyncMs, ...(client.transport === undefined ? {} : { transport: client.transport }),
       onPlan: (plan) => { if (s.dryRun === 'client') ctx.reporter.result(render(plan, s.output, s.color, markdownOptions(args, undefined))); },
       onPass, hooks: watchMetrics.hooks,
     });

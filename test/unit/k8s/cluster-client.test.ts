@@ -451,4 +451,22 @@ describe('createClusterClient', () => {
     expect(c.givenUp()).toBe('its deadline of 300 ms (--cluster-timeout) passed');
     c.close();
   });
+
+  it('lets a Lease release in flight at the deadline finish, while the other requests in flight are cut', async () => {
+    // The server answers the release PUT 500 ms after it arrived, never the GET.
+    const { url, seen } = await fakeServer((req, res) => {
+      if (req.method === 'PUT') setTimeout(() => { json(res, 200, { kind: 'Lease', apiVersion: 'coordination.k8s.io/v1', metadata: { name: 'l', namespace: 'ns' } }); }, 500);
+    });
+    const LEASE: ManagedKind = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true, order: 0 };
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 1, deadlineMs: 200 });
+    const cut = c.get(CONFIGMAP, 'ns', 'x').catch((e: unknown) => e);
+    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l', namespace: 'ns' }, spec: {} };
+    const release = c.replace(LEASE, lease, { release: true });
+    await expect(release).resolves.toMatchObject({ kind: 'Lease' });
+    expect(c.givenUp()).toBe('its deadline of 200 ms (--cluster-timeout) passed');
+    expect(await cut).toMatchObject({ code: 'E_CLUSTER_ACCESS', reason: 'Deadline', message: expect.stringContaining('aborted in flight: cluster given up (its deadline of 200 ms') as string });
+    expect(seen.map((r) => r.method).sort()).toEqual(['GET', 'PUT']);
+    c.close();
+  });
 });

@@ -104,10 +104,22 @@ export function present(entries: readonly NamespaceEntry[]): string[] {
   return entries.filter((n) => n.delete !== true).map((n) => n.name);
 }
 
+/**
+ * The transport switch of the CLI-driven suites (this fault suite, test/integration/watch-loop.test.ts):
+ * KONTRACT_TEST_TRANSPORT=h1|h2 adds `--transport` to every kontract they run (the CLI's default
+ * transport otherwise), so each case can be run over either transport.
+ */
+export function testTransportArgs(): readonly string[] {
+  const t = process.env.KONTRACT_TEST_TRANSPORT;
+  if (t === undefined || t === '') return [];
+  if (t !== 'h1' && t !== 'h2') throw new Error(`KONTRACT_TEST_TRANSPORT must be h1 or h2, not ${t}`);
+  return ['--transport', t];
+}
+
 /** Starts `kontract namespaces --app-interface DIR --log-format json …args` (args may name more integrations). */
 export function startKontract(appInterface: string, args: readonly string[] = []): RunningKontract {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [BIN, 'namespaces', '--app-interface', appInterface, '--log-format', 'json', ...args], {
+  const child = spawn(process.execPath, [BIN, 'namespaces', '--app-interface', appInterface, '--log-format', 'json', ...testTransportArgs(), ...args], {
     env: { PATH: process.env.PATH, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
