@@ -483,7 +483,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
           plan, integrations: r.integrations, clients: used, dryRun: r.dryRun === 'server', limits, reporter,
           clusterFailed: (x) => failed.has(x), resolvedKind: kindTable(work), stop: opts.stop,
         });
-        const interrupted = stopReason(opts.stop);
+        const interrupted = cutByStop(applied);
         finalPlan = withApplyOutcome(plan, { mode: r.dryRun === 'server' ? 'server-dry-run' : 'apply', outcomes: applied, givenUp: [], ...(interrupted === undefined ? {} : { interrupted }) });
         const bad = applied.find((a) => a.status === 'failed' || a.status === 'not-sent');
         if (bad !== undefined && r.dryRun === false) writeFailed = `${bad.change.action} ${bad.change.kind} ${bad.change.namespace === '' ? '' : `${bad.change.namespace}/`}${bad.change.name} on ${bad.change.cluster} failed`;
@@ -491,7 +491,7 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
       const end = process.hrtime.bigint();
       const now = Date.now();
       for (const b of batch) opts.hooks?.onLag?.((now - b.receivedAt) / 1000);
-      const interrupted = stopReason(opts.stop);
+      const interrupted = cutByStop(applied);
       const secs = (a: bigint, z: bigint): number => Number(z - a) / 1e9;
       const clusters: ClusterRunInfo[] = [...new Set(batch.map((b) => b.cluster))].sort().map((cluster) => {
         const client = used.get(cluster);
@@ -510,6 +510,15 @@ export async function runWatchLoop(opts: WatchLoopOptions): Promise<ReconcileRes
       await Promise.all([...leases.keys()].filter((p) => failed.has(p.split('\0')[1] ?? '')).map(freeLease));
     }
   };
+
+  /**
+   * The stop's reason when it cut this incremental pass short (a change left not sent); a pass
+   * that finished its work while the stop arrived is not interrupted, so the loop exits with that
+   * pass's code (docs/watch.md, "Stop").
+   */
+  function cutByStop(applied: readonly AppliedChange[]): string | undefined {
+    return applied.some((a) => a.status === 'not-sent') ? stopReason(opts.stop) : undefined;
+  }
 
   /**
    * The first pass failing (bad data, bad command line) ends the loop; a later one is logged and
