@@ -13,6 +13,7 @@
  * client-node is still used for what it is good at: kubeconfig parsing and credentials
  * (see cluster-connection.ts).
  */
+import { setMaxListeners } from 'node:events';
 import type * as http from 'node:http';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { apiVersionOf, kindKey } from '../core/k8s-object.js';
@@ -329,6 +330,9 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
    * deadline — must not be cut (test/integration/safety-engine.test.ts).
    */
   const work = new AbortController();
+  // Every request in flight listens on it (and removes its listener when it settles): more than
+  // Node's default 10 at --concurrency above 10 is expected, not a leak.
+  setMaxListeners(0, work.signal);
   const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => {
     giveUp(`its deadline of ${options.deadlineMs} ms (--cluster-timeout) passed`);
     // Requests still waiting for an answer (a black-holed connection) end now.

@@ -452,6 +452,24 @@ describe('createClusterClient', () => {
     c.close();
   });
 
+  it('carries 30 requests in flight on one cluster with a deadline without a listener-leak warning', async () => {
+    const { url } = await fakeServer((_req, res) => { setTimeout(() => { json(res, 404, { kind: 'Status' }); }, 50); });
+    const conn = await connectCluster(cluster(url, tokenFile('t')), { env: {}, reporter: recorder() });
+    const c = createClusterClient(conn, { backoffBaseMs: 1, deadlineMs: 60_000 });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => { warnings.push(w.name); };
+    process.on('warning', onWarning);
+    try {
+      const got = await Promise.all(Array.from({ length: 30 }, (_, i) => c.get(CONFIGMAP, 'ns', `x${i}`)));
+      expect(got.every((o) => o === undefined)).toBe(true);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+      c.close();
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('lets a Lease release in flight at the deadline finish, while the other requests in flight are cut', async () => {
     // The server answers the release PUT 500 ms after it arrived, never the GET.
     const { url, seen } = await fakeServer((req, res) => {
