@@ -9,8 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/cli/commands/run.js';
-import type { Outcome } from '../../src/cli/exit-codes.js';
+import { runInProcess } from './support/cli.js';
 import { testCluster, uniqueName } from './support/clusters.js';
 import { deleteNamespaces, readLive } from './integrations/tenant-harness.js';
 
@@ -71,27 +70,13 @@ describe('a cluster behind a jumpHost', () => {
   });
 
   it('is not read (file, line and field named, exit 1); the other cluster converges', async () => {
-    const logs: string[] = [];
-    const results: string[] = [];
-    let outcome: Outcome | undefined;
-    let error: unknown;
-    try {
-      outcome = await runCommand.run({
-        integrations: ['namespaces'], 'app-interface': root, cluster: [BEHIND, DIRECT], namespace: [nsBehind, nsDirect], output: 'json',
-        'log-level': 'debug', 'log-format': 'text', 'detailed-exitcode': false, concurrency: 4, shards: 1, 'shard-id': 0,
-        'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'secrets-config': 'config.toml',
-        // the clusters' CA files live outside the app-interface (docs/app-interface.md, confinement)
-        'allow-path': [...new Set([BEHIND, DIRECT].map((n) => path.dirname(testCluster(n).caFile)))],
-      }, {
-        reporter: { log: (_l, m) => { logs.push(m); }, result: (t) => { results.push(t); } },
-        env: {}, cwd: root, signal: new AbortController().signal,
-      });
-    } catch (e) {
-      error = e;
-    }
+    const { outcome, error, text } = await runInProcess({
+      integrations: ['namespaces'], 'app-interface': root, cluster: [BEHIND, DIRECT], namespace: [nsBehind, nsDirect], 'secrets-config': 'config.toml',
+      // the clusters' CA files live outside the app-interface (docs/app-interface.md, confinement)
+      'allow-path': [...new Set([BEHIND, DIRECT].map((n) => path.dirname(testCluster(n).caFile)))],
+    }, { cwd: root });
     expect(error).toBeUndefined();
     expect(outcome).toMatchObject({ kind: 'failed' });
-    const text = [...logs, ...results].join('\n');
     expect(text).toContain(`cluster ${BEHIND}: /${BEHIND}/cluster.yml:12 jumpHost: the cluster is reached through the jump host /jumphosts/bastion.yml, which kontract does not support`);
     expect(text).not.toContain(testCluster(BEHIND).adminToken);
     expect(await readLive(BEHIND, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: nsBehind } })).toBeUndefined();

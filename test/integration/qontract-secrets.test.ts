@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/cli/commands/run.js';
-import type { Outcome } from '../../src/cli/exit-codes.js';
+import { runInProcess } from './support/cli.js';
+import type { InProcessRun } from './support/cli.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
 import { deleteNamespaces, readLive } from './integrations/tenant-harness.js';
 
@@ -24,24 +24,8 @@ function write(rel: string, text: string): void {
   writeFileSync(file, text);
 }
 
-async function run(args: Record<string, unknown>): Promise<{ outcome: Outcome | undefined; error: unknown; logs: string[]; results: string[] }> {
-  const logs: string[] = [];
-  const results: string[] = [];
-  let outcome: Outcome | undefined;
-  let error: unknown;
-  try {
-    outcome = await runCommand.run({
-      integrations: ['namespaces'], 'app-interface': root, cluster: [C], namespace: [nsName], output: 'json',
-      'log-level': 'debug', 'log-format': 'text', 'detailed-exitcode': false, concurrency: 4, shards: 1, 'shard-id': 0,
-      'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'allow-path': [testClusters().dir], ...args,
-    }, {
-      reporter: { log: (_l, m) => { logs.push(m); }, result: (t) => { results.push(t); } },
-      env: {}, cwd: root, signal: new AbortController().signal,
-    });
-  } catch (e) {
-    error = e;
-  }
-  return { outcome, error, logs, results };
+function run(args: Record<string, unknown>): Promise<InProcessRun> {
+  return runInProcess({ integrations: ['namespaces'], 'app-interface': root, cluster: [C], namespace: [nsName], 'allow-path': [testClusters().dir], ...args }, { cwd: root });
 }
 
 describe('automationToken from the secrets config file (settings vault: false)', () => {

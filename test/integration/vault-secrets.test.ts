@@ -18,8 +18,8 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/cli/commands/run.js';
-import type { Outcome } from '../../src/cli/exit-codes.js';
+import { runInProcess } from './support/cli.js';
+import type { InProcessRun } from './support/cli.js';
 import { testCluster, testClusters, uniqueName } from './support/clusters.js';
 import { namespaceFile } from './support/app-interface.js';
 import { startVaultDev } from './support/vault-dev.js';
@@ -62,28 +62,12 @@ function writeNamespace(file: string, name: string, extra: string[] = []): void 
   write(file, namespaceFile(name, C, extra));
 }
 
-interface Run { outcome: Outcome | undefined; error: unknown; text: string; results: string[] }
+type Run = InProcessRun;
 
 async function run(args: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<Run> {
-  const logs: string[] = [];
-  const results: string[] = [];
-  let outcome: Outcome | undefined;
-  let error: unknown;
-  try {
-    outcome = await runCommand.run({
-      integrations: ['namespaces'], 'app-interface': root, cluster: [C], output: 'json',
-      'log-level': 'debug', 'log-format': 'text', 'detailed-exitcode': false, concurrency: 4, shards: 1, 'shard-id': 0,
-      'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'allow-path': [testClusters().dir], ...args,
-    }, {
-      reporter: { log: (_l, m) => { logs.push(m); }, result: (t) => { results.push(t); } },
-      env, cwd: root, signal: new AbortController().signal,
-    });
-  } catch (e) {
-    error = e;
-  }
-  const text = [...logs, ...results, error instanceof Error ? error.message : ''].join('\n');
-  allOutput.push(text);
-  return { outcome, error, text, results };
+  const r = await runInProcess({ integrations: ['namespaces'], 'app-interface': root, cluster: [C], 'allow-path': [testClusters().dir], ...args }, { cwd: root, env });
+  allOutput.push(r.text);
+  return r;
 }
 
 async function ok(call: Promise<{ status: number; body: unknown }>): Promise<unknown> {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/cli/commands/run.js';
 import type { Outcome } from '../../../src/cli/exit-codes.js';
+import { runInProcess } from '../support/cli.js';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
 import { installCrds } from '../../../src/local-cluster/crds.js';
 import { testCluster, testClusters, uniqueName } from '../support/clusters.js';
@@ -316,24 +317,12 @@ describe('resources of app-interface-sample on a real cluster (what the demo app
   const VMI_CRD = path.join(SAMPLE, '..', 'deploy', 'crds', 'kubevirt', 'virtualmachineinstances.kubevirt.io.yaml');
   const namespaces = ['acme-web', 'acme-api'];
   const sampleRun = async (args: Record<string, unknown> = {}): Promise<Run> => {
-    const logs: string[] = [];
-    const results: string[] = [];
-    let outcome: Outcome | undefined;
-    let error: unknown;
-    try {
-      outcome = await runCommand.run({
-        integrations: ['resources'], 'app-interface': SAMPLE, kubeconfig: testClusters().kubeconfig, cluster: [C], namespace: namespaces, output: 'json',
-        'log-level': 'debug', 'log-format': 'text', 'detailed-exitcode': false, concurrency: 4, shards: 1, 'shard-id': 0,
-        'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, 'allow-path': [testClusters().dir], 'secrets-config': path.join(SAMPLE, 'secrets', 'config.toml'), ...args,
-      }, {
-        reporter: { log: (_l, m) => { logs.push(m); }, result: (t) => { results.push(t); } },
-        env: {}, cwd: SAMPLE, signal: new AbortController().signal,
-      });
-    } catch (e) {
-      error = e;
-    }
-    const writes = logs.map((l) => /writes=(\d+)/.exec(l)?.[1]).filter((w): w is string => w !== undefined).reduce((n, w) => n + Number(w), 0);
-    return { outcome, error, logs, results, writes };
+    const r = await runInProcess({
+      integrations: ['resources'], 'app-interface': SAMPLE, kubeconfig: testClusters().kubeconfig, cluster: [C], namespace: namespaces,
+      'allow-path': [testClusters().dir], 'secrets-config': path.join(SAMPLE, 'secrets', 'config.toml'), ...args,
+    }, { cwd: SAMPLE });
+    const writes = r.logs.map((l) => /writes=(\d+)/.exec(l)?.[1]).filter((w): w is string => w !== undefined).reduce((n, w) => n + Number(w), 0);
+    return { ...r, writes };
   };
   beforeAll(async () => {
     await installCrds(testClusters().kubeconfig, C, [VMI_CRD]);

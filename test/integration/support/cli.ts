@@ -6,6 +6,8 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { runCommand } from '../../../src/cli/commands/run.js';
+import type { Outcome } from '../../../src/cli/exit-codes.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const BIN = join(ROOT, 'bin', 'kontract.js');
@@ -36,4 +38,39 @@ export function writeTree(dir: string, files: Readonly<Record<string, string>>):
     writeFileSync(f, content);
   }
   return dir;
+}
+
+/** What `runInProcess` saw: the outcome (or the thrown error) and the reporter's log and result lines. */
+export interface InProcessRun {
+  readonly outcome: Outcome | undefined;
+  readonly error: unknown;
+  readonly logs: string[];
+  readonly results: string[];
+  /** Logs, results and the error's message, one per line: what a user would have seen. */
+  readonly text: string;
+}
+
+/**
+ * `kontract reconcile` in this process (the run command with a recording reporter), with the
+ * options every such test shares: JSON output, debug text logs, 4 requests per cluster, one shard,
+ * at most 50 deletions, no take-over. `args` adds or overrides options (integrations, app-interface,
+ * clusters, namespaces, allow-path, secrets …).
+ */
+export async function runInProcess(args: Readonly<Record<string, unknown>>, opts: { readonly cwd: string; readonly env?: NodeJS.ProcessEnv }): Promise<InProcessRun> {
+  const logs: string[] = [];
+  const results: string[] = [];
+  let outcome: Outcome | undefined;
+  let error: unknown;
+  try {
+    outcome = await runCommand.run({
+      output: 'json', 'log-level': 'debug', 'log-format': 'text', 'detailed-exitcode': false, concurrency: 4, shards: 1, 'shard-id': 0,
+      'max-deletions': 50, 'take-over': false, 'allow-mass-deletion': false, ...args,
+    }, {
+      reporter: { log: (_l, m) => { logs.push(m); }, result: (t) => { results.push(t); } },
+      env: opts.env ?? {}, cwd: opts.cwd, signal: new AbortController().signal,
+    });
+  } catch (e) {
+    error = e;
+  }
+  return { outcome, error, logs, results, text: [...logs, ...results, error instanceof Error ? error.message : ''].join('\n') };
 }
