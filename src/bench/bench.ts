@@ -31,6 +31,7 @@ import { silentReporter } from '../core/reporter.js';
 import type { Reporter } from '../core/reporter.js';
 import { defineIntegration } from '../integrations/define-integration.js';
 import type { DesiredObject, Integration } from '../integrations/define-integration.js';
+import { rawListAll } from './raw-h1.js';
 import { readState, resolveBinDir, startLocalClusters, stopLocalClusters } from '../local-cluster/index.js';
 import type { LocalClustersState } from '../local-cluster/index.js';
 import { resourcesIntegration } from '../integrations/resources/integration.js';
@@ -210,25 +211,10 @@ async function phaseFloor(state: LocalClustersState, size: number, integration: 
   const cpu0 = process.cpuUsage();
   const listAll = async (c: LocalClustersState['clusters'][number], kind: ManagedKind): Promise<number> => {
     const agent = new https.Agent({ keepAlive: true, ca: readFileSync(c.caFile) });
-    let cont = '';
-    let n = 0;
-    do {
-      const q = new URLSearchParams({ labelSelector: ownershipSelector(integration), limit: '500', ...(cont === '' ? {} : { continue: cont }) });
-      const body = await new Promise<string>((res, rej) => {
-        https.get(`${c.server}/api/v1/${kind.plural}?${q.toString()}`, { agent, headers: { Authorization: `Bearer ${c.adminToken}`, Accept: 'application/json' } }, (resp) => {
-          const chunks: Buffer[] = [];
-          resp.on('data', (d: Buffer) => chunks.push(d));
-          resp.on('end', () => { res(Buffer.concat(chunks).toString('utf8')); });
-          resp.on('error', rej);
-        }).on('error', rej);
-      });
-      reads++;
-      const parsed = JSON.parse(body) as { items: unknown[]; metadata: { continue?: string } };
-      n += parsed.items.length;
-      cont = parsed.metadata.continue ?? '';
-    } while (cont !== '');
+    const got = await rawListAll({ server: c.server, token: c.adminToken, agent }, `/api/v1/${kind.plural}`, ownershipSelector(integration));
     agent.destroy();
-    return n;
+    reads += got.pages;
+    return got.items;
   };
   const counts = await Promise.all(state.clusters.flatMap((c) => KINDS.map((k) => listAll(c, k))));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

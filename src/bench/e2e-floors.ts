@@ -13,6 +13,7 @@ import * as https from 'node:https';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { readState } from '../local-cluster/control-plane.js';
+import { rawListAll } from './raw-h1.js';
 
 /** One LIST the run sends on every cluster: label selector and collection path. */
 export interface ListRequest { readonly selector: string; readonly path: string }
@@ -50,22 +51,9 @@ async function list(stateDir: string, requests: readonly ListRequest[]): Promise
   await Promise.all(state.clusters.map(async (c) => {
     const agent = new https.Agent({ keepAlive: true, ca: readFileSync(c.caFile) });
     await Promise.all(requests.map(async (r) => {
-      let cont = '';
-      do {
-        const q = new URLSearchParams({ labelSelector: r.selector, limit: '500', ...(cont === '' ? {} : { continue: cont }) });
-        const body = await new Promise<string>((res, rej) => {
-          https.get(`${c.server}${r.path}?${q.toString()}`, { agent, headers: { Authorization: `Bearer ${c.adminToken}`, Accept: 'application/json' } }, (resp) => {
-            const chunks: Buffer[] = [];
-            resp.on('data', (d: Buffer) => chunks.push(d));
-            resp.on('end', () => { res(Buffer.concat(chunks).toString('utf8')); });
-            resp.on('error', rej);
-          }).on('error', rej);
-        });
-        reads++;
-        const parsed = JSON.parse(body) as { items?: unknown[]; metadata?: { continue?: string } };
-        items += parsed.items?.length ?? 0;
-        cont = parsed.metadata?.continue ?? '';
-      } while (cont !== '');
+      const got = await rawListAll({ server: c.server, token: c.adminToken, agent }, r.path, r.selector);
+      reads += got.pages;
+      items += got.items;
     }));
     agent.destroy();
   }));
