@@ -35,18 +35,19 @@ interface QuantityField {
   readonly nonNegative: boolean;
 }
 
-const QUANTITY_FIELDS: ReadonlyMap<string, readonly QuantityField[]> = new Map([
-  ['|ResourceQuota', [{ path: ['spec', 'hard'], shape: 'map', nonNegative: true }]],
-  ['|LimitRange', ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']
-    .map((k): QuantityField => ({ path: ['spec', 'limits', '*', k], shape: 'map', nonNegative: true }))],
-  ['kubevirt.io|VirtualMachine', [
+/** kind → API group → quantity fields (looked up per object: no key string built). */
+const QUANTITY_FIELDS: ReadonlyMap<string, ReadonlyMap<string, readonly QuantityField[]>> = new Map([
+  ['ResourceQuota', new Map([['', [{ path: ['spec', 'hard'], shape: 'map', nonNegative: true }]]])],
+  ['LimitRange', new Map([['', ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']
+    .map((k): QuantityField => ({ path: ['spec', 'limits', '*', k], shape: 'map', nonNegative: true }))]])],
+  ['VirtualMachine', new Map([['kubevirt.io', [
     { path: ['spec', 'template', 'spec', 'domain', 'memory', 'guest'], shape: 'value', nonNegative: true },
     { path: ['spec', 'template', 'spec', 'domain', 'resources', 'requests'], shape: 'map', nonNegative: true },
     { path: ['spec', 'template', 'spec', 'domain', 'resources', 'limits'], shape: 'map', nonNegative: true },
     { path: ['spec', 'dataVolumeTemplates', '*', 'spec', 'storage', 'resources', 'requests'], shape: 'map', nonNegative: true },
     { path: ['spec', 'dataVolumeTemplates', '*', 'spec', 'pvc', 'resources', 'requests'], shape: 'map', nonNegative: true },
-  ]],
-  ['instancetype.kubevirt.io|VirtualMachineClusterInstancetype', [{ path: ['spec', 'memory', 'guest'], shape: 'value', nonNegative: true }]],
+  ]]])],
+  ['VirtualMachineClusterInstancetype', new Map([['instancetype.kubevirt.io', [{ path: ['spec', 'memory', 'guest'], shape: 'value', nonNegative: true }]]])],
 ]);
 
 function groupOf(apiVersion: string): string {
@@ -54,41 +55,40 @@ function groupOf(apiVersion: string): string {
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
 
+/**
+ * Strings a check already accepted, per check. Desired objects repeat the same names, namespaces,
+ * label keys and values thousands of times (the e2e bench's 22,682 objects; docs/benchmarks.md,
+ * "validate: data loading and validation"); only accepted strings are kept, so a problem is
+ * always computed and reported as before. Bounded: cleared when full.
+ */
+class Accepted {
+  private readonly seen = new Set<string>();
+  constructor(private readonly test: (s: string) => boolean) {}
+  has(s: string): boolean {
+    if (this.seen.has(s)) return true;
+    if (!this.test(s)) return false;
+    if (this.seen.size >= ACCEPTED_MAX) this.seen.clear();
+    this.seen.add(s);
+    return true;
+  }
+}
+
+const ACCEPTED_MAX = 16_384;
+const DNS_LABELS = new Accepted(isDns1123Label);
+const DNS_SUBDOMAINS = new Accepted(isDns1123Subdomain);
+const QUALIFIED_NAMES = new Accepted(isQualifiedName);
+const LABEL_VALUES = new Accepted(isLabelValue);
+
 function nameProblem(group: string, kind: string, name: string): string | undefined {
   if (group === '' && kind === 'Namespace') {
-    return isDns1123Label(name) ? undefined : 'must be a DNS-1123 label (lower-case alphanumerics and \'-\', at most 63 characters)';
+    return DNS_LABELS.has(name) ? undefined : 'must be a DNS-1123 label (lower-case alphanumerics and \'-\', at most 63 characters)';
   }
   if (group === RBAC_GROUP) return isPathSegmentName(name) ? undefined : 'must not be empty, \'.\' or \'..\', nor contain \'/\' or \'%\'';
-  return isDns1123Subdomain(name) ? undefined : 'must be a DNS-1123 subdomain (lower-case alphanumerics, \'-\' and \'.\', at most 253 characters)';
+  return DNS_SUBDOMAINS.has(name) ? undefined : 'must be a DNS-1123 subdomain (lower-case alphanumerics, \'-\' and \'.\', at most 253 characters)';
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Calls `visit` with every value at `path` (expanding `*` over arrays) and the segments leading to
- * it (`parts`, shared and mutated: join it only when reporting).
- */
-function visitValuesAt(root: unknown, path: readonly string[], depth: number, parts: (string | number)[], visit: (value: unknown, parts: readonly (string | number)[]) => void): void {
-  if (depth === path.length) {
-    if (root !== undefined) visit(root, parts);
-    return;
-  }
-  const head = path[depth] ?? '';
-  if (head === '*') {
-    if (!Array.isArray(root)) return;
-    for (let i = 0; i < root.length; i++) {
-      parts.push(i);
-      visitValuesAt(root[i], path, depth + 1, parts, visit);
-      parts.pop();
-    }
-    return;
-  }
-  if (!isRecord(root)) return;
-  parts.push(head);
-  visitValuesAt(root[head], path, depth + 1, parts, visit);
-  parts.pop();
 }
 
 /** `['spec', 'limits', 0, 'max', 'cpu']` → `spec.limits[0].max.cpu`. */
@@ -98,40 +98,59 @@ function fieldOf(parts: readonly (string | number)[]): string {
   return out;
 }
 
-/** Memo of quantityProblem for string and number values (quota and limit values repeat across namespaces). */
-const QUANTITY_MEMO = new Map<string, string | undefined>();
+/** Memo of quantityProblem for string and number values (quota and limit values repeat across namespaces), per sign rule. */
+const QUANTITY_MEMO = { strict: new Map<string | number, string | undefined>(), signed: new Map<string | number, string | undefined>() };
 const QUANTITY_MEMO_MAX = 4096;
 
 function quantityProblem(value: unknown, nonNegative: boolean): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return `${JSON.stringify(value)} is not a Kubernetes quantity`;
-  const key = `${typeof value === 'number' ? 'n' : 's'}${nonNegative ? '+' : ''}:${value}`;
-  if (QUANTITY_MEMO.has(key)) return QUANTITY_MEMO.get(key);
+  const memo = nonNegative ? QUANTITY_MEMO.strict : QUANTITY_MEMO.signed;
+  if (memo.has(value)) return memo.get(value);
   const q = parseQuantity(value);
   const problem = q === undefined ? `${JSON.stringify(value)} is not a Kubernetes quantity`
     : nonNegative && q.num < 0n ? `${JSON.stringify(value)} must not be negative` : undefined;
-  if (QUANTITY_MEMO.size >= QUANTITY_MEMO_MAX) QUANTITY_MEMO.clear();
-  QUANTITY_MEMO.set(key, problem);
+  if (memo.size >= QUANTITY_MEMO_MAX) memo.clear();
+  memo.set(value, problem);
   return problem;
 }
 
-function quantityProblems(obj: KubeObject, group: string): ConstraintProblem[] {
-  const out: ConstraintProblem[] = [];
-  for (const f of QUANTITY_FIELDS.get(`${group}|${obj.kind}`) ?? []) {
-    visitValuesAt(obj, f.path, 0, [], (value, parts) => {
-      if (f.shape === 'value') {
-        const message = quantityProblem(value, f.nonNegative);
-        if (message !== undefined) out.push({ field: fieldOf(parts), message });
-        return;
-      }
-      if (!isRecord(value)) return;
-      for (const k of Object.keys(value)) {
-        const message = quantityProblem(value[k], f.nonNegative);
-        if (message !== undefined) out.push({ field: `${fieldOf(parts)}.${k}`, message });
-      }
-    });
+/**
+ * Checks every value at `f.path` from `depth` (expanding `*` over arrays); `parts` are the
+ * segments leading to `node` (shared and mutated: joined only when reporting).
+ */
+function checkQuantitiesAt(node: unknown, f: QuantityField, depth: number, parts: (string | number)[], out: ConstraintProblem[]): void {
+  if (node === undefined) return;
+  if (depth === f.path.length) {
+    if (f.shape === 'value') {
+      const message = quantityProblem(node, f.nonNegative);
+      if (message !== undefined) out.push({ field: fieldOf(parts), message });
+      return;
+    }
+    if (!isRecord(node)) return;
+    for (const k in node) {
+      if (!Object.prototype.hasOwnProperty.call(node, k)) continue;
+      const message = quantityProblem(node[k], f.nonNegative);
+      if (message !== undefined) out.push({ field: `${fieldOf(parts)}.${k}`, message });
+    }
+    return;
   }
-  return out;
+  const head = f.path[depth] ?? '';
+  if (head === '*') {
+    if (!Array.isArray(node)) return;
+    for (let i = 0; i < node.length; i++) {
+      parts.push(i);
+      checkQuantitiesAt(node[i], f, depth + 1, parts, out);
+      parts.pop();
+    }
+    return;
+  }
+  if (!isRecord(node)) return;
+  parts.push(head);
+  checkQuantitiesAt(node[head], f, depth + 1, parts, out);
+  parts.pop();
 }
+
+const LABEL_KEY_PROBLEM = 'the key must be a qualified name ([prefix/]name: name ≤ 63 alphanumerics, \'-\', \'_\', \'.\'; prefix a DNS-1123 subdomain)';
 
 /** Every apiserver constraint the object breaks (empty when the apiserver would accept its metadata and quantities). */
 export function objectConstraintProblems(obj: KubeObject, namespaced: boolean): ConstraintProblem[] {
@@ -143,23 +162,39 @@ export function objectConstraintProblems(obj: KubeObject, namespaced: boolean): 
   if (bad !== undefined) out.push({ field: 'metadata.name', message: `${JSON.stringify(name)} ${bad}` });
   if (namespaced) {
     const ns = meta.namespace ?? '';
-    if (!isDns1123Label(ns)) out.push({ field: 'metadata.namespace', message: `${JSON.stringify(ns)} must be a DNS-1123 label` });
+    if (!DNS_LABELS.has(ns)) out.push({ field: 'metadata.namespace', message: `${JSON.stringify(ns)} must be a DNS-1123 label` });
   }
-  for (const [k, v] of Object.entries(meta.labels ?? {})) {
-    if (!isQualifiedName(k)) out.push({ field: `metadata.labels.${k}`, message: 'the key must be a qualified name ([prefix/]name: name ≤ 63 alphanumerics, \'-\', \'_\', \'.\'; prefix a DNS-1123 subdomain)' });
-    if (typeof v !== 'string' || !isLabelValue(v)) {
-      const len = typeof v === 'string' ? v.length : 0;
-      out.push({ field: `metadata.labels.${k}`, message: `the value must be at most 63 characters (alphanumerics, '-', '_', '.'; alphanumeric at both ends)${len > 63 ? `, got ${len}` : ''}` });
+  const labels = meta.labels;
+  if (labels !== undefined) {
+    for (const k in labels) {
+      if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
+      const v: unknown = labels[k];
+      if (!QUALIFIED_NAMES.has(k)) out.push({ field: `metadata.labels.${k}`, message: LABEL_KEY_PROBLEM });
+      if (typeof v !== 'string' || !LABEL_VALUES.has(v)) {
+        const len = typeof v === 'string' ? v.length : 0;
+        out.push({ field: `metadata.labels.${k}`, message: `the value must be at most 63 characters (alphanumerics, '-', '_', '.'; alphanumeric at both ends)${len > 63 ? `, got ${len}` : ''}` });
+      }
     }
   }
-  let size = 0;
-  for (const [k, v] of Object.entries(meta.annotations ?? {})) {
-    if (!isQualifiedName(k.toLowerCase())) out.push({ field: `metadata.annotations.${k}`, message: 'the key must be a qualified name ([prefix/]name)' });
-    size += Buffer.byteLength(k) + Buffer.byteLength(typeof v === 'string' ? v : '');
+  const annotations = meta.annotations;
+  if (annotations !== undefined) {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit: the exact byte count is needed only near the limit.
+    let units = 0;
+    for (const k in annotations) {
+      if (!Object.prototype.hasOwnProperty.call(annotations, k)) continue;
+      if (!QUALIFIED_NAMES.has(k.toLowerCase())) out.push({ field: `metadata.annotations.${k}`, message: 'the key must be a qualified name ([prefix/]name)' });
+      const v: unknown = annotations[k];
+      units += k.length + (typeof v === 'string' ? v.length : 0);
+    }
+    if (units * 3 > TOTAL_ANNOTATION_SIZE_LIMIT) {
+      let size = 0;
+      for (const [k, v] of Object.entries(annotations)) size += Buffer.byteLength(k) + Buffer.byteLength(typeof v === 'string' ? v : '');
+      if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
+        out.push({ field: 'metadata.annotations', message: `total size ${size} bytes exceeds the apiserver's limit of ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes (256 KiB)` });
+      }
+    }
   }
-  if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
-    out.push({ field: 'metadata.annotations', message: `total size ${size} bytes exceeds the apiserver's limit of ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes (256 KiB)` });
-  }
-  out.push(...quantityProblems(obj, group));
+  const fields = QUANTITY_FIELDS.get(obj.kind)?.get(group);
+  if (fields !== undefined) for (const f of fields) checkQuantitiesAt(obj, f, 0, [], out);
   return out;
 }

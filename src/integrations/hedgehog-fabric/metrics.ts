@@ -7,8 +7,9 @@
  * - `kontract_fabric_critical{fabric}`: 1 when the fabric's level is `critical`, else 0.
  * A fabric that was not read gets no drift or object series.
  */
-import { Gauge } from 'prom-client';
-import type { Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type * as PromClient from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
 import type { FabricStatus } from './status.js';
 import { driftSamples, objectSamples } from './status.js';
 
@@ -16,9 +17,22 @@ export const FABRIC_DRIFT_METRIC = 'kontract_fabric_drift_objects';
 export const FABRIC_OBJECTS_METRIC = 'kontract_fabric_objects';
 export const FABRIC_CRITICAL_METRIC = 'kontract_fabric_critical';
 
+const require = createRequire(import.meta.url);
+
+/**
+ * prom-client's Gauge, required on first use rather than imported: the integration registry
+ * imports this module, and `kontract validate` (which records no metric) would otherwise load
+ * prom-client for nothing (about 35 ms of its start; docs/benchmarks.md, "validate: data loading
+ * and validation"). The same CommonJS module instance an ESM import of prom-client gets.
+ */
+function gaugeClass(): typeof Gauge {
+  return (require('prom-client') as typeof PromClient).Gauge;
+}
+
 function gauge<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[]): Gauge<L> {
+  const G = gaugeClass();
   const existing = registry.getSingleMetric(name);
-  return existing instanceof Gauge ? existing : new Gauge({ name, help, labelNames, registers: [registry] });
+  return existing instanceof G ? existing : new G({ name, help, labelNames, registers: [registry] });
 }
 
 /** Sets the fabric gauges on `registry` (created on first use; stale series are reset). */

@@ -81,10 +81,11 @@ describe('the built CLI (dist/, npm run build)', () => {
     expect(spawnSync(process.execPath, ['bin/kontract.js', '--version', '--log-level', 'warn'], { cwd: ROOT, encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
   });
 
-  it('validate loads neither @kubernetes/client-node nor GraphQL', () => {
+  it('validate loads neither @kubernetes/client-node, GraphQL nor prom-client (it records no metric)', () => {
     const loaded = loadedBy(['validate', '--app-interface', 'app-interface-sample', '--log-level', 'error']);
     expect(loaded.some((u) => u.includes('/dist/cli/commands/validate.js'))).toBe(true);
-    expect(loaded.filter((u) => /node_modules\/(@kubernetes|graphql)/.test(u))).toEqual([]);
+    expect(loaded.some((u) => u.includes('/dist/integrations/hedgehog-fabric/metrics.js'))).toBe(true);
+    expect(loaded.filter((u) => /node_modules\/(@kubernetes|graphql|prom-client)/.test(u))).toEqual([]);
   });
 
   it('a run with kubeconfig-context clusters does not load @kubernetes/client-node (kontract reads the kubeconfig)', () => {

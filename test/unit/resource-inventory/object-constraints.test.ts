@@ -32,6 +32,30 @@ describe('objectConstraintProblems (the apiserver\'s rules)', () => {
     expect(fields(at(TOTAL_ANNOTATION_SIZE_LIMIT + 1))).toEqual(['metadata.annotations']);
   });
 
+  it('counts annotation bytes as UTF-8 (a 2-byte character counts twice)', () => {
+    // key `k` (1 byte) + n × `é` (2 bytes each)
+    const at = (n: number): KubeObject => obj({ metadata: { name: 'x', namespace: 'n', annotations: { k: 'é'.repeat(n) } } });
+    const fits = (TOTAL_ANNOTATION_SIZE_LIMIT - 1) / 2;
+    expect(fields(at(Math.floor(fits)))).toEqual([]);
+    expect(fields(at(Math.floor(fits) + 1))).toEqual(['metadata.annotations']);
+    expect(fields(at(1000))).toEqual([]);
+  });
+
+  it('gives the same answers however often a string repeats (accepted strings are remembered, problems never)', () => {
+    const ns = (name: string): KubeObject => obj({ metadata: { name } }, 'v1', 'Namespace');
+    const labelled = (labels: Record<string, string>): KubeObject => obj({ metadata: { name: 'x', namespace: 'n', labels } });
+    for (let i = 0; i < 3; i++) {
+      expect(fields(ns('team-a'), false)).toEqual([]);
+      expect(fields(ns('Team-A'), false)).toEqual(['metadata.name']);
+      expect(fields(labelled({ app: 'web' }))).toEqual([]);
+      expect(fields(labelled({ 'a/b/c': 'web', app: '-web' }))).toEqual(['metadata.labels.a/b/c', 'metadata.labels.app']);
+      expect(fields(obj({ metadata: { name: 'q', namespace: 'n' }, spec: { hard: { cpu: '-1', pods: 10 } } }, 'v1', 'ResourceQuota'))).toEqual(['spec.hard.cpu']);
+    }
+    // a DNS-1123 subdomain that is not a label: accepted as a ConfigMap name first, still refused as a Namespace name
+    expect(fields(obj({ metadata: { name: 'a.b', namespace: 'n' } }))).toEqual([]);
+    expect(fields(ns('a.b'), false)).toEqual(['metadata.name']);
+  });
+
   it('checks quantities of quotas, limit ranges and VMs', () => {
     expect(fields(obj({ metadata: { name: 'q', namespace: 'n' }, spec: { hard: { 'requests.cpu': '-1', pods: '10', 'limits.memory': '1 Gi' } } }, 'v1', 'ResourceQuota')))
       .toEqual(['spec.hard.requests.cpu', 'spec.hard.limits.memory']);
