@@ -215,6 +215,8 @@ export const namespaceKind = schemaKind('/openshift/namespace-1.yml', 'namespace
 
 /** The namespace's own openshiftResources, then those of its sharedResources files, read and rendered. */
 function namespaceResources(path: string, r: RawNamespace, cluster: Cluster, shared: readonly string[], ctx: BuildContext): { resources: NamespaceResource[]; problems: ValidationProblem[] } {
+  // Most namespaces have neither: skip building the template context (the environment's parameters as JSON, per namespace).
+  if ((r.openshiftResources === undefined || r.openshiftResources === null) && shared.length === 0) return { resources: [], problems: [] };
   const envFile = ctx.file(r.environment.$ref)?.raw as { name?: unknown; parameters?: unknown } | undefined;
   const namespace: TemplateNamespace = {
     name: r.name, path, labels: r.labels, delete: r.delete ?? false, clusterAdmin: r.clusterAdmin ?? false,

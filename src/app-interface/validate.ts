@@ -89,7 +89,12 @@ function ajvProblems(registry: SchemaRegistry, schemaId: string, errors: readonl
 /** Cycles among non-link `$ref` edges, each reported once with its chain. */
 function refCycles(edges: readonly RefEdge[]): ValidationProblem[] {
   const next = new Map<string, RefEdge[]>();
-  for (const e of edges) if (!e.link) next.set(e.from, [...(next.get(e.from) ?? []), e]);
+  for (const e of edges) {
+    if (e.link) continue;
+    const list = next.get(e.from);
+    if (list === undefined) next.set(e.from, [e]);
+    else list.push(e);
+  }
   const state = new Map<string, 'active' | 'done'>();
   const out: ValidationProblem[] = [];
   const stack: RefEdge[] = [];

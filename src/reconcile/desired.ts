@@ -64,8 +64,15 @@ export function kindOf(integration: Integration, obj: KubeObject): ManagedKind |
 
 /** kindOf with a per-integration lookup table (called once per desired object). */
 function kindLookup(integration: Integration): (obj: KubeObject) => ManagedKind | undefined {
-  const table = new Map(integration.kinds.map((k) => [`${apiVersionOf(k)}|${k.kind}`, k]));
-  return (obj) => table.get(`${obj.apiVersion}|${obj.kind}`);
+  // apiVersion → kind → ManagedKind: no key string is built per object.
+  const table = new Map<string, Map<string, ManagedKind>>();
+  for (const k of integration.kinds) {
+    const v = apiVersionOf(k);
+    const byKind = table.get(v) ?? new Map<string, ManagedKind>();
+    byKind.set(k.kind, k);
+    table.set(v, byKind);
+  }
+  return (obj) => table.get(obj.apiVersion)?.get(obj.kind);
 }
 
 /** One integration's desired state, checked (shared by `run` and `validate`). */
@@ -157,8 +164,8 @@ export async function checkDesired(integrations: readonly Integration[], data: A
       }
       placed.push({ cluster: d.cluster, kind, object: d.object, source: d.source });
     }
-    const objects = placed.filter((d) => !inBlockedScope(blocked, d.cluster, scopeNamespace(d.kind, d.object)));
-    const unblocked = pending.filter((d) => !inBlockedScope(blocked, d.cluster, d.object.metadata.namespace ?? ''));
+    const objects = blocked.length === 0 ? placed : placed.filter((d) => !inBlockedScope(blocked, d.cluster, scopeNamespace(d.kind, d.object)));
+    const unblocked = blocked.length === 0 ? pending : pending.filter((d) => !inBlockedScope(blocked, d.cluster, d.object.metadata.namespace ?? ''));
     out.push({ integration, state, problems, blocked, objects, pending: unblocked });
   }
   return out;

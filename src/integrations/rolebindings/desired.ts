@@ -141,7 +141,8 @@ export function desiredRoleBindings(data: AppInterfaceData, options: RoleBinding
   // Keyed by cluster/namespace/name: two role files granting the same role to the same subject
   // give one binding; the same name with a different roleRef or subject is a data problem.
   const bindings = new Map<string, Binding>();
-  const authServices = new Map(data.clusters.map((c) => [c.name, c.authServices]));
+  // The user keys of each cluster, computed once (not per access entry).
+  const userKeys = new Map(data.clusters.map((c) => [c.name, userKeysFor(c.authServices)]));
   // Role datafiles, and the roles a namespace grants itself (a VDC's organisation members).
   const roles = [...data.roles, ...managedNamespaces(data, ROLEBINDINGS_INTEGRATION).flatMap((ns) => ns.memberRoles ?? [])];
   for (const role of roles) {
@@ -154,7 +155,7 @@ export function desiredRoleBindings(data: AppInterfaceData, options: RoleBinding
     for (const access of role.access) {
       const ns = targets.get(namespaceKey(access.namespace));
       if (ns === undefined) continue;
-      for (const b of bindingsOf(role, access, ns, userKeysFor(authServices.get(ns.cluster)))) {
+      for (const b of bindingsOf(role, access, ns, userKeys.get(ns.cluster) ?? userKeysFor(undefined))) {
         const key = `${namespaceKey(ns)}/${b.name}`;
         const prior = bindings.get(key);
         if (prior === undefined) bindings.set(key, b);
