@@ -27,16 +27,13 @@ async function loadNamed(argv: readonly string[], entries: readonly CommandEntry
 }
 
 /**
- * The yargs parser with every command. Every command is registered with its name and description;
- * the builder (options, positionals, examples) comes from the command's module, loaded here only
- * for the commands `argv` names (src/cli/commands/index.ts), so parse the same `argv` this parser
- * was created for. Parse failures throw (UsageFailure or yargs' own error). Commands have no yargs
- * handler: whenever yargs calls one it first renders and caches the command's whole help text
- * (cacheHelpMessage in node_modules/yargs/build/lib/command.js), about 25 ms of every run
- * (docs/benchmarks.md, "validate: data loading and validation"). The caller runs what the parse
- * matched with `runMatched`.
+ * The yargs parser with every command; `handle` is called with the matched command and its parsed
+ * arguments. Parse failures throw (UsageFailure or yargs' own error). Every command is registered
+ * with its name and description; the builder (options, positionals, examples) and the handler come
+ * from the command's module, loaded here only for the commands `argv` names (src/cli/commands/index.ts),
+ * so parse the same `argv` this parser was created for.
  */
-export async function createParser(argv: readonly string[]): Promise<Argv<GlobalArgs>> {
+export async function createParser(argv: readonly string[], handle: CommandHandler): Promise<Argv<GlobalArgs>> {
   const [loaded, { default: yargs }] = await Promise.all([loadNamed(argv, COMMANDS), import('yargs')]);
   let y = yargs([...argv])
     .scriptName('kontract')
@@ -55,23 +52,11 @@ export async function createParser(argv: readonly string[]): Promise<Argv<Global
   for (const entry of COMMANDS) {
     const cmd = loaded.get(entry);
     // yargs runs only the matched command's builder, and a matched command was named, so loaded.
-    y = y.command(entry.command as string | string[], entry.describe, (b: Argv<GlobalArgs>) => (cmd === undefined ? b : cmd.builder(b)));
+    y = y.command(entry.command as string | string[], entry.describe, (b: Argv<GlobalArgs>) => (cmd === undefined ? b : cmd.builder(b)), async (args: unknown) => {
+      await handle(cmd ?? await entry.load(), args as Readonly<Record<string, unknown>> & GlobalArgs);
+    });
   }
   return y;
-}
-
-/** What a parse returned: the command words and positionals in `_`, the options by name. */
-export type ParsedArgs = Readonly<Record<string, unknown>> & GlobalArgs & { readonly _: readonly (string | number)[] };
-
-/**
- * Calls `handle` with the command a successful parse matched (its first word, a name or alias)
- * and the parsed arguments; nothing for a parse that only printed (help, version, completion).
- */
-export async function runMatched(parsed: ParsedArgs, handle: CommandHandler): Promise<void> {
-  if (parsed.help === true || parsed.version === true) return;
-  const word = String(parsed._[0] ?? '');
-  const entry = COMMANDS.find((e) => commandWords(e).includes(word));
-  if (entry !== undefined) await handle(await entry.load(), parsed);
 }
 
 /**
@@ -101,7 +86,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let exit: ExitCode = EXIT.OK;
-  const handle: CommandHandler = async (cmd, g) => {
+  const y = await createParser(argv, async (cmd, g) => {
     const reporter = createTerminalReporter({ level: g['log-level'], format: g['log-format'], stdout: process.stdout, stderr: process.stderr });
     const ctx: CommandContext = { reporter, env: process.env, cwd: process.cwd(), signal: controller.signal, argv };
     try {
@@ -119,17 +104,12 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
         if (e instanceof Error && e.stack !== undefined) reporter.log('debug', e.stack);
       }
     }
-  };
+  });
   try {
-    const parser = await createParser(argv);
-    let parsed: ParsedArgs;
-    try {
-      parsed = await parser.parseAsync();
-    } catch (e) {
-      process.stderr.write(`${errorMessage(e)}\nRun 'kontract --help' for usage.\n`);
-      return EXIT.USAGE;
-    }
-    await runMatched(parsed, handle);
+    await y.parseAsync();
+  } catch (e) {
+    process.stderr.write(`${errorMessage(e)}\nRun 'kontract --help' for usage.\n`);
+    exit = EXIT.USAGE;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -8,8 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createParser, runMatched } from '../../../src/cli/main.js';
-import type { ParsedArgs } from '../../../src/cli/main.js';
+import { createParser } from '../../../src/cli/main.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', '.git', 'coverage']);
@@ -85,23 +84,19 @@ export function commandLines(file: string, markdown: string): CommandLine[] {
 
 async function parse(args: readonly string[]): Promise<string | undefined> {
   let problem: string | undefined;
-  const y = await createParser(args);
-  await new Promise<void>((res, rej) => {
+  const y = await createParser(args, (cmd, parsed) => {
+    try {
+      cmd.check?.(parsed, args);
+    } catch (e) {
+      problem = e instanceof Error ? e.message : String(e);
+    }
+    return Promise.resolve();
+  });
+  await new Promise<void>((res) => {
     // the callback form captures --help/completion output instead of printing it and never exits
-    void y.parse([...args], {}, (err: Error | undefined, argv: unknown) => {
-      if (err !== undefined && err !== null) {
-        problem ??= err.message;
-        res();
-        return;
-      }
-      runMatched(argv as ParsedArgs, (cmd, parsed) => {
-        try {
-          cmd.check?.(parsed, args);
-        } catch (e) {
-          problem = e instanceof Error ? e.message : String(e);
-        }
-        return Promise.resolve();
-      }).then(res, rej);
+    void y.parse([...args], {}, (err: Error | undefined) => {
+      if (err !== undefined && err !== null) problem ??= err.message;
+      res();
     });
   }).catch((e: unknown) => { problem = e instanceof Error ? e.message : String(e); });
   return problem;
@@ -160,7 +155,7 @@ describe('documented command lines', () => {
 describe('--help examples of every command', () => {
   it('parse, and the paths they name exist in the repository', async () => {
     let help = '';
-    const top = await createParser(['--help']);
+    const top = await createParser(['--help'], () => Promise.resolve());
     await new Promise<void>((res) => {
       void top.parse(['--help'], {}, (_e: unknown, _a: unknown, out: string) => { help += out; res(); });
     });
@@ -169,7 +164,7 @@ describe('--help examples of every command', () => {
     const examples: string[][] = [];
     for (const c of commands) {
       let out = '';
-      const y = await createParser([c, '--help']);
+      const y = await createParser([c, '--help'], () => Promise.resolve());
       await new Promise<void>((res) => {
         void y.parse([c, '--help'], {}, (_e: unknown, _a: unknown, o: string) => { out = o; res(); });
       });
