@@ -14,7 +14,7 @@ import type { ValidationProblem } from '../../core/errors.js';
 import { INTEGRATIONS } from '../../integrations/index.js';
 import { checkDesired, dataProblems } from '../../reconcile/desired.js';
 import type { GlobalArgs, KontractCommand } from '../command.js';
-import { allowServerOptions, appInterfaceSourceOptions, checkedSourceArgsFrom } from '../options.js';
+import { allowServerOptions, appInterfaceSourceOptions, checkedSourceArgsFrom } from '../source-flags.js';
 
 /** `41 files, 3 clusters, 13 namespaces, 2 quotas, …: valid (sha 1a2b3c4d5e6f)` (one datafile per entry). */
 export function summarise(data: AppInterfaceData): string {

@@ -81,11 +81,13 @@ describe('the built CLI (dist/, npm run build)', () => {
     expect(spawnSync(process.execPath, ['bin/kontract.js', '--version', '--log-level', 'warn'], { cwd: ROOT, encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
   });
 
-  it('validate loads neither @kubernetes/client-node, GraphQL nor prom-client (it records no metric)', () => {
+  it('validate loads neither @kubernetes/client-node, GraphQL, prom-client (it records no metric) nor the HTTP client and secret readers', () => {
     const loaded = loadedBy(['validate', '--app-interface', 'app-interface-sample', '--log-level', 'error']);
     expect(loaded.some((u) => u.includes('/dist/cli/commands/validate.js'))).toBe(true);
     expect(loaded.some((u) => u.includes('/dist/integrations/hedgehog-fabric/metrics.js'))).toBe(true);
     expect(loaded.filter((u) => /node_modules\/(@kubernetes|graphql|prom-client)/.test(u))).toEqual([]);
+    // nor the HTTP client, the secret readers and their TOML parser (cluster commands' options: src/cli/options.ts)
+    expect(loaded.filter((u) => /\/dist\/(k8s|secrets)\/|node_modules\/smol-toml|^node:(https?|http2|tls)$/.test(u))).toEqual([]);
   });
 
   it('a run with kubeconfig-context clusters does not load @kubernetes/client-node (kontract reads the kubeconfig)', () => {
