@@ -226,12 +226,14 @@ function buildModel(snap: Snapshot, valid: ReadonlySet<string>, problems: Valida
   const built = new Map<string, unknown>();
   const inProgress = new Set<string>();
   const reverse = new Map<string, Map<string, Datafile[]>>();
+  let byPath: readonly Datafile[] | undefined; // every file sorted by path, once for all reverse indexes
   const referrers = (schema: string, field: string, target: string): readonly Datafile[] => {
     const key = `${schema}\0${field}`;
     let index = reverse.get(key);
     if (index === undefined) {
       index = new Map();
-      for (const f of [...snap.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+      byPath ??= [...snap.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      for (const f of byPath) {
         // Invalid files count too: a broken settings file must not read as "no settings" (it is reported, and its target skipped).
         if (schemaOf(f.raw) !== schema || typeof f.raw !== 'object' || f.raw === null) continue;
         const v = (f.raw as Record<string, unknown>)[field];

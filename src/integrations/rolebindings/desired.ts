@@ -105,10 +105,27 @@ interface Binding {
   readonly source: string;
 }
 
-function bindingsOf(role: Role, access: RoleAccess, ns: Namespace, keys: readonly ('github_username' | 'org_username')[]): Binding[] {
+/** A user's names under one set of user keys, computed once per (keys, user): a user is bound in every namespace of every role naming them. */
+type UsernameMemo = Map<readonly ('github_username' | 'org_username')[], Map<User, readonly string[]>>;
+
+function memoUsernames(memo: UsernameMemo, user: User, keys: readonly ('github_username' | 'org_username')[]): readonly string[] {
+  let byUser = memo.get(keys);
+  if (byUser === undefined) {
+    byUser = new Map();
+    memo.set(keys, byUser);
+  }
+  let names = byUser.get(user);
+  if (names === undefined) {
+    names = usernamesOf(user, keys);
+    byUser.set(user, names);
+  }
+  return names;
+}
+
+function bindingsOf(role: Role, access: RoleAccess, ns: Namespace, keys: readonly ('github_username' | 'org_username')[], memo: UsernameMemo): Binding[] {
   const roleRef = roleRefOf(access);
   const roleName = accessRoleName(access);
-  const out: Binding[] = role.users.flatMap((user) => usernamesOf(user, keys).map((username): Binding => ({
+  const out: Binding[] = role.users.flatMap((user) => memoUsernames(memo, user, keys).map((username): Binding => ({
     ns,
     name: userBindingName(roleName, username),
     roleRef,
@@ -143,6 +160,8 @@ export function desiredRoleBindings(data: AppInterfaceData, options: RoleBinding
   const bindings = new Map<string, Binding>();
   // The user keys of each cluster, computed once (not per access entry).
   const userKeys = new Map(data.clusters.map((c) => [c.name, userKeysFor(c.authServices)]));
+  const defaultKeys = userKeysFor(undefined);
+  const usernames: UsernameMemo = new Map();
   // Role datafiles, and the roles a namespace grants itself (a VDC's organisation members).
   const roles = [...data.roles, ...managedNamespaces(data, ROLEBINDINGS_INTEGRATION).flatMap((ns) => ns.memberRoles ?? [])];
   for (const role of roles) {
@@ -155,7 +174,7 @@ export function desiredRoleBindings(data: AppInterfaceData, options: RoleBinding
     for (const access of role.access) {
       const ns = targets.get(namespaceKey(access.namespace));
       if (ns === undefined) continue;
-      for (const b of bindingsOf(role, access, ns, userKeys.get(ns.cluster) ?? userKeysFor(undefined))) {
+      for (const b of bindingsOf(role, access, ns, userKeys.get(ns.cluster) ?? defaultKeys, usernames)) {
         const key = `${namespaceKey(ns)}/${b.name}`;
         const prior = bindings.get(key);
         if (prior === undefined) bindings.set(key, b);
