@@ -238,15 +238,14 @@ export function foreignManagedFields(obj: KubeObject): readonly ManagedFieldsEnt
   return foreignManagers.get(obj);
 }
 
-/** The entries of other managers; undefined when there is none (no array per listed object kontract alone manages). */
-function foreignEntries(managedFields: unknown): ManagedFieldsEntry[] | undefined {
-  if (!Array.isArray(managedFields)) return undefined;
-  let out: ManagedFieldsEntry[] | undefined;
+function foreignEntries(managedFields: unknown): ManagedFieldsEntry[] {
+  if (!Array.isArray(managedFields)) return [];
+  const out: ManagedFieldsEntry[] = [];
   for (const e of managedFields as unknown[]) {
     if (typeof e !== 'object' || e === null) continue;
     const { manager, operation, fieldsV1, subresource } = e as { manager?: unknown; operation?: unknown; fieldsV1?: unknown; subresource?: unknown };
     if (manager === FIELD_MANAGER || typeof manager !== 'string' || subresource !== undefined) continue;
-    (out ??= []).push({ manager, operation: typeof operation === 'string' ? operation : '', fieldsV1 });
+    out.push({ manager, operation: typeof operation === 'string' ? operation : '', fieldsV1 });
   }
   return out;
 }
@@ -485,7 +484,7 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     const meta = o.metadata as { managedFields?: unknown };
     if (meta.managedFields === undefined) return o;
     const foreign = foreignEntries(meta.managedFields);
-    if (foreign !== undefined) foreignManagers.set(o, foreign);
+    if (foreign.length > 0) foreignManagers.set(o, foreign);
     if (keepApplyTime) {
       const applied = applyTimeOf(meta.managedFields);
       if (applied !== undefined) kontractApplyTimes.set(o, applied);
