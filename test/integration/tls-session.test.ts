@@ -7,7 +7,9 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type * as http from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,16 +35,20 @@ async function h1Client(server: string, caFile: string, token: string): Promise<
   return createClusterClient(await connectCluster(cluster, { env: {}, reporter: silentReporter }), { transport: 'h1', maxRetries: 0, backoffBaseMs: 10 });
 }
 
-/** Counts the TLS connections the process's HTTP requests were answered on: full handshakes and resumed sessions. */
+/**
+ * Counts the TLS connections the process's HTTP requests were answered on: full handshakes and
+ * resumed sessions; with `onlyPort`, only connections to that port (not a test proxy's own).
+ */
 class HandshakeCounter {
   full = 0;
   resumed = 0;
+  onlyPort: number | undefined;
   private readonly seen = new WeakSet<object>();
   private readonly onStart = (message: unknown): void => {
     const { request } = message as { request: http.ClientRequest };
     request.once('response', () => {
       const socket = request.socket as TLSSocket | null;
-      if (socket === null || this.seen.has(socket)) return;
+      if (socket === null || this.seen.has(socket) || (this.onlyPort !== undefined && socket.remotePort !== this.onlyPort)) return;
       this.seen.add(socket);
       if (socket.isSessionReused()) this.resumed++;
       else this.full++;
@@ -54,6 +60,42 @@ class HandshakeCounter {
   stop(): void {
     unsubscribe('http.client.request.start', this.onStart);
   }
+}
+
+/**
+ * The test's own HTTPS proxy in front of the apiserver (its serving certificate, so the client
+ * verifies the CA it was given): holds the answer to its first request until `release()`, forwards
+ * every other one at once.
+ */
+async function holdFirstProxy(upstreamPort: number, caFile: string): Promise<{ port: number; release: () => void; close: () => Promise<void> }> {
+  const cert = readFileSync(caFile, 'utf8');
+  const key = readFileSync(caFile.replace(/\.crt$/, '.key'), 'utf8');
+  const agent = new https.Agent({ keepAlive: true, ca: cert });
+  let n = 0;
+  let release = (): void => undefined;
+  const held = new Promise<void>((r) => { release = r; });
+  const server = https.createServer({ cert, key }, (req, res) => {
+    const first = n++ === 0;
+    const fwd: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') fwd[k] = v;
+    const up = https.request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: fwd, agent }, (u) => {
+      const chunks: Buffer[] = [];
+      u.on('data', (c: Buffer) => chunks.push(c));
+      u.on('end', () => {
+        const answer = (): void => { res.writeHead(u.statusCode ?? 502, { 'content-type': u.headers['content-type'] ?? 'text/plain' }); res.end(Buffer.concat(chunks)); };
+        if (first) void held.then(answer);
+        else answer();
+      });
+    });
+    up.on('error', () => { res.writeHead(502); res.end(); });
+    up.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    release,
+    close: async () => { release(); server.closeAllConnections(); await new Promise<void>((r) => server.close(() => { r(); })); agent.destroy(); },
+  };
 }
 
 describe('HTTP/1.1 TLS session warm-up (real apiserver)', () => {
@@ -89,6 +131,28 @@ describe('HTTP/1.1 TLS session warm-up (real apiserver)', () => {
       expect(counter.resumed).toBeGreaterThanOrEqual(5);
     } finally {
       client.close();
+    }
+  });
+
+  it("the other requests wait for the first connection's session, not for its answer", async () => {
+    const c = testCluster('prod-1');
+    const proxy = await holdFirstProxy(Number(new URL(c.server).port), c.caFile);
+    const client = await h1Client(`https://127.0.0.1:${proxy.port}`, c.caFile, c.adminToken);
+    counter.onlyPort = proxy.port;
+    try {
+      const order: string[] = [];
+      const first = client.get(NAMESPACE, '', 'default').then(() => { order.push('first'); });
+      const others = Promise.all(Array.from({ length: 4 }, () => client.get(NAMESPACE, '', 'default'))).then(() => { order.push('others'); });
+      // The first answer is held until the others are answered: were they waiting for it, this would never settle.
+      await others;
+      proxy.release();
+      await first;
+      expect(order).toEqual(['others', 'first']);
+      expect(counter.full).toBe(1);
+      expect(counter.resumed).toBe(4);
+    } finally {
+      client.close();
+      await proxy.close();
     }
   });
 
