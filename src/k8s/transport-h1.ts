@@ -2,6 +2,13 @@
  * HTTP/1.1 transport: a keep-alive agent per cluster (rebuilt when the credentials object
  * changes, e.g. after a 401 re-read), `maxConnections` sockets, one TLS context for all of them.
  * The request timeout is the socket's idle timeout (no byte for `timeoutMs`).
+ *
+ * TLS session warm-up: the requests of a fresh https agent wait until its first connection has
+ * completed its handshake and received the server's session (or answered, or failed), so the
+ * sockets opened after it resume that session (the agent caches it) instead of each doing a full
+ * handshake. A resumed session also skips node's per-connection peer-certificate check
+ * (checkServerIdentity, which parses the peer chain): the certificate was verified on the first
+ * connection, whose session it is. Measured in docs/benchmarks.md ("listcpu").
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -12,6 +19,11 @@ import type { Transport, TransportOptions, TransportRequest, TransportResponse, 
 export function createH1Transport(opts: TransportOptions = {}): Transport {
   let agent: http.Agent | undefined;
   let agentFor: ConnectionCredentials | undefined;
+  /**
+   * The TLS warm-up of the current agent: 'none' before its first request, then pending until
+   * that request's connection got a session (or an answer or an error), then 'done'.
+   */
+  let warm: Promise<void> | 'none' | 'done' = 'none';
   /** Agents of credentials since replaced (a 401 re-read): their requests and streams end on their own; destroyed on close. */
   const retired: http.Agent[] = [];
 
@@ -30,7 +42,57 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
         ...(creds.servername === undefined ? {} : { servername: creds.servername }),
       });
     agentFor = creds;
+    warm = 'none';
     return agent;
+  };
+
+  /**
+   * What a request to `creds` waits for before it may open a connection: nothing (`wait`
+   * undefined) once the agent is warm or for plain http; the pending warm-up otherwise. The first
+   * request of a TLS agent goes at once and carries the warm-up (`opened`, called with its request).
+   */
+  const warmUp = (creds: ConnectionCredentials): { wait?: Promise<void>; opened?: (req: http.ClientRequest) => void } => {
+    const a = currentAgent(creds);
+    if (warm === 'done' || creds.server.protocol === 'http:') return {};
+    if (warm !== 'none') return { wait: warm };
+    let settle!: () => void;
+    warm = new Promise<void>((res) => {
+      settle = () => {
+        // The warm-up of an agent since replaced leaves the current one's state alone.
+        if (agent === a) warm = 'done';
+        res();
+      };
+    });
+    return {
+      opened: (req) => {
+        // Any outcome ends the warm-up: a session (TLS 1.3 sends it right after the handshake,
+        // before any answer), the answer, a failure or the socket closing. After a failure the
+        // next connections do full handshakes, as without the warm-up.
+        req.once('socket', (socket) => {
+          socket.once('session', settle);
+          socket.once('close', settle);
+        });
+        req.once('response', settle);
+        req.once('error', settle);
+        req.once('close', settle);
+      },
+    };
+  };
+
+  /** Runs `go` once the request may connect (warmUp), rejecting at once when `signal` aborts first. */
+  const afterWarmUp = <T>(creds: ConnectionCredentials, signal: AbortSignal | undefined, go: (opened?: (req: http.ClientRequest) => void) => Promise<T>): Promise<T> => {
+    if (signal?.aborted === true) return Promise.reject(abortErrorOf(signal));
+    const w = warmUp(creds);
+    const { wait } = w;
+    if (wait === undefined) return go(w.opened);
+    return new Promise<void>((res, rej) => {
+      const onAbort = (): void => { if (signal !== undefined) rej(abortErrorOf(signal)); };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      void wait.then(() => {
+        signal?.removeEventListener('abort', onAbort);
+        res();
+      });
+    }).then(() => afterWarmUp(creds, signal, go));
   };
 
   const destroyAll = (): void => {
@@ -46,8 +108,7 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
       if (spec.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(spec.body));
       const mod = url.protocol === 'http:' ? http : https;
       const { signal } = spec;
-      if (signal?.aborted === true) return Promise.reject(abortErrorOf(signal));
-      return new Promise<TransportResponse>((resolve, reject) => {
+      return afterWarmUp(creds, signal, (opened) => new Promise<TransportResponse>((resolve, reject) => {
         const req = mod.request(url, { method: spec.method, headers, agent: currentAgent(creds), timeout: spec.timeoutMs }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -71,15 +132,15 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
         signal?.addEventListener('abort', onAbort, { once: true });
         req.on('timeout', () => { req.destroy(timeoutError(spec.timeoutMs)); });
         req.on('error', fail);
+        opened?.(req);
         req.end(spec.body);
-      });
+      }));
     },
     stream(creds: ConnectionCredentials, spec: TransportRequest): Promise<TransportStream> {
       const url = new URL(spec.path, creds.server);
       const mod = url.protocol === 'http:' ? http : https;
       const { signal } = spec;
-      if (signal?.aborted === true) return Promise.reject(abortErrorOf(signal));
-      return new Promise<TransportStream>((resolve, reject) => {
+      return afterWarmUp(creds, signal, (opened) => new Promise<TransportStream>((resolve, reject) => {
         const req = mod.request(url, { method: spec.method, headers: { ...spec.headers }, agent: currentAgent(creds) }, (res) => {
           clearTimeout(timer);
           res.once('close', () => { signal?.removeEventListener('abort', onAbort); });
@@ -99,8 +160,9 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
           signal?.removeEventListener('abort', onAbort);
           reject(e);
         });
+        opened?.(req);
         req.end();
-      });
+      }));
     },
     protocol: () => (agent === undefined ? undefined : 'http/1.1'),
     destroy: destroyAll,

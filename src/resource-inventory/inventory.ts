@@ -107,7 +107,22 @@ export class ResourceInventory {
     if (!this.clusters.has(cluster)) this.clusters.set(cluster, new Map());
   }
 
+  /**
+   * The cell cell() returned last: objects arrive grouped by (cluster, kind, namespace) (a LIST
+   * page, a namespace's desired objects), so most calls are for the same cell as the one before
+   * and skip three map lookups and a kind key string. Cells are never removed, so it stays valid.
+   */
+  private lastCell: MutableCell | undefined;
+
   private cell(cluster: string, kind: ManagedKind, namespace: string): MutableCell {
+    const last = this.lastCell;
+    if (last !== undefined && last.kind === kind && last.namespace === namespace && last.cluster === cluster) return last;
+    const cell = this.findOrMakeCell(cluster, kind, namespace);
+    this.lastCell = cell;
+    return cell;
+  }
+
+  private findOrMakeCell(cluster: string, kind: ManagedKind, namespace: string): MutableCell {
     this.addCluster(cluster);
     const byNs = this.clusters.get(cluster) as ClusterMap;
     let byKind = byNs.get(namespace);

@@ -83,6 +83,40 @@ function needsSecret(r: NamespaceResource): boolean {
   return r.provider === 'vault-secret' || (r.provider === 'route' && r.tls !== undefined);
 }
 
+/**
+ * How a problem names an object. Built only for a problem: this string built for every object was
+ * the largest share of desiredResources' loop in a 10,000-object no-op profile (docs/benchmarks.md
+ * "listcpu").
+ */
+function whatOf(o: KubeObject, r: NamespaceResource): string {
+  return `${o.kind} ${o.metadata.name} (${r.provider} ${r.path})`;
+}
+
+/**
+ * Kind → group → name → the entry that first built that object in a namespace (its origin is
+ * named only on a duplicate). Maps of the object's own strings rather than one `Kind.group/name`
+ * key string per object: that string was the largest share of desiredResources' loop in a
+ * 10,000-object no-op profile (docs/benchmarks.md "listcpu").
+ */
+type SeenObjects = Map<string, Map<string, Map<string, NamespaceResource>>>;
+
+/** The entry that already built (kind, group, name), or undefined after recording `r` as the first. */
+function firstBuilt(seen: SeenObjects, kind: string, group: string, name: string, r: NamespaceResource): NamespaceResource | undefined {
+  let byGroup = seen.get(kind);
+  if (byGroup === undefined) {
+    byGroup = new Map();
+    seen.set(kind, byGroup);
+  }
+  let byName = byGroup.get(group);
+  if (byName === undefined) {
+    byName = new Map();
+    byGroup.set(group, byName);
+  }
+  const before = byName.get(name);
+  if (before === undefined) byName.set(name, r);
+  return before;
+}
+
 type Built = { object: KubeObject } | { problem: string; field?: string } | { unread: { kind: string; name: string; secret: string } };
 
 async function buildOne(r: NamespaceResource, ns: Namespace, secrets: SecretReader | undefined): Promise<Built> {
@@ -153,10 +187,11 @@ export async function desiredResources(data: AppInterfaceData, secrets: SecretRe
     const built = resources.some(needsSecret)
       ? await Promise.all(resources.map((r) => buildOne(r, ns, secrets)))
       : resources.map((r): Built => (r.provider === 'vault-secret' ? { problem: 'no secret reader' } : { object: r.object }));
-    const seen = new Map<string, string>();
-    for (const [i, b] of built.entries()) {
+    const seen: SeenObjects = new Map();
+    for (let i = 0; i < built.length; i++) {
+      const b = built[i];
       const r = resources[i];
-      if (r === undefined) continue;
+      if (r === undefined || b === undefined) continue;
       const field = (f?: string): string => (f === undefined ? r.origin.field : `${r.origin.field}.${f}`);
       if ('unread' in b) {
         // No secret reader (e.g. `validate`, or a run without --secrets-config / --vault-server):
@@ -172,22 +207,19 @@ export async function desiredResources(data: AppInterfaceData, secrets: SecretRe
       const o = b.object;
       const group = groupOf(o.apiVersion);
       const type = typeFor(types, o.kind, group);
-      const what = `${o.kind} ${o.metadata.name} (${r.provider} ${r.path})`;
       if (type === undefined) {
-        problems.push({ file: r.origin.file, field: field('path'), message: `${what}: kind ${group === '' ? o.kind : `${o.kind}.${group}`} is not in managedResourceTypes of namespace ${ns.path}` });
+        problems.push({ file: r.origin.file, field: field('path'), message: `${whatOf(o, r)}: kind ${group === '' ? o.kind : `${o.kind}.${group}`} is not in managedResourceTypes of namespace ${ns.path}` });
         continue;
       }
       if (type.names !== undefined && !type.names.has(o.metadata.name)) {
-        problems.push({ file: r.origin.file, field: field('path'), message: `${what}: not among managedResourceNames of ${type.type} in namespace ${ns.path}` });
+        problems.push({ file: r.origin.file, field: field('path'), message: `${whatOf(o, r)}: not among managedResourceNames of ${type.type} in namespace ${ns.path}` });
         continue;
       }
-      const key = `${o.kind}.${group}/${o.metadata.name}`;
-      const before = seen.get(key);
+      const before = firstBuilt(seen, o.kind, group, o.metadata.name, r);
       if (before !== undefined) {
-        problems.push({ file: r.origin.file, field: field('path'), message: `${what}: namespace ${ns.path} already has this object from ${before}` });
+        problems.push({ file: r.origin.file, field: field('path'), message: `${whatOf(o, r)}: namespace ${ns.path} already has this object from ${before.origin.file} ${before.origin.field}` });
         continue;
       }
-      seen.set(key, `${r.origin.file} ${r.origin.field}`);
       objects.push({ cluster: ns.cluster, object: o, source: r.origin.file === ns.path ? ns.path : `${ns.path} (${r.origin.file})` });
     }
   }

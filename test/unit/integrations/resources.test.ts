@@ -250,6 +250,21 @@ describe('desired objects', () => {
     expect(state.problems).toEqual([expect.objectContaining({ file: '/shared.yml', message: 'ConfigMap cm (resource /cm.yml): namespace /ns.yml already has this object from /ns.yml openshiftResources[0]' })]);
   });
 
+  it('one name in another kind or another API group is not the same object; the same kind, group and name twice is', async () => {
+    const data = await load({
+      'ns.yml': nsFile(['- provider: resource', '  path: /cm.yml', '- provider: resource', '  path: /sa.yml', '- provider: resource', '  path: /d-apps.yml', '- provider: resource', '  path: /d-ext.yml', '- provider: resource', '  path: /d-apps2.yml'],
+        ['managedResourceTypes: [ConfigMap, ServiceAccount, Deployment]']),
+      'resources/cm.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n',
+      'resources/sa.yml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: x}\n',
+      'resources/d-apps.yml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n',
+      'resources/d-ext.yml': 'apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: x}\n',
+      'resources/d-apps2.yml': 'apiVersion: apps/v1beta2\nkind: Deployment\nmetadata: {name: x}\n',
+    });
+    const state = await desiredResources(data, undefined);
+    expect(state.objects.map((o) => `${o.object.apiVersion} ${o.object.kind}`)).toEqual(['v1 ConfigMap', 'v1 ServiceAccount', 'apps/v1 Deployment', 'extensions/v1beta1 Deployment']);
+    expect(state.problems).toEqual([expect.objectContaining({ file: '/ns.yml', message: 'Deployment x (resource /d-apps2.yml): namespace /ns.yml already has this object from /ns.yml openshiftResources[2]' })]);
+  });
+
   it('orders CRDs, then Namespaces, then cluster-scoped, then namespaced kinds', () => {
     expect([orderOf('apiextensions.k8s.io', 'CustomResourceDefinition', false), orderOf('', 'Namespace', false), orderOf('rbac.authorization.k8s.io', 'ClusterRole', false), orderOf('apps', 'Deployment', true)]).toEqual([0, 10, 20, 50]);
   });
