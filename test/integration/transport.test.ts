@@ -201,18 +201,32 @@ async function cuttingProxy(upstreamPort: number, tls: { cert: string; key: stri
   };
 }
 
-describe('HTTP/2 transport', () => {
-  const ns = uniqueName('transport');
-  let admin: ClusterClient;
-
+/**
+ * A namespace on prod-1 for the enclosing describe, created before its tests and deleted after them
+ * by an HTTP/1.1 admin client (`admin()` returns it once the namespace exists).
+ */
+function describeNamespace(prefix: string): { ns: string; admin: () => ClusterClient } {
+  const ns = uniqueName(prefix);
+  let client: ClusterClient | undefined;
   beforeAll(async () => {
-    admin = await clientFor(prod1(), { transport: 'h1' });
-    await admin.apply(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { dryRun: false });
+    client = await clientFor(prod1(), { transport: 'h1' });
+    await client.apply(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { dryRun: false });
   });
   afterAll(async () => {
-    await admin.delete(NAMESPACE, '', ns, { dryRun: false });
-    admin.close();
+    await client?.delete(NAMESPACE, '', ns, { dryRun: false });
+    client?.close();
   });
+  return {
+    ns,
+    admin: () => {
+      if (client === undefined) throw new Error('the namespace is made in beforeAll');
+      return client;
+    },
+  };
+}
+
+describe('HTTP/2 transport', () => {
+  const { ns, admin } = describeNamespace('transport');
 
   it('sends LIST, server-side apply and DELETE over HTTP/2 on one connection per cluster (HTTP/1.1 opens several)', async () => {
     const counted = await countingProxy(portOf(prod1().server));
@@ -301,7 +315,7 @@ describe('HTTP/2 transport', () => {
 
   it('takes an answer cut mid-body by a lost connection for a lost connection (retried), never for a complete one', async () => {
     const c0 = testCluster('prod-1');
-    await admin.apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cut', namespace: ns }, data: { k: 'v' } }, { dryRun: false });
+    await admin().apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cut', namespace: ns }, data: { k: 'v' } }, { dryRun: false });
     const proxy = await cuttingProxy(portOf(c0.server), serving(c0.caFile));
     try {
       const c = await clientFor(via(prod1(), proxy.port), { transport: 'h2', maxRetries: 1, timeoutMs: 20_000 });
@@ -354,20 +368,10 @@ describe('HTTP/2 transport', () => {
 });
 
 describe('watches over the selected transport', () => {
-  const ns = uniqueName('watch-transport');
-  let admin: ClusterClient;
+  const { ns, admin } = describeNamespace('watch-transport');
   const selector = 'kontract.io/watch-transport=yes';
   const SECRET: ManagedKind = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, order: 50 };
   const SERVICE_ACCOUNT: ManagedKind = { group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, order: 50 };
-
-  beforeAll(async () => {
-    admin = await clientFor(prod1(), { transport: 'h1' });
-    await admin.apply(NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { dryRun: false });
-  });
-  afterAll(async () => {
-    await admin.delete(NAMESPACE, '', ns, { dryRun: false });
-    admin.close();
-  });
 
   const connectionTo = async (t: Target): Promise<ClusterConnection> => connectCluster({
     path: '/t.yml', name: 't', description: '', serverUrl: t.server, ca: { path: t.caFile }, auth: { kind: 'tokenFile', file: tokenFile(t.token) },
@@ -389,9 +393,9 @@ describe('watches over the selected transport', () => {
       await Promise.all(watches.map((w) => w.ready));
       const labels = { 'kontract.io/watch-transport': 'yes' };
       const name = `w-${transport}`;
-      await admin.apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels }, data: { k: 'v' } }, { dryRun: false });
-      await admin.apply(SECRET, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns, labels }, stringData: { k: 'v' } }, { dryRun: false });
-      await admin.apply(SERVICE_ACCOUNT, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns, labels } }, { dryRun: false });
+      await admin().apply(CONFIGMAP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels }, data: { k: 'v' } }, { dryRun: false });
+      await admin().apply(SECRET, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns, labels }, stringData: { k: 'v' } }, { dryRun: false });
+      await admin().apply(SERVICE_ACCOUNT, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns, labels } }, { dryRun: false });
       await waitFor(() => seen.length === 3);
       expect([...seen].sort()).toEqual([`ADDED ConfigMap ${name}`, `ADDED Secret ${name}`, `ADDED ServiceAccount ${name}`]);
       expect(agents.transportOf('t').protocol()).toBe(transport === 'h2' ? 'h2' : 'http/1.1');
