@@ -81,17 +81,36 @@ function entries(doc: Entry, key: string): Entry[] {
   return Array.isArray(list) ? list.map((e) => (isPlainObject(e) ? e : {})) : [];
 }
 
+/**
+ * The entries of `doc[key]` (`clusters`, `users`, `contexts`) with their `name` and their `inner`
+ * mapping (`cluster`, `user`, `context`), both required unless `innerRequired` is false (then an
+ * absent mapping reads as empty). `at` is where the mapping is, for messages (`clusters[0].cluster`).
+ */
+function namedEntries(doc: Entry, key: string, inner: string, innerRequired: boolean): { name: string; body: Entry; at: string }[] {
+  return entries(doc, key).map((e, i) => {
+    const name = str(e.name);
+    if (name === undefined) throw new Error(`${key}[${i}].name is missing`);
+    const at = `${key}[${i}].${inner}`;
+    const body = e[inner];
+    if (isPlainObject(body)) return { name, body, at };
+    if (innerRequired) throw new Error(`${at} is missing`);
+    return { name, body: {}, at };
+  });
+}
+
+/** A string field a kubeconfig entry must have (`at`: the entry's path, for the message). */
+function requiredString(body: Entry, field: string, at: string): string {
+  const v = str(body[field]);
+  if (v === undefined) throw new Error(`${at}.${field} is missing`);
+  return v;
+}
+
 /** Parses one kubeconfig file's text; `dir` is the file's directory (relative paths). */
 export function parseKubeconfig(text: string, dir: string): Kubeconfig {
   const raw: unknown = load(text);
   const doc: Entry = isPlainObject(raw) ? raw : {};
-  const clusters = entries(doc, 'clusters').map((e, i): KubeconfigCluster => {
-    const name = str(e.name);
-    if (name === undefined) throw new Error(`clusters[${i}].name is missing`);
-    const c = e.cluster;
-    if (!isPlainObject(c)) throw new Error(`clusters[${i}].cluster is missing`);
-    const server = str(c.server);
-    if (server === undefined) throw new Error(`clusters[${i}].cluster.server is missing`);
+  const clusters = namedEntries(doc, 'clusters', 'cluster', true).map(({ name, body: c, at }): KubeconfigCluster => {
+    const server = requiredString(c, 'server', at);
     return {
       name,
       server: server.replace(/\/$/, ''),
@@ -101,10 +120,7 @@ export function parseKubeconfig(text: string, dir: string): Kubeconfig {
       ...opt('tlsServerName', str(c['tls-server-name'])),
     };
   });
-  const users = entries(doc, 'users').map((e, i): KubeconfigUser => {
-    const name = str(e.name);
-    if (name === undefined) throw new Error(`users[${i}].name is missing`);
-    const u: Entry = isPlainObject(e.user) ? e.user : {};
+  const users = namedEntries(doc, 'users', 'user', false).map(({ name, body: u }): KubeconfigUser => {
     return {
       name,
       ...opt('token', str(u.token)),
@@ -120,15 +136,8 @@ export function parseKubeconfig(text: string, dir: string): Kubeconfig {
       ...(u['auth-provider'] === undefined || u['auth-provider'] === null ? {} : { authProvider: u['auth-provider'] }),
     };
   });
-  const contexts = entries(doc, 'contexts').map((e, i): KubeconfigContext => {
-    const name = str(e.name);
-    if (name === undefined) throw new Error(`contexts[${i}].name is missing`);
-    const c = e.context;
-    if (!isPlainObject(c)) throw new Error(`contexts[${i}].context is missing`);
-    const cluster = str(c.cluster);
-    if (cluster === undefined) throw new Error(`contexts[${i}].context.cluster is missing`);
-    return { name, cluster, ...opt('user', str(c.user)), ...opt('namespace', str(c.namespace)) };
-  });
+  const contexts = namedEntries(doc, 'contexts', 'context', true).map(({ name, body: c, at }): KubeconfigContext =>
+    ({ name, cluster: requiredString(c, 'cluster', at), ...opt('user', str(c.user)), ...opt('namespace', str(c.namespace)) }));
   return { clusters, users, contexts, ...opt('currentContext', str(doc['current-context'])) };
 }
 
