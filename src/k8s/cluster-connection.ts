@@ -140,7 +140,7 @@ function kubeconfigSourceFor(cluster: Cluster, opts: ConnectionOptions, explicit
 }
 
 function contextTarget(cluster: Cluster, context: string, source: KubeconfigSource): KubeconfigTarget {
-  let kc;
+  let kc: ReturnType<typeof loadKubeconfigFiles>;
   try {
     kc = loadKubeconfigFiles(source.files);
   } catch (e) {
@@ -191,7 +191,7 @@ const fileOrData = (file: string | undefined, data: string | undefined): Buffer 
 /** The same options client-node's `KubeConfig.applyToHTTPSOptions` gives for a user without `exec`/`auth-provider`. */
 function httpsOptions(target: KubeconfigTarget): HttpsOptions {
   const { cluster, user } = target;
-  const opts: HttpsOptions = { headers: {} };
+  const opts: HttpsOptions = {};
   if (cluster.skipTLSVerify) opts.rejectUnauthorized = false;
   if (cluster.tlsServerName !== undefined) opts.servername = cluster.tlsServerName;
   opts.ca = fileOrData(cluster.caFile, cluster.caData);
