@@ -10,6 +10,7 @@ import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { apiVersionOf } from '../core/k8s-object.js';
 import type { BlockedUnit, DesiredContext, DesiredObject, DesiredState, DynamicKind, Integration } from '../integrations/define-integration.js';
 import { objectConstraintProblems } from '../resource-inventory/object-constraints.js';
+import type { ResourceInventory } from '../resource-inventory/inventory.js';
 import type { PlanError } from '../resource-inventory/plan.js';
 import { withExternalSources } from './external-sources.js';
 import { scopeNamespace } from './scope.js';
@@ -235,6 +236,13 @@ export async function buildWork(integrations: readonly Integration[], data: AppI
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return work;
+}
+
+/** Records a work's explicit deletions (DesiredState.explicitDeletion) in an inventory: its kinds are deleted only when marked. */
+export function markExplicitDeletions(inventory: ResourceInventory, w: IntegrationWork): void {
+  if (w.explicitDeletion === undefined) return;
+  inventory.deleteOnlyWhenMarked(w.integration.name, w.explicitDeletion.kinds);
+  for (const o of w.explicitDeletion.objects) inventory.markForDeletion(w.integration.name, o.kind, o.cluster, o.namespace, o.name);
 }
 
 /** The run error of a blocked unit: counted in the exit code, refusing nothing outside the unit. */

@@ -24,7 +24,7 @@ import { applyPlan, stopReason } from './apply-plan.js';
 import { withApplyOutcome } from '../resource-inventory/plan-outcome.js';
 import type { AppliedChange } from './apply-plan.js';
 import type { Connect } from './connector.js';
-import { blockedUnitError, buildWork, processEnvironment } from './desired.js';
+import { blockedUnitError, buildWork, markExplicitDeletions, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 import { kindTable, resolveDynamicKinds } from './dynamic-kinds.js';
 import { applyRecycles, isRecycleTrigger, planRecycles } from './recycle.js';
@@ -191,10 +191,7 @@ export async function runReconcile(opts: ReconcileOptions): Promise<ReconcileRes
     for (const d of w.desired) inventory.addDesired(w.integration.name, d.cluster, d.kind, d.object, d.source);
     // A unit that could not be built fails the run but withholds only its own scope.
     for (const u of w.blocked) inventory.registerError(blockedUnitError(w.integration.name, u));
-    if (w.explicitDeletion !== undefined) {
-      inventory.deleteOnlyWhenMarked(w.integration.name, w.explicitDeletion.kinds);
-      for (const o of w.explicitDeletion.objects) inventory.markForDeletion(w.integration.name, o.kind, o.cluster, o.namespace, o.name);
-    }
+    markExplicitDeletions(inventory, w);
   }
   const failures = new ClusterFailures(inventory);
   const tDesired = process.hrtime.bigint();

@@ -27,7 +27,7 @@ import { ResourceInventory, isClusterError } from '../resource-inventory/invento
 import type { InventoryCell } from '../resource-inventory/inventory.js';
 import type { Plan, PlanError } from '../resource-inventory/plan.js';
 import { computePlan } from '../resource-inventory/planner.js';
-import { blockedUnitError } from './desired.js';
+import { blockedUnitError, markExplicitDeletions } from './desired.js';
 import type { IntegrationWork } from './desired.js';
 
 /** One object of one integration whose state may have changed (its live state is attached). */
@@ -88,16 +88,18 @@ export function planChanges(input: ChangesPlanInput): Plan {
     for (const k of w.kindsByCluster?.get(cluster) ?? w.integration.kinds) inv.markListed(cluster, k);
     for (const c of changes) if (c.live !== undefined) inv.addCurrent(cluster, c.kind, c.live);
     for (const u of w.blocked) if (u.cluster === cluster) inv.registerError(blockedUnitError(integration, u));
-    if (w.explicitDeletion !== undefined) {
-      inv.deleteOnlyWhenMarked(integration, w.explicitDeletion.kinds);
-      for (const o of w.explicitDeletion.objects) inv.markForDeletion(integration, o.kind, o.cluster, o.namespace, o.name);
-    }
+    markExplicitDeletions(inv, w);
   }
-  for (const e of input.errors) {
+  registerPassErrors(inv, input.errors);
+  return plan(inv, input.integrations, input);
+}
+
+/** A pass's read errors: each stops its cluster (not read) unless it concerns one object only. */
+function registerPassErrors(inv: ResourceInventory, errors: readonly PlanError[]): void {
+  for (const e of errors) {
     if (e.cluster !== undefined && e.objectOnly !== true) inv.markNotRead(e.cluster);
     inv.registerError(e);
   }
-  return plan(inv, input.integrations, input);
 }
 
 function plan(inv: ResourceInventory, integrations: readonly Integration[], o: PassOptions): Plan {
@@ -189,10 +191,7 @@ export class ChangesPlanner {
         const [integration = '', cluster = ''] = pair.split('\0');
         for (const u of this.work.find((x) => x.integration.name === integration)?.blocked ?? []) if (u.cluster === cluster) inv.registerError(blockedUnitError(integration, u));
       }
-      for (const e of errors) {
-        if (e.cluster !== undefined && e.objectOnly !== true) inv.markNotRead(e.cluster);
-        inv.registerError(e);
-      }
+      registerPassErrors(inv, errors);
       for (const c of changed) if (c.live !== undefined) inv.addCurrent(c.cluster, c.kind, c.live);
       return plan(inv, this.integrations, o);
     } finally {
@@ -219,10 +218,7 @@ export class ChangesPlanner {
           inv.addDesired(integration, d.cluster, d.kind, d.object, d.source);
           inv.addUnchanged(d.cluster, d.kind, d.kind.namespaced ? d.object.metadata.namespace ?? '' : '', d.object.metadata.name);
         }
-        if (w.explicitDeletion !== undefined) {
-          inv.deleteOnlyWhenMarked(integration, w.explicitDeletion.kinds);
-          for (const o of w.explicitDeletion.objects) inv.markForDeletion(integration, o.kind, o.cluster, o.namespace, o.name);
-        }
+        markExplicitDeletions(inv, w);
       }
     } catch {
       // a duplicate desired object across integrations: each pass plans its own pairs afresh
