@@ -8,6 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import * as net from 'node:net';
@@ -97,6 +98,20 @@ interface H2Proxy {
 }
 
 /**
+ * Sends an HTTP/2 stream's method, path and headers to the apiserver over HTTPS (the caller writes
+ * the body and ends the request); `answer` gets the whole response: status, content type, body.
+ */
+function forwardUpstream(headers: http2.IncomingHttpHeaders, upstreamPort: number, agent: https.Agent, answer: (status: number, contentType: string, body: Buffer) => void): http.ClientRequest {
+  const fwd: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':') && typeof v === 'string') fwd[k] = v;
+  return https.request({ host: '127.0.0.1', port: upstreamPort, method: String(headers[':method']), path: String(headers[':path']), headers: fwd, agent }, (res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => { answer(res.statusCode ?? 502, res.headers['content-type'] ?? 'text/plain', Buffer.concat(chunks)); });
+  });
+}
+
+/**
  * The test's own HTTP/2 TLS proxy in front of the apiserver (its serving certificate, so the
  * client verifies the CA it was given): advertises `maxStreams`, holds each request `hold` ms
  * (or `hold(n)` for the n-th request, from 0),
@@ -122,16 +137,10 @@ async function h2Proxy(upstreamPort: number, tls: { cert: string; key: string },
     stream.on('data', (c: Buffer) => body.push(c));
     stream.on('end', () => {
       setTimeout(() => {
-        const fwd: Record<string, string> = {};
-        for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':') && typeof v === 'string') fwd[k] = v;
-        const up = https.request({ host: '127.0.0.1', port: upstreamPort, method: String(headers[':method']), path: String(headers[':path']), headers: fwd, agent }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            if (stream.closed) return;
-            stream.respond({ ':status': res.statusCode ?? 502, 'content-type': res.headers['content-type'] ?? 'text/plain' });
-            stream.end(Buffer.concat(chunks));
-          });
+        const up = forwardUpstream(headers, upstreamPort, agent, (status, contentType, answer) => {
+          if (stream.closed) return;
+          stream.respond({ ':status': status, 'content-type': contentType });
+          stream.end(answer);
         });
         up.on('error', () => { if (!stream.closed) { stream.respond({ ':status': 502 }); stream.end(); } });
         up.end(Buffer.concat(body));
@@ -172,20 +181,13 @@ async function cuttingProxy(upstreamPort: number, tls: { cert: string; key: stri
   server.on('stream', (stream, headers) => {
     const n = streams++;
     stream.on('error', () => undefined);
-    const fwd: Record<string, string> = {};
-    for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':') && typeof v === 'string') fwd[k] = v;
-    const up = https.request({ host: '127.0.0.1', port: upstreamPort, method: String(headers[':method']), path: String(headers[':path']), headers: fwd, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        stream.respond({ ':status': res.statusCode ?? 502, 'content-type': res.headers['content-type'] ?? 'text/plain' });
-        if (n > 0) {
-          stream.end(body);
-          return;
-        }
-        stream.write(body.subarray(0, Math.floor(body.length / 2)), () => { setTimeout(() => { stream.session?.destroy(); }, 50); });
-      });
+    const up = forwardUpstream(headers, upstreamPort, agent, (status, contentType, body) => {
+      stream.respond({ ':status': status, 'content-type': contentType });
+      if (n > 0) {
+        stream.end(body);
+        return;
+      }
+      stream.write(body.subarray(0, Math.floor(body.length / 2)), () => { setTimeout(() => { stream.session?.destroy(); }, 50); });
     });
     up.end();
   });
