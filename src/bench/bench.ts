@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInterfaceData, Cluster, Namespace } from '../app-interface/model.js';
 import { readOpenshiftResources } from '../app-interface/openshift-resources.js';
-import type { ManagedKind } from '../core/k8s-object.js';
+import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { silentReporter } from '../core/reporter.js';
 import type { Reporter } from '../core/reporter.js';
 import { defineIntegration } from '../integrations/define-integration.js';
@@ -39,7 +39,8 @@ import { createConnector } from '../reconcile/connector.js';
 import type { ConnectorOptions } from '../reconcile/connector.js';
 import { DEFAULT_CONCURRENCY, runReconcile } from '../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../reconcile/run-reconcile.js';
-import { markOwned, ownershipSelector } from '../resource-inventory/ownership.js';
+import { liveMatchesDesired } from '../resource-inventory/diff.js';
+import { INTEGRATION_LABEL, markOwned, ownershipSelector, SOURCE_SHA_ANNOTATION, sourceHash } from '../resource-inventory/ownership.js';
 import { desired, KINDS, NAMESPACES, NS_KIND } from './objects.js';
 import { cpuSince, deleteFloorObjects, ensureBenchNamespaces, FLOOR_NS_PREFIX, overloadMetrics, removeOverload, setOverload, writeFloor } from './writes.js';
 import { changedWork } from '../reconcile/changed-since.js';
@@ -222,6 +223,60 @@ async function phaseFloor(state: LocalClustersState, size: number, integration: 
 }
 
 /**
+ * The floor plus the least a correct no-op must do per listed object, still with the minimal
+ * client: with the desired objects built before the clock (generated, or for the resources case
+ * rendered and built by its integration), index the desired objects by namespace and name, and for each listed one
+ * check the ownership label, the source-sha annotation against sha256 of the desired object
+ * (memoised) and, with apiVersion and kind stamped, that the desired fields are all in the live object (liveMatchesDesired, the
+ * planner's own walk). No inventory, no retries, no plan. Fails unless every object is unchanged.
+ * It tells how much of the no-op's distance to the floor is the comparison itself.
+ */
+async function phaseCompareFloor(state: LocalClustersState, size: number, benchCase: BenchCase): Promise<PhaseResult> {
+  const integration = integrationOf(benchCase);
+  const { defs } = clustersOf(state);
+  // The resources case's desired objects as its integration builds them (rendered, namespaced).
+  const objects = benchCase === 'resources'
+    ? (await resourcesIntegration.buildDesired({ data: resourcesData(size, defs, false).data, env: {}, cwd: '/', now: new Date() })).objects
+    : desired(size, defs.map((d) => d.name), false);
+  let reads = 0;
+  let unchanged = 0;
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  type Entry = { object: KubeObject; sha: string | undefined };
+  const index = new Map<string, Map<string, Map<string, Entry>>>();
+  for (const d of objects) {
+    let byNs = index.get(d.cluster);
+    if (byNs === undefined) index.set(d.cluster, (byNs = new Map<string, Map<string, Entry>>()));
+    const ns = d.object.metadata.namespace ?? '';
+    let byName = byNs.get(ns);
+    if (byName === undefined) byNs.set(ns, (byName = new Map<string, Entry>()));
+    byName.set(d.object.metadata.name, { object: d.object, sha: undefined });
+  }
+  const listAll = async (c: LocalClustersState['clusters'][number], kind: ManagedKind): Promise<void> => {
+    const agent = new https.Agent({ keepAlive: true, ca: readFileSync(c.caFile) });
+    const byNs = index.get(c.name);
+    const got = await rawListAll({ server: c.server, token: c.adminToken, agent }, `/api/v1/${kind.plural}`, ownershipSelector(integration), (items) => {
+      for (const item of items as KubeObject[]) {
+        if (item.metadata.labels?.[INTEGRATION_LABEL] !== integration) continue;
+        const d = byNs?.get(item.metadata.namespace ?? '')?.get(item.metadata.name);
+        if (d === undefined) continue;
+        // LIST items carry no apiVersion/kind; the desired object sets them.
+        item.apiVersion = kind.version;
+        item.kind = kind.kind;
+        d.sha ??= sourceHash(d.object);
+        if (item.metadata.annotations?.[SOURCE_SHA_ANNOTATION] === d.sha && liveMatchesDesired(item, d.object)) unchanged++;
+      }
+    });
+    agent.destroy();
+    reads += got.pages;
+  };
+  await Promise.all(state.clusters.flatMap((c) => KINDS.map((k) => listAll(c, k))));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (unchanged !== size) throw new Error(`compare floor: ${unchanged} of ${size} objects unchanged (run the wet phase first)`);
+  return { phase: 'floor-compare', size, seconds, cpuSeconds: cpuSince(cpu0), reads, writes: 0, changes: 0, errors: 0, maxRssMB: rssMB() };
+}
+
+/**
  * The same LISTs over HTTP/2 (one connection per cluster, a stream per kind, as client-go talks to
  * apiservers). Reported next to the HTTP/1.1 floor, which uses kontract's own transport.
  */
@@ -281,6 +336,7 @@ async function child(args: readonly string[]): Promise<void> {
     return { phase, size, seconds: w.seconds, cpuSeconds: w.cpuSeconds, reads: 0, writes: w.writes, changes: w.writes, errors: w.failed, maxRssMB: rssMB(), concurrency: concurrency ?? DEFAULT_CONCURRENCY };
   };
   const r = phase === 'floor' ? await phaseFloor(state, size, integrationOf(benchCase))
+    : phase === 'floor-compare' ? await phaseCompareFloor(state, size, benchCase)
     : phase === 'floor-h2' ? await phaseFloorH2(state, size, integrationOf(benchCase))
       : phase === 'noop' ? await phaseReconcile(state, size, 'client', false, phase, benchCase, run)
         : phase === 'change' ? await phaseReconcile(state, size, false, true, phase, benchCase, run)
@@ -398,7 +454,8 @@ async function modeFull(ctx: ModeContext): Promise<void> {
 
 /**
  * `--mode pairs`: per size, one wet run, then `--pairs N` rounds of the no-op over HTTP/1.1 and
- * HTTP/2 and both LIST floors, the order rotated every round; medians per size.
+ * HTTP/2, both LIST floors and the compare floor (phaseCompareFloor), the order rotated every
+ * round; medians per size.
  */
 async function modePairs(ctx: ModeContext): Promise<void> {
   const { stateDir, sizes, benchCase, argv } = ctx;
@@ -406,6 +463,7 @@ async function modePairs(ctx: ModeContext): Promise<void> {
   const runs: readonly { name: string; phase: string; o: ChildOptions }[] = [
     { name: 'noop-h1', phase: 'noop', o: { transport: 'h1' } }, { name: 'noop-h2', phase: 'noop', o: { transport: 'h2' } },
     { name: 'floor-h1', phase: 'floor', o: {} }, { name: 'floor-h2', phase: 'floor-h2', o: {} },
+    { name: 'floor-compare', phase: 'floor-compare', o: {} },
   ];
   for (const size of sizes) {
     console.error(`[bench] ${benchCase} size ${size}: wet run, then ${pairs} interleaved rounds`);
@@ -429,6 +487,12 @@ async function modePairs(ctx: ModeContext): Promise<void> {
     const perRound = (n: string): number[] => sec(n).map((x, i) => x / Math.min(sec('floor-h1')[i] ?? Infinity, sec('floor-h2')[i] ?? Infinity));
     row.h1ToBestFloor = { ofMedians: r3(median(sec('noop-h1')) / best), medianOfRounds: r3(median(perRound('noop-h1'))) };
     row.h2ToBestFloor = { ofMedians: r3(median(sec('noop-h2')) / best), medianOfRounds: r3(median(perRound('noop-h2'))) };
+    // The comparison's own share: the compare floor against the better LIST floor, and each no-op
+    // against the compare floor of its round.
+    const perRoundCompare = (n: string): number[] => sec(n).map((x, i) => x / (sec('floor-compare')[i] ?? NaN));
+    row.compareToBestFloor = { ofMedians: r3(median(sec('floor-compare')) / best), medianOfRounds: r3(median(perRound('floor-compare'))) };
+    row.h1ToCompareFloor = { ofMedians: r3(median(sec('noop-h1')) / median(sec('floor-compare'))), medianOfRounds: r3(median(perRoundCompare('noop-h1'))) };
+    row.h2ToCompareFloor = { ofMedians: r3(median(sec('noop-h2')) / median(sec('floor-compare'))), medianOfRounds: r3(median(perRoundCompare('noop-h2'))) };
     row.h2ToH1 = { ofMedians: r3(median(sec('noop-h2')) / median(sec('noop-h1'))), medianOfRounds: r3(median(sec('noop-h2').map((x, i) => x / (sec('noop-h1')[i] ?? NaN)))) };
     console.log(JSON.stringify(row));
   }
