@@ -112,6 +112,10 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
       };
       const timer = setTimeout(() => { fail(timeoutError(timeoutMs)); }, timeoutMs);
       socket.once('error', fail);
+      // Destroyed before the handshake ended (destroyAll when the run aborts its requests): settle
+      // now, so the timer does not keep the process alive until the request timeout
+      // (test/integration/safety-cli.test.ts, SIGTERM with --grace-period).
+      socket.once('close', () => { fail(networkError('ECONNRESET', 'connection closed before the TLS handshake ended')); });
       socket.once('secureConnect', () => {
         if (socket.alpnProtocol !== 'h2') {
           settled = true;
