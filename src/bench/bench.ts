@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInterfaceData, Cluster, Namespace } from '../app-interface/model.js';
 import { readOpenshiftResources } from '../app-interface/openshift-resources.js';
-import type { ManagedKind } from '../core/k8s-object.js';
+import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { silentReporter } from '../core/reporter.js';
 import type { Reporter } from '../core/reporter.js';
 import { defineIntegration } from '../integrations/define-integration.js';
@@ -39,7 +39,8 @@ import { createConnector } from '../reconcile/connector.js';
 import type { ConnectorOptions } from '../reconcile/connector.js';
 import { DEFAULT_CONCURRENCY, runReconcile } from '../reconcile/run-reconcile.js';
 import type { DryRunMode, ReconcileResult } from '../reconcile/run-reconcile.js';
-import { markOwned, ownershipSelector } from '../resource-inventory/ownership.js';
+import { liveMatchesDesired } from '../resource-inventory/diff.js';
+import { INTEGRATION_LABEL, markOwned, ownershipSelector, SOURCE_SHA_ANNOTATION, sourceHash } from '../resource-inventory/ownership.js';
 import { desired, KINDS, NAMESPACES, NS_KIND } from './objects.js';
 import { cpuSince, deleteFloorObjects, ensureBenchNamespaces, FLOOR_NS_PREFIX, overloadMetrics, removeOverload, setOverload, writeFloor } from './writes.js';
 import { changedWork } from '../reconcile/changed-since.js';
@@ -204,14 +205,21 @@ async function phaseChangedSince(state: LocalClustersState, size: number, transp
   };
 }
 
-/** The floor: the same paginated LISTs with a minimal raw https client, JSON parsed, nothing else. */
-async function phaseFloor(state: LocalClustersState, size: number, integration: string): Promise<PhaseResult> {
+/** What a floor does with each page's items besides counting them (the compare floor's check). */
+type PageHook = (cluster: string, kind: ManagedKind, items: unknown[]) => void;
+
+/**
+ * The floor: the same paginated LISTs with a minimal raw https client, JSON parsed, nothing else.
+ * `startHook` (the compare floor) is called once the clock runs; its hook sees every page.
+ */
+async function phaseFloor(state: LocalClustersState, size: number, integration: string, startHook?: () => PageHook): Promise<PhaseResult> {
   let reads = 0;
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
+  const hook = startHook?.();
   const listAll = async (c: LocalClustersState['clusters'][number], kind: ManagedKind): Promise<number> => {
     const agent = new https.Agent({ keepAlive: true, ca: readFileSync(c.caFile) });
-    const got = await rawListAll({ server: c.server, token: c.adminToken, agent }, `/api/v1/${kind.plural}`, ownershipSelector(integration));
+    const got = await rawListAll({ server: c.server, token: c.adminToken, agent }, `/api/v1/${kind.plural}`, ownershipSelector(integration), hook === undefined ? undefined : (items) => { hook(c.name, kind, items); });
     agent.destroy();
     reads += got.pages;
     return got.items;
@@ -225,10 +233,11 @@ async function phaseFloor(state: LocalClustersState, size: number, integration: 
  * The same LISTs over HTTP/2 (one connection per cluster, a stream per kind, as client-go talks to
  * apiservers). Reported next to the HTTP/1.1 floor, which uses kontract's own transport.
  */
-async function phaseFloorH2(state: LocalClustersState, size: number, integration: string): Promise<PhaseResult> {
+async function phaseFloorH2(state: LocalClustersState, size: number, integration: string, startHook?: () => PageHook): Promise<PhaseResult> {
   let reads = 0;
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
+  const hook = startHook?.();
   const counts = await Promise.all(state.clusters.map(async (c) => {
     const session = http2.connect(c.server, { ca: readFileSync(c.caFile), settings: { initialWindowSize: 16 * 1024 * 1024 } });
     session.on('connect', () => { session.setLocalWindowSize(32 * 1024 * 1024); });
@@ -249,6 +258,7 @@ async function phaseFloorH2(state: LocalClustersState, size: number, integration
           reads++;
           const parsed = JSON.parse(body) as { items: unknown[]; metadata: { continue?: string } };
           n += parsed.items.length;
+          hook?.(c.name, kind, parsed.items);
           cont = parsed.metadata.continue ?? '';
         } while (cont !== '');
         return n;
@@ -260,6 +270,52 @@ async function phaseFloorH2(state: LocalClustersState, size: number, integration
   }));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { phase: 'floor-h2', size, seconds, cpuSeconds: cpuSince(cpu0), reads, writes: 0, changes: counts.reduce((a, b) => a + b, 0), errors: 0, maxRssMB: rssMB() };
+}
+
+/**
+ * The compare floors (`floor-compare`, `floor-compare-h2`): a LIST floor plus the least a correct
+ * no-op must do per listed object, still with the minimal client. The desired objects are built
+ * before the clock (generated, or for the resources case rendered and built by its integration);
+ * on the clock they are indexed by cluster, namespace and name, and each listed object gets its
+ * apiVersion and kind stamped (LIST items carry none), its ownership label checked, its
+ * source-sha annotation compared with sha256 of the desired object (memoised) and the planner's
+ * subset walk (liveMatchesDesired). No inventory, no retries, no plan. Fails unless every object
+ * is unchanged. It tells how much of the no-op's distance to the LIST floor is the comparison.
+ */
+async function phaseCompareFloor(state: LocalClustersState, size: number, benchCase: BenchCase, transport: 'h1' | 'h2'): Promise<PhaseResult> {
+  const integration = integrationOf(benchCase);
+  const { defs } = clustersOf(state);
+  const objects = benchCase === 'resources'
+    ? (await resourcesIntegration.buildDesired({ data: resourcesData(size, defs, false).data, env: {}, cwd: '/', now: new Date() })).objects
+    : desired(size, defs.map((d) => d.name), false);
+  let unchanged = 0;
+  const startHook = (): PageHook => {
+    type Entry = { object: KubeObject; sha: string | undefined };
+    const index = new Map<string, Map<string, Map<string, Entry>>>();
+    for (const d of objects) {
+      let byNs = index.get(d.cluster);
+      if (byNs === undefined) index.set(d.cluster, (byNs = new Map<string, Map<string, Entry>>()));
+      const ns = d.object.metadata.namespace ?? '';
+      let byName = byNs.get(ns);
+      if (byName === undefined) byNs.set(ns, (byName = new Map<string, Entry>()));
+      byName.set(d.object.metadata.name, { object: d.object, sha: undefined });
+    }
+    return (cluster, kind, items) => {
+      const byNs = index.get(cluster);
+      for (const item of items as KubeObject[]) {
+        item.apiVersion = kind.version;
+        item.kind = kind.kind;
+        if (item.metadata.labels?.[INTEGRATION_LABEL] !== integration) continue;
+        const d = byNs?.get(item.metadata.namespace ?? '')?.get(item.metadata.name);
+        if (d === undefined) continue;
+        d.sha ??= sourceHash(d.object);
+        if (item.metadata.annotations?.[SOURCE_SHA_ANNOTATION] === d.sha && liveMatchesDesired(item, d.object)) unchanged++;
+      }
+    };
+  };
+  const r = transport === 'h1' ? await phaseFloor(state, size, integration, startHook) : await phaseFloorH2(state, size, integration, startHook);
+  if (unchanged !== size) throw new Error(`compare floor: ${unchanged} of ${size} objects unchanged (run the wet phase first)`);
+  return { ...r, phase: transport === 'h1' ? 'floor-compare' : 'floor-compare-h2', changes: 0 };
 }
 
 async function child(args: readonly string[]): Promise<void> {
@@ -281,6 +337,8 @@ async function child(args: readonly string[]): Promise<void> {
     return { phase, size, seconds: w.seconds, cpuSeconds: w.cpuSeconds, reads: 0, writes: w.writes, changes: w.writes, errors: w.failed, maxRssMB: rssMB(), concurrency: concurrency ?? DEFAULT_CONCURRENCY };
   };
   const r = phase === 'floor' ? await phaseFloor(state, size, integrationOf(benchCase))
+    : phase === 'floor-compare' ? await phaseCompareFloor(state, size, benchCase, 'h1')
+    : phase === 'floor-compare-h2' ? await phaseCompareFloor(state, size, benchCase, 'h2')
     : phase === 'floor-h2' ? await phaseFloorH2(state, size, integrationOf(benchCase))
       : phase === 'noop' ? await phaseReconcile(state, size, 'client', false, phase, benchCase, run)
         : phase === 'change' ? await phaseReconcile(state, size, false, true, phase, benchCase, run)
@@ -398,7 +456,8 @@ async function modeFull(ctx: ModeContext): Promise<void> {
 
 /**
  * `--mode pairs`: per size, one wet run, then `--pairs N` rounds of the no-op over HTTP/1.1 and
- * HTTP/2 and both LIST floors, the order rotated every round; medians per size.
+ * HTTP/2, both LIST floors and both compare floors (phaseCompareFloor), the order rotated every
+ * round; medians per size.
  */
 async function modePairs(ctx: ModeContext): Promise<void> {
   const { stateDir, sizes, benchCase, argv } = ctx;
@@ -406,6 +465,7 @@ async function modePairs(ctx: ModeContext): Promise<void> {
   const runs: readonly { name: string; phase: string; o: ChildOptions }[] = [
     { name: 'noop-h1', phase: 'noop', o: { transport: 'h1' } }, { name: 'noop-h2', phase: 'noop', o: { transport: 'h2' } },
     { name: 'floor-h1', phase: 'floor', o: {} }, { name: 'floor-h2', phase: 'floor-h2', o: {} },
+    { name: 'floor-compare-h1', phase: 'floor-compare', o: {} }, { name: 'floor-compare-h2', phase: 'floor-compare-h2', o: {} },
   ];
   for (const size of sizes) {
     console.error(`[bench] ${benchCase} size ${size}: wet run, then ${pairs} interleaved rounds`);
@@ -429,6 +489,13 @@ async function modePairs(ctx: ModeContext): Promise<void> {
     const perRound = (n: string): number[] => sec(n).map((x, i) => x / Math.min(sec('floor-h1')[i] ?? Infinity, sec('floor-h2')[i] ?? Infinity));
     row.h1ToBestFloor = { ofMedians: r3(median(sec('noop-h1')) / best), medianOfRounds: r3(median(perRound('noop-h1'))) };
     row.h2ToBestFloor = { ofMedians: r3(median(sec('noop-h2')) / best), medianOfRounds: r3(median(perRound('noop-h2'))) };
+    // The comparison's own share: the better compare floor against the better LIST floor (per
+    // round), and each no-op against the better compare floor of its round.
+    const bestCompare = (i: number): number => Math.min(sec('floor-compare-h1')[i] ?? Infinity, sec('floor-compare-h2')[i] ?? Infinity);
+    const compareMedian = Math.min(median(sec('floor-compare-h1')), median(sec('floor-compare-h2')));
+    row.compareToBestFloor = { ofMedians: r3(compareMedian / best), medianOfRounds: r3(median(sec('floor-compare-h1').map((_, i) => bestCompare(i) / Math.min(sec('floor-h1')[i] ?? Infinity, sec('floor-h2')[i] ?? Infinity)))) };
+    row.h1ToCompareFloor = { ofMedians: r3(median(sec('noop-h1')) / compareMedian), medianOfRounds: r3(median(sec('noop-h1').map((x, i) => x / bestCompare(i)))) };
+    row.h2ToCompareFloor = { ofMedians: r3(median(sec('noop-h2')) / compareMedian), medianOfRounds: r3(median(sec('noop-h2').map((x, i) => x / bestCompare(i)))) };
     row.h2ToH1 = { ofMedians: r3(median(sec('noop-h2')) / median(sec('noop-h1'))), medianOfRounds: r3(median(sec('noop-h2').map((x, i) => x / (sec('noop-h1')[i] ?? NaN)))) };
     console.log(JSON.stringify(row));
   }
@@ -527,14 +594,16 @@ async function modeWrites(ctx: ModeContext): Promise<void> {
 /**
  * `--mode change [--pairs N]` (default 5): per size, N rounds of kontract's 1 % change run and of
  * the run that undoes it (`restore`), each against its floor — the better LIST floor of the round
- * plus the write floor of the same applies (`write-floor-change`, `write-floor-restore`) — the
- * order of the four sides rotated every round; medians of the per-round ratios, wall and CPU.
+ * plus the write floor of the same applies (`write-floor-change`, `write-floor-restore`) — and the
+ * compare floors (`floor-compare`, `floor-compare-h2`), the order of the six sides rotated every
+ * round; medians of the per-round ratios, wall and CPU (`changeToCompareFloor`: the change run
+ * against the better compare floor plus the write floor).
  */
 async function modeChange(ctx: ModeContext): Promise<void> {
   const { stateDir, state, sizes, argv } = ctx;
   const pairs = Number(flagOf(argv, '--pairs') ?? '5');
   await ensureBenchNamespaces(state, FLOOR_NS_PREFIX);
-  const sides: readonly (readonly string[])[] = [['change', 'restore'], ['write-floor-change', 'write-floor-restore'], ['floor'], ['floor-h2']];
+  const sides: readonly (readonly string[])[] = [['change', 'restore'], ['write-floor-change', 'write-floor-restore'], ['floor'], ['floor-h2'], ['floor-compare'], ['floor-compare-h2']];
   for (const size of sizes) {
     // kontract's objects in place with their original values; the floor's 1 % likewise.
     await runChild(stateDir, size, 'wet', 'generic', ctx.child);
@@ -564,6 +633,8 @@ async function modeChange(ctx: ModeContext): Promise<void> {
       ...Object.fromEntries(sides.flat().map((p) => [p, summary(p)])),
       changeToFloor: { wall: r3(median(ratios('change', 'write-floor-change', wall))), cpu: r3(median(ratios('change', 'write-floor-change', cpu))) },
       restoreToFloor: { wall: r3(median(ratios('restore', 'write-floor-restore', wall))), cpu: r3(median(ratios('restore', 'write-floor-restore', cpu))) },
+      // The same with the better compare floor (phaseCompareFloor) in place of the better LIST floor.
+      changeToCompareFloor: { wall: r3(median(of('change').map((r, i) => r.seconds / (Math.min(at('floor-compare', i, wall), at('floor-compare-h2', i, wall)) + at('write-floor-change', i, wall))))) },
     }));
   }
 }

@@ -12,8 +12,11 @@ export interface RawListTarget {
   readonly agent: https.Agent;
 }
 
-/** Every page of `path?labelSelector=…&limit=500`; resolves the pages read and the items seen. */
-export async function rawListAll(t: RawListTarget, path: string, labelSelector: string): Promise<{ pages: number; items: number }> {
+/**
+ * Every page of `path?labelSelector=…&limit=500`; resolves the pages read and the items seen.
+ * `onItems` (the compare floor of bench.ts) sees each page's parsed items.
+ */
+export async function rawListAll(t: RawListTarget, path: string, labelSelector: string, onItems?: (items: unknown[]) => void): Promise<{ pages: number; items: number }> {
   let cont = '';
   let pages = 0;
   let items = 0;
@@ -30,6 +33,7 @@ export async function rawListAll(t: RawListTarget, path: string, labelSelector: 
     pages++;
     const parsed = JSON.parse(body) as { items?: unknown[]; metadata?: { continue?: string } };
     items += parsed.items?.length ?? 0;
+    if (onItems !== undefined && parsed.items !== undefined) onItems(parsed.items);
     cont = parsed.metadata?.continue ?? '';
   } while (cont !== '');
   return { pages, items };
