@@ -80,7 +80,6 @@ export function startSnapshotPreload(root: string, allowPaths: readonly string[]
   const counter = new Int32Array(next);
   const input: WorkerInput = { root, allowPaths: [...allowPaths], next };
   const worker = new Worker(workerUrl, { workerData: input });
-  worker.unref();
   let onListing: (v: Awaited<SnapshotPreload['listing']>) => void = () => undefined;
   let onResult: (v: readonly FilesMessage[] | undefined) => void = () => undefined;
   const listing = new Promise<Awaited<SnapshotPreload['listing']>>((resolve) => { onListing = resolve; });
@@ -100,6 +99,8 @@ export function startSnapshotPreload(root: string, allowPaths: readonly string[]
   });
   worker.on('error', failed);
   worker.on('exit', failed); // after the last batch: resolving again changes nothing
+  // After the listeners: a 'message' listener refs the worker's port again.
+  worker.unref();
   started = { root, allowPaths, worker, listing, result, claim: () => Atomics.add(counter, 0, 1) };
   return true;
 }

@@ -114,6 +114,21 @@ describe('the snapshot preload', () => {
     expect((alone as { readProblems: { file: string }[] }).readProblems.map((p) => p.file)).toContain('/odd/leaves.yml');
   });
 
+  it('does not keep the process alive until it is taken (a command that fails early exits at once)', () => {
+    // A worker that never ends: the process must still end when its own work is done.
+    const forever = join(work, 'forever-worker.mjs');
+    writeFileSync(forever, "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ type: 'listing', paths: [], problems: [] });\nsetInterval(() => undefined, 1000);\n");
+    const script = `import { startSnapshotPreload } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'app-interface', 'snapshot-preload.js')).href)};
+      process.stdout.write(String(startSnapshotPreload(${JSON.stringify(work)}, [], new URL(${JSON.stringify(pathToFileURL(forever).href)}))));
+      await new Promise((resolve) => { setTimeout(resolve, 300); }); // the command's own work, while the worker has started and posted`;
+    const child = join(work, 'start-preload.mjs');
+    writeFileSync(child, script);
+    const r = spawnSync(process.execPath, [child], { encoding: 'utf8', timeout: 15_000 });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('true');
+  });
+
   it('starts nothing when the worker module is not there', () => {
     expect(startSnapshotPreload(work, [], pathToFileURL(join(work, 'no-such-worker.js')))).toBe(false);
     expect(takeSnapshotPreload(work, [])).toBeUndefined();
