@@ -13,8 +13,6 @@ import { ValidationError, errorMessage } from '../core/errors.js';
 import type { PositionIndex } from './yaml-positions.js';
 import { lazyPositionIndex } from './yaml-positions.js';
 import { confinedRealPath, realPath } from './confined-paths.js';
-import type { SnapshotPreload } from './snapshot-preload.js';
-import { takeSnapshotPreload } from './snapshot-preload.js';
 
 export interface Datafile {
   /** `/openshift/prod-1/cluster.yml` */
@@ -143,135 +141,54 @@ export interface ReadDirOptions {
 
 /**
  * Reads every `*.yml`/`*.yaml` under `root` (hidden entries skipped; symbolic links only within
- * the root or `allowPaths`). Throws ValidationError if `root` is unreadable. When the CLI started
- * reading this same directory on a second thread (snapshot-preload.ts), takes that over.
+ * the root or `allowPaths`). Throws ValidationError if `root` is unreadable.
  */
 export function readDirSnapshot(root: string, opts: ReadDirOptions = {}): Promise<Snapshot> {
-  const preload = takeSnapshotPreload(root, opts.allowPaths ?? []);
-  if (preload !== undefined) return readDirShared(root, opts, preload);
   // A promise (a throw becomes a rejection) over synchronous IO: see the comment on the reads.
   return new Promise((resolve) => { resolve(readDirNow(root, opts)); });
 }
 
-/** The listing of a directory source: every datafile candidate (absolute, sorted) and the listing's problems. */
-export interface DatafileListing {
-  readonly paths: readonly string[];
-  readonly problems: readonly ValidationProblem[];
-}
-
-/** Lists the datafile candidates below `root`. Throws ValidationError if `root` is unreadable. */
-export function listDatafiles(root: string, allowPaths: readonly string[]): DatafileListing {
+function readDirNow(root: string, opts: ReadDirOptions): Snapshot {
+  let paths: string[];
   const problems: ValidationProblem[] = [];
   try {
     // The root counts as visited: a link back to it (or above a visited directory) is not walked twice.
-    const paths = listYamlFiles(root, root, [root, ...allowPaths], problems, new Set([realPath(root) ?? root])).sort();
-    return { paths, problems };
+    paths = (listYamlFiles(root, root, [root, ...(opts.allowPaths ?? [])], problems, new Set([realPath(root) ?? root]))).sort();
   } catch (e) {
     throw new ValidationError([{ file: root, field: '', message: `cannot read the app-interface directory: ${errorMessage(e)}` }]);
   }
-}
-
-/** What parsing one file's text gave: its document, or js-yaml's exception. */
-export type ParseOutcome = { readonly value: unknown } | { readonly error: unknown };
-
-/** Parses a datafile's text as the directory loader does (js-yaml `load`, default schema). */
-export function parseDatafile(text: string, path: string): ParseOutcome {
-  try {
-    return { value: yaml.load(text, { filename: path }) };
-  } catch (error) {
-    return { error };
-  }
-}
-
-/** The snapshot being assembled from a directory, file by file in path order. */
-class DirSnapshotBuilder {
-  readonly contents = new Map<string, string>();
-  readonly files = new Map<string, Datafile>();
-  readonly resources = new Map<string, string>();
-  readonly problems: ValidationProblem[];
-
-  constructor(private readonly root: string, listingProblems: readonly ValidationProblem[]) {
-    this.problems = [...listingProblems];
-  }
-
-  add(abs: string, text: string, parsed: ParseOutcome): void {
-    const path = dataPath(this.root, abs);
-    this.contents.set(path, text);
-    if ('value' in parsed) {
-      // Line positions are computed on demand, for the files a problem names (yaml-positions.ts).
-      if (isManifest(parsed.value)) this.resources.set(path, text);
-      else this.files.set(path, { path, raw: parsed.value, positions: lazyPositionIndex(text, path) });
-      return;
-    }
-    if (isManifestStream(text)) {
-      this.resources.set(path, text);
-      return;
-    }
-    const e = parsed.error;
-    const mark = (e as { mark?: { line?: number } }).mark;
-    const reason = (e as { reason?: string }).reason ?? errorMessage(e);
-    this.problems.push({ file: path, ...(mark?.line === undefined ? {} : { line: mark.line + 1 }), field: '', message: `YAML syntax error: ${reason}` });
-  }
-
-  finish(): Snapshot {
-    const resourcesRoot = nodePath.join(this.root, RESOURCES_DIR);
-    for (const abs of listAllFiles(resourcesRoot).sort()) {
-      const path = `/${nodePath.relative(resourcesRoot, abs).split(nodePath.sep).join('/')}`;
-      const text = readFileSync(abs, 'utf8');
-      this.contents.set(`/${RESOURCES_DIR}${path}`, text);
-      this.resources.set(path, text);
-    }
-    return { sha: contentSha(this.contents), files: this.files, readProblems: this.problems, resources: this.resources, root: this.root, texts: this.contents };
-  }
-}
-
-function readDirNow(root: string, opts: ReadDirOptions): Snapshot {
-  const { paths, problems } = listDatafiles(root, opts.allowPaths ?? []);
-  const out = new DirSnapshotBuilder(root, problems);
+  const contents = new Map<string, string>();
+  const files = new Map<string, Datafile>();
+  const resources = new Map<string, string>();
   for (const abs of paths) {
+    const path = dataPath(root, abs);
     // Synchronous listing and reads: thousands of small files, and the thread-pool round trips of
     // async reads (open, stat, read, close each) made loading wait (docs/benchmarks.md, "End to end").
     const text = readFileSync(abs, 'utf8');
-    out.add(abs, text, parseDatafile(text, dataPath(root, abs)));
+    contents.set(path, text);
+    try {
+      const value: unknown = yaml.load(text, { filename: path });
+      // Line positions are computed on demand, for the files a problem names (yaml-positions.ts).
+      if (isManifest(value)) resources.set(path, text);
+      else files.set(path, { path, raw: value, positions: lazyPositionIndex(text, path) });
+    } catch (e) {
+      if (isManifestStream(text)) {
+        resources.set(path, text);
+        continue;
+      }
+      const mark = (e as { mark?: { line?: number } }).mark;
+      const reason = (e as { reason?: string }).reason ?? errorMessage(e);
+      problems.push({ file: path, ...(mark?.line === undefined ? {} : { line: mark.line + 1 }), field: '', message: `YAML syntax error: ${reason}` });
+    }
   }
-  return out.finish();
-}
-
-/**
- * The directory read together with the preload's worker: both threads take the next unread file
- * from one shared counter; this thread reads and parses its files as readDirNow does, the worker's
- * arrive as text plus JSON (snapshot-worker.ts). A worker that failed leaves the whole read to
- * readDirNow, so the snapshot is the same either way (test/unit/app-interface/snapshot-preload.test.ts).
- */
-async function readDirShared(root: string, opts: ReadDirOptions, preload: SnapshotPreload): Promise<Snapshot> {
-  const listing = await preload.listing;
-  if (listing === undefined) return readDirNow(root, opts);
-  const { paths } = listing;
-  const texts: (string | undefined)[] = new Array<string | undefined>(paths.length);
-  const parsed: (ParseOutcome | undefined)[] = new Array<ParseOutcome | undefined>(paths.length);
-  for (let i = preload.claim(); i < paths.length; i = preload.claim()) {
-    const abs = paths[i] as string;
+  const resourcesRoot = nodePath.join(root, RESOURCES_DIR);
+  for (const abs of listAllFiles(resourcesRoot).sort()) {
+    const path = `/${nodePath.relative(resourcesRoot, abs).split(nodePath.sep).join('/')}`;
     const text = readFileSync(abs, 'utf8');
-    texts[i] = text;
-    parsed[i] = parseDatafile(text, dataPath(root, abs));
+    contents.set(`/${RESOURCES_DIR}${path}`, text);
+    resources.set(path, text);
   }
-  const theirs = await preload.result;
-  if (theirs === undefined) return readDirNow(root, opts);
-  for (const batch of theirs) {
-    const values = JSON.parse(batch.json) as unknown[];
-    batch.indices.forEach((i, k) => {
-      const text = batch.texts[k];
-      if (text === undefined || text === null) return; // not read there: read below, as here
-      texts[i] = text;
-      if (batch.asJson[k] === true) parsed[i] = { value: values[k] };
-    });
-  }
-  const out = new DirSnapshotBuilder(root, listing.problems);
-  paths.forEach((abs, i) => {
-    const text = texts[i] ?? readFileSync(abs, 'utf8');
-    out.add(abs, text, parsed[i] ?? parseDatafile(text, dataPath(root, abs)));
-  });
-  return out.finish();
+  return { sha: contentSha(contents), files, readProblems: problems, resources, root, texts: contents };
 }
 
 /** A qontract-server bundle: `{data: {"<path>.yml": {...}}, graphql, resources, ...}`. */

@@ -3,7 +3,6 @@
  * that sets process.exitCode.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { errorMessage, isKontractError, isValidationError, formatProblem } from '../core/errors.js';
 import type { CommandContext, CommandEntry, GlobalArgs, KontractCommand } from './command.js';
@@ -121,44 +120,6 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
 
 class UsageFailure extends Error {}
 
-/**
- * The `--app-interface DIR` and `--allow-path DIR…` of a command line, read before yargs so that
- * the directory can be read while the CLI is still loading (src/app-interface/snapshot-preload.ts).
- * Undefined when the directory is not given exactly once as `--app-interface DIR` or
- * `--app-interface=DIR` before any `--`: then nothing is preloaded. A guess that differs from what
- * yargs parses costs only the wasted read: the loader takes the preload only for the same
- * directory and --allow-path list (snapshot.ts readDirSnapshot).
- */
-export function preloadRequest(argv: readonly string[]): { readonly dir: string; readonly allowPaths: readonly string[] } | undefined {
-  const end = argv.indexOf('--');
-  const args = end === -1 ? argv : argv.slice(0, end);
-  const dirs: string[] = [];
-  const allowPaths: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a.startsWith('--app-interface=')) dirs.push(a.slice('--app-interface='.length));
-    else if (a === '--app-interface') {
-      const v = args[i + 1];
-      if (v === undefined || v.startsWith('-')) return undefined;
-      dirs.push(v);
-      i++;
-    } else if (a.startsWith('--allow-path=')) allowPaths.push(a.slice('--allow-path='.length));
-    else if (a === '--allow-path') {
-      // an array option: yargs takes every following word up to the next option
-      for (; i + 1 < args.length && !(args[i + 1] as string).startsWith('-'); i++) allowPaths.push(args[i + 1] as string);
-    }
-  }
-  const dir = dirs.length === 1 ? dirs[0] : undefined;
-  return dir === undefined || dir === '' ? undefined : { dir, allowPaths };
-}
-
 export async function runCli(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const preload = preloadRequest(argv);
-  if (preload !== undefined) {
-    // Resolved as the source flags resolve them (src/app-interface/source-options.ts sourceFromArgs).
-    const { startSnapshotPreload } = await import('../app-interface/snapshot-preload.js');
-    startSnapshotPreload(resolve(process.cwd(), preload.dir), preload.allowPaths.map((p) => resolve(process.cwd(), p)));
-  }
-  process.exitCode = await main(argv);
+  process.exitCode = await main(process.argv.slice(2));
 }
