@@ -10,6 +10,7 @@ import { COMMANDS, commandWords } from './commands/index.js';
 import { EXIT, exitCodeFor, exitCodeForError } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 import { createTerminalReporter } from './terminal-reporter.js';
+import { importYargs } from './yargs.js';
 
 /** Runs one parsed command (main: for real; the docs test: its argument checks only). */
 export type CommandHandler = (cmd: KontractCommand, args: Readonly<Record<string, unknown>> & GlobalArgs) => Promise<void>;
@@ -34,7 +35,7 @@ async function loadNamed(argv: readonly string[], entries: readonly CommandEntry
  * so parse the same `argv` this parser was created for.
  */
 export async function createParser(argv: readonly string[], handle: CommandHandler): Promise<Argv<GlobalArgs>> {
-  const [loaded, { default: yargs }] = await Promise.all([loadNamed(argv, COMMANDS), import('yargs')]);
+  const [loaded, yargs] = await Promise.all([loadNamed(argv, COMMANDS), importYargs()]);
   let y = yargs([...argv])
     .scriptName('kontract')
     .usage('$0 <command> [options]\n\nDeclarative reconcile of Kubernetes/OpenShift clusters from an app-interface.')
