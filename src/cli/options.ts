@@ -67,7 +67,7 @@ const TRANSPORT_CHOICES: readonly TransportKind[] = ['h1', 'h2'];
 /** Adds `--transport h1|h2`; without it the client's default applies (src/k8s/transport-base.ts DEFAULT_TRANSPORT). */
 export function transportOption<T>(y: Argv<T>): Argv<T> {
   return y.option('transport', {
-    choices: TRANSPORT_CHOICES, defaultDescription: 'h2',
+    choices: TRANSPORT_CHOICES, defaultDescription: 'h1',
     describe: 'HTTP transport to the clusters: h2 (HTTP/2, one connection per cluster; HTTP/1.1 with a server or proxy that offers no h2) or h1 (HTTP/1.1 keep-alive connections)',
   });
 }

@@ -9,7 +9,7 @@ import type { ConnectionCredentials } from './cluster-connection.js';
 export type TransportKind = 'h1' | 'h2';
 export const TRANSPORT_KINDS: readonly TransportKind[] = ['h1', 'h2'];
 /** The transport of `--transport` when none is given (docs/benchmarks.md, "HTTP/2 transport"). */
-export const DEFAULT_TRANSPORT: TransportKind = 'h2';
+export const DEFAULT_TRANSPORT: TransportKind = 'h1';
 
 /** The protocol a transport's connection speaks: ALPN's names. */
 export type WireProtocol = 'h2' | 'http/1.1';
