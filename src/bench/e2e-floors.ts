@@ -4,13 +4,19 @@
  * JSON line of counts.
  *
  *   node dist/bench/e2e-floors.js read-parse DIR       read every file, YAML-parse the datafiles
+ *   node dist/bench/e2e-floors.js read-parse-validate DIR
+ *                                                      the same, then each datafile validated against
+ *                                                      its `$schema` by the build's precompiled
+ *                                                      validators (dist/app-interface/schema-validators.cjs,
+ *                                                      generated from schemas/), `$ref` targets looked up
  *   node dist/bench/e2e-floors.js list STATE_DIR PAIRS the paginated, ownership-filtered LISTs
  *                                                      (PAIRS: JSON [{selector, path}] per cluster)
  */
 /* eslint-disable no-console -- a benchmark script's report is its output */
 import { readFileSync, readdirSync } from 'node:fs';
 import * as https from 'node:https';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
 import * as yaml from 'js-yaml';
 import { readState } from '../local-cluster/control-plane.js';
 import { rawListAll } from './raw-h1.js';
@@ -30,15 +36,62 @@ function walk(dir: string): string[] {
 /** Reads every file; YAML-parses the `*.yml`/`*.yaml` outside qontract's resources/ directory (as kontract does). */
 function readParse(dir: string): void {
   const t0 = process.hrtime.bigint();
-  let docs = 0;
+  const docs = parseAll(dir).length;
+  console.log(`INNER ${Number(process.hrtime.bigint() - t0) / 1e9}`);
+  console.log(JSON.stringify({ docs }));
+}
+
+/** The parsed documents of every datafile below `dir`, with the file's path from the root (`/a/b.yml`). */
+function parseAll(dir: string): { path: string; doc: unknown }[] {
+  const out: { path: string; doc: unknown }[] = [];
   const resources = join(dir, 'resources');
   for (const f of walk(dir)) {
     const text = readFileSync(f, 'utf8');
     if (f.startsWith(resources) || !/\.ya?ml$/.test(f)) continue;
-    docs += yaml.loadAll(text).length;
+    const path = `/${relative(dir, f).split(sep).join('/')}`;
+    for (const doc of yaml.loadAll(text)) out.push({ path, doc });
+  }
+  return out;
+}
+
+interface RefContext { readonly schemaAt: (path: string) => string | undefined; problems: number }
+type Validator = (this: RefContext, doc: unknown) => boolean;
+
+/**
+ * readParse, then each datafile validated against its `$schema` with the precompiled validators
+ * of the build (their `$ref` keyword looks the target up and checks its `$schema`). The least
+ * `kontract validate` does per file, without cross-file rules or the integrations' checks.
+ */
+function readParseValidate(dir: string): void {
+  const require = createRequire(import.meta.url);
+  const mod = require('../app-interface/schema-validators.cjs') as { load(ref: unknown, formats: unknown): Record<string, Validator> };
+  const refKeyword = function (this: RefContext, schema: { schemas: readonly string[] }, data: unknown): boolean {
+    const target = typeof data === 'object' && data !== null ? (data as { $ref?: unknown }).$ref : undefined;
+    if (typeof target !== 'string') return true;
+    const actual = this.schemaAt(target);
+    if (actual === undefined || !schema.schemas.includes(actual)) this.problems++;
+    return true;
+  };
+  const date = { type: 'string', validate: (x: string) => /^\d{4}-\d{2}-\d{2}$/.test(x) && !Number.isNaN(Date.parse(x)) };
+  const validators = mod.load(refKeyword, { date });
+  const t0 = process.hrtime.bigint();
+  const docs = parseAll(dir);
+  const schemaOf = new Map<string, string>();
+  for (const d of docs) {
+    const s = (d.doc as { $schema?: unknown } | null)?.$schema;
+    if (typeof s === 'string') schemaOf.set(d.path, s);
+  }
+  const ctx: RefContext = { schemaAt: (p) => schemaOf.get(p), problems: 0 };
+  let validated = 0;
+  let invalid = 0;
+  for (const d of docs) {
+    const v = validators[schemaOf.get(d.path) ?? ''];
+    if (v === undefined) continue;
+    validated++;
+    if (!v.call(ctx, d.doc)) invalid++;
   }
   console.log(`INNER ${Number(process.hrtime.bigint() - t0) / 1e9}`);
-  console.log(JSON.stringify({ docs }));
+  console.log(JSON.stringify({ docs: docs.length, validated, invalid, refProblems: ctx.problems }));
 }
 
 /** The LISTs (limit 500, following `continue`) on every cluster in parallel, one keep-alive agent per cluster. */
@@ -63,5 +116,6 @@ async function list(stateDir: string, requests: readonly ListRequest[]): Promise
 
 const [what, a, b] = process.argv.slice(2);
 if (what === 'read-parse' && a !== undefined) readParse(a);
+else if (what === 'read-parse-validate' && a !== undefined) readParseValidate(a);
 else if (what === 'list' && a !== undefined && b !== undefined) await list(a, JSON.parse(b) as ListRequest[]);
-else if (what !== undefined) throw new Error('usage: e2e-floors.js read-parse DIR | list STATE_DIR PAIRS_JSON');
+else if (what !== undefined) throw new Error('usage: e2e-floors.js read-parse DIR | read-parse-validate DIR | list STATE_DIR PAIRS_JSON');

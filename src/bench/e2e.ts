@@ -8,6 +8,8 @@
  *   node       `node -e 0` (bare start)
  *   version    `kontract --version`            help    `kontract --help`
  *   readParse  a minimal script reading and YAML-parsing the same files (floor of `validate`)
+ *   validateFloor  the same script, then each datafile validated against its `$schema` by the
+ *              build's precompiled validators (what schema validation itself adds)
  *   validate   `kontract validate --app-interface DIR`
  *   listFloor  a minimal https client sending the same ownership-filtered LISTs as the run
  *   noop       `kontract reconcile --all --dry-run` after a wet run (must find no change)
@@ -133,6 +135,7 @@ async function main(argv: readonly string[]): Promise<void> {
       version: [KONTRACT, '--version'],
       help: [KONTRACT, '--help'],
       readParse: [FLOORS, 'read-parse', dataDir],
+      validateFloor: [FLOORS, 'read-parse-validate', dataDir],
       validate: [KONTRACT, 'validate', ...data, '--log-level', 'error'],
       listFloor: [FLOORS, 'list', stateDir, JSON.stringify(listRequests())],
       noop: [...run, '--dry-run', '--detailed-exitcode', '--log-level', 'warn'],
@@ -169,6 +172,10 @@ async function main(argv: readonly string[]): Promise<void> {
       helpWall: { value: m('help', 'wall'), target: 0.2, met: m('help', 'wall') <= 0.2 },
       validateToReadParse: { value: m('validate', 'wall') / m('readParse', 'inner'), target: 2, met: m('validate', 'wall') <= 2 * m('readParse', 'inner') },
       validateToReadParseProcess: { value: m('validate', 'wall') / m('readParse', 'wall') },
+      // The read/parse floor plus each datafile validated against its $schema (e2e-floors.ts
+      // read-parse-validate): what schema validation itself adds, and validate against it.
+      validateFloorToReadParse: { value: m('validateFloor', 'inner') / m('readParse', 'inner') },
+      validateToValidateFloor: { value: m('validate', 'wall') / m('validateFloor', 'inner'), process: m('validate', 'wall') / m('validateFloor', 'wall') },
       noopToFloor: { value: m('noop', 'wall') / noopFloor, floor: noopFloor, target: 1.5, met: m('noop', 'wall') <= 1.5 * noopFloor },
       noopMaxRssMB: { value: m('noop', 'maxRssMB'), target: 250, met: m('noop', 'maxRssMB') <= 250 },
     };
