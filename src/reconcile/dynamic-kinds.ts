@@ -119,34 +119,29 @@ async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: 
   const pending = (w.pending ?? []).filter((d) => d.cluster === cluster);
   // One lookup per distinct apiVersion and kind, not a promise and a kind object per desired
   // object (a measurable share of the resources case's 10,000-object no-op, docs/benchmarks.md
-  // "listcpu"); the same kind is then one ManagedKind object, as byKey made it before.
-  const lookups = new Map<string, Map<string, Promise<ManagedKind | undefined>>>();
+  // "listcpu"); the same kind is then one ManagedKind object (byKey), in the data's order.
+  const resolved = new Map<string, Map<string, ManagedKind | undefined>>();
+  const lookups: { readonly byKind: Map<string, ManagedKind | undefined>; readonly kind: string; readonly found: Promise<ManagedKind | undefined> }[] = [];
   for (const d of pending) {
-    let byKind = lookups.get(d.object.apiVersion);
+    let byKind = resolved.get(d.object.apiVersion);
     if (byKind === undefined) {
       byKind = new Map();
-      lookups.set(d.object.apiVersion, byKind);
+      resolved.set(d.object.apiVersion, byKind);
     }
-    if (!byKind.has(d.object.kind)) {
-      const { group, version } = splitApiVersion(d.object.apiVersion);
-      byKind.set(d.object.kind, discovery.kind(group, version, d.object.kind));
-    }
+    if (byKind.has(d.object.kind)) continue;
+    byKind.set(d.object.kind, undefined);
+    const { group, version } = splitApiVersion(d.object.apiVersion);
+    lookups.push({ byKind, kind: d.object.kind, found: discovery.kind(group, version, d.object.kind) });
   }
-  // All awaited together (a failed lookup rejects once, the others' failures are handled).
-  await Promise.all([...lookups.values()].flatMap((byKind) => [...byKind.values()]));
-  const resolved = new Map<string, Map<string, ManagedKind | undefined>>();
-  for (const [apiVersion, byKind] of lookups) {
-    const kinds = new Map<string, ManagedKind | undefined>();
-    for (const [k, p] of byKind) {
-      let kind = await p;
-      if (kind !== undefined) {
-        kind = byKey.get(kindKey(kind)) ?? kind;
-        byKey.set(kindKey(kind), kind);
-      }
-      kinds.set(k, kind);
+  const found = await Promise.all(lookups.map((l) => l.found));
+  lookups.forEach((l, i) => {
+    let kind = found[i];
+    if (kind !== undefined) {
+      kind = byKey.get(kindKey(kind)) ?? kind;
+      byKey.set(kindKey(kind), kind);
     }
-    resolved.set(apiVersion, kinds);
-  }
+    l.byKind.set(l.kind, kind);
+  });
   for (const d of pending) {
     const kind = resolved.get(d.object.apiVersion)?.get(d.object.kind);
     if (kind === undefined) {
