@@ -1,6 +1,6 @@
 /**
  * The floors of the end-to-end benchmark (e2e.ts), each run as its own minimal process that loads
- * nothing of kontract's: it prints `INNER <seconds>` (its own work, without node's start) and a
+ * nothing of kontract's (read-parse-validate: only the validators and their keyword): it prints `INNER <seconds>` (its own work, without node's start) and a
  * JSON line of counts.
  *
  *   node dist/bench/e2e-floors.js read-parse DIR       read every file, YAML-parse the datafiles
@@ -8,7 +8,8 @@
  *                                                      the same, then each datafile validated against
  *                                                      its `$schema` by the build's precompiled
  *                                                      validators (dist/app-interface/schema-validators.cjs,
- *                                                      generated from schemas/), `$ref` targets looked up
+ *                                                      generated from schemas/) with kontract's `$ref`
+ *                                                      keyword and formats (schema-keywords.ts)
  *   node dist/bench/e2e-floors.js list STATE_DIR PAIRS the paginated, ownership-filtered LISTs
  *                                                      (PAIRS: JSON [{selector, path}] per cluster)
  */
@@ -18,6 +19,8 @@ import * as https from 'node:https';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import * as yaml from 'js-yaml';
+import { FORMATS, refKeyword } from '../app-interface/schema-keywords.js';
+import type { ValidationContext } from '../app-interface/schema-keywords.js';
 import { readState } from '../local-cluster/control-plane.js';
 import { rawListAll } from './raw-h1.js';
 
@@ -54,26 +57,18 @@ function parseAll(dir: string): { path: string; doc: unknown }[] {
   return out;
 }
 
-interface RefContext { readonly schemaAt: (path: string) => string | undefined; problems: number }
-type Validator = (this: RefContext, doc: unknown) => boolean;
+type Validator = (this: ValidationContext, doc: unknown) => boolean;
 
 /**
  * readParse, then each datafile validated against its `$schema` with the precompiled validators
- * of the build (their `$ref` keyword looks the target up and checks its `$schema`). The least
- * `kontract validate` does per file, without cross-file rules or the integrations' checks.
+ * of the build and kontract's own `$ref` keyword and formats (src/app-interface/schema-keywords.ts,
+ * which imports nothing): the least `kontract validate` does per file, without cross-file rules
+ * or the integrations' checks.
  */
 function readParseValidate(dir: string): void {
   const require = createRequire(import.meta.url);
   const mod = require('../app-interface/schema-validators.cjs') as { load(ref: unknown, formats: unknown): Record<string, Validator> };
-  const refKeyword = function (this: RefContext, schema: { schemas: readonly string[] }, data: unknown): boolean {
-    const target = typeof data === 'object' && data !== null ? (data as { $ref?: unknown }).$ref : undefined;
-    if (typeof target !== 'string') return true;
-    const actual = this.schemaAt(target);
-    if (actual === undefined || !schema.schemas.includes(actual)) this.problems++;
-    return true;
-  };
-  const date = { type: 'string', validate: (x: string) => /^\d{4}-\d{2}-\d{2}$/.test(x) && !Number.isNaN(Date.parse(x)) };
-  const validators = mod.load(refKeyword, { date });
+  const validators = mod.load(refKeyword, FORMATS);
   const t0 = process.hrtime.bigint();
   const docs = parseAll(dir);
   const schemaOf = new Map<string, string>();
@@ -81,17 +76,20 @@ function readParseValidate(dir: string): void {
     const s = (d.doc as { $schema?: unknown } | null)?.$schema;
     if (typeof s === 'string') schemaOf.set(d.path, s);
   }
-  const ctx: RefContext = { schemaAt: (p) => schemaOf.get(p), problems: 0 };
+  const schemaAt = (p: string): string | undefined => schemaOf.get(p);
   let validated = 0;
   let invalid = 0;
+  let refProblems = 0;
   for (const d of docs) {
     const v = validators[schemaOf.get(d.path) ?? ''];
     if (v === undefined) continue;
     validated++;
+    const ctx: ValidationContext = { file: d.path, schemaAt, edges: [], refProblems: [] };
     if (!v.call(ctx, d.doc)) invalid++;
+    refProblems += ctx.refProblems.length;
   }
   console.log(`INNER ${Number(process.hrtime.bigint() - t0) / 1e9}`);
-  console.log(JSON.stringify({ docs: docs.length, validated, invalid, refProblems: ctx.problems }));
+  console.log(JSON.stringify({ docs: docs.length, validated, invalid, refProblems }));
 }
 
 /** The LISTs (limit 500, following `continue`) on every cluster in parallel, one keep-alive agent per cluster. */
