@@ -50,6 +50,7 @@ export async function createParser(argv: readonly string[], handle: CommandHandl
     .fail((msg, err) => {
       throw err ?? new UsageFailure(msg);
     }) as unknown as Argv<GlobalArgs>;
+  skipHelpCaching(y);
   for (const entry of COMMANDS) {
     const cmd = loaded.get(entry);
     // yargs runs only the matched command's builder, and a matched command was named, so loaded.
@@ -58,6 +59,21 @@ export async function createParser(argv: readonly string[], handle: CommandHandl
     });
   }
   return y;
+}
+
+/** The part of yargs' internal API (yargs 18, `getInternalMethods`) that skipHelpCaching touches. */
+interface YargsUsageInternals { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }
+
+/**
+ * yargs renders the whole help text of the matched command right after starting its handler
+ * (`cacheHelpMessage`), so that a handler could call `showHelp()` later. kontract's handlers never
+ * do, and for `reconcile` (some 40 options) that rendering cost 30–45 ms of CPU in the middle of
+ * every run (string widths, word wrapping; docs/benchmarks.md "yargs help"). `--help` and usage
+ * errors do not use the cache and print as before (test/unit/cli/help-caching.test.ts).
+ */
+function skipHelpCaching(y: unknown): void {
+  const usage = (y as YargsUsageInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 /**
