@@ -2,15 +2,17 @@
  * The API discovery of one run, shared by the kinds the data names (dynamic-kinds.ts) and the
  * check before each LIST that its kind is served (fetch-current.ts): each (cluster, group/version)
  * and each cluster's group list is asked at most once per run, through the cluster's request
- * limiter. A run asks again (a CRD installed since the last iteration of a loop is seen).
+ * limiter: a kind the data names is discovered once, not again before its LIST. A run asks again
+ * (a CRD installed since the last iteration of a loop is seen).
  *
- * Built-in kinds of the core group's v1 (src/k8s/core-v1-kinds.ts) are answered without a request,
- * so a run whose data names only such kinds sends its LISTs at once, with no discovery round trip
- * before them (docs/benchmarks.md, "The `resources` case").
+ * Data-named kinds of the core group are discovered too (`/api/v1`), although their plural and
+ * scope never change: that request, bounded by DISCOVERY_TIMEOUT_MS (dynamic-kinds.ts), is what
+ * bounds the wait on a black-holed cluster without --cluster-timeout (docs/cli.md,
+ * test/integration/faults/network-faults.test.ts). Skipping it was measured and not kept
+ * (docs/benchmarks.md, "Session 7").
  */
 import type { ManagedKind } from '../core/k8s-object.js';
 import type { ClusterClient, DiscoveredGroup, DiscoveredResource } from '../k8s/cluster-client.js';
-import { CORE_V1_KINDS } from '../k8s/core-v1-kinds.js';
 import type { RequestLimits } from './request-limits.js';
 
 /** Apply order: CustomResourceDefinitions 0, Namespaces 10, other cluster-scoped kinds 20, namespaced kinds 50 (deletes in reverse). */
@@ -53,8 +55,6 @@ export class RunDiscovery {
 
   /** A kind of a group/version, or undefined when the cluster does not serve it. */
   async kind(client: ClusterClient, group: string, version: string, kind: string): Promise<ManagedKind | undefined> {
-    const core = group === '' && version === 'v1' ? CORE_V1_KINDS.get(kind) : undefined;
-    if (core !== undefined) return { group, version, kind, plural: core.plural, namespaced: core.namespaced, order: orderOf(group, kind, core.namespaced) };
     const r = (await this.resources(client, group, version))?.find((x) => x.kind === kind);
     return r === undefined ? undefined : { group, version, kind, plural: r.name, namespaced: r.namespaced, order: orderOf(group, kind, r.namespaced) };
   }
