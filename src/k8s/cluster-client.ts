@@ -143,6 +143,11 @@ export interface ClusterClient {
    * Once given up, every request fails at once without being sent (KubeApiError reason `GivenUp`).
    */
   givenUp(): string | undefined;
+  /**
+   * Gives the cluster up now (as `deadlineMs` does when it passes): requests in flight are aborted
+   * (KubeApiError reason `Deadline`), later ones fail without being sent, except a Lease release.
+   */
+  giveUp(why: string): void;
   /** Frees the keep-alive sockets / HTTP/2 session; requests still waiting end (E_CLUSTER_ACCESS, reason Closed) without further attempts. */
   close(): void;
 }
@@ -333,10 +338,13 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
   // Every request in flight listens on it (and removes its listener when it settles): more than
   // Node's default 10 at --concurrency above 10 is expected, not a leak.
   setMaxListeners(0, work.signal);
+  /** Gives up and ends the requests still waiting for an answer (a black-holed connection) now. */
+  const giveUpNow = (why: string): void => {
+    giveUp(why);
+    if (!work.signal.aborted) work.abort(networkError(DEADLINE_CODE, 'aborted in flight: cluster given up'));
+  };
   const deadline = options.deadlineMs === undefined ? undefined : setTimeout(() => {
-    giveUp(`its deadline of ${options.deadlineMs} ms (--cluster-timeout) passed`);
-    // Requests still waiting for an answer (a black-holed connection) end now.
-    work.abort(networkError(DEADLINE_CODE, 'aborted in flight at the cluster deadline'));
+    giveUpNow(`its deadline of ${options.deadlineMs} ms (--cluster-timeout) passed`);
   }, options.deadlineMs);
   deadline?.unref();
 
@@ -630,6 +638,10 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
 
     givenUp() {
       return gaveUp;
+    },
+
+    giveUp(why) {
+      giveUpNow(why);
     },
 
 

@@ -5,14 +5,15 @@
  * limiter: a kind the data names is discovered once, not again before its LIST. A run asks again
  * (a CRD installed since the last iteration of a loop is seen).
  *
- * Data-named kinds of the core group are discovered too (`/api/v1`), although their plural and
- * scope never change: that request, bounded by DISCOVERY_TIMEOUT_MS (dynamic-kinds.ts), is what
- * bounds the wait on a black-holed cluster without --cluster-timeout (docs/cli.md,
- * test/integration/faults/network-faults.test.ts). Skipping it was measured and not kept
- * (docs/benchmarks.md, "Session 7").
+ * Built-in kinds of the core group's v1 (src/k8s/core-v1-kinds.ts) are answered from that table,
+ * so their LISTs need not wait for a discovery round trip. A cluster whose kinds all came from the
+ * table is still asked `/api/v1` (`asked` tells), as a probe bounded like any discovery: it is
+ * what bounds the wait on a black-holed cluster without --cluster-timeout (dynamic-kinds.ts,
+ * docs/cli.md).
  */
 import type { ManagedKind } from '../core/k8s-object.js';
 import type { ClusterClient, DiscoveredGroup, DiscoveredResource } from '../k8s/cluster-client.js';
+import { CORE_V1_KINDS } from '../k8s/core-v1-kinds.js';
 import type { RequestLimits } from './request-limits.js';
 
 /** Apply order: CustomResourceDefinitions 0, Namespaces 10, other cluster-scoped kinds 20, namespaced kinds 50 (deletes in reverse). */
@@ -33,11 +34,19 @@ export class RunDiscovery {
   private readonly groupLists = new Map<string, Promise<readonly DiscoveredGroup[]>>();
   constructor(private readonly limits: RequestLimits) {}
 
+  private readonly askedClusters = new Set<string>();
+
+  /** Whether a discovery request was sent to the cluster in this run. */
+  asked(cluster: string): boolean {
+    return this.askedClusters.has(cluster);
+  }
+
   /** The resources a group/version serves on the client's cluster (undefined: the group/version is not served). */
   resources(client: ClusterClient, group: string, version: string): Promise<readonly DiscoveredResource[] | undefined> {
     const key = `${client.cluster}\0${group}/${version}`;
     let p = this.gv.get(key);
     if (p === undefined) {
+      this.askedClusters.add(client.cluster);
       p = this.limits(client.cluster)(() => client.discover(group, version));
       this.gv.set(key, p);
     }
@@ -47,14 +56,17 @@ export class RunDiscovery {
   groups(client: ClusterClient): Promise<readonly DiscoveredGroup[]> {
     let p = this.groupLists.get(client.cluster);
     if (p === undefined) {
+      this.askedClusters.add(client.cluster);
       p = this.limits(client.cluster)(() => client.discoverGroups());
       this.groupLists.set(client.cluster, p);
     }
     return p;
   }
 
-  /** A kind of a group/version, or undefined when the cluster does not serve it. */
+  /** A kind of a group/version, or undefined when the cluster does not serve it (core/v1 built-ins: from CORE_V1_KINDS). */
   async kind(client: ClusterClient, group: string, version: string, kind: string): Promise<ManagedKind | undefined> {
+    const core = group === '' && version === 'v1' ? CORE_V1_KINDS.get(kind) : undefined;
+    if (core !== undefined) return { group, version, kind, plural: core.plural, namespaced: core.namespaced, order: orderOf(group, kind, core.namespaced) };
     const r = (await this.resources(client, group, version))?.find((x) => x.kind === kind);
     return r === undefined ? undefined : { group, version, kind, plural: r.name, namespaced: r.namespaced, order: orderOf(group, kind, r.namespaced) };
   }

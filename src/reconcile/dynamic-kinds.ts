@@ -12,7 +12,9 @@
  * Each cluster is resolved on its own and within DISCOVERY_TIMEOUT_MS: a cluster whose discovery
  * fails or does not finish in time (refused, black-holed) is registered as failed (`not read`)
  * and the others go on; the wait of the run for discovery is bounded by that timeout, and ends
- * earlier for a cluster that fails otherwise meanwhile (its run Lease).
+ * earlier for a cluster that fails otherwise meanwhile (its run Lease). Built-in core/v1 kinds
+ * resolve without a request (discovery.ts); a cluster with only such kinds is probed in the
+ * background under the same bound instead (probeInBackground), so its LISTs need not wait.
  *
  * Apply order: discovery.ts orderOf.
  */
@@ -118,34 +120,62 @@ async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: 
   return { kinds: [...byKey.values()], desired, ...(failure === undefined ? {} : { failure }) };
 }
 
+/** `work` within the discovery timeout, or 'timeout'; 'failed' when the cluster fails elsewhere meanwhile (its run Lease could not be taken). */
+async function withinDiscoveryTimeout<T>(ctx: ResolveContext, cluster: string, work: Promise<T>): Promise<T | 'timeout' | 'failed'> {
+  let timer: NodeJS.Timeout | undefined;
+  let cancel = (): void => undefined;
+  const deadline = new Promise<'timeout'>((r) => { timer = setTimeout(() => { r('timeout'); }, ctx.timeoutMs ?? DISCOVERY_TIMEOUT_MS); });
+  const failedElsewhere = new Promise<'failed'>((r) => { cancel = ctx.failures.onFailed(cluster, () => { r('failed'); }); });
+  try {
+    return await Promise.race([work, deadline, failedElsewhere]);
+  } finally {
+    clearTimeout(timer);
+    cancel();
+  }
+}
+
+function discoveryTimeout(ctx: ResolveContext, w: IntegrationWork, cluster: string): KontractError {
+  return new KontractError(ERROR_CODES.CLUSTER_ACCESS,
+    `cluster ${cluster}: API discovery of the kinds ${w.integration.name} resolves from the data did not finish within ${(ctx.timeoutMs ?? DISCOVERY_TIMEOUT_MS) / 1000} s: cluster not read`, { cluster });
+}
+
+/**
+ * For a cluster whose kinds all came from the built-in table (no discovery request awaited): its
+ * LISTs go at once, and `/api/v1` is asked meanwhile under the same bound. A cluster that does not
+ * answer it in time, or fails it, is registered as failed as if resolution had, and given up, which
+ * ends its LISTs still waiting (a black-holed cluster holds the run up by at most the timeout).
+ */
+function probeInBackground(ctx: ResolveContext, w: IntegrationWork, cluster: string): void {
+  const client = ctx.clients.get(cluster);
+  if (client === undefined) return;
+  const fail = (e: unknown): void => {
+    if (ctx.failures.has(cluster)) return;
+    ctx.failures.register(cluster, e);
+    client.giveUp(`API discovery of ${w.integration.name}'s kinds did not succeed`);
+  };
+  void withinDiscoveryTimeout(ctx, cluster, ctx.discovery.resources(client, '', 'v1'))
+    .then((r) => { if (r === 'timeout') fail(discoveryTimeout(ctx, w, cluster)); }, fail);
+}
+
 /**
  * resolveCluster within the discovery timeout; a failure or the timeout fails that cluster alone
  * (registered, nothing resolved), the other clusters' resolution is not affected.
  */
 async function resolveClusterBounded(ctx: ResolveContext, w: IntegrationWork, cluster: string): Promise<Resolved> {
   const none: Resolved = { kinds: [], desired: [] };
-  const ms = ctx.timeoutMs ?? DISCOVERY_TIMEOUT_MS;
-  let timer: NodeJS.Timeout | undefined;
-  let cancel = (): void => undefined;
-  const deadline = new Promise<'timeout'>((r) => { timer = setTimeout(() => { r('timeout'); }, ms); });
-  // The cluster failing elsewhere meanwhile (its run Lease could not be taken) ends the wait too.
-  const failedElsewhere = new Promise<'failed'>((r) => { cancel = ctx.failures.onFailed(cluster, () => { r('failed'); }); });
   try {
-    const r = await Promise.race([resolveCluster(ctx, w, cluster), deadline, failedElsewhere]);
+    const r = await withinDiscoveryTimeout(ctx, cluster, resolveCluster(ctx, w, cluster));
     if (r === 'failed') return none;
-    if (r !== 'timeout') {
-      if (r.failure !== undefined) ctx.failures.register(cluster, r.failure);
-      return r;
+    if (r === 'timeout') {
+      ctx.failures.register(cluster, discoveryTimeout(ctx, w, cluster));
+      return none;
     }
-    ctx.failures.register(cluster, new KontractError(ERROR_CODES.CLUSTER_ACCESS,
-      `cluster ${cluster}: API discovery of the kinds ${w.integration.name} resolves from the data did not finish within ${ms / 1000} s: cluster not read`, { cluster }));
-    return none;
+    if (r.failure !== undefined) ctx.failures.register(cluster, r.failure);
+    else if (!ctx.discovery.asked(cluster) && !ctx.failures.has(cluster)) probeInBackground(ctx, w, cluster);
+    return r;
   } catch (e) {
     ctx.failures.register(cluster, e);
     return none;
-  } finally {
-    clearTimeout(timer);
-    cancel();
   }
 }
 

@@ -62,6 +62,7 @@ function recordingDeletes(client: ClusterClient, deletes: string[]): ClusterClie
     create: (k, obj, ro) => client.create(k, obj, ro),
     replace: (k, obj, ro) => client.replace(k, obj, ro),
     givenUp: () => client.givenUp(),
+    giveUp: (why) => { client.giveUp(why); },
     apply: (k, obj, o) => client.apply(k, obj, o),
     delete: (k: ManagedKind, ns, n, o) => {
       deletes.push(`${k.kind} ${n}`);

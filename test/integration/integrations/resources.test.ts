@@ -15,7 +15,8 @@ import { runInProcess } from '../support/cli.js';
 import type { KubeObject } from '../../../src/core/k8s-object.js';
 import { installCrds } from '../../../src/local-cluster/crds.js';
 import { testCluster, testClusters, uniqueName } from '../support/clusters.js';
-import { createNamespace, createUnowned, deleteNamespaces, readLive } from './tenant-harness.js';
+import { createNamespace, createUnowned, deleteNamespaces, getJson, readLive } from './tenant-harness.js';
+import { CORE_V1_KINDS } from '../../../src/k8s/core-v1-kinds.js';
 
 const C = 'prod-1';
 const C2 = 'dev-1';
@@ -208,9 +209,19 @@ describe('resources on real clusters', () => {
     expect(all.writes).toBe(0);
     const metrics = readFileSync(path.join(root, 'metrics.prom'), 'utf8');
     expect(metrics).toMatch(new RegExp(`kontract_api_requests_total\\{(?=[^}]*\\bcluster="${C}")(?=[^}]*\\bverb="list")[^}]*\\} 5\\b`));
-    // Discovery once per group/version the kinds need (v1, apps/v1, route.openshift.io/v1), shared
-    // by kind resolution and the served check before the LISTs (src/reconcile/discovery.ts).
-    expect(metrics).toMatch(new RegExp(`kontract_api_requests_total\\{(?=[^}]*\\bcluster="${C}")(?=[^}]*\\bverb="discovery")[^}]*\\} 3\\b`));
+    // Discovery once per group/version the kinds need (apps/v1, route.openshift.io/v1), shared by
+    // kind resolution and the served check before the LISTs; none for the built-in core kinds
+    // (src/reconcile/discovery.ts).
+    expect(metrics).toMatch(new RegExp(`kontract_api_requests_total\\{(?=[^}]*\\bcluster="${C}")(?=[^}]*\\bverb="discovery")[^}]*\\} 2\\b`));
+  });
+
+  it('the built-in core/v1 kinds kontract resolves without waiting for discovery are what the apiserver serves', async () => {
+    const { status, body } = await getJson(C, '/api/v1');
+    expect(status).toBe(200);
+    const served = new Map((JSON.parse(body) as { resources: { name: string; kind: string; namespaced: boolean }[] }).resources
+      .filter((r) => !r.name.includes('/')).map((r) => [r.kind, { plural: r.name, namespaced: r.namespaced }]));
+    expect(CORE_V1_KINDS.size).toBeGreaterThan(10);
+    for (const [kind, k] of CORE_V1_KINDS) expect(served.get(kind), kind).toEqual(k);
   });
 
   it('a template variable change updates exactly the object it renders', async () => {

@@ -91,7 +91,7 @@ function pluralOf(kind: string): string {
 }
 
 /** GET as the cluster admin, straight over HTTPS: the JSON exactly as the API server stores it. */
-function getJson(cluster: string, path: string): Promise<{ status: number; body: string }> {
+export function getJson(cluster: string, path: string): Promise<{ status: number; body: string }> {
   const c = testCluster(cluster);
   return new Promise((resolve, reject) => {
     const req = https.request(
