@@ -15,7 +15,7 @@
 // apply (server-side apply of a ConfigMap, PATCH with content type application/apply-patch+yaml
 // and ?fieldManager=kontract&force=true as src/k8s/cluster-client.ts sends it, over `--objects`
 // names in namespace default; after the first run these are no-op applies). Requests carry the
-// same headers and a shared abort signal as cluster-client.ts's sendOnce.
+// same headers and a shared abort signal as cluster-client.ts's sendOnce (`--no-signal`: none).
 // `--snapshot-at N` (child only, with one build/transport/verb) writes a heap snapshot after N
 // requests answered.
 import { spawn } from 'node:child_process';
@@ -68,13 +68,14 @@ async function child() {
   const objects = Number(flag('--objects', '1000'));
   const snapshotAt = flag('--snapshot-at') === undefined ? -1 : Number(flag('--snapshot-at'));
   const transport = createTransport(flag('--transport', 'h1'));
+  const noSignal = argv.includes('--no-signal');
   const work = new AbortController();
   setMaxListeners(0, work.signal);
   const send = async (i, v = verb) => {
-    const r = requestOf(v, i, objects, work.signal);
+    const r = requestOf(v, i, objects, noSignal ? undefined : work.signal);
     const headers = { Accept: 'application/json', ...creds.headers };
     if (r.body !== undefined) headers['Content-Type'] = r.contentType;
-    const res = await transport.send(creds, { method: r.method, path: r.path, headers, timeoutMs: r.timeoutMs, signal: r.signal, ...(r.body === undefined ? {} : { body: r.body }) });
+    const res = await transport.send(creds, { method: r.method, path: r.path, headers, timeoutMs: r.timeoutMs, ...(r.signal === undefined ? {} : { signal: r.signal }), ...(r.body === undefined ? {} : { body: r.body }) });
     const want = v === 'get404' ? 404 : 200;
     if (res.status !== want && !(v === 'apply' && res.status === 201)) throw new Error(`${r.method} ${r.path}: status ${res.status} (want ${want}): ${res.text.slice(0, 200)}`);
     // As the client does with a JSON answer (cluster-client.ts sendOnce).
@@ -110,7 +111,7 @@ async function child() {
 
 function runChild(dist, transport, verb) {
   const args = ['--trace-gc-nvp', '--expose-gc', self, '--child', '--dist', dist, '--transport', transport, '--verb', verb,
-    '--kubeconfig', flag('--kubeconfig'), '--requests', flag('--requests', '10000'), '--inflight', flag('--inflight', '10'), '--objects', flag('--objects', '1000')];
+    ...(argv.includes('--no-signal') ? ['--no-signal'] : []), '--kubeconfig', flag('--kubeconfig'), '--requests', flag('--requests', '10000'), '--inflight', flag('--inflight', '10'), '--objects', flag('--objects', '1000')];
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
