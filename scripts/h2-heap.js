@@ -14,7 +14,10 @@
 // Verbs: get404 (GET of a ConfigMap that does not exist), get (GET of an existing ConfigMap),
 // apply (server-side apply of a ConfigMap, PATCH with content type application/apply-patch+yaml
 // and ?fieldManager=kontract&force=true as src/k8s/cluster-client.ts sends it, over `--objects`
-// names in namespace default; after the first run these are no-op applies). Requests carry the
+// names in namespace default; after the first run these are no-op applies), watch (a streamed
+// watch of namespace default's ConfigMaps from resourceVersion 0, every object an ADDED event, read
+// to its end after timeoutSeconds=1; needs at least `--objects` events). Before the measured
+// requests, get, apply and watch apply the `--objects` ConfigMaps (`--no-setup`: not). Requests carry the
 // same headers and a shared abort signal as cluster-client.ts's sendOnce (`--no-signal`: none).
 // `--snapshot-at N` (child only, with one build/transport/verb) writes a heap snapshot after N
 // requests answered.
@@ -71,7 +74,25 @@ async function child() {
   const noSignal = argv.includes('--no-signal');
   const work = new AbortController();
   setMaxListeners(0, work.signal);
+  // A watch from resourceVersion 0 (every object an ADDED event), read to its end (timeoutSeconds=1).
+  const watchOnce = async () => {
+    const r = { method: 'GET', path: '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0&timeoutSeconds=1', headers: { Accept: 'application/json', ...creds.headers }, timeoutMs: 30_000, ...(noSignal ? {} : { signal: work.signal }) };
+    const res = await transport.stream(creds, r);
+    if (res.status !== 200) throw new Error(`watch: status ${res.status}`);
+    let events = 0;
+    let rest = '';
+    for await (const chunk of res.body) {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop();
+      for (const l of lines) if (l !== '') { JSON.parse(l); events++; }
+    }
+    return events;
+  };
   const send = async (i, v = verb) => {
+    if (v === 'watch') {
+      if (await watchOnce() < objects) throw new Error(`watch: fewer than ${objects} events`);
+      return;
+    }
     const r = requestOf(v, i, objects, noSignal ? undefined : work.signal);
     const headers = { Accept: 'application/json', ...creds.headers };
     if (r.body !== undefined) headers['Content-Type'] = r.contentType;
@@ -82,7 +103,7 @@ async function child() {
     if (res.text !== '') JSON.parse(res.text);
   };
   // Set-up, not measured: the objects exist (and the connection is up) before the first request counted.
-  if (verb !== 'get404') for (let i = 0; i < objects; i += inflight) await Promise.all(Array.from({ length: Math.min(inflight, objects - i) }, (_, k) => send(i + k, 'apply')));
+  if (verb !== 'get404' && !argv.includes('--no-setup')) for (let i = 0; i < objects; i += inflight) await Promise.all(Array.from({ length: Math.min(inflight, objects - i) }, (_, k) => send(i + k, 'apply')));
   else await send(0);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -111,7 +132,7 @@ async function child() {
 
 function runChild(dist, transport, verb) {
   const args = ['--trace-gc-nvp', '--expose-gc', self, '--child', '--dist', dist, '--transport', transport, '--verb', verb,
-    ...(argv.includes('--no-signal') ? ['--no-signal'] : []), '--kubeconfig', flag('--kubeconfig'), '--requests', flag('--requests', '10000'), '--inflight', flag('--inflight', '10'), '--objects', flag('--objects', '1000')];
+    ...(argv.includes('--no-signal') ? ['--no-signal'] : []), ...(argv.includes('--no-setup') ? ['--no-setup'] : []), '--kubeconfig', flag('--kubeconfig'), '--requests', flag('--requests', '10000'), '--inflight', flag('--inflight', '10'), '--objects', flag('--objects', '1000')];
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
