@@ -1,6 +1,7 @@
 /**
  * Kinds the data names (DesiredState.dynamicKinds, e.g. qontract's managedResourceTypes) are
- * resolved per cluster through API discovery once the cluster is connected:
+ * resolved per cluster through API discovery once the cluster is connected (the run's discovery,
+ * discovery.ts, which answers built-in core/v1 kinds without a request):
  *
  * - a desired object's kind from its own `apiVersion` (`GET /api/v1` or `/apis/<group>/<version>`);
  *   a kind the cluster does not serve is an error for that cluster only, naming the datafile;
@@ -13,85 +14,32 @@
  * and the others go on; the wait of the run for discovery is bounded by that timeout, and ends
  * earlier for a cluster that fails otherwise meanwhile (its run Lease).
  *
- * Apply order: CustomResourceDefinitions 0, Namespaces 10, other cluster-scoped kinds 20,
- * namespaced kinds 50 (deletes in reverse).
+ * Apply order: discovery.ts orderOf.
  */
 import { ERROR_CODES, KontractError } from '../core/errors.js';
 import type { KubeObject, ManagedKind } from '../core/k8s-object.js';
 import { kindKey } from '../core/k8s-object.js';
 import type { Reporter } from '../core/reporter.js';
-import type { ClusterClient, DiscoveredGroup, DiscoveredResource } from '../k8s/cluster-client.js';
+import type { ClusterClient } from '../k8s/cluster-client.js';
 import type { DesiredEntry, IntegrationWork } from './desired.js';
+import type { RunDiscovery } from './discovery.js';
 import type { ClusterFailures } from './fetch-current.js';
-import type { RequestLimits } from './request-limits.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
 /** How long the discovery of one cluster's dynamic kinds may take (ResolveContext.timeoutMs). */
 export const DISCOVERY_TIMEOUT_MS = 10_000;
 
-export function orderOf(group: string, kind: string, namespaced: boolean): number {
-  if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') return 0;
-  if (group === '' && kind === 'Namespace') return 10;
-  return namespaced ? 50 : 20;
-}
-
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.indexOf('/');
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
-/** `Deployment.apps` → {kind: Deployment, group: apps}; `ConfigMap` → {kind: ConfigMap}. */
-export function parseType(type: string): { kind: string; group?: string } {
-  const i = type.indexOf('.');
-  return i < 0 ? { kind: type } : { kind: type.slice(0, i), group: type.slice(i + 1) };
-}
-
-/** Discovery answers of one cluster, each asked at most once per run. */
-class Discovery {
-  private readonly gv = new Map<string, Promise<readonly DiscoveredResource[] | undefined>>();
-  private groupList: Promise<readonly DiscoveredGroup[]> | undefined;
-  constructor(private readonly client: ClusterClient, private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>) {}
-
-  resources(group: string, version: string): Promise<readonly DiscoveredResource[] | undefined> {
-    const key = `${group}/${version}`;
-    let p = this.gv.get(key);
-    if (p === undefined) {
-      p = this.limit(() => this.client.discover(group, version));
-      this.gv.set(key, p);
-    }
-    return p;
-  }
-
-  groups(): Promise<readonly DiscoveredGroup[]> {
-    this.groupList ??= this.limit(() => this.client.discoverGroups());
-    return this.groupList;
-  }
-
-  async kind(group: string, version: string, kind: string): Promise<ManagedKind | undefined> {
-    const r = (await this.resources(group, version))?.find((x) => x.kind === kind);
-    return r === undefined ? undefined : { group, version, kind, plural: r.name, namespaced: r.namespaced, order: orderOf(group, kind, r.namespaced) };
-  }
-
-  /** A named type at the server's preferred version. */
-  async type(type: string): Promise<ManagedKind | undefined> {
-    const t = parseType(type);
-    const groups = await this.groups();
-    if (t.group !== undefined) {
-      const g = groups.find((x) => x.name === t.group);
-      return g === undefined ? undefined : this.kind(g.name, g.preferredVersion, t.kind);
-    }
-    const core = await this.kind('', 'v1', t.kind);
-    if (core !== undefined) return core;
-    const found = (await Promise.all(groups.map((g) => this.kind(g.name, g.preferredVersion, t.kind)))).filter((k): k is ManagedKind => k !== undefined);
-    return found.length === 1 ? found[0] : undefined;
-  }
-}
-
 export interface ResolveContext {
   readonly clients: ReadonlyMap<string, ClusterClient>;
   readonly failures: ClusterFailures;
-  readonly limits: RequestLimits;
+  /** The run's discovery, shared with fetch-current.ts. */
+  readonly discovery: RunDiscovery;
   readonly scope: Scope;
   readonly reporter: Reporter;
   /** @default DISCOVERY_TIMEOUT_MS */
@@ -112,7 +60,7 @@ interface Resolved { readonly kinds: ManagedKind[]; readonly desired: DesiredEnt
 async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: string): Promise<Resolved> {
   const client = ctx.clients.get(cluster);
   if (client === undefined || ctx.failures.has(cluster)) return { kinds: [], desired: [] };
-  const discovery = new Discovery(client, ctx.limits(cluster));
+  const discovery = ctx.discovery;
   const byKey = new Map<string, ManagedKind>();
   const desired: DesiredEntry[] = [];
   const unknown: string[] = [];
@@ -131,7 +79,7 @@ async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: 
     if (byKind.has(d.object.kind)) continue;
     byKind.set(d.object.kind, undefined);
     const { group, version } = splitApiVersion(d.object.apiVersion);
-    lookups.push({ byKind, kind: d.object.kind, found: discovery.kind(group, version, d.object.kind) });
+    lookups.push({ byKind, kind: d.object.kind, found: discovery.kind(client, group, version, d.object.kind) });
   }
   const found = await Promise.all(lookups.map((l) => l.found));
   lookups.forEach((l, i) => {
@@ -159,7 +107,7 @@ async function resolveCluster(ctx: ResolveContext, w: IntegrationWork, cluster: 
   const served = new Set([...byKey.values()].flatMap((k) => [kindKey(k), k.kind]));
   for (const t of named) {
     if (served.has(t.type)) continue;
-    const kind = await discovery.type(t.type);
+    const kind = await discovery.type(client, t.type);
     if (kind === undefined) {
       ctx.reporter.log('warn', `${w.integration.name}: cluster ${cluster} serves no kind ${t.type} (named in ${t.source}); nothing of it is desired, nothing is listed`, { integration: w.integration.name, cluster });
       continue;

@@ -12,7 +12,8 @@ import type { ResourceInventory } from '../resource-inventory/inventory.js';
 import { ownershipSelector } from '../resource-inventory/ownership.js';
 import { unchangedFastPath } from '../resource-inventory/planner.js';
 import type { IntegrationWork } from './desired.js';
-import type { Limit, RequestLimits } from './request-limits.js';
+import type { RunDiscovery } from './discovery.js';
+import type { RequestLimits } from './request-limits.js';
 import { scopeNamespace } from './scope.js';
 import type { Scope } from './scope.js';
 
@@ -24,6 +25,8 @@ export interface FetchContext {
   readonly namespaces: readonly string[];
   /** Per-cluster request limiter (request-limits.ts). */
   readonly limits: RequestLimits;
+  /** The run's discovery (discovery.ts): whether each kind is served, asked once per group/version. */
+  readonly discovery: RunDiscovery;
   /** A cluster is read once this resolves (its run Leases taken or failed); @default at once */
   readonly locked?: (cluster: string) => Promise<void>;
 }
@@ -130,23 +133,11 @@ async function listOwned(inv: ResourceInventory, client: ClusterClient, kind: Ma
   return { kept, unchanged };
 }
 
-async function servedKinds(client: ClusterClient, kind: ManagedKind, cache: Map<string, Promise<ReadonlySet<string> | undefined>>, limit: Limit): Promise<boolean> {
-  if (kind.group === '') return true;
-  const gv = `${client.cluster}|${kind.group}/${kind.version}`;
-  let p = cache.get(gv);
-  if (p === undefined) {
-    p = limit(() => client.discover(kind.group, kind.version)).then((rs) => (rs === undefined ? undefined : new Set(rs.map((r) => r.name))));
-    cache.set(gv, p);
-  }
-  const served = await p;
-  return served !== undefined && served.has(kind.plural);
-}
-
-async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: IntegrationWork, client: ClusterClient, kind: ManagedKind, desiredOf: () => DesiredObjects, discovery: Map<string, Promise<ReadonlySet<string> | undefined>>): Promise<CurrentCount | undefined> {
+async function fetchOne(ctx: FetchContext, failures: ClusterFailures, w: IntegrationWork, client: ClusterClient, kind: ManagedKind, desiredOf: () => DesiredObjects): Promise<CurrentCount | undefined> {
   const cluster = client.cluster;
   const limit = ctx.limits(cluster);
   try {
-    if (!(await servedKinds(client, kind, discovery, limit))) {
+    if (!(await ctx.discovery.served(client, kind))) {
       const desired = desiredOf();
       if (desired.length > 0) {
         // missingApiHint (define-integration.ts) says what is missing, e.g. `KubeVirt is not installed`.
@@ -218,7 +209,6 @@ function groupByClusterKind(desired: DesiredObjects): Map<string, Map<ManagedKin
 
 /** Reads every (integration, cluster, kind) of the work; failures are registered per cluster. */
 export async function fetchCurrent(ctx: FetchContext, failures: ClusterFailures, work: readonly IntegrationWork[]): Promise<CurrentCount[]> {
-  const discovery = new Map<string, Promise<ReadonlySet<string> | undefined>>();
   const tasks: Promise<CurrentCount | undefined>[] = [];
   for (const w of work) {
     // The integration's desired objects by cluster and kind, grouped once (not filtered per task),
@@ -233,7 +223,7 @@ export async function fetchCurrent(ctx: FetchContext, failures: ClusterFailures,
       if (client === undefined || failures.has(c.name)) continue;
       const locked = ctx.locked?.(c.name) ?? Promise.resolve();
       for (const kind of w.kindsByCluster?.get(c.name) ?? w.integration.kinds) {
-        tasks.push(locked.then(() => (failures.has(c.name) ? undefined : fetchOne(ctx, failures, w, client, kind, () => desiredOf(c.name, kind), discovery))));
+        tasks.push(locked.then(() => (failures.has(c.name) ? undefined : fetchOne(ctx, failures, w, client, kind, () => desiredOf(c.name, kind)))));
       }
     }
   }

@@ -26,6 +26,7 @@ import type { AppliedChange } from './apply-plan.js';
 import type { Connect } from './connector.js';
 import { blockedUnitError, buildWork, markExplicitDeletions, processEnvironment } from './desired.js';
 import type { IntegrationWork } from './desired.js';
+import { RunDiscovery } from './discovery.js';
 import { kindTable, resolveDynamicKinds } from './dynamic-kinds.js';
 import { applyRecycles, isRecycleTrigger, planRecycles } from './recycle.js';
 import { performOperations, planOperations } from './operations.js';
@@ -247,8 +248,10 @@ interface RunState {
 async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<ReconcileResult> {
   const { started, scope, inventory, failures, clients, concurrency, tDesired } = st;
   const limits = requestLimits(concurrency);
+  // One discovery per run, shared by the kinds the data names and the served check before each LIST.
+  const discovery = new RunDiscovery(limits);
   // Kinds only the data names (e.g. qontract managedResourceTypes) are resolved per cluster now.
-  const resolved = await resolveDynamicKinds({ clients, failures, limits, scope, reporter: opts.reporter }, st.work);
+  const resolved = await resolveDynamicKinds({ clients, failures, discovery, scope, reporter: opts.reporter }, st.work);
   const work = resolved.work;
   for (const [i, added] of resolved.added.entries()) {
     const w = work[i];
@@ -256,7 +259,7 @@ async function reconcileLocked(opts: ReconcileOptions, st: RunState): Promise<Re
   }
   opts.reporter.progress?.('reading current state');
   // Live objects are compared with their desired ones as LIST pages arrive (fetch-current.ts).
-  const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limits, ...(st.locked === undefined ? {} : { locked: st.locked }) }, failures, work);
+  const current = await fetchCurrent({ inventory, clients, scope, namespaces: opts.namespaces ?? [], limits, discovery, ...(st.locked === undefined ? {} : { locked: st.locked }) }, failures, work);
 
   const tFetch = process.hrtime.bigint();
   // 3. Plan (pure).

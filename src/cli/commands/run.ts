@@ -11,9 +11,7 @@ import { ERROR_CODES, KontractError, errorMessage } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Integration } from '../../integrations/define-integration.js';
 import { INTEGRATIONS } from '../../integrations/index.js';
-import { serveMetrics, pushMetrics, writeMetricsFile } from '../../metrics/export.js';
-import { RunMetrics } from '../../metrics/run-metrics.js';
-import type { RunIdentity } from '../../metrics/run-metrics.js';
+import type { RunIdentity, RunMetrics } from '../../metrics/run-metrics.js';
 import { createConnector } from '../../reconcile/connector.js';
 import type { SecretReader } from '../../secrets/index.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_DELETIONS, observeRun, runReconcile } from '../../reconcile/run-reconcile.js';
@@ -22,9 +20,7 @@ import { DEFAULT_LOCK_NAMESPACE, parseDuration } from '../../reconcile/run-lock.
 import type { LockOptions } from '../../reconcile/run-lock.js';
 import { DEFAULT_RESYNC_MS, runWatchLoop } from '../../reconcile/watch-loop.js';
 import type { WatchPass } from '../../reconcile/watch-loop.js';
-import { pollGraphqlSha, watchDirectory } from '../../reconcile/watch-data.js';
 import { connectCluster } from '../../k8s/cluster-connection.js';
-import { WatchMetrics } from '../../metrics/watch-metrics.js';
 import type { DryRunMode, ReconcileResult } from '../../reconcile/run-reconcile.js';
 import { DEFAULT_MARKDOWN_MAX_BYTES, renderJson, renderMarkdown, renderText } from '../../resource-inventory/render/index.js';
 import type { MarkdownOptions } from '../../resource-inventory/render/index.js';
@@ -180,14 +176,30 @@ interface RunSettings {
   readonly dryRun: DryRunMode;
   readonly output: OutputFormat;
   readonly color: boolean;
-  readonly metrics: RunMetrics;
+  /**
+   * Absent for a one-shot run that exports no metrics (no --metrics-file, no --pushgateway): the
+   * metrics modules and prom-client (some 90 CommonJS files with @opentelemetry/api, 35–65 ms to
+   * load; docs/benchmarks.md "Session 7") are then not loaded at all.
+   */
+  readonly metrics: RunMetrics | undefined;
+}
+
+/** The settings of the loop modes, which always keep metrics. */
+type LoopSettings = RunSettings & { readonly metrics: RunMetrics };
+
+/** Whether a run records metrics: loop modes, or a one-shot run that exports them. */
+function wantsMetrics(args: Args, looping: boolean): boolean {
+  return looping || str(args['metrics-file']) !== undefined || str(args.pushgateway) !== undefined;
 }
 
 async function exportMetrics(args: Args, s: RunSettings): Promise<void> {
+  if (s.metrics === undefined) return;
   const names = s.integrations.map((i) => i.name);
   const file = str(args['metrics-file']);
-  if (file !== undefined) await writeMetricsFile(s.metrics, file);
   const gw = str(args.pushgateway);
+  if (file === undefined && gw === undefined) return;
+  const { pushMetrics, writeMetricsFile } = await import('../../metrics/export.js');
+  if (file !== undefined) await writeMetricsFile(s.metrics, file);
   if (gw !== undefined) await pushMetrics(s.metrics, gw, names);
 }
 
@@ -252,7 +264,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
   const hard = hardAbortAfter(ctx.signal, grace);
   let secrets: SecretReader | undefined;
   const connector = createConnector({
-    env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, onRequest: s.metrics.onRequest, secrets: () => secrets,
+    env: ctx.env, cwd: ctx.cwd, reporter: ctx.reporter, ...(s.metrics === undefined ? {} : { onRequest: s.metrics.onRequest }), secrets: () => secrets,
     client: { signal: hard.signal, ...client },
     ...(kubeconfig === undefined ? {} : { kubeconfigPath: kubeconfig }),
   });
@@ -282,7 +294,7 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
     });
     if (pendingPlanFile !== undefined) await pendingPlanFile;
   } catch (e) {
-    s.metrics.recordAbortedRun((Date.now() - started) / 1000);
+    s.metrics?.recordAbortedRun((Date.now() - started) / 1000);
     await exportMetrics(args, s).catch((me: unknown) => { ctx.reporter.log('warn', errorMessage(me), { code: ERROR_CODES.METRICS }); });
     throw e;
   } finally {
@@ -295,10 +307,12 @@ async function runOnce(args: Args, ctx: CommandContext, s: RunSettings): Promise
     if (planFile !== undefined) await writeFile(planFile, renderJson(result.plan));
   }
   summarise(result, ctx.reporter);
-  s.metrics.recordRun(result, s.integrations.map((i) => i.name));
-  // Integration-specific metrics (e.g. kontract_fabric_drift_objects), from this run's plan.
-  observeRun(result, s.integrations, s.metrics.registry, ctx.reporter);
-  await exportMetrics(args, s);
+  if (s.metrics !== undefined) {
+    s.metrics.recordRun(result, s.integrations.map((i) => i.name));
+    // Integration-specific metrics (e.g. kontract_fabric_drift_objects), from this run's plan.
+    observeRun(result, s.integrations, s.metrics.registry, ctx.reporter);
+    await exportMetrics(args, s);
+  }
   return toOutcome(result);
 }
 
@@ -332,10 +346,11 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
-async function loop(args: Args, ctx: CommandContext, s: RunSettings, intervalSeconds: number): Promise<Outcome> {
+async function loop(args: Args, ctx: CommandContext, s: LoopSettings, intervalSeconds: number): Promise<Outcome> {
   const port = num(args['metrics-port'], 'metrics-port');
   let server: Server | undefined;
   if (port !== undefined) {
+    const { serveMetrics } = await import('../../metrics/export.js');
     s.metrics.collectProcessMetrics();
     server = await serveMetrics(s.metrics, port);
     ctx.reporter.log('info', `serving /metrics on port ${port}`);
@@ -364,8 +379,11 @@ async function loop(args: Args, ctx: CommandContext, s: RunSettings, intervalSec
  * reported like a one-shot run (plan on stdout — for an incremental pass only when it has
  * something to say — summary on stderr, metrics); the loop ends on SIGINT/SIGTERM.
  */
-async function watchLoop(args: Args, ctx: CommandContext, s: RunSettings, resyncMs: number): Promise<Outcome> {
+async function watchLoop(args: Args, ctx: CommandContext, s: LoopSettings, resyncMs: number): Promise<Outcome> {
   const port = num(args['metrics-port'], 'metrics-port');
+  const [{ WatchMetrics }, { pollGraphqlSha, watchDirectory }, { serveMetrics }] = await Promise.all([
+    import('../../metrics/watch-metrics.js'), import('../../reconcile/watch-data.js'), import('../../metrics/export.js'),
+  ]);
   const watchMetrics = new WatchMetrics(s.metrics);
   let server: Server | undefined;
   s.metrics.collectProcessMetrics();
@@ -477,9 +495,12 @@ export async function executeReconcile(names: string[], args: Args, ctx: Command
     shard: sharding.shardId, shards: sharding.shards,
     mode: dryRun === false ? 'wet' : dryRun === 'server' ? 'server-dry-run' : 'dry-run',
   };
-  const settings: RunSettings = { integrations, dryRun, output, color, metrics: new RunMetrics(identity) };
-  if (resyncMs !== undefined) return watchLoop(args, ctx, settings, resyncMs);
-  return interval === undefined ? runOnce(args, ctx, settings) : loop(args, ctx, settings, interval);
+  const looping = resyncMs !== undefined || interval !== undefined;
+  const metrics = wantsMetrics(args, looping) ? new (await import('../../metrics/run-metrics.js')).RunMetrics(identity) : undefined;
+  const settings: RunSettings = { integrations, dryRun, output, color, metrics };
+  if (metrics !== undefined && resyncMs !== undefined) return watchLoop(args, ctx, { ...settings, metrics }, resyncMs);
+  if (metrics !== undefined && interval !== undefined) return loop(args, ctx, { ...settings, metrics }, interval);
+  return runOnce(args, ctx, settings);
 }
 
 export const runCommand: KontractCommand = {

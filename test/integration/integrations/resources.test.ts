@@ -208,6 +208,9 @@ describe('resources on real clusters', () => {
     expect(all.writes).toBe(0);
     const metrics = readFileSync(path.join(root, 'metrics.prom'), 'utf8');
     expect(metrics).toMatch(new RegExp(`kontract_api_requests_total\\{(?=[^}]*\\bcluster="${C}")(?=[^}]*\\bverb="list")[^}]*\\} 5\\b`));
+    // Discovery once per group/version the kinds need (v1, apps/v1, route.openshift.io/v1), shared
+    // by kind resolution and the served check before the LISTs (src/reconcile/discovery.ts).
+    expect(metrics).toMatch(new RegExp(`kontract_api_requests_total\\{(?=[^}]*\\bcluster="${C}")(?=[^}]*\\bverb="discovery")[^}]*\\} 3\\b`));
   });
 
   it('a template variable change updates exactly the object it renders', async () => {

@@ -101,6 +101,25 @@ describe('the built CLI (dist/, npm run build)', () => {
     expect(loaded.filter((u) => /node_modules\/@kubernetes/.test(u))).toEqual([]);
   });
 
+  it('a one-shot run loads prom-client and the watch modules only when it exports metrics', () => {
+    // the same failing run as above (exit 1 after the kubeconfig is read); metrics are recorded for
+    // an aborted run too, so --metrics-file still writes its file
+    const dir = mkdtempSync(join(tmpdir(), 'kontract-lazy-metrics-'));
+    const kubeconfig = join(dir, 'config');
+    writeFileSync(kubeconfig, ['clusters:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, cluster: {server: "http://127.0.0.1:9"}}`),
+      'users:', '- {name: u, user: {token: not-a-real-token}}', 'contexts:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, context: {cluster: ${c}, user: u}}`), ''].join('\n'));
+    const args = ['reconcile', 'namespaces', '--dry-run', '--app-interface', 'app-interface-sample', '--kubeconfig', kubeconfig, '--log-level', 'error'];
+    const heavy = (u: string): boolean => /node_modules\/(prom-client|@opentelemetry|chokidar)\/|\/dist\/metrics\/|\/dist\/reconcile\/watch-data\.js/.test(u);
+    const plain = loadedBy(args, 1);
+    expect(plain.some((u) => u.includes('/dist/cli/commands/run.js'))).toBe(true);
+    expect(plain.filter(heavy)).toEqual([]);
+    const file = join(dir, 'metrics.prom');
+    const exporting = loadedBy([...args, '--metrics-file', file], 1);
+    expect(exporting.some((u) => /node_modules\/prom-client\//.test(u))).toBe(true);
+    expect(exporting.filter((u) => /chokidar|watch-data/.test(u))).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toContain('kontract_run_duration_seconds');
+  });
+
   it('the built schema registry uses the precompiled validators: ajv\'s compiler is never loaded', () => {
     const script = [
       "import { createRequire } from 'node:module';",

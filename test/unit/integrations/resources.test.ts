@@ -16,7 +16,7 @@ import type { ValidationProblem } from '../../../src/core/errors.js';
 import { ValidationError } from '../../../src/core/errors.js';
 import { desiredResources } from '../../../src/integrations/resources/desired.js';
 import { resourcesIntegration } from '../../../src/integrations/resources/integration.js';
-import { orderOf } from '../../../src/reconcile/dynamic-kinds.js';
+import { orderOf } from '../../../src/reconcile/discovery.js';
 import { isRecycleTrigger, usedByPodSpec } from '../../../src/reconcile/recycle.js';
 import { renderJson, renderMarkdown, renderText } from '../../../src/resource-inventory/render/index.js';
 import type { Plan, PlannedChange } from '../../../src/resource-inventory/plan.js';
