@@ -73,6 +73,39 @@ interface Session {
   pinging: boolean;
 }
 
+/** A request waiting on its abort signal: a link of its signal's circular list (createH2Transport listenAbort). */
+interface AbortWaiter {
+  prev: AbortWaiter | undefined;
+  next: AbortWaiter | undefined;
+  readonly run: () => void;
+}
+
+/** The head of a signal's list of waiters. */
+function newAbortList(): AbortWaiter {
+  const head: AbortWaiter = { prev: undefined, next: undefined, run: ignoreAbort };
+  head.prev = head;
+  head.next = head;
+  return head;
+}
+
+function ignoreAbort(): void {
+  // The head of a list is no request.
+}
+
+/** Takes a waiter out of its list and clears its links (a dead waiter links to nothing). */
+function unlistenAbort(w: AbortWaiter | undefined): void {
+  if (w?.prev === undefined || w.next === undefined) return;
+  w.prev.next = w.next;
+  w.next.prev = w.prev;
+  w.prev = undefined;
+  w.next = undefined;
+}
+
+/** The 'error' listener a closed stream keeps once sendOn's own are removed. */
+function ignoreError(): void {
+  // The answer was settled at 'close'.
+}
+
 /** Header names lower-cased (HTTP/2 forbids upper case). */
 function h2Headers(req: TransportRequest): http2.OutgoingHttpHeaders {
   const out: http2.OutgoingHttpHeaders = { ':method': req.method, ':path': req.path };
@@ -91,6 +124,36 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
   const sessions = new Set<http2.ClientHttp2Session>();
 
   const retire = (s: Session): void => { if (current === s) current = undefined; };
+
+  /**
+   * The abort callbacks of this transport's requests in flight, by signal: one 'abort' listener per
+   * signal, and a linked list of waiters whose unlinked ones keep no link. The client's signal is
+   * shared by all its requests (src/k8s/cluster-client.ts sendOnce). Node's EventTarget keeps a
+   * removed listener's links to its neighbours, and a Set's replaced hash tables keep a link to
+   * their successor: once one such object reached old space, it kept the next requests' callbacks
+   * (and the requests they close over) alive through minor GCs, to be promoted in turn, until a full
+   * GC (docs/benchmarks.md, "h2mem (session 7)").
+   */
+  const waiting = new WeakMap<AbortSignal, AbortWaiter>();
+  const listenAbort = (signal: AbortSignal | undefined, run: () => void): AbortWaiter | undefined => {
+    if (signal === undefined) return undefined;
+    let head = waiting.get(signal);
+    if (head === undefined) {
+      const list = newAbortList();
+      head = list;
+      waiting.set(signal, list);
+      signal.addEventListener('abort', () => {
+        waiting.delete(signal);
+        const runs: (() => void)[] = [];
+        for (let w = list.next; w !== undefined && w !== list; w = w.next) runs.push(w.run);
+        for (const r of runs) r();
+      }, { once: true });
+    }
+    const w: AbortWaiter = { prev: head.prev, next: head, run };
+    if (head.prev !== undefined) head.prev.next = w;
+    head.prev = w;
+    return w;
+  };
 
   const connect = (creds: ConnectionCredentials, timeoutMs: number): { promise: Promise<Session | 'h1'>; socket: tls.TLSSocket } => {
     const url = creds.server;
@@ -238,7 +301,7 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
       body.destroy(e);
       stream.close(http2.constants.NGHTTP2_CANCEL);
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const waiter = listenAbort(signal, onAbort);
     stream.on('response', (h) => {
       if (answered) return;
       answered = true;
@@ -253,7 +316,7 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
       body.destroy(err);
     });
     stream.on('close', () => {
-      signal?.removeEventListener('abort', onAbort);
+      unlistenAbort(waiter);
       if (--s.active === 0 && !s.h2.destroyed) s.h2.unref();
       free();
       fail(networkError('ECONNRESET', `HTTP/2 stream closed before its response headers (code ${stream.rstCode ?? 0})`));
@@ -274,27 +337,9 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
     if (s.active++ === 0) s.h2.ref();
     let settled = false;
     const { signal } = req;
-    const settle = (f: () => void): void => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      f();
-    };
-    // Aborting cancels this stream only (RST_STREAM CANCEL); the session and its other streams go on.
-    function onAbort(): void {
-      if (signal === undefined) return;
-      settle(() => { reject(abortErrorOf(signal)); });
-      stream.close(http2.constants.NGHTTP2_CANCEL);
-    }
-    signal?.addEventListener('abort', onAbort, { once: true });
     let status = 0;
     let headers: http2.IncomingHttpHeaders = {};
     const chunks: Buffer[] = [];
-    stream.on('response', (h) => {
-      headers = h;
-      status = h[':status'] ?? 0;
-    });
-    stream.on('data', (c: Buffer) => chunks.push(c));
     // A stream of a session torn down (the connection reset, the apiserver killed) can end without
     // response headers, or 'end' mid-body without 'aborted' (node:http2 then closes it with code
     // CANCEL, not NO_ERROR): that is a lost connection, retried, never an answer — a truncated LIST
@@ -302,24 +347,54 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
     // the body ended and the stream closed with NO_ERROR (test/integration/transport.test.ts).
     let aborted = false;
     let ended = false;
-    stream.on('aborted', () => { aborted = true; });
-    stream.on('end', () => { ended = true; });
-    stream.on('error', (e) => { settle(() => { reject(mapError(e)); }); });
-    stream.on('close', () => {
-      if (--s.active === 0 && !s.h2.destroyed) s.h2.unref();
-      settle(() => {
-        if (ended && !aborted && status !== 0 && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
-          resolve({ status, headers, text: Buffer.concat(chunks).toString('utf8') });
-        } else {
-          reject(networkError('ECONNRESET', `HTTP/2 stream closed without a complete answer (code ${stream.rstCode ?? 0})`));
-        }
-      });
-    });
-    stream.setTimeout(req.timeoutMs, () => {
-      settle(() => { reject(timeoutError(req.timeoutMs)); });
+    const fail = (e: Error): void => {
+      if (settled) return;
+      settled = true;
+      unlistenAbort(waiter);
+      reject(e);
+    };
+    // Aborting cancels this stream only (RST_STREAM CANCEL); the session and its other streams go on.
+    function onAbort(): void {
+      if (signal === undefined) return;
+      fail(abortErrorOf(signal));
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }
+    const onResponse = (h: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader): void => {
+      headers = h;
+      status = h[':status'] ?? 0;
+    };
+    const onData = (c: Buffer): void => { chunks.push(c); };
+    const onAborted = (): void => { aborted = true; };
+    const onEnd = (): void => { ended = true; };
+    const onError = (e: Error): void => { fail(mapError(e)); };
+    const onTimeout = (): void => {
+      fail(timeoutError(req.timeoutMs));
       stream.close(http2.constants.NGHTTP2_CANCEL);
       checkAlive(s);
-    });
+    };
+    const onClose = (): void => {
+      if (--s.active === 0 && !s.h2.destroyed) s.h2.unref();
+      // node:http2 keeps a closed stream's objects until a full (mark-compact) GC: every minor GC
+      // copies them, then promotes them to old space (docs/benchmarks.md, "h2mem (session 7)"). So
+      // the closed stream lets go of this request's listeners, and with them of the body, the
+      // headers, the request and the promise; a no-op keeps a late 'error' from being unhandled.
+      stream.off('response', onResponse).off('data', onData).off('aborted', onAborted).off('end', onEnd)
+        .off('error', onError).off('close', onClose).off('timeout', onTimeout).on('error', ignoreError);
+      if (settled) return;
+      if (ended && !aborted && status !== 0 && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
+        settled = true;
+        unlistenAbort(waiter);
+        const text = Buffer.concat(chunks).toString('utf8');
+        chunks.length = 0;
+        resolve({ status, headers, text });
+      } else {
+        fail(networkError('ECONNRESET', `HTTP/2 stream closed without a complete answer (code ${stream.rstCode ?? 0})`));
+      }
+    };
+    const waiter = listenAbort(signal, onAbort);
+    stream.on('response', onResponse).on('data', onData).on('aborted', onAborted).on('end', onEnd)
+      .on('error', onError).on('close', onClose);
+    stream.setTimeout(req.timeoutMs, onTimeout);
     if (req.body !== undefined) stream.end(req.body);
   });
 
@@ -352,14 +427,14 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
     return new Promise<Session | 'h1'>((resolve, reject) => {
       const end = (f: () => void): void => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        unlistenAbort(waiter);
         f();
       };
       const timer = setTimeout(() => { end(() => { reject(timeoutError(req.timeoutMs)); }); }, req.timeoutMs);
       function onAbort(): void {
         if (signal !== undefined) end(() => { reject(abortErrorOf(signal)); });
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const waiter = listenAbort(signal, onAbort);
       session(creds, req.timeoutMs).then((r) => { end(() => { resolve(r); }); }, (e: unknown) => { end(() => { reject(mapError(e)); }); });
     });
   };
