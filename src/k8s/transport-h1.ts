@@ -13,6 +13,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { ConnectionCredentials } from './cluster-connection.js';
+import { abortListeners, unlistenAbort } from './abort-listeners.js';
 import { abortErrorOf, secureContextOf, timeoutError } from './transport-base.js';
 import type { Transport, TransportOptions, TransportRequest, TransportResponse, TransportStream } from './transport-base.js';
 
@@ -26,6 +27,8 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
   let warm: Promise<void> | 'none' | 'done' = 'none';
   /** Agents of credentials since replaced (a 401 re-read): their requests and streams end on their own; destroyed on close. */
   const retired: http.Agent[] = [];
+  // Abort callbacks without a listener per request on the shared signal (abort-listeners.ts).
+  const listenAbort = abortListeners().listen;
 
   const currentAgent = (creds: ConnectionCredentials): http.Agent => {
     if (agent !== undefined && agentFor === creds) return agent;
@@ -114,12 +117,12 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', fail);
           res.on('end', () => {
-            signal?.removeEventListener('abort', onAbort);
+            unlistenAbort(waiter);
             resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
           });
         });
         function fail(e: Error): void {
-          signal?.removeEventListener('abort', onAbort);
+          unlistenAbort(waiter);
           reject(e);
         }
         // Aborting destroys this request's socket only (the agent's other sockets go on).
@@ -129,7 +132,7 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
           fail(e);
           req.destroy(e);
         }
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const waiter = listenAbort(signal, onAbort);
         req.on('timeout', () => { req.destroy(timeoutError(spec.timeoutMs)); });
         req.on('error', fail);
         opened?.(req);
@@ -143,7 +146,7 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
       return afterWarmUp(creds, signal, (opened) => new Promise<TransportStream>((resolve, reject) => {
         const req = mod.request(url, { method: spec.method, headers: { ...spec.headers }, agent: currentAgent(creds) }, (res) => {
           clearTimeout(timer);
-          res.once('close', () => { signal?.removeEventListener('abort', onAbort); });
+          res.once('close', () => { unlistenAbort(waiter); });
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
         });
         const timer = setTimeout(() => { req.destroy(timeoutError(spec.timeoutMs)); }, spec.timeoutMs);
@@ -154,10 +157,10 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
           reject(e);
           req.destroy(e);
         }
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const waiter = listenAbort(signal, onAbort);
         req.on('error', (e) => {
           clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
+          unlistenAbort(waiter);
           reject(e);
         });
         opened?.(req);

@@ -35,6 +35,7 @@ import type { ConnectionCredentials } from './cluster-connection.js';
 import { abortErrorOf, networkError, secureContextOf, timeoutError } from './transport-base.js';
 import type { Transport, TransportOptions, TransportRequest, TransportResponse, TransportStream, WireProtocol } from './transport-base.js';
 import { createH1Transport } from './transport-h1.js';
+import { abortListeners, unlistenAbort } from './abort-listeners.js';
 
 /**
  * Flow-control windows: a LIST page of 500 objects (0.5–1 MB) arrives without waiting for
@@ -73,34 +74,6 @@ interface Session {
   pinging: boolean;
 }
 
-/** A request waiting on its abort signal: a link of its signal's circular list (createH2Transport listenAbort). */
-interface AbortWaiter {
-  prev: AbortWaiter | undefined;
-  next: AbortWaiter | undefined;
-  readonly run: () => void;
-}
-
-/** The head of a signal's list of waiters. */
-function newAbortList(): AbortWaiter {
-  const head: AbortWaiter = { prev: undefined, next: undefined, run: ignoreAbort };
-  head.prev = head;
-  head.next = head;
-  return head;
-}
-
-function ignoreAbort(): void {
-  // The head of a list is no request.
-}
-
-/** Takes a waiter out of its list and clears its links (a dead waiter links to nothing). */
-function unlistenAbort(w: AbortWaiter | undefined): void {
-  if (w?.prev === undefined || w.next === undefined) return;
-  w.prev.next = w.next;
-  w.next.prev = w.prev;
-  w.prev = undefined;
-  w.next = undefined;
-}
-
 /** The 'error' listener a closed stream keeps once sendOn's own are removed. */
 function ignoreError(): void {
   // The answer was settled at 'close'.
@@ -125,35 +98,8 @@ export function createH2Transport(opts: TransportOptions = {}): Transport {
 
   const retire = (s: Session): void => { if (current === s) current = undefined; };
 
-  /**
-   * The abort callbacks of this transport's requests in flight, by signal: one 'abort' listener per
-   * signal, and a linked list of waiters whose unlinked ones keep no link. The client's signal is
-   * shared by all its requests (src/k8s/cluster-client.ts sendOnce). Node's EventTarget keeps a
-   * removed listener's links to its neighbours, and a Set's replaced hash tables keep a link to
-   * their successor: once one such object reached old space, it kept the next requests' callbacks
-   * (and the requests they close over) alive through minor GCs, to be promoted in turn, until a full
-   * GC (docs/benchmarks.md, "h2mem (session 7)").
-   */
-  const waiting = new WeakMap<AbortSignal, AbortWaiter>();
-  const listenAbort = (signal: AbortSignal | undefined, run: () => void): AbortWaiter | undefined => {
-    if (signal === undefined) return undefined;
-    let head = waiting.get(signal);
-    if (head === undefined) {
-      const list = newAbortList();
-      head = list;
-      waiting.set(signal, list);
-      signal.addEventListener('abort', () => {
-        waiting.delete(signal);
-        const runs: (() => void)[] = [];
-        for (let w = list.next; w !== undefined && w !== list; w = w.next) runs.push(w.run);
-        for (const r of runs) r();
-      }, { once: true });
-    }
-    const w: AbortWaiter = { prev: head.prev, next: head, run };
-    if (head.prev !== undefined) head.prev.next = w;
-    head.prev = w;
-    return w;
-  };
+  // Abort callbacks without a listener per request on the shared signal (abort-listeners.ts).
+  const listenAbort = abortListeners().listen;
 
   const connect = (creds: ConnectionCredentials, timeoutMs: number): { promise: Promise<Session | 'h1'>; socket: tls.TLSSocket } => {
     const url = creds.server;
