@@ -52,6 +52,15 @@ describe('lazy command entries', () => {
   });
 });
 
+/** A kubeconfig whose contexts prod-1, prod-2, dev-1 (the sample's clusters) point at a plain-http server, which a run refuses after reading it. */
+function plainHttpKubeconfig(): { dir: string; kubeconfig: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'kontract-lazy-kc-'));
+  const kubeconfig = join(dir, 'config');
+  writeFileSync(kubeconfig, ['clusters:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, cluster: {server: "http://127.0.0.1:9"}}`),
+    'users:', '- {name: u, user: {token: not-a-real-token}}', 'contexts:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, context: {cluster: ${c}, user: u}}`), ''].join('\n'));
+  return { dir, kubeconfig };
+}
+
 describe('the built CLI (dist/, npm run build)', () => {
   // A module loader hook prints every module a process loads; --help and --version must load no
   // command module and nothing of the heavy dependencies.
@@ -92,10 +101,7 @@ describe('the built CLI (dist/, npm run build)', () => {
 
   it('a run with kubeconfig-context clusters does not load @kubernetes/client-node (kontract reads the kubeconfig)', () => {
     // the sample's clusters name contexts prod-1, prod-2, dev-1; a plain-http server is refused after the kubeconfig is read (exit 1, no request sent)
-    const dir = mkdtempSync(join(tmpdir(), 'kontract-lazy-kc-'));
-    const kubeconfig = join(dir, 'config');
-    writeFileSync(kubeconfig, ['clusters:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, cluster: {server: "http://127.0.0.1:9"}}`),
-      'users:', '- {name: u, user: {token: not-a-real-token}}', 'contexts:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, context: {cluster: ${c}, user: u}}`), ''].join('\n'));
+    const { kubeconfig } = plainHttpKubeconfig();
     const loaded = loadedBy(['reconcile', 'namespaces', '--dry-run', '--app-interface', 'app-interface-sample', '--kubeconfig', kubeconfig, '--log-level', 'error'], 1);
     expect(loaded.some((u) => u.includes('/dist/k8s/kubeconfig-files.js'))).toBe(true);
     expect(loaded.filter((u) => /node_modules\/@kubernetes/.test(u))).toEqual([]);
@@ -104,10 +110,7 @@ describe('the built CLI (dist/, npm run build)', () => {
   it('a one-shot run loads prom-client and the watch modules only when it exports metrics', () => {
     // the same failing run as above (exit 1 after the kubeconfig is read); metrics are recorded for
     // an aborted run too, so --metrics-file still writes its file
-    const dir = mkdtempSync(join(tmpdir(), 'kontract-lazy-metrics-'));
-    const kubeconfig = join(dir, 'config');
-    writeFileSync(kubeconfig, ['clusters:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, cluster: {server: "http://127.0.0.1:9"}}`),
-      'users:', '- {name: u, user: {token: not-a-real-token}}', 'contexts:', ...['prod-1', 'prod-2', 'dev-1'].map((c) => `- {name: ${c}, context: {cluster: ${c}, user: u}}`), ''].join('\n'));
+    const { dir, kubeconfig } = plainHttpKubeconfig();
     const args = ['reconcile', 'namespaces', '--dry-run', '--app-interface', 'app-interface-sample', '--kubeconfig', kubeconfig, '--log-level', 'error'];
     const heavy = (u: string): boolean => /node_modules\/(prom-client|@opentelemetry|chokidar)\/|\/dist\/metrics\/|\/dist\/reconcile\/watch-data\.js/.test(u);
     const plain = loadedBy(args, 1);
