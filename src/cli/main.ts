@@ -68,7 +68,7 @@ interface YargsUsageInternals { getInternalMethods?: () => { getUsageInstance?: 
  * yargs renders the whole help text of the matched command right after starting its handler
  * (`cacheHelpMessage`), so that a handler could call `showHelp()` later. kontract's handlers never
  * do, and for `reconcile` (some 40 options) that rendering cost 30–45 ms of CPU in the middle of
- * every run (string widths, word wrapping; docs/benchmarks.md "yargs help"). `--help` and usage
+ * every run (string widths, word wrapping; docs/benchmarks.md, "Current figures: session 7"). `--help` and usage
  * errors do not use the cache and print as before (test/unit/cli/help-caching.test.ts).
  */
 function skipHelpCaching(y: unknown): void {

@@ -179,7 +179,7 @@ interface RunSettings {
   /**
    * Absent for a one-shot run that exports no metrics (no --metrics-file, no --pushgateway): the
    * metrics modules and prom-client (some 90 CommonJS files with @opentelemetry/api, 35–65 ms to
-   * load; docs/benchmarks.md "Session 7") are then not loaded at all.
+   * load; docs/benchmarks.md, "Current figures: session 7") are then not loaded at all.
    */
   readonly metrics: RunMetrics | undefined;
 }
