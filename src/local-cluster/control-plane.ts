@@ -15,7 +15,7 @@ import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Endpoint } from './http.js';
 import { request, requestJson, sleep, statusMessage } from './http.js';
-import { freePort, isRunning, killNow, logTail, startProcess, stopProcess } from './processes.js';
+import { isRunning, killNow, logTail, servicePort, startProcess, stopProcess } from './processes.js';
 import type { Started } from './processes.js';
 import {
   apiserverArgs, controllerManagerArgs, etcdArgs, etcdPrefix, renderKubeconfig, renderTokensCsv,
@@ -108,7 +108,7 @@ export async function startLocalClusters(opts: StartOptions): Promise<LocalClust
   const used = new Set<number>();
   const port = async (): Promise<number> => {
     for (;;) {
-      const p = await freePort();
+      const p = await servicePort();
       if (!used.has(p)) { used.add(p); return p; }
     }
   };

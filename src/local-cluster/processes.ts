@@ -110,6 +110,46 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The OS's range of ephemeral (outgoing connections' local) ports, or undefined where it cannot be read (not Linux). */
+export function ephemeralPortRange(file = '/proc/sys/net/ipv4/ip_local_port_range'): { readonly lo: number; readonly hi: number } | undefined {
+  try {
+    const [lo, hi] = readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+    return lo !== undefined && hi !== undefined && Number.isInteger(lo) && Number.isInteger(hi) && lo > 0 && lo <= hi ? { lo, hi } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a loopback TCP listener can be opened on `port` now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => { resolve(false); });
+    srv.listen(port, '127.0.0.1', () => { srv.close(() => { resolve(true); }); });
+  });
+}
+
+/** Lowest port servicePort picks from. */
+export const SERVICE_PORT_MIN = 10_000;
+
+/**
+ * A free loopback port for a local cluster's etcd or kube-apiserver, below the OS's ephemeral
+ * range where it can be read (Linux): a port the OS hands out as some outgoing connection's local
+ * port is free one moment and taken the next, and an apiserver restarted on its recorded port
+ * (restartApiserver) then fails with "bind: address already in use" — which happened to the
+ * watch-loop test's restart once in a full test run. Picked at random in [SERVICE_PORT_MIN, the
+ * range's start) and checked by listening on it; freePort where there is no such room.
+ */
+export async function servicePort(range = ephemeralPortRange()): Promise<number> {
+  if (range !== undefined && range.lo - SERVICE_PORT_MIN >= 1000) {
+    for (let i = 0; i < 100; i++) {
+      const p = SERVICE_PORT_MIN + Math.floor(Math.random() * (range.lo - SERVICE_PORT_MIN));
+      if (await canListen(p)) return p;
+    }
+  }
+  return freePort();
+}
+
 /** Last lines of a log file, for error messages when a process dies at start-up. */
 export function logTail(file: string, lines = 15): string {
   try {

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, isRunning, startProcess, stopProcess } from '../../../src/local-cluster/processes.js';
+import { SERVICE_PORT_MIN, ephemeralPortRange, freePort, isRunning, servicePort, startProcess, stopProcess } from '../../../src/local-cluster/processes.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kontract-proc-'));
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
@@ -39,5 +40,38 @@ describe(freePort, () => {
     const p = await freePort();
     expect(p).toBeGreaterThan(0);
     expect(p).toBeLessThan(65536);
+  });
+});
+
+describe('servicePort: ports for local clusters below the ephemeral range', () => {
+  it('reads the ephemeral range from a file like /proc/sys/net/ipv4/ip_local_port_range', () => {
+    const ports = mkdtempSync(path.join(os.tmpdir(), 'kontract-ports-'));
+    const file = path.join(ports, 'range');
+    writeFileSync(file, '32768\t60999\n');
+    expect(ephemeralPortRange(file)).toEqual({ lo: 32768, hi: 60999 });
+    writeFileSync(file, 'garbage\n');
+    expect(ephemeralPortRange(file)).toBeUndefined();
+    expect(ephemeralPortRange(path.join(ports, 'missing'))).toBeUndefined();
+    rmSync(ports, { recursive: true, force: true });
+  });
+
+  it('picks a free port in [SERVICE_PORT_MIN, the range start), one a listener can take', async () => {
+    const range = { lo: 32768, hi: 60999 };
+    for (let i = 0; i < 20; i++) {
+      const p = await servicePort(range);
+      expect(p).toBeGreaterThanOrEqual(SERVICE_PORT_MIN);
+      expect(p).toBeLessThan(range.lo);
+      await new Promise<void>((res, rej) => {
+        const srv = net.createServer();
+        srv.once('error', rej);
+        srv.listen(p, '127.0.0.1', () => { srv.close(() => { res(); }); });
+      });
+    }
+  });
+
+  it('without room below the range (or no range), any free port', async () => {
+    const p = await servicePort({ lo: SERVICE_PORT_MIN + 10, hi: 60999 });
+    expect(p).toBeGreaterThan(0);
+    expect(await servicePort(undefined)).toBeGreaterThan(0);
   });
 });
