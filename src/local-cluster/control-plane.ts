@@ -15,7 +15,7 @@ import { ERROR_CODES, KontractError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Endpoint } from './http.js';
 import { request, requestJson, sleep, statusMessage } from './http.js';
-import { isRunning, killNow, logTail, servicePort, startProcess, stopProcess } from './processes.js';
+import { isRunning, killNow, logTail, servicePort, startProcess, stopProcess, waitUntilListenable } from './processes.js';
 import type { Started } from './processes.js';
 import {
   apiserverArgs, controllerManagerArgs, etcdArgs, etcdPrefix, renderKubeconfig, renderTokensCsv,
@@ -290,6 +290,10 @@ export async function restartApiserver(dir: string, name: string, reporter: Repo
   const c = state?.clusters.find((x) => x.name === name);
   if (state === undefined || c === undefined) throw new KontractError(ERROR_CODES.LOCAL_CLUSTER, `no local cluster ${name} recorded in ${abs}`);
   await stopProcess(c.apiserver, 5000);
+  // The stopped (or killed) apiserver's socket may outlive its PID by a moment: starting the new
+  // one before it is closed failed with "bind: address already in use" (the watch-loop test, in
+  // two full test runs of 2026-11-29).
+  if (!(await waitUntilListenable(c.port, 30_000))) reporter.log('warn', `port ${c.port} of ${name} is still in use after 30 s; starting kube-apiserver anyway`);
   reporter.log('info', `restarting kube-apiserver for ${name}`, { port: c.port });
   const proc = startProcess(c.apiserver.binary, apiserverArgs({
     cluster: name, etcdClientPort: state.etcd.clientPort, securePort: c.port, certDir: path.dirname(c.caFile),

@@ -121,7 +121,7 @@ export function ephemeralPortRange(file = '/proc/sys/net/ipv4/ip_local_port_rang
 }
 
 /** Whether a loopback TCP listener can be opened on `port` now. */
-function canListen(port: number): Promise<boolean> {
+export function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();
     srv.once('error', () => { resolve(false); });
@@ -134,11 +134,11 @@ export const SERVICE_PORT_MIN = 10_000;
 
 /**
  * A free loopback port for a local cluster's etcd or kube-apiserver, below the OS's ephemeral
- * range where it can be read (Linux): a port the OS hands out as some outgoing connection's local
- * port is free one moment and taken the next, and an apiserver restarted on its recorded port
- * (restartApiserver) then fails with "bind: address already in use" — which happened to the
- * watch-loop test's restart once in a full test run. Picked at random in [SERVICE_PORT_MIN, the
- * range's start) and checked by listening on it; freePort where there is no such room.
+ * range where it can be read (Linux): a port in that range can be handed out as some outgoing
+ * connection's local port while its apiserver is down, and the apiserver restarted on its
+ * recorded port (restartApiserver) would then fail with "bind: address already in use". Picked at
+ * random in [SERVICE_PORT_MIN, the range's start) and checked by listening on it; freePort where
+ * there is no such room.
  */
 export async function servicePort(range = ephemeralPortRange()): Promise<number> {
   if (range !== undefined && range.lo - SERVICE_PORT_MIN >= 1000) {
@@ -148,6 +148,20 @@ export async function servicePort(range = ephemeralPortRange()): Promise<number>
     }
   }
   return freePort();
+}
+
+/**
+ * Waits until a listener can be opened on `port` (polling every 100 ms), at most `timeoutMs`;
+ * true when it can. A killed process's listening socket is closed only when the kernel has
+ * finished its exit, which can come after its PID already looks gone.
+ */
+export async function waitUntilListenable(port: number, timeoutMs: number): Promise<boolean> {
+  const t0 = Date.now();
+  for (;;) {
+    if (await canListen(port)) return true;
+    if (Date.now() - t0 >= timeoutMs) return false;
+    await sleep(100);
+  }
 }
 
 /** Last lines of a log file, for error messages when a process dies at start-up. */

@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SERVICE_PORT_MIN, ephemeralPortRange, freePort, isRunning, servicePort, startProcess, stopProcess } from '../../../src/local-cluster/processes.js';
+import { SERVICE_PORT_MIN, ephemeralPortRange, freePort, isRunning, servicePort, startProcess, stopProcess, waitUntilListenable } from '../../../src/local-cluster/processes.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kontract-proc-'));
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
@@ -73,5 +73,23 @@ describe('servicePort: ports for local clusters below the ephemeral range', () =
     const p = await servicePort({ lo: SERVICE_PORT_MIN + 10, hi: 60999 });
     expect(p).toBeGreaterThan(0);
     expect(await servicePort(undefined)).toBeGreaterThan(0);
+  });
+});
+
+describe('waitUntilListenable: a restart waits for the old listener to be gone', () => {
+  const listenOn = (port: number): Promise<net.Server> => new Promise((res, rej) => {
+    const srv = net.createServer();
+    srv.once('error', rej);
+    srv.listen(port, '127.0.0.1', () => { res(srv); });
+  });
+
+  it('resolves true once the port is released, false while it stays taken', async () => {
+    const port = await servicePort();
+    const held = await listenOn(port);
+    expect(await waitUntilListenable(port, 300)).toBe(false);
+    setTimeout(() => { held.close(); }, 300);
+    expect(await waitUntilListenable(port, 5000)).toBe(true);
+    // and the port can then really be listened on
+    (await listenOn(port)).close();
   });
 });
