@@ -27,21 +27,20 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setMaxListeners } from 'node:events';
 import * as v8 from 'node:v8';
-import yaml from 'js-yaml';
 
 const argv = process.argv.slice(2);
 const flag = (f, d) => { const i = argv.indexOf(f); return i < 0 ? d : argv[i + 1]; };
 const self = fileURLToPath(import.meta.url);
 const repo = path.resolve(path.dirname(self), '..');
 
-function credentialsOf(kubeconfigPath) {
-  const kc = yaml.load(readFileSync(kubeconfigPath, 'utf8'));
-  const ctx = kc.contexts.find((c) => c.name === kc['current-context']).context;
-  const cluster = kc.clusters.find((c) => c.name === ctx.cluster).cluster;
-  const user = kc.users.find((u) => u.name === ctx.user).user;
+/** The kubeconfig's current context as kontract's transports take it, read by kontract's own kubeconfig reader (src/k8s/kubeconfig-files.ts). */
+async function credentialsOf(kubeconfigPath) {
+  const { loadKubeconfigFiles, kubeconfigTarget } = await import(pathToFileURL(path.join(repo, 'dist', 'k8s', 'kubeconfig-files.js')).href);
+  const kc = loadKubeconfigFiles([kubeconfigPath]);
+  const { cluster, user } = kubeconfigTarget(kc, kc.currentContext);
   return {
     server: new URL(cluster.server),
-    ca: Buffer.from(cluster['certificate-authority-data'], 'base64'),
+    ca: cluster.caData === undefined ? readFileSync(cluster.caFile) : Buffer.from(cluster.caData, 'base64'),
     rejectUnauthorized: true,
     headers: { Authorization: `Bearer ${user.token}` },
   };
@@ -64,7 +63,7 @@ function requestOf(verb, i, objects, signal) {
 async function child() {
   const dist = path.resolve(repo, flag('--dist', 'dist'));
   const { createTransport } = await import(pathToFileURL(path.join(dist, 'k8s', 'transport.js')).href);
-  const creds = credentialsOf(flag('--kubeconfig'));
+  const creds = await credentialsOf(flag('--kubeconfig'));
   const verb = flag('--verb', 'get404');
   const n = Number(flag('--requests', '10000'));
   const inflight = Number(flag('--inflight', '10'));

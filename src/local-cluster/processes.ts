@@ -97,17 +97,24 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-/** A free loopback TCP port (the OS picks it; a tiny race with other processes is accepted). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Opens and closes a loopback TCP listener on `port` (0: one the OS picks); the port it got, or undefined when the port is taken. */
+function listenOnce(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.once('error', () => { resolve(undefined); });
+    srv.listen(port, '127.0.0.1', () => {
       const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => { resolve(port); });
+      const got = typeof addr === 'object' && addr !== null ? addr.port : undefined;
+      srv.close(() => { resolve(got); });
     });
   });
+}
+
+/** A free loopback TCP port (the OS picks it; a tiny race with other processes is accepted). */
+export async function freePort(): Promise<number> {
+  const port = await listenOnce(0);
+  if (port === undefined) throw new KontractError(ERROR_CODES.LOCAL_CLUSTER, 'no free loopback port: listening on 127.0.0.1:0 failed');
+  return port;
 }
 
 /** The OS's range of ephemeral (outgoing connections' local) ports, or undefined where it cannot be read (not Linux). */
@@ -121,12 +128,8 @@ export function ephemeralPortRange(file = '/proc/sys/net/ipv4/ip_local_port_rang
 }
 
 /** Whether a loopback TCP listener can be opened on `port` now. */
-export function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => { resolve(false); });
-    srv.listen(port, '127.0.0.1', () => { srv.close(() => { resolve(true); }); });
-  });
+async function canListen(port: number): Promise<boolean> {
+  return (await listenOnce(port)) !== undefined;
 }
 
 /** Lowest port servicePort picks from. */
