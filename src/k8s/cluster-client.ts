@@ -335,8 +335,9 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
    * deadline — must not be cut (test/integration/safety-engine.test.ts).
    */
   const work = new AbortController();
-  // Every request in flight listens on it (and removes its listener when it settles): more than
-  // Node's default 10 at --concurrency above 10 is expected, not a leak.
+  // Every request in flight waits on it through its transport, which holds one listener on it
+  // whatever the number of requests (abort-listeners.ts); the listener limit stays off so that a
+  // transport of another kind (the h2 transport's HTTP/1.1 fallback) adding its own never warns.
   setMaxListeners(0, work.signal);
   /** Gives up and ends the requests still waiting for an answer (a black-holed connection) now. */
   const giveUpNow = (why: string): void => {
@@ -643,7 +644,6 @@ export function createClusterClient(conn: ClusterConnection, options: ClientOpti
     giveUp(why) {
       giveUpNow(why);
     },
-
 
     close() {
       closed = true;

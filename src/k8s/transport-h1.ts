@@ -89,10 +89,9 @@ export function createH1Transport(opts: TransportOptions = {}): Transport {
     const { wait } = w;
     if (wait === undefined) return go(w.opened);
     return new Promise<void>((res, rej) => {
-      const onAbort = (): void => { if (signal !== undefined) rej(abortErrorOf(signal)); };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const waiter = listenAbort(signal, () => { if (signal !== undefined) rej(abortErrorOf(signal)); });
       void wait.then(() => {
-        signal?.removeEventListener('abort', onAbort);
+        unlistenAbort(waiter);
         res();
       });
     }).then(() => afterWarmUp(creds, signal, go));

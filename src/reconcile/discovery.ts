@@ -30,37 +30,35 @@ export function parseType(type: string): { kind: string; group?: string } {
 }
 
 export class RunDiscovery {
-  private readonly gv = new Map<string, Promise<readonly DiscoveredResource[] | undefined>>();
-  private readonly groupLists = new Map<string, Promise<readonly DiscoveredGroup[]>>();
-  constructor(private readonly limits: RequestLimits) {}
-
+  /** Answers by `cluster\0what`, each asked once (through the cluster's limiter). */
+  private readonly answers = new Map<string, Promise<unknown>>();
   private readonly askedClusters = new Set<string>();
+  constructor(private readonly limits: RequestLimits) {}
 
   /** Whether a discovery request was sent to the cluster in this run. */
   asked(cluster: string): boolean {
     return this.askedClusters.has(cluster);
   }
 
-  /** The resources a group/version serves on the client's cluster (undefined: the group/version is not served). */
-  resources(client: ClusterClient, group: string, version: string): Promise<readonly DiscoveredResource[] | undefined> {
-    const key = `${client.cluster}\0${group}/${version}`;
-    let p = this.gv.get(key);
+  private once<T>(client: ClusterClient, what: string, ask: () => Promise<T>): Promise<T> {
+    const key = `${client.cluster}\0${what}`;
+    let p = this.answers.get(key) as Promise<T> | undefined;
     if (p === undefined) {
       this.askedClusters.add(client.cluster);
-      p = this.limits(client.cluster)(() => client.discover(group, version));
-      this.gv.set(key, p);
+      p = this.limits(client.cluster)(ask);
+      this.answers.set(key, p);
     }
     return p;
   }
 
+  /** The resources a group/version serves on the client's cluster (undefined: the group/version is not served). */
+  resources(client: ClusterClient, group: string, version: string): Promise<readonly DiscoveredResource[] | undefined> {
+    return this.once(client, `${group}/${version}`, () => client.discover(group, version));
+  }
+
+  /** The API groups the cluster serves (`/apis`). */
   groups(client: ClusterClient): Promise<readonly DiscoveredGroup[]> {
-    let p = this.groupLists.get(client.cluster);
-    if (p === undefined) {
-      this.askedClusters.add(client.cluster);
-      p = this.limits(client.cluster)(() => client.discoverGroups());
-      this.groupLists.set(client.cluster, p);
-    }
-    return p;
+    return this.once(client, '/apis', () => client.discoverGroups());
   }
 
   /** A kind of a group/version, or undefined when the cluster does not serve it (core/v1 built-ins: from CORE_V1_KINDS). */
