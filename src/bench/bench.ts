@@ -485,18 +485,20 @@ async function modePairs(ctx: ModeContext): Promise<void> {
       row[r.name] = { median: r3(median(sec(r.name))), min: r3(Math.min(...sec(r.name))), max: r3(Math.max(...sec(r.name))), maxRssMB: median(xs.map((x) => x.maxRssMB)), writes: Math.max(...xs.map((x) => x.writes)), reads: median(xs.map((x) => x.reads)), errors: Math.max(...xs.map((x) => x.errors)) };
     }
     const best = Math.min(median(sec('floor-h1')), median(sec('floor-h2')));
-    // Ratios per round (each no-op against the better floor of the same round), then the median.
-    const perRound = (n: string): number[] => sec(n).map((x, i) => x / Math.min(sec('floor-h1')[i] ?? Infinity, sec('floor-h2')[i] ?? Infinity));
-    row.h1ToBestFloor = { ofMedians: r3(median(sec('noop-h1')) / best), medianOfRounds: r3(median(perRound('noop-h1'))) };
-    row.h2ToBestFloor = { ofMedians: r3(median(sec('noop-h2')) / best), medianOfRounds: r3(median(perRound('noop-h2'))) };
-    // The comparison's own share: the better compare floor against the better LIST floor (per
-    // round), and each no-op against the better compare floor of its round.
-    const bestCompare = (i: number): number => Math.min(sec('floor-compare-h1')[i] ?? Infinity, sec('floor-compare-h2')[i] ?? Infinity);
+    // Ratios per round (each side against the better of two others in the same round), then the median.
+    const betterOf = (x: string, y: string): number[] => sec(x).map((v, i) => Math.min(v, sec(y)[i] ?? Infinity));
+    const overRounds = (xs: readonly number[], den: readonly number[]): number => r3(median(xs.map((v, i) => v / (den[i] ?? NaN))));
+    const floorPerRound = betterOf('floor-h1', 'floor-h2');
+    const comparePerRound = betterOf('floor-compare-h1', 'floor-compare-h2');
+    row.h1ToBestFloor = { ofMedians: r3(median(sec('noop-h1')) / best), medianOfRounds: overRounds(sec('noop-h1'), floorPerRound) };
+    row.h2ToBestFloor = { ofMedians: r3(median(sec('noop-h2')) / best), medianOfRounds: overRounds(sec('noop-h2'), floorPerRound) };
+    // The comparison's own share: the better compare floor against the better LIST floor, and each
+    // no-op against the better compare floor of its round.
     const compareMedian = Math.min(median(sec('floor-compare-h1')), median(sec('floor-compare-h2')));
-    row.compareToBestFloor = { ofMedians: r3(compareMedian / best), medianOfRounds: r3(median(sec('floor-compare-h1').map((_, i) => bestCompare(i) / Math.min(sec('floor-h1')[i] ?? Infinity, sec('floor-h2')[i] ?? Infinity)))) };
-    row.h1ToCompareFloor = { ofMedians: r3(median(sec('noop-h1')) / compareMedian), medianOfRounds: r3(median(sec('noop-h1').map((x, i) => x / bestCompare(i)))) };
-    row.h2ToCompareFloor = { ofMedians: r3(median(sec('noop-h2')) / compareMedian), medianOfRounds: r3(median(sec('noop-h2').map((x, i) => x / bestCompare(i)))) };
-    row.h2ToH1 = { ofMedians: r3(median(sec('noop-h2')) / median(sec('noop-h1'))), medianOfRounds: r3(median(sec('noop-h2').map((x, i) => x / (sec('noop-h1')[i] ?? NaN)))) };
+    row.compareToBestFloor = { ofMedians: r3(compareMedian / best), medianOfRounds: overRounds(comparePerRound, floorPerRound) };
+    row.h1ToCompareFloor = { ofMedians: r3(median(sec('noop-h1')) / compareMedian), medianOfRounds: overRounds(sec('noop-h1'), comparePerRound) };
+    row.h2ToCompareFloor = { ofMedians: r3(median(sec('noop-h2')) / compareMedian), medianOfRounds: overRounds(sec('noop-h2'), comparePerRound) };
+    row.h2ToH1 = { ofMedians: r3(median(sec('noop-h2')) / median(sec('noop-h1'))), medianOfRounds: overRounds(sec('noop-h2'), sec('noop-h1')) };
     console.log(JSON.stringify(row));
   }
 }
